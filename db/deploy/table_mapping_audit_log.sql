@@ -1,0 +1,54 @@
+-- Deploy fieldmap:table_mapping_audit_log to pg
+-- requires: table_tenants
+-- Seed fixes: no foreign key to field_mappings (the seed cascaded deletes,
+-- destroying the history compliance needs; audit rows outlive what they
+-- describe); MySQL-style inline INDEX clauses become CREATE INDEX; keys lead
+-- with tenant_id; action is CHECKed; ip_address is inet.
+BEGIN;
+SET LOCAL ROLE fieldmap_owner;
+
+CREATE TABLE fieldmap.mapping_audit_log (
+    tenant_id         uuid NOT NULL REFERENCES fieldmap.tenants (id),
+    id                uuid NOT NULL DEFAULT gen_random_uuid(),
+    field_mapping_id  uuid NOT NULL,
+
+    action            varchar(50) NOT NULL,
+    field_changed     varchar(255),
+    old_value         jsonb,
+    new_value         jsonb,
+
+    changed_by        uuid,
+    change_reason     text,
+    confidence_delta  double precision,
+
+    ip_address        inet,
+    user_agent        text,
+    trace_id          varchar(255),
+
+    created_at        timestamptz NOT NULL DEFAULT now(),
+
+    CONSTRAINT mapping_audit_log_pkey PRIMARY KEY (tenant_id, id),
+    CONSTRAINT mapping_audit_log_action_check CHECK (
+        action IN ('created', 'updated', 'deleted', 'validated', 'deprecated', 'restored'))
+);
+
+CREATE INDEX idx_audit_mapping ON fieldmap.mapping_audit_log (tenant_id, field_mapping_id, created_at);
+CREATE INDEX idx_audit_tenant_created ON fieldmap.mapping_audit_log (tenant_id, created_at DESC);
+
+COMMENT ON TABLE fieldmap.mapping_audit_log IS
+  'fieldmap: append-only audit trail of every change to the registry. Rows outlive the mappings they describe (no foreign key to field_mappings).';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.field_mapping_id IS 'The mapping the change concerns; kept after the mapping is deleted.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.action IS 'created | updated | deleted | validated | deprecated | restored.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.field_changed IS 'Column changed by an update (one row per changed column); NULL for created/deleted, whose values hold the whole row.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.old_value IS 'Value before the change, as JSON (the whole row for deleted).';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.new_value IS 'Value after the change, as JSON (the whole row for created).';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.changed_by IS 'User who made the change, from the session context. No foreign key: the log outlives users.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.change_reason IS 'Why the change was made, from the session context.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.confidence_delta IS 'new - old confidence_score, when it changed.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.ip_address IS 'Client address of the session that made the change (NULL over a unix socket).';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.user_agent IS 'application_name of the session that made the change.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.trace_id IS 'Caller-supplied correlation id, for debugging across systems.';
+
+GRANT SELECT ON fieldmap.mapping_audit_log TO fieldmap_auditor;
+
+COMMIT;

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The project-local PostgreSQL cluster: data under the repo (.pgdata), its own
+# port and unix socket, pg_cron preloaded. PostgreSQL refuses to run as root,
+# so when invoked by root the server runs as the unprivileged OS user
+# $FIELDMAP_PG_OSUSER (default: postgres, created by the server package).
+#
+#   cluster.sh start | stop | status | url | env
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PGPORT_LOCAL=${FIELDMAP_PGPORT:-54329}
+DATA=$ROOT/.pgdata
+LOGFILE=$DATA/server.log
+DBNAME=${FIELDMAP_DB:-fieldmap}
+OSUSER=${FIELDMAP_PG_OSUSER:-postgres}
+
+# unix socket paths are limited to ~107 bytes; fall back to /tmp for deep repos.
+SOCK=$ROOT/.pgrun
+if [ ${#SOCK} -gt 80 ]; then
+  SOCK=/tmp/fieldmap-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)
+fi
+
+bindir() {
+  local d best=""
+  for d in /usr/lib/postgresql/*/bin/postgres; do
+    [ -x "$d" ] || continue
+    d=${d#/usr/lib/postgresql/}; d=${d%%/*}
+    if [ -z "$best" ] || [ "$d" -gt "$best" ]; then best=$d; fi
+  done
+  [ -n "$best" ] || { echo "cluster: no PostgreSQL server installed; run 'make deps'" >&2; exit 1; }
+  echo "/usr/lib/postgresql/$best/bin"
+}
+
+# Run a server binary as the cluster's OS user.
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u "$OSUSER" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# When root, the unprivileged server must be able to reach the repo: grant
+# search (x, not read) on each ancestor that lacks it, and say so.
+ensure_reachable() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  id "$OSUSER" >/dev/null 2>&1 || { echo "cluster: OS user $OSUSER does not exist" >&2; exit 1; }
+  local p=$1
+  while [ "$p" != "/" ]; do
+    if ! runuser -u "$OSUSER" -- test -x "$p" 2>/dev/null; then
+      echo "cluster: granting o+x on $p so that $OSUSER can reach the cluster" >&2
+      chmod o+x "$p"
+    fi
+    p=$(dirname "$p")
+  done
+}
+
+url() {
+  if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; return; fi
+  echo "postgresql:///$DBNAME?host=$SOCK&port=$PGPORT_LOCAL&user=postgres"
+}
+
+is_running() {
+  [ -f "$DATA/postmaster.pid" ] && as_owner "$(bindir)/pg_ctl" -D "$DATA" status >/dev/null 2>&1
+}
+
+start() {
+  local bin; bin=$(bindir)
+  ensure_reachable "$ROOT"
+  mkdir -p "$SOCK"
+  if [ "$(id -u)" -eq 0 ]; then chown "$OSUSER" "$SOCK"; fi
+  chmod 0700 "$SOCK"
+  if [ ! -f "$DATA/PG_VERSION" ]; then
+    echo "cluster: initdb $DATA" >&2
+    mkdir -p "$DATA"
+    if [ "$(id -u)" -eq 0 ]; then chown "$OSUSER" "$DATA"; fi
+    chmod 0700 "$DATA"
+    # Trust on the unix socket only; the socket dir is 0700, so only the
+    # cluster's owner (and root) can connect. No TCP listener.
+    as_owner "$bin/initdb" -D "$DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    cat >> "$DATA/postgresql.conf" <<CONF
+
+# --- fieldmap local cluster ---
+listen_addresses = ''
+port = $PGPORT_LOCAL
+unix_socket_directories = '$SOCK'
+shared_preload_libraries = 'pg_cron'
+cron.database_name = '$DBNAME'
+max_worker_processes = 16
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+  fi
+  if is_running; then
+    echo "cluster: already running on $SOCK port $PGPORT_LOCAL" >&2
+  else
+    # A crash leaves postmaster.pid behind; pg_ctl status said no server, so it is stale.
+    if [ -f "$DATA/postmaster.pid" ]; then
+      echo "cluster: removing stale $DATA/postmaster.pid" >&2
+      rm -f "$DATA/postmaster.pid"
+    fi
+    as_owner "$bin/pg_ctl" -D "$DATA" -l "$LOGFILE" -w -t 60 start >/dev/null \
+      || { echo "cluster: start failed; see $LOGFILE" >&2; tail -n 20 "$LOGFILE" >&2; exit 1; }
+    echo "cluster: started on $SOCK port $PGPORT_LOCAL" >&2
+  fi
+  # The cron database must exist for pg_cron's launcher; it is also the main db.
+  if ! as_owner "$bin/psql" -h "$SOCK" -p "$PGPORT_LOCAL" -U postgres -d postgres -tAc \
+      "select 1 from pg_database where datname = '$DBNAME'" | grep -q 1; then
+    as_owner "$bin/createdb" -h "$SOCK" -p "$PGPORT_LOCAL" -U postgres "$DBNAME"
+    echo "cluster: created database $DBNAME" >&2
+  fi
+}
+
+stop() {
+  if is_running; then
+    as_owner "$(bindir)/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
+    echo "cluster: stopped" >&2
+  else
+    echo "cluster: not running" >&2
+  fi
+}
+
+status() {
+  if is_running; then
+    echo "running: $(url)"
+  else
+    echo "stopped (data: $DATA)"
+    return 3
+  fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  url) url ;;
+  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
+esac
