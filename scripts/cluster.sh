@@ -9,13 +9,13 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PGPORT_LOCAL=${FIELDMAP_PGPORT:-54329}
-DATA=$ROOT/.pgdata
+DATA=${FIELDMAP_PGDATA:-$ROOT/.pgdata}
 LOGFILE=$DATA/server.log
 DBNAME=${FIELDMAP_DB:-fieldmap}
 OSUSER=${FIELDMAP_PG_OSUSER:-postgres}
 
 # unix socket paths are limited to ~107 bytes; fall back to /tmp for deep repos.
-SOCK=$ROOT/.pgrun
+SOCK=${FIELDMAP_PGSOCK:-$ROOT/.pgrun}
 if [ ${#SOCK} -gt 80 ]; then
   SOCK=/tmp/fieldmap-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)
 fi
@@ -60,8 +60,16 @@ url() {
   echo "postgresql:///$DBNAME?host=$SOCK&port=$PGPORT_LOCAL&user=postgres"
 }
 
+# Running means: the pid in postmaster.pid is alive *and* is a postgres of
+# this data directory. A pid file left by a crash may name a pid that is now
+# some other process; pg_ctl status alone would take that for a server.
 is_running() {
-  [ -f "$DATA/postmaster.pid" ] && as_owner "$(bindir)/pg_ctl" -D "$DATA" status >/dev/null 2>&1
+  local pid
+  [ -f "$DATA/postmaster.pid" ] || return 1
+  pid=$(head -n1 "$DATA/postmaster.pid" 2>/dev/null) || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "postgres.*$DATA" || return 1
 }
 
 start() {
@@ -96,7 +104,7 @@ CONF
   if is_running; then
     echo "cluster: already running on $SOCK port $PGPORT_LOCAL" >&2
   else
-    # A crash leaves postmaster.pid behind; pg_ctl status said no server, so it is stale.
+    # A crash leaves postmaster.pid behind; no server of ours owns it, so it is stale.
     if [ -f "$DATA/postmaster.pid" ]; then
       echo "cluster: removing stale $DATA/postmaster.pid" >&2
       rm -f "$DATA/postmaster.pid"

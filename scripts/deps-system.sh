@@ -53,6 +53,7 @@ need=()
 [ -f "/usr/include/postgresql/$PGV/server/postgres.h" ] || need+=("postgresql-server-dev-$PGV")
 [ -f "$SHARE/pg_trgm.control" ] || need+=("postgresql-contrib")
 [ -f "$SHARE/pg_cron.control" ] || need+=("postgresql-$PGV-cron")
+if ! python3 -c "import ensurepip" 2>/dev/null; then need+=("python3-venv"); fi
 command -v sqitch >/dev/null || need+=("sqitch")
 perl -MDBD::Pg -e1 2>/dev/null || need+=("libdbd-pg-perl")
 if [ ${#need[@]} -gt 0 ]; then

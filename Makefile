@@ -1,0 +1,85 @@
+# fieldmap — one-command set-up. `make demo` runs the main job, `make test`
+# the test suite; both install what they need first (make deps).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+SHARED      ?= ../shared
+ENTITIES    ?= $(SHARED)/fixtures/canonical-entities.yaml
+VENV        := .venv
+PY          := $(VENV)/bin/python
+STAMP       := $(VENV)/.fieldmap-installed
+CLUSTER     := bash scripts/cluster.sh
+# DATABASE_URL wins; otherwise the project-local cluster.
+DB_URL       = $(shell $(CLUSTER) url)
+SQITCH_TARGET = $(shell $(CLUSTER) url | sed -E 's#^postgres(ql)?:#db:pg:#')
+# Targets that need the local cluster start it unless DATABASE_URL points elsewhere.
+DB_READY    := $(if $(DATABASE_URL),,db-start)
+
+.PHONY: help deps deps-system db-start db-stop db-status db-url psql deploy revert verify \
+        demo test bench clean distclean
+
+help:
+	@echo "make demo      set up everything and run the main job (deploy, load entities, status)"
+	@echo "make test      set up everything and run the test suite"
+	@echo "make bench     run every benchmark in bench/ and rewrite BENCHMARKS.md"
+	@echo "make deps      install system packages and the virtualenv (idempotent)"
+	@echo "make db-start | db-stop | db-status | db-url | psql    the project-local cluster"
+	@echo "make deploy | revert | verify                            Sqitch against the same target"
+
+deps: deps-system $(STAMP)
+
+deps-system:
+	@bash scripts/deps-system.sh
+
+# torch first, pinned to the CPU wheel this machine keeps on disk; otherwise
+# sentence-transformers would pull a multi-GB CUDA build.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@echo "deps: installing the virtualenv (torch CPU, fieldmap editable with test and embed extras)" >&2
+	@$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
+	@$(PY) -m pip install -q --disable-pip-version-check -e '.[test,embed]'
+	@touch $(STAMP)
+
+db-start: deps-system
+	@$(CLUSTER) start
+
+db-stop:
+	@$(CLUSTER) stop
+
+db-status:
+	@$(CLUSTER) status
+
+db-url:
+	@$(CLUSTER) url
+
+psql: $(DB_READY)
+	@psql "$(DB_URL)"
+
+deploy: deps-system $(DB_READY)
+	@cd db && sqitch deploy --verify "$(SQITCH_TARGET)"
+
+revert: deps-system $(DB_READY)
+	@cd db && sqitch revert -y "$(SQITCH_TARGET)"
+
+verify: deps-system $(DB_READY)
+	@cd db && sqitch verify "$(SQITCH_TARGET)"
+
+demo: deps deploy
+	@test -f "$(ENTITIES)" || { echo "demo: $(ENTITIES) not found (set SHARED=...)" >&2; exit 1; }
+	@DATABASE_URL="$(DB_URL)" $(VENV)/bin/fieldmap entities load "$(ENTITIES)"
+	@echo
+	@DATABASE_URL="$(DB_URL)" $(VENV)/bin/fieldmap status
+
+test: deps $(DB_READY)
+	@DATABASE_URL="$(DB_URL)" FIELDMAP_SHARED="$(SHARED)" $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: deps $(DB_READY)
+	@DATABASE_URL="$(DB_URL)" $(PY) bench/run.py
+
+clean:
+	rm -rf .pytest_cache bench/results
+	find . -name __pycache__ -prune -exec rm -rf {} +
+
+# Stops the cluster and removes its data and the virtualenv.
+distclean: db-stop clean
+	rm -rf .pgdata .pgrun $(VENV)

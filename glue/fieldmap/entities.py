@@ -1,0 +1,28 @@
+"""Loading canonical entity definitions: YAML in, a stored function call out.
+The validation and the JSON Schema conversion happen in fieldmap.load_entities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+
+from .db import describe_db_error
+from .errors import InputError
+from .queries import query
+from .yamlio import load_yaml_mapping, to_json
+
+
+def load_entities(conn: psycopg.Connection, path: str | Path, version: str = "1.0.0") -> list[dict]:
+    """Load one entities file in one transaction; returns one row per entity
+    with its action (created / unchanged). Nothing is written on error."""
+    doc = load_yaml_mapping(path)
+    try:
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute(query("load_entities"), {"doc": to_json(doc), "version": version})
+            rows = cur.fetchall()
+    except psycopg.errors.DataError as exc:
+        raise InputError(describe_db_error(exc), where=str(path)) from None
+    except psycopg.errors.IntegrityConstraintViolation as exc:
+        raise InputError(describe_db_error(exc), where=str(path)) from None
+    return [{"entity": r[0], "version": r[1], "action": r[2]} for r in rows]

@@ -1,0 +1,85 @@
+"""Strict YAML reading: safe types only, duplicate keys refused, errors that
+name the file and the line. PyYAML silently keeps the last of two equal keys;
+a registry cannot afford that, so the loader refuses them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys in any mapping."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a scalar", key_node.start_mark) from None
+        if key in seen:
+            first = seen[key].start_mark.line + 1
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first defined on line {first})", key_node.start_mark)
+        seen[key] = key_node
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml_mapping(path: str | Path, *, max_bytes: int = 10 * 1024 * 1024) -> dict:
+    """Read one YAML file whose top level is a mapping.
+
+    Raises InputError naming the file (and line, where YAML knows it) for a
+    missing or unreadable file, invalid YAML, duplicate keys, or a top level
+    that is not a mapping.
+    """
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if not p.is_file():
+            raise InputError("not a regular file", where=str(p))
+        if size > max_bytes:
+            raise InputError(f"file is {size} bytes, over the {max_bytes}-byte limit", where=str(p))
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", where=str(p)) from None
+    except PermissionError:
+        raise InputError("permission denied", where=str(p)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=str(p)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", where=str(p)) from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f"line {mark.line + 1}: " if mark else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "\t" in problem or "found character '\\t'" in str(exc):
+            problem = "tab character; YAML indentation must use spaces"
+        raise InputError(f"{line}invalid YAML: {problem}", where=str(p)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", where=str(p)) from None
+    if data is None:
+        raise InputError("file is empty", where=str(p))
+    if not isinstance(data, dict):
+        raise InputError(f"top level must be a mapping, got a {type(data).__name__}", where=str(p))
+    return data
+
+
+def to_json(data: object) -> str:
+    """Serialise parsed YAML for a json/jsonb parameter. YAML scalars that
+    JSON lacks (dates, timestamps) are passed as their text, so the database
+    can name them in its error instead of the glue guessing what they meant."""
+    return json.dumps(data, default=str, ensure_ascii=False)

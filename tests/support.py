@@ -1,0 +1,93 @@
+"""Helpers shared by the tests: URLs of test databases, Sqitch, psql and the
+CLI run as subprocesses exactly as a user would run them."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+from psycopg.conninfo import conninfo_to_dict
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_DIR = ROOT / "db"
+SHARED = Path(os.environ.get("FIELDMAP_SHARED", ROOT.parent / "shared")).resolve()
+FIXTURES = SHARED / "fixtures"
+ENTITIES_YAML = FIXTURES / "canonical-entities.yaml"
+
+
+def server_params() -> dict:
+    """host/port/user/password of the server under test (DATABASE_URL)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        raise RuntimeError("DATABASE_URL is not set: run the tests with 'make test'")
+    params = conninfo_to_dict(url)
+    return {k: params.get(k) for k in ("host", "port", "user", "password")}
+
+
+def url_for(dbname: str) -> str:
+    """A libpq URL for another database of the same server."""
+    p = server_params()
+    auth = quote(p["user"] or "", safe="")
+    if p.get("password"):
+        auth += ":" + quote(p["password"], safe="")
+    query = []
+    host = p.get("host") or ""
+    if host.startswith("/"):
+        query.append("host=" + quote(host, safe="/"))
+        netloc = f"{auth}@" if auth else ""
+    else:
+        netloc = (f"{auth}@" if auth else "") + host
+    if p.get("port"):
+        if host.startswith("/"):
+            query.append(f"port={p['port']}")
+        else:
+            netloc += f":{p['port']}"
+    return f"postgresql://{netloc}/{quote(dbname, safe='')}" + ("?" + "&".join(query) if query else "")
+
+
+def sqitch_target(url: str) -> str:
+    return re.sub(r"^postgres(ql)?:", "db:pg:", url)
+
+
+def sqitch(url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    cmd = ["sqitch", args[0], *args[1:], sqitch_target(url)]
+    out = subprocess.run(cmd, cwd=DB_DIR, capture_output=True, text=True)
+    if check and out.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
+    return out
+
+
+def psql(url: str, script: str, *, cwd: Path = DB_DIR) -> subprocess.CompletedProcess:
+    """Run a psql script (with \\i and \\ir) as a user would, stopping at the first error."""
+    return subprocess.run(
+        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", "-"],
+        input=script, cwd=cwd, capture_output=True, text=True)
+
+
+def pg_dump_schema(url: str) -> str:
+    out = subprocess.run(["pg_dump", "--schema-only", "--no-owner", "--exclude-schema=sqitch", "-d", url],
+                         capture_output=True, text=True, check=True)
+    # the header names the versions and \restrict carries a random key per dump
+    return "\n".join(line for line in out.stdout.splitlines()
+                     if not line.startswith(("-- Dumped", "\\restrict", "\\unrestrict")))
+
+
+def fieldmap_cli(url: str, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    """The real `fieldmap` console script of the virtualenv."""
+    exe = Path(sys.executable).parent / "fieldmap"
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, input=input)
+
+
+def plan_changes() -> list[str]:
+    names = []
+    for line in (DB_DIR / "sqitch.plan").read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith(("%", "#", "@")):
+            continue
+        names.append(line.split()[0])
+    return names

@@ -1,0 +1,120 @@
+"""The Sqitch changes: they deploy, revert and redeploy to the same schema,
+and every verify script fails when its object is missing or wrong."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from support import DB_DIR, pg_dump_schema, plan_changes, psql, sqitch, url_for
+
+
+def test_deploy_revert_deploy_leaves_the_same_schema(scratch_url: str) -> None:
+    sqitch(scratch_url, "deploy", "--verify")
+    first = pg_dump_schema(scratch_url)
+    assert "CREATE TABLE fieldmap.field_mappings" in first
+
+    sqitch(scratch_url, "revert", "-y")
+    with psycopg.connect(scratch_url) as c:
+        assert c.execute("SELECT to_regnamespace('fieldmap')").fetchone()[0] is None, "revert left schema fieldmap"
+        assert c.execute("SELECT count(*) FROM pg_extension WHERE extname IN ('vector', 'pg_trgm')").fetchone()[0] == 0
+    sqitch(scratch_url, "deploy", "--verify")
+    assert pg_dump_schema(scratch_url) == first
+
+
+def test_verify_passes_on_a_deployed_database(db_url: str) -> None:
+    out = sqitch(db_url, "verify")
+    assert "Verify successful" in out.stdout
+
+
+# How to break each change's object (drop it, or make it wrong). Every change
+# in sqitch.plan must appear here, so a new change cannot ship an untested verify.
+BREAKS: dict[str, list[str]] = {
+    "roles": ["ALTER ROLE fieldmap_reader LOGIN", "ALTER ROLE fieldmap_auditor BYPASSRLS"],
+    "schema_fieldmap": [
+        "DROP SCHEMA fieldmap CASCADE",
+        "ALTER SCHEMA fieldmap OWNER TO postgres",
+        "REVOKE USAGE ON SCHEMA fieldmap FROM fieldmap_reader",
+        "ALTER DEFAULT PRIVILEGES FOR ROLE fieldmap_owner GRANT EXECUTE ON FUNCTIONS TO PUBLIC",
+    ],
+    "extensions": ["DROP EXTENSION vector CASCADE", "DROP EXTENSION pg_trgm CASCADE"],
+    "extension_pg_cron": None,  # tested in the cron database below
+    "table_tenants": ["DROP TABLE fieldmap.tenants CASCADE", "ALTER TABLE fieldmap.tenants DROP COLUMN settings"],
+    "table_users": ["DROP TABLE fieldmap.users CASCADE", "REVOKE SELECT ON fieldmap.users FROM fieldmap_reader"],
+    "table_entity_schemas": ["DROP TABLE fieldmap.entity_schemas CASCADE", "DROP INDEX fieldmap.idx_entity_name"],
+    "table_connector_definitions": [
+        "DROP TABLE fieldmap.connector_definitions CASCADE",
+        "GRANT INSERT ON fieldmap.connector_definitions TO fieldmap_reader",
+    ],
+    "table_field_mappings": [
+        "DROP TABLE fieldmap.field_mappings CASCADE",
+        "ALTER TABLE fieldmap.field_mappings DROP COLUMN connection_id CASCADE",
+        "DROP INDEX fieldmap.idx_mapping_source",
+        "ALTER TABLE fieldmap.field_mappings DROP CONSTRAINT unique_tenant_mapping CASCADE;"
+        " ALTER TABLE fieldmap.field_mappings ADD CONSTRAINT unique_tenant_mapping UNIQUE"
+        " (tenant_id, connector_id, connection_id, source_table, source_field, canonical_entity, canonical_field)",
+    ],
+    "table_mapping_embeddings": [
+        "DROP TABLE fieldmap.mapping_embeddings CASCADE",
+        "DROP INDEX fieldmap.idx_embedding_vector_minilm",
+    ],
+    "table_mapping_audit_log": [
+        "DROP TABLE fieldmap.mapping_audit_log CASCADE",
+        "GRANT UPDATE ON fieldmap.mapping_audit_log TO fieldmap_writer",
+        "ALTER TABLE fieldmap.mapping_audit_log ADD FOREIGN KEY (tenant_id, field_mapping_id)"
+        " REFERENCES fieldmap.field_mappings (tenant_id, id) ON DELETE CASCADE",
+    ],
+    "table_mapping_validation_results": [
+        "DROP TABLE fieldmap.mapping_validation_results CASCADE",
+        "DROP INDEX fieldmap.idx_validation_status",
+    ],
+    "view_mv_mapping_lineage_grid": [
+        "DROP MATERIALIZED VIEW fieldmap.mv_mapping_lineage_grid",
+        "DROP INDEX fieldmap.idx_mv_lineage_pk",
+        "GRANT SELECT ON fieldmap.mv_mapping_lineage_grid TO fieldmap_writer",
+    ],
+    "function_load_entities": [
+        "DROP FUNCTION fieldmap.load_entities(json, text)",
+        "DROP FUNCTION fieldmap._entity_field_schema(text) CASCADE",
+        "GRANT EXECUTE ON FUNCTION fieldmap.load_entities(json, text) TO fieldmap_writer",
+        "GRANT EXECUTE ON FUNCTION fieldmap._entity_field_schema(text) TO PUBLIC",
+    ],
+}
+
+
+def test_every_change_has_a_break_case() -> None:
+    assert sorted(BREAKS) == sorted(plan_changes())
+
+
+def test_every_change_has_deploy_revert_verify() -> None:
+    for change in plan_changes():
+        for kind in ("deploy", "revert", "verify"):
+            script = DB_DIR / kind / f"{change}.sql"
+            assert script.is_file() and script.stat().st_size > 0, f"{script} missing or empty"
+            assert "select false" not in script.read_text().lower(), f"{script} uses SELECT false"
+
+
+CASES = [(change, stmt) for change, stmts in BREAKS.items() if stmts for stmt in stmts]
+
+
+@pytest.mark.parametrize(("change", "breakage"), CASES, ids=[f"{c}:{i}" for i, (c, _) in enumerate(CASES)])
+def test_verify_fails_when_its_object_is_broken(db_url: str, change: str, breakage: str) -> None:
+    # The breakage and the verify run in one transaction that the verify's
+    # ROLLBACK undoes; the database is a throwaway clone anyway.
+    out = psql(db_url, f"BEGIN;\n{breakage};\n\\i verify/{change}.sql\n")
+    assert out.returncode != 0, f"verify/{change}.sql passed although: {breakage}\n{out.stdout}{out.stderr}"
+    assert "ERROR" in out.stderr
+
+
+def test_verify_pg_cron_fails_without_pg_cron_in_the_cron_database() -> None:
+    with psycopg.connect(url_for("postgres")) as c:
+        cron_db = c.execute("SELECT current_setting('cron.database_name', true)").fetchone()[0]
+    assert cron_db, "pg_cron is not preloaded on the test server"
+    url = url_for(cron_db)
+    with psycopg.connect(url, autocommit=True) as c:
+        has_cron = c.execute("SELECT count(*) FROM pg_extension WHERE extname = 'pg_cron'").fetchone()[0]
+    setup = "CREATE EXTENSION IF NOT EXISTS pg_cron;" if not has_cron else ""
+    ok = psql(url, f"BEGIN;\n{setup}\n\\i verify/extension_pg_cron.sql\n")
+    assert ok.returncode == 0, ok.stderr
+    broken = psql(url, "BEGIN;\nDROP EXTENSION IF EXISTS pg_cron CASCADE;\n\\i verify/extension_pg_cron.sql\n")
+    assert broken.returncode != 0 and "pg_cron is missing" in broken.stderr
