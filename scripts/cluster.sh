@@ -74,7 +74,8 @@ is_running() {
 
 start() {
   local bin; bin=$(bindir)
-  ensure_reachable "$ROOT"
+  ensure_reachable "$(dirname "$DATA")"
+  ensure_reachable "$(dirname "$SOCK")"
   mkdir -p "$SOCK"
   if [ "$(id -u)" -eq 0 ]; then chown "$OSUSER" "$SOCK"; fi
   chmod 0700 "$SOCK"

@@ -21,8 +21,7 @@ def load_entities(conn: psycopg.Connection, path: str | Path, version: str = "1.
         with conn.transaction(), conn.cursor() as cur:
             cur.execute(query("load_entities"), {"doc": to_json(doc), "version": version})
             rows = cur.fetchall()
-    except psycopg.errors.DataError as exc:
-        raise InputError(describe_db_error(exc), where=str(path)) from None
-    except psycopg.errors.IntegrityConstraintViolation as exc:
+    except (psycopg.DataError, psycopg.IntegrityError) as exc:
+        # the database refused the content: report it against the file
         raise InputError(describe_db_error(exc), where=str(path)) from None
     return [{"entity": r[0], "version": r[1], "action": r[2]} for r in rows]

@@ -1,0 +1,102 @@
+"""Mapping lookup by (tenant, connector name, source table, source field),
+timed server-side (clock_timestamp around each lookup in PL/pgSQL, so client
+round trips do not count), at 10k and 100k mappings over 100 tenants.
+
+Seed target: < 100 ms at 10k. Goal: p50 <= 0.5 ms, p99 <= 2 ms."""
+
+from __future__ import annotations
+
+import statistics
+
+import psycopg
+
+TENANTS = 100
+CONNECTORS_PER_TENANT = 10
+RUNS = 5
+LOOKUPS_PER_RUN = 2000
+
+SETUP_TENANTS = """
+INSERT INTO fieldmap.tenants (slug, name)
+SELECT 'bench-' || g, 'Bench tenant ' || g FROM generate_series(1, %(tenants)s::int) g
+"""
+
+SETUP_CONNECTORS = """
+INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
+SELECT t.id, 'connector_' || c, 'rest_api'
+  FROM fieldmap.tenants t CROSS JOIN generate_series(0, %(connectors)s::int - 1) c
+"""
+
+ENTITY = '{"bench": {"fields": {' + ", ".join(f'"f{i}": "string"' for i in range(20)) + "}}}"
+
+# mappings number lo..hi (per tenant), spread over its connectors and 50 tables
+GROW = """
+INSERT INTO fieldmap.field_mappings
+  (tenant_id, connector_id, entity_schema_id, source_table, source_field, canonical_entity, canonical_field)
+SELECT t.id, cd.id, es.id, 'Table' || (i %% 50), 'Field' || i, 'bench', 'f' || (i %% 20)
+  FROM fieldmap.tenants t
+  CROSS JOIN generate_series(%(lo)s::int, %(hi)s::int) i
+  JOIN fieldmap.connector_definitions cd
+    ON cd.tenant_id = t.id AND cd.connector_name = 'connector_' || (i %% %(connectors)s::int)
+  CROSS JOIN (SELECT id FROM fieldmap.entity_schemas WHERE entity_name = 'bench') es
+"""
+
+TIMER = """
+CREATE OR REPLACE FUNCTION pg_temp.time_lookups(n int, OUT p50_ms float8, OUT p99_ms float8)
+LANGUAGE plpgsql AS $$
+DECLARE
+  keys record;
+  durations float8[] := '{}';
+  t0 timestamptz;
+  found_id uuid;
+BEGIN
+  FOR keys IN
+    SELECT fm.tenant_id, cd.connector_name, fm.source_table, fm.source_field
+      FROM fieldmap.field_mappings fm
+      JOIN fieldmap.connector_definitions cd ON cd.tenant_id = fm.tenant_id AND cd.id = fm.connector_id
+     ORDER BY random() LIMIT n
+  LOOP
+    t0 := clock_timestamp();
+    SELECT fm.id INTO found_id
+      FROM fieldmap.field_mappings fm
+      JOIN fieldmap.connector_definitions cd ON cd.tenant_id = fm.tenant_id AND cd.id = fm.connector_id
+     WHERE fm.tenant_id = keys.tenant_id AND cd.connector_name = keys.connector_name
+       AND fm.source_table = keys.source_table AND fm.source_field = keys.source_field;
+    durations := durations || extract(epoch FROM clock_timestamp() - t0) * 1000;
+    IF found_id IS NULL THEN RAISE EXCEPTION 'lookup found nothing'; END IF;
+  END LOOP;
+  SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d), percentile_cont(0.99) WITHIN GROUP (ORDER BY d)
+    INTO p50_ms, p99_ms FROM unnest(durations) d;
+END
+$$;
+"""
+
+
+def measure(conn: psycopg.Connection) -> tuple[float, float]:
+    p50s, p99s = [], []
+    for _ in range(RUNS):
+        p50, p99 = conn.execute("SELECT * FROM pg_temp.time_lookups(%s)", (LOOKUPS_PER_RUN,)).fetchone()
+        p50s.append(p50)
+        p99s.append(p99)
+    return statistics.median(p50s), statistics.median(p99s)
+
+
+def run(url: str) -> list[dict]:
+    rows = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(SETUP_TENANTS, {"tenants": TENANTS})
+        conn.execute(SETUP_CONNECTORS, {"connectors": CONNECTORS_PER_TENANT})
+        conn.execute("SELECT * FROM fieldmap.load_entities(%s::json)", (ENTITY,))
+        lo = 1
+        for total in (10_000, 100_000):
+            hi = total // TENANTS
+            conn.execute(GROW, {"lo": lo, "hi": hi, "connectors": CONNECTORS_PER_TENANT})
+            lo = hi + 1
+            conn.execute("ANALYZE")
+            conn.execute(TIMER)
+            p50, p99 = measure(conn)
+            scale = f"{total:,} mappings, {TENANTS} tenants"
+            rows.append({"metric": "mapping lookup p50 (server-side)", "seed_target": "< 100 ms at 10k",
+                         "goal": "<= 0.5 ms", "median": f"{p50:.3f} ms", "scale": scale, "met": p50 <= 0.5})
+            rows.append({"metric": "mapping lookup p99 (server-side)", "seed_target": "< 100 ms at 10k",
+                         "goal": "<= 2 ms", "median": f"{p99:.3f} ms", "scale": scale, "met": p99 <= 2.0})
+    return rows

@@ -1,0 +1,77 @@
+"""scripts/cluster.sh (make db-start / db-stop / db-status / db-url) on a
+second, throwaway cluster: idempotent start, a stale pid file survived."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from support import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[dict]:
+    env = {**os.environ, "FIELDMAP_PGDATA": str(tmp_path / "data"), "FIELDMAP_PGSOCK": str(tmp_path / "s"),
+           "FIELDMAP_PGPORT": str(free_port())}
+    env.pop("DATABASE_URL", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    yield {"run": run, "data": tmp_path / "data"}
+    run("stop")
+
+
+def test_start_is_idempotent_and_survives_a_stale_pid_file(cluster: dict) -> None:
+    run = cluster["run"]
+    assert run("status").returncode == 3
+    first = run("start")
+    assert first.returncode == 0, first.stderr
+    url = run("url").stdout.strip()
+    with psycopg.connect(url) as c:
+        assert c.execute("SHOW shared_preload_libraries").fetchone()[0] == "pg_cron"
+        assert c.execute("SELECT current_user").fetchone()[0] == "postgres"
+        if os.geteuid() == 0:  # the server itself runs unprivileged
+            pid = c.execute("SELECT pg_backend_pid()").fetchone()[0]
+            assert os.stat(f"/proc/{pid}").st_uid != 0
+
+    again = run("start")
+    assert again.returncode == 0 and "already running" in again.stderr
+    assert run("status").returncode == 0
+
+    # A crash leaves postmaster.pid behind, naming a pid that may now be some
+    # other live process (here: this test's own process).
+    assert run("stop").returncode == 0
+    pidfile = cluster["data"] / "postmaster.pid"
+    pidfile.write_text(f"{os.getpid()}\n{cluster['data']}\n")
+    if os.geteuid() == 0:
+        import shutil
+        shutil.chown(pidfile, user="postgres")
+    assert run("status").returncode == 3
+    restarted = run("start")
+    assert restarted.returncode == 0, restarted.stderr
+    assert "stale" in restarted.stderr
+    with psycopg.connect(url) as c:
+        assert c.execute("SELECT 1").fetchone()[0] == 1
+    assert run("stop").returncode == 0
+    assert run("status").returncode == 3
+
+
+def test_database_url_wins() -> None:
+    out = subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), "url"],
+                         env={**os.environ, "DATABASE_URL": "postgresql://elsewhere/db"},
+                         capture_output=True, text=True)
+    assert out.stdout.strip() == "postgresql://elsewhere/db"

@@ -1,0 +1,274 @@
+"""The Phase-0 schema as corrected: every seed table and column with its
+intended type, and the constraints that keep bad rows out."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+
+V = "character varying"
+TS = "timestamp with time zone"
+
+# table -> column -> type (format_type). Seed columns plus the additions that
+# design.md asks for (tenant_id in every tenant table; embedding_dims).
+EXPECTED: dict[str, dict[str, str]] = {
+    "tenants": {"id": "uuid", "slug": f"{V}(63)", "name": f"{V}(255)", "status": f"{V}(50)",
+                "settings": "jsonb", "created_at": TS, "updated_at": TS},
+    "users": {"tenant_id": "uuid", "id": "uuid", "email": f"{V}(320)", "display_name": f"{V}(255)",
+              "status": f"{V}(50)", "created_at": TS, "updated_at": TS},
+    "connector_definitions": {
+        "tenant_id": "uuid", "id": "uuid", "connector_name": f"{V}(255)", "connector_type": f"{V}(50)",
+        "description": "text", "metadata": "jsonb", "status": f"{V}(50)", "created_at": TS,
+        "created_by": "uuid", "updated_at": TS},
+    "entity_schemas": {
+        "id": "uuid", "entity_name": f"{V}(255)", "entity_version": f"{V}(50)", "schema_definition": "jsonb",
+        "description": "text", "created_at": TS},
+    "field_mappings": {
+        "tenant_id": "uuid", "id": "uuid", "connection_id": "uuid", "connector_id": "uuid",
+        "entity_schema_id": "uuid", "source_table": f"{V}(255)", "source_field": f"{V}(255)",
+        "source_data_type": f"{V}(100)", "canonical_entity": f"{V}(255)", "canonical_field": f"{V}(255)",
+        "canonical_data_type": f"{V}(100)", "mapping_type": f"{V}(50)", "transformation_rule": "jsonb",
+        "coercion_function": f"{V}(255)", "confidence_score": "double precision",
+        "validation_status": f"{V}(50)", "success_rate": "double precision",
+        "avg_processing_time_ms": "integer", "error_count": "integer", "last_validated_at": TS,
+        "mapping_source": f"{V}(50)", "version": "integer", "status": f"{V}(50)", "notes": "text",
+        "created_at": TS, "created_by": "uuid", "updated_at": TS, "updated_by": "uuid"},
+    "mapping_embeddings": {
+        "tenant_id": "uuid", "id": "uuid", "field_mapping_id": "uuid", "embedding_text": "text",
+        "embedding_vector": "vector", "embedding_model": f"{V}(100)", "embedding_dims": "integer",
+        "metadata": "jsonb", "created_at": TS},
+    "mapping_audit_log": {
+        "tenant_id": "uuid", "id": "uuid", "field_mapping_id": "uuid", "action": f"{V}(50)",
+        "field_changed": f"{V}(255)", "old_value": "jsonb", "new_value": "jsonb", "changed_by": "uuid",
+        "change_reason": "text", "confidence_delta": "double precision", "ip_address": "inet",
+        "user_agent": "text", "trace_id": f"{V}(255)", "created_at": TS},
+    "mapping_validation_results": {
+        "tenant_id": "uuid", "id": "uuid", "field_mapping_id": "uuid", "validation_type": f"{V}(50)",
+        "validation_status": f"{V}(50)", "error_message": "text", "sample_input": "jsonb",
+        "sample_output": "jsonb", "test_count": "integer", "pass_count": "integer", "fail_count": "integer",
+        "validated_at": TS, "validated_by": "uuid"},
+    "mv_mapping_lineage_grid": {
+        "id": "uuid", "tenant_id": "uuid", "source_system": f"{V}(255)", "source_table": f"{V}(255)",
+        "source_field": f"{V}(255)", "target_entity": f"{V}(255)", "target_field": f"{V}(255)",
+        "mapping_type": f"{V}(50)", "confidence_score": "double precision", "transformation_rule": "jsonb",
+        "validation_status": f"{V}(50)", "success_rate": "double precision", "avg_processing_time_ms": "integer",
+        "error_count": "integer", "mapping_source": f"{V}(50)", "status": f"{V}(50)", "created_at": TS,
+        "updated_at": TS, "created_by_email": f"{V}(320)", "updated_by_email": f"{V}(320)"},
+}
+
+TENANT_TABLES = ["users", "connector_definitions", "field_mappings", "mapping_embeddings",
+                 "mapping_audit_log", "mapping_validation_results"]
+
+
+def columns(db: psycopg.Connection, table: str) -> dict[str, str]:
+    rows = db.execute(
+        """SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+             FROM pg_attribute a
+            WHERE a.attrelid = ('fieldmap.' || %s)::regclass AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attnum""", (table,)).fetchall()
+    return dict(rows)
+
+
+@pytest.mark.parametrize("table", sorted(EXPECTED))
+def test_table_has_exactly_the_intended_columns(db: psycopg.Connection, table: str) -> None:
+    assert columns(db, table) == EXPECTED[table]
+
+
+def test_no_unexpected_tables(db: psycopg.Connection) -> None:
+    rows = db.execute("""SELECT relname FROM pg_class WHERE relnamespace = 'fieldmap'::regnamespace
+                          AND relkind IN ('r', 'p', 'm')""").fetchall()
+    assert {r[0] for r in rows} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("table", TENANT_TABLES)
+def test_every_unique_and_foreign_key_of_a_tenant_table_includes_tenant_id(db: psycopg.Connection, table: str) -> None:
+    rows = db.execute(
+        """SELECT conname, contype,
+                  (SELECT array_agg(attname::text) FROM pg_attribute
+                    WHERE attrelid = c.conrelid AND attnum = ANY (c.conkey)) AS cols,
+                  confrelid::regclass::text
+             FROM pg_constraint c
+            WHERE conrelid = ('fieldmap.' || %s)::regclass AND contype IN ('p', 'u', 'f')""", (table,)).fetchall()
+    assert rows
+    for name, kind, cols, target in rows:
+        if kind == "f" and target == "fieldmap.entity_schemas":
+            continue  # shared reference data, not a tenant table
+        if kind == "f" and target == "fieldmap.tenants":
+            continue  # the tenant key itself
+        assert "tenant_id" in cols, f"{table}.{name} ({kind}) lacks tenant_id: {cols}"
+
+
+def test_every_table_column_and_function_is_commented(db: psycopg.Connection) -> None:
+    missing = db.execute(
+        """SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'fieldmap'::regnamespace
+              AND c.relkind IN ('r', 'm') AND obj_description(c.oid, 'pg_class') IS NULL
+           UNION ALL
+           SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'fieldmap'::regnamespace
+              AND obj_description(p.oid, 'pg_proc') IS NULL""").fetchall()
+    assert missing == []
+
+
+# --- constraints ---------------------------------------------------------
+
+@pytest.fixture
+def registry(db: psycopg.Connection, tenant: uuid.UUID) -> dict:
+    """A tenant with one connector and one canonical entity."""
+    db.execute("SELECT * FROM fieldmap.load_entities(%s::json)",
+               ('{"account": {"fields": {"account_id": "string!", "name": "string"}}}',))
+    entity = db.execute("SELECT id FROM fieldmap.entity_schemas WHERE entity_name = 'account'").fetchone()[0]
+    connector = db.execute(
+        """INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
+           VALUES (%s, 'salesforce', 'rest_api') RETURNING id""", (tenant,)).fetchone()[0]
+    return {"tenant": tenant, "entity": entity, "connector": connector}
+
+
+def insert_mapping(db: psycopg.Connection, r: dict, **overrides: object) -> None:
+    row = {"tenant_id": r["tenant"], "connector_id": r["connector"], "entity_schema_id": r["entity"],
+           "source_table": "Account", "source_field": "Id", "canonical_entity": "account",
+           "canonical_field": "account_id", **overrides}
+    cols = ", ".join(row)
+    vals = ", ".join(f"%({k})s" for k in row)
+    db.execute(f"INSERT INTO fieldmap.field_mappings ({cols}) VALUES ({vals})", row)
+
+
+def test_a_good_mapping_is_accepted_with_its_defaults(db: psycopg.Connection, registry: dict) -> None:
+    insert_mapping(db, registry)
+    row = db.execute("""SELECT mapping_type, confidence_score, validation_status, mapping_source, version, status
+                          FROM fieldmap.field_mappings""").fetchone()
+    assert row == ("direct", 1.0, "pending", "manual", 1, "active")
+
+
+@pytest.mark.parametrize(("overrides", "constraint"), [
+    ({"status": "retired"}, "field_mappings_status_check"),
+    ({"confidence_score": 1.5}, "field_mappings_confidence_check"),
+    ({"confidence_score": -0.1}, "field_mappings_confidence_check"),
+    ({"mapping_type": "magic"}, "field_mappings_mapping_type_check"),
+    ({"validation_status": "ok"}, "field_mappings_validation_status_check"),
+    ({"mapping_source": "guess"}, "field_mappings_mapping_source_check"),
+    ({"success_rate": 2.0}, "field_mappings_success_rate_check"),
+    ({"error_count": -1}, "field_mappings_error_count_check"),
+    ({"version": 0}, "field_mappings_version_check"),
+    ({"source_field": "  "}, "field_mappings_names_check"),
+    ({"canonical_entity": "contact"}, "field_mappings_entity_schema_fkey"),
+    ({"tenant_id": uuid.uuid4()}, "field_mappings_tenant_id_fkey"),
+    ({"connector_id": uuid.uuid4()}, "field_mappings_connector_fkey"),
+    ({"created_by": uuid.uuid4()}, "field_mappings_created_by_fkey"),
+])
+def test_bad_mapping_rows_are_rejected(db: psycopg.Connection, registry: dict, overrides: dict,
+                                        constraint: str) -> None:
+    with pytest.raises(psycopg.errors.IntegrityError) as exc:
+        insert_mapping(db, registry, **overrides)
+    assert exc.value.diag.constraint_name == constraint
+
+
+def test_duplicate_mapping_is_rejected_also_without_a_connection(db: psycopg.Connection, registry: dict) -> None:
+    insert_mapping(db, registry)
+    with pytest.raises(psycopg.errors.UniqueViolation) as exc:
+        insert_mapping(db, registry)  # connection_id NULL twice: still a duplicate
+    assert exc.value.diag.constraint_name == "unique_tenant_mapping"
+    conn_a, conn_b = uuid.uuid4(), uuid.uuid4()
+    insert_mapping(db, registry, connection_id=conn_a)
+    insert_mapping(db, registry, connection_id=conn_b)  # per-connection mappings are distinct
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        insert_mapping(db, registry, connection_id=conn_a)
+
+
+def test_a_mapping_cannot_use_another_tenants_connector(db: psycopg.Connection, registry: dict) -> None:
+    other = db.execute("INSERT INTO fieldmap.tenants (slug, name) VALUES ('globex', 'Globex') RETURNING id").fetchone()[0]
+    with pytest.raises(psycopg.errors.ForeignKeyViolation) as exc:
+        insert_mapping(db, registry, tenant_id=other)
+    assert exc.value.diag.constraint_name == "field_mappings_connector_fkey"
+
+
+@pytest.mark.parametrize(("sql", "constraint"), [
+    ("INSERT INTO fieldmap.tenants (slug, name) VALUES ('Bad Slug', 'x')", "tenants_slug_check"),
+    ("INSERT INTO fieldmap.tenants (slug, name, status) VALUES ('t2', 'x', 'gone')", "tenants_status_check"),
+    ("INSERT INTO fieldmap.tenants (slug, name) VALUES ('acme', 'again')", "tenants_slug_key"),
+    ("INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)"
+     " VALUES (%(t)s, 'x', 'ftp')", "connector_definitions_type_check"),
+    ("INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type, status)"
+     " VALUES (%(t)s, 'x', 'file', 'dead')", "connector_definitions_status_check"),
+    ("INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)"
+     " VALUES (%(t)s, 'salesforce', 'file')", "unique_tenant_connector"),
+    ("INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)"
+     " VALUES (gen_random_uuid(), 'x', 'file')", "connector_definitions_tenant_id_fkey"),
+    ("INSERT INTO fieldmap.users (tenant_id, email) VALUES (%(t)s, 'not-an-email')", "users_email_check"),
+    ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, field_mapping_id, action)"
+     " VALUES (%(t)s, gen_random_uuid(), 'edited')", "mapping_audit_log_action_check"),
+    ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, field_mapping_id, action)"
+     " VALUES (gen_random_uuid(), gen_random_uuid(), 'created')", "mapping_audit_log_tenant_id_fkey"),
+    ("INSERT INTO fieldmap.entity_schemas (entity_name, schema_definition) VALUES ('x', '[]')",
+     "entity_schemas_definition_check"),
+    ("INSERT INTO fieldmap.entity_schemas (entity_name, entity_version, schema_definition)"
+     " VALUES ('x', 'v1', '{\"type\": \"object\", \"properties\": {}}')", "entity_schemas_version_check"),
+])
+def test_other_bad_rows_are_rejected(db: psycopg.Connection, registry: dict, sql: str, constraint: str) -> None:
+    with pytest.raises(psycopg.errors.IntegrityError) as exc:
+        db.execute(sql, {"t": registry["tenant"]})
+    assert exc.value.diag.constraint_name == constraint
+
+
+def test_validation_result_counts_are_checked(db: psycopg.Connection, registry: dict) -> None:
+    insert_mapping(db, registry)
+    mid = db.execute("SELECT id FROM fieldmap.field_mappings").fetchone()[0]
+    sql = """INSERT INTO fieldmap.mapping_validation_results
+               (tenant_id, field_mapping_id, validation_type, validation_status, test_count, pass_count, fail_count)
+             VALUES (%s, %s, %s, %s, %s, %s, %s)"""
+    db.execute(sql, (registry["tenant"], mid, "type_check", "passed", 3, 2, 1))
+    for bad, constraint in [(("type_check", "passed", 1, 2, 0), "mapping_validation_results_counts_check"),
+                            (("smell_test", "passed", 1, 1, 0), "mapping_validation_results_type_check"),
+                            (("type_check", "meh", 1, 1, 0), "mapping_validation_results_status_check")]:
+        with pytest.raises(psycopg.errors.CheckViolation) as exc:
+            db.execute(sql, (registry["tenant"], mid, *bad))
+        assert exc.value.diag.constraint_name == constraint
+
+
+def test_audit_rows_outlive_their_mapping(db: psycopg.Connection, registry: dict) -> None:
+    insert_mapping(db, registry)
+    mid = db.execute("SELECT id FROM fieldmap.field_mappings").fetchone()[0]
+    db.execute("""INSERT INTO fieldmap.mapping_audit_log (tenant_id, field_mapping_id, action)
+                  VALUES (%s, %s, 'created')""", (registry["tenant"], mid))
+    db.execute("DELETE FROM fieldmap.field_mappings WHERE id = %s", (mid,))
+    assert db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log WHERE field_mapping_id = %s",
+                      (mid,)).fetchone()[0] == 1
+
+
+def test_embeddings_record_model_and_dimension(db: psycopg.Connection, registry: dict) -> None:
+    insert_mapping(db, registry)
+    mid = db.execute("SELECT id FROM fieldmap.field_mappings").fetchone()[0]
+    vec = "[" + ",".join(["0.1"] * 384) + "]"
+    db.execute("""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector)
+                  VALUES (%s, %s, 'Id -> account.account_id', %s::vector)""", (registry["tenant"], mid, vec))
+    # a second model for the same mapping may coexist, with its own dimension
+    db.execute("""INSERT INTO fieldmap.mapping_embeddings
+                    (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
+                  VALUES (%s, %s, 'Id -> account.account_id', '[1,2,3]', 'test/tiny-3d')""", (registry["tenant"], mid))
+    dims = db.execute("SELECT embedding_model, embedding_dims FROM fieldmap.mapping_embeddings ORDER BY 1").fetchall()
+    assert dims == [("sentence-transformers/all-MiniLM-L6-v2", 384), ("test/tiny-3d", 3)]
+    with pytest.raises(psycopg.errors.CheckViolation) as exc:
+        db.execute("""UPDATE fieldmap.mapping_embeddings SET embedding_vector = '[1,2,3]'
+                       WHERE embedding_model = 'sentence-transformers/all-MiniLM-L6-v2'""")
+    assert exc.value.diag.constraint_name == "mapping_embeddings_minilm_dims_check"
+    # embeddings are derived data: they go with their mapping
+    db.execute("DELETE FROM fieldmap.field_mappings WHERE id = %s", (mid,))
+    assert db.execute("SELECT count(*) FROM fieldmap.mapping_embeddings").fetchone()[0] == 0
+
+
+def test_minilm_similarity_search_can_use_the_hnsw_index(db: psycopg.Connection) -> None:
+    db.execute("SET enable_seqscan = off")  # the table is empty; ask whether the index *can* serve
+    text = "\n".join(r[0] for r in db.execute("""
+        EXPLAIN SELECT id FROM fieldmap.mapping_embeddings
+         WHERE embedding_model = 'sentence-transformers/all-MiniLM-L6-v2'
+         ORDER BY embedding_vector::vector(384) <=> array_fill(0.1, ARRAY[384])::vector(384) LIMIT 10""").fetchall())
+    assert "idx_embedding_vector_minilm" in text
+
+
+def test_lineage_grid_refreshes_concurrently_with_active_mappings_only(db: psycopg.Connection, registry: dict) -> None:
+    insert_mapping(db, registry)
+    insert_mapping(db, registry, source_field="Name", canonical_field="name", status="deprecated")
+    db.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY fieldmap.mv_mapping_lineage_grid")
+    rows = db.execute("SELECT source_system, source_field, target_entity, target_field"
+                      " FROM fieldmap.mv_mapping_lineage_grid").fetchall()
+    assert rows == [("salesforce", "Id", "account", "account_id")]
