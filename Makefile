@@ -36,8 +36,9 @@ deps-system:
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@echo "deps: installing the virtualenv (torch CPU, fieldmap editable with test and embed extras)" >&2
-	@$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
-	@$(PY) -m pip install -q --disable-pip-version-check -e '.[test,embed]'
+	@{ $(PY) -m pip install --disable-pip-version-check torch==2.13.0 && \
+	   $(PY) -m pip install --disable-pip-version-check -e '.[test,embed]'; } > $(VENV)/pip.log 2>&1 \
+	   || { tail -n 40 $(VENV)/pip.log >&2; echo "deps: pip failed; full log in $(VENV)/pip.log" >&2; exit 1; }
 	@touch $(STAMP)
 
 db-start: deps-system
