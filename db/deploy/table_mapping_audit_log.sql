@@ -4,13 +4,22 @@
 -- destroying the history compliance needs; audit rows outlive what they
 -- describe); MySQL-style inline INDEX clauses become CREATE INDEX; keys lead
 -- with tenant_id; action is CHECKed; ip_address is inet.
+-- Additions: the log covers every registry table (object_type, object_id;
+-- field_mapping_id is set for mappings only), numbers each tenant's rows
+-- (seq) and records the writing transaction (txid) so the hash chain can be
+-- sealed in order after commit; erased_at marks rows whose personal data
+-- was pseudonymised (GDPR).
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
 CREATE TABLE fieldmap.mapping_audit_log (
     tenant_id         uuid NOT NULL REFERENCES fieldmap.tenants (id),
     id                uuid NOT NULL DEFAULT gen_random_uuid(),
-    field_mapping_id  uuid NOT NULL,
+    seq               bigint GENERATED ALWAYS AS IDENTITY,
+    object_type       varchar(50) NOT NULL,
+    object_id         uuid NOT NULL,
+    object_version    integer,
+    field_mapping_id  uuid,
 
     action            varchar(50) NOT NULL,
     field_changed     varchar(255),
@@ -26,19 +35,35 @@ CREATE TABLE fieldmap.mapping_audit_log (
     trace_id          varchar(255),
 
     created_at        timestamptz NOT NULL DEFAULT now(),
+    txid              xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    erased_at         timestamptz,
 
     CONSTRAINT mapping_audit_log_pkey PRIMARY KEY (tenant_id, id),
+    CONSTRAINT mapping_audit_log_object_type_check CHECK (
+        object_type IN ('field_mapping', 'connector', 'entity_schema', 'tenant', 'user', 'audit_log')),
+    CONSTRAINT mapping_audit_log_mapping_check CHECK (
+        (object_type = 'field_mapping') = (field_mapping_id IS NOT NULL)
+        AND (field_mapping_id IS NULL OR field_mapping_id = object_id)),
     CONSTRAINT mapping_audit_log_action_check CHECK (
-        action IN ('created', 'updated', 'deleted', 'validated', 'deprecated', 'restored'))
+        action IN ('created', 'updated', 'deleted', 'validated', 'deprecated', 'restored', 'erased', 'purged'))
 );
 
-CREATE INDEX idx_audit_mapping ON fieldmap.mapping_audit_log (tenant_id, field_mapping_id, created_at);
+-- history of one object, in order; the last changes of a tenant; sealing
+-- finds the rows of recent transactions by txid.
+CREATE INDEX idx_audit_mapping ON fieldmap.mapping_audit_log (tenant_id, object_id, seq);
 CREATE INDEX idx_audit_tenant_created ON fieldmap.mapping_audit_log (tenant_id, created_at DESC);
+CREATE INDEX idx_audit_tenant_txid ON fieldmap.mapping_audit_log (tenant_id, txid);
 
 COMMENT ON TABLE fieldmap.mapping_audit_log IS
   'fieldmap: append-only audit trail of every change to the registry. Rows outlive the mappings they describe (no foreign key to field_mappings).';
-COMMENT ON COLUMN fieldmap.mapping_audit_log.field_mapping_id IS 'The mapping the change concerns; kept after the mapping is deleted.';
-COMMENT ON COLUMN fieldmap.mapping_audit_log.action IS 'created | updated | deleted | validated | deprecated | restored.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.seq IS 'Insertion order (global identity). The tamper-evident order is the chain position in audit_chain.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.object_type IS 'field_mapping | connector | entity_schema | tenant | user | audit_log: which registry table the change concerns.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.object_id IS 'Primary id of the changed row (for tenants: the tenant id).';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.object_version IS 'Version of the object after the change (field_mappings.version), where the table has versions.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.field_mapping_id IS 'The mapping the change concerns (object_type field_mapping only); kept after the mapping is deleted.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.action IS 'created | updated | deleted | validated | deprecated | restored | erased | purged.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.txid IS 'Writing transaction; lets the sealer find rows committed since its last run.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.erased_at IS 'When personal data in this row (ip_address, user_agent, a user''s own values) was pseudonymised by erase_user().';
 COMMENT ON COLUMN fieldmap.mapping_audit_log.field_changed IS 'Column changed by an update (one row per changed column); NULL for created/deleted, whose values hold the whole row.';
 COMMENT ON COLUMN fieldmap.mapping_audit_log.old_value IS 'Value before the change, as JSON (the whole row for deleted).';
 COMMENT ON COLUMN fieldmap.mapping_audit_log.new_value IS 'Value after the change, as JSON (the whole row for created).';

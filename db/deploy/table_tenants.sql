@@ -26,6 +26,11 @@ COMMENT ON COLUMN fieldmap.tenants.slug IS 'Short stable handle (lowercase lette
 COMMENT ON COLUMN fieldmap.tenants.status IS 'active | suspended | archived. Tenants are archived, never deleted: their audit trail must outlive them.';
 COMMENT ON COLUMN fieldmap.tenants.settings IS 'Per-tenant settings as a JSON object, e.g. {"audit_retention_days": 365}.';
 
+-- The system tenant owns the audit trail of shared objects (canonical
+-- entities), which belong to no customer.
+INSERT INTO fieldmap.tenants (id, slug, name)
+VALUES ('00000000-0000-0000-0000-000000000000', 'system', 'fieldmap system: shared canonical entities');
+
 GRANT SELECT ON fieldmap.tenants TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 
 COMMIT;

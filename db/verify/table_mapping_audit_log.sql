@@ -1,12 +1,13 @@
 -- Verify fieldmap:table_mapping_audit_log on pg
 BEGIN;
-SELECT tenant_id, id, field_mapping_id, action, field_changed, old_value, new_value,
-       changed_by, change_reason, confidence_delta, ip_address, user_agent, trace_id, created_at
+SELECT tenant_id, id, seq, object_type, object_id, object_version, field_mapping_id, action, field_changed, old_value, new_value,
+       changed_by, change_reason, confidence_delta, ip_address, user_agent, trace_id, created_at, txid, erased_at
   FROM fieldmap.mapping_audit_log WHERE false;
 DO $$
 BEGIN
   ASSERT to_regclass('fieldmap.idx_audit_mapping') IS NOT NULL, 'index idx_audit_mapping missing';
   ASSERT to_regclass('fieldmap.idx_audit_tenant_created') IS NOT NULL, 'index idx_audit_tenant_created missing';
+  ASSERT to_regclass('fieldmap.idx_audit_tenant_txid') IS NOT NULL, 'index idx_audit_tenant_txid missing';
   ASSERT NOT EXISTS (SELECT FROM pg_constraint
                      WHERE conrelid = 'fieldmap.mapping_audit_log'::regclass
                        AND confrelid = 'fieldmap.field_mappings'::regclass),

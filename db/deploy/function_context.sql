@@ -1,0 +1,20 @@
+-- Deploy fieldmap:function_context to pg
+-- requires: table_tenant_members
+-- requires: table_users
+BEGIN;
+SET LOCAL ROLE fieldmap_owner;
+
+\ir ../functions/_may_act_for.sql
+\ir ../functions/current_tenant_id.sql
+\ir ../functions/_resolve_tenant.sql
+\ir ../functions/set_context.sql
+
+REVOKE ALL ON FUNCTION fieldmap._may_act_for(uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap.current_tenant_id() FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap._resolve_tenant(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap.set_context(text, uuid, text, text, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION fieldmap.current_tenant_id() TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
+GRANT EXECUTE ON FUNCTION fieldmap.set_context(text, uuid, text, text, boolean)
+  TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
+
+COMMIT;

@@ -1,0 +1,18 @@
+-- Deploy fieldmap:function_history to pg
+-- requires: trigger_audit
+-- requires: function_context
+BEGIN;
+SET LOCAL ROLE fieldmap_owner;
+
+\ir ../functions/mapping_history.sql
+\ir ../functions/mapping_as_of.sql
+\ir ../functions/restore_mapping_version.sql
+
+REVOKE ALL ON FUNCTION fieldmap.mapping_history(uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap.mapping_as_of(uuid, timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap.restore_mapping_version(uuid, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION fieldmap.mapping_history(uuid) TO fieldmap_writer, fieldmap_auditor;
+GRANT EXECUTE ON FUNCTION fieldmap.mapping_as_of(uuid, timestamptz) TO fieldmap_writer, fieldmap_auditor;
+GRANT EXECUTE ON FUNCTION fieldmap.restore_mapping_version(uuid, integer) TO fieldmap_writer;
+
+COMMIT;

@@ -1,0 +1,51 @@
+-- Deploy fieldmap:trigger_audit to pg
+-- requires: table_mapping_audit_log
+-- requires: trigger_stamp
+-- requires: table_entity_schemas
+-- The audit triggers fire only when the row really changed (WHEN OLD IS
+-- DISTINCT FROM NEW): a no-op update costs no call and writes nothing.
+BEGIN;
+SET LOCAL ROLE fieldmap_owner;
+
+\ir ../triggers/_audit_row.sql
+REVOKE ALL ON FUNCTION fieldmap._audit_row() FROM PUBLIC;
+
+CREATE TRIGGER _50_audit_insert_delete AFTER INSERT OR DELETE ON fieldmap.field_mappings
+  FOR EACH ROW EXECUTE FUNCTION fieldmap._audit_row('field_mapping');
+CREATE TRIGGER _50_audit_update AFTER UPDATE ON fieldmap.field_mappings
+  FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION fieldmap._audit_row('field_mapping');
+
+CREATE TRIGGER _50_audit_insert_delete AFTER INSERT OR DELETE ON fieldmap.connector_definitions
+  FOR EACH ROW EXECUTE FUNCTION fieldmap._audit_row('connector');
+CREATE TRIGGER _50_audit_update AFTER UPDATE ON fieldmap.connector_definitions
+  FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION fieldmap._audit_row('connector');
+
+CREATE TRIGGER _50_audit_insert_delete AFTER INSERT OR DELETE ON fieldmap.entity_schemas
+  FOR EACH ROW EXECUTE FUNCTION fieldmap._audit_row('entity_schema');
+CREATE TRIGGER _50_audit_update AFTER UPDATE ON fieldmap.entity_schemas
+  FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION fieldmap._audit_row('entity_schema');
+
+CREATE TRIGGER _50_audit_insert_delete AFTER INSERT OR DELETE ON fieldmap.users
+  FOR EACH ROW EXECUTE FUNCTION fieldmap._audit_row('user');
+CREATE TRIGGER _50_audit_update AFTER UPDATE ON fieldmap.users
+  FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION fieldmap._audit_row('user');
+
+-- tenants: creation and settings changes (retention!) are audited; a tenant
+-- is never deleted (its audit rows reference it).
+CREATE TRIGGER _50_audit_insert AFTER INSERT ON fieldmap.tenants
+  FOR EACH ROW EXECUTE FUNCTION fieldmap._audit_row('tenant');
+CREATE TRIGGER _50_audit_update AFTER UPDATE ON fieldmap.tenants
+  FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION fieldmap._audit_row('tenant');
+
+COMMENT ON TRIGGER _50_audit_insert_delete ON fieldmap.field_mappings IS 'Audits created and deleted mappings.';
+COMMENT ON TRIGGER _50_audit_update ON fieldmap.field_mappings IS 'Audits each changed column of a mapping.';
+COMMENT ON TRIGGER _50_audit_insert_delete ON fieldmap.connector_definitions IS 'Audits created and deleted connectors.';
+COMMENT ON TRIGGER _50_audit_update ON fieldmap.connector_definitions IS 'Audits each changed column of a connector.';
+COMMENT ON TRIGGER _50_audit_insert_delete ON fieldmap.entity_schemas IS 'Audits created and deleted canonical entities (system tenant).';
+COMMENT ON TRIGGER _50_audit_update ON fieldmap.entity_schemas IS 'Audits each changed column of a canonical entity (system tenant).';
+COMMENT ON TRIGGER _50_audit_insert_delete ON fieldmap.users IS 'Audits created and deleted users.';
+COMMENT ON TRIGGER _50_audit_update ON fieldmap.users IS 'Audits each changed column of a user (an erasure writes one erased row).';
+COMMENT ON TRIGGER _50_audit_insert ON fieldmap.tenants IS 'Audits created tenants.';
+COMMENT ON TRIGGER _50_audit_update ON fieldmap.tenants IS 'Audits each changed column of a tenant, settings included.';
+
+COMMIT;

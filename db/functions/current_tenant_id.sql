@@ -1,0 +1,37 @@
+-- fieldmap.current_tenant_id() -> uuid
+-- The session's tenant, from the setting fieldmap.tenant_id (made by
+-- set_context). Fails closed: no tenant, a malformed one, or one the login
+-- role may not act for is an error, never "all tenants". Row-level security
+-- policies call it once per statement, as (SELECT fieldmap.current_tenant_id()).
+CREATE OR REPLACE FUNCTION fieldmap.current_tenant_id()
+RETURNS uuid
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog
+AS $$
+DECLARE
+  v_setting text := current_setting('fieldmap.tenant_id', true);
+  v_tenant  uuid;
+BEGIN
+  IF v_setting IS NULL OR v_setting = '' THEN
+    RAISE EXCEPTION 'no tenant in context'
+      USING ERRCODE = 'insufficient_privilege',
+            HINT = 'call fieldmap.set_context(''<tenant slug or id>'') in this transaction first';
+  END IF;
+  BEGIN
+    v_tenant := v_setting::uuid;
+  EXCEPTION WHEN invalid_text_representation THEN
+    RAISE EXCEPTION 'fieldmap.tenant_id is not a tenant id: %', v_setting
+      USING ERRCODE = 'insufficient_privilege', HINT = 'use fieldmap.set_context(), not SET';
+  END;
+  IF NOT fieldmap._may_act_for(v_tenant) THEN
+    RAISE EXCEPTION 'role % may not act for tenant %', session_user, v_tenant
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN v_tenant;
+END
+$$;
+
+COMMENT ON FUNCTION fieldmap.current_tenant_id() IS
+  'The session''s tenant (set by fieldmap.set_context). Raises when none is set or the login role may not act for it: tenant isolation fails closed.';

@@ -1,0 +1,23 @@
+-- Verify fieldmap:policy_tenant_isolation on pg
+BEGIN;
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['tenants', 'tenant_members', 'users', 'connector_definitions', 'field_mappings',
+                           'mapping_embeddings', 'mapping_validation_results', 'mapping_audit_log',
+                           'audit_chain', 'audit_chain_heads'] LOOP
+    ASSERT (SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = ('fieldmap.' || t)::regclass),
+           format('row-level security is not enabled and forced on %s', t);
+    ASSERT EXISTS (SELECT FROM pg_policy WHERE polrelid = ('fieldmap.' || t)::regclass),
+           format('no policy on %s', t);
+  END LOOP;
+  -- every table with a tenant_id column is covered
+  ASSERT NOT EXISTS (
+    SELECT FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id'
+     WHERE c.relnamespace = 'fieldmap'::regnamespace AND c.relkind = 'r' AND NOT c.relforcerowsecurity),
+    'a table with tenant_id lacks forced row-level security';
+  ASSERT has_table_privilege('fieldmap_reader', 'fieldmap.lineage_grid', 'SELECT'), 'fieldmap_reader cannot read lineage_grid';
+END
+$$;
+ROLLBACK;

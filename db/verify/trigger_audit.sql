@@ -1,0 +1,20 @@
+-- Verify fieldmap:trigger_audit on pg
+BEGIN;
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['field_mappings', 'connector_definitions', 'entity_schemas', 'users', 'tenants'] LOOP
+    ASSERT (SELECT count(*) FROM pg_trigger WHERE tgname LIKE '\_50\_audit%' AND tgenabled = 'O'
+              AND tgrelid = ('fieldmap.' || t)::regclass) = 2,
+           format('audit triggers missing or disabled on %s', t);
+  END LOOP;
+  ASSERT (SELECT prosecdef AND proconfig IS NOT NULL FROM pg_proc WHERE oid = 'fieldmap._audit_row()'::regprocedure),
+         '_audit_row must be SECURITY DEFINER with a pinned search_path';
+END
+$$;
+-- a real audited write, rolled back
+INSERT INTO fieldmap.tenants (slug, name) VALUES ('verify-probe', 'probe');
+SELECT 1/count(*) FROM fieldmap.mapping_audit_log a JOIN fieldmap.tenants t ON t.id = a.tenant_id
+ WHERE t.slug = 'verify-probe' AND a.action = 'created' AND a.object_type = 'tenant';
+ROLLBACK;
