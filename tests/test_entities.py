@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from support import ENTITIES_YAML, fieldmap_cli
+from support import ENTITIES_YAML, fieldmap_cli, plan_changes
 
 
 def count(db: psycopg.Connection) -> int:
@@ -144,7 +144,7 @@ def test_status_reports_changes_tables_and_extensions(db: psycopg.Connection, db
     out = fieldmap_cli(db_url, "status", "--json")
     assert out.returncode == 0, out.stderr
     st = json.loads(out.stdout)
-    assert st["last_change"] == "function_load_entities"
+    assert st["last_change"] == plan_changes()[-1]
     assert {t["name"]: t["rows"] for t in st["tables"]}["entity_schemas"] == 5
     assert set(st["extensions"]) >= {"vector", "pg_trgm"}
     text = fieldmap_cli(db_url, "status")

@@ -79,6 +79,66 @@ BREAKS: dict[str, list[str]] = {
         "GRANT EXECUTE ON FUNCTION fieldmap.load_entities(json, text) TO fieldmap_writer",
         "GRANT EXECUTE ON FUNCTION fieldmap._entity_field_schema(text) TO PUBLIC",
     ],
+    "table_tenant_members": [
+        "DROP TABLE fieldmap.tenant_members CASCADE",
+        "GRANT SELECT ON fieldmap.tenant_members TO fieldmap_writer",
+    ],
+    "function_context": [
+        "DROP FUNCTION fieldmap.set_context(text, uuid, text, text, boolean)",
+        "DROP FUNCTION fieldmap._may_act_for(uuid) CASCADE",
+        "GRANT EXECUTE ON FUNCTION fieldmap._may_act_for(uuid) TO fieldmap_writer",
+        "ALTER FUNCTION fieldmap.set_context(text, uuid, text, text, boolean) SECURITY INVOKER",
+        "ALTER FUNCTION fieldmap.set_context(text, uuid, text, text, boolean) RESET ALL",
+    ],
+    "trigger_stamp": [
+        "DROP TRIGGER _10_stamp ON fieldmap.users",
+        "ALTER TABLE fieldmap.field_mappings DISABLE TRIGGER _10_stamp",
+    ],
+    "table_audit_chain": [
+        "DROP TABLE fieldmap.audit_chain CASCADE",
+        "ALTER TABLE fieldmap.audit_chain_heads DROP COLUMN horizon",
+        "GRANT INSERT ON fieldmap.audit_chain TO fieldmap_writer",
+    ],
+    "trigger_audit": [
+        "DROP TRIGGER _50_audit_update ON fieldmap.connector_definitions",
+        "ALTER TABLE fieldmap.tenants DISABLE TRIGGER _50_audit_insert",
+        "ALTER FUNCTION fieldmap._audit_row() SECURITY INVOKER",
+        "CREATE OR REPLACE FUNCTION fieldmap._audit_row() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+        " SET search_path = pg_catalog AS $$ BEGIN RETURN NULL; END $$",
+    ],
+    "trigger_audit_append_only": [
+        "DROP TRIGGER _00_append_only ON fieldmap.audit_chain",
+        "ALTER TABLE fieldmap.mapping_audit_log DISABLE TRIGGER _00_append_only_truncate",
+    ],
+    "function_audit_chain": [
+        "DROP FUNCTION fieldmap.verify_audit_chain(text, boolean)",
+        "GRANT EXECUTE ON FUNCTION fieldmap._seal_tenant_chain(uuid) TO fieldmap_writer",
+        "REVOKE EXECUTE ON FUNCTION fieldmap.verify_audit_chain(text, boolean) FROM fieldmap_auditor",
+        "DROP FUNCTION fieldmap._seal_tenant_chain(uuid) CASCADE",
+    ],
+    "function_history": [
+        "DROP FUNCTION fieldmap.mapping_as_of(uuid, timestamptz)",
+        "GRANT EXECUTE ON FUNCTION fieldmap.restore_mapping_version(uuid, integer) TO fieldmap_reader",
+        "DROP FUNCTION fieldmap.mapping_history(uuid) CASCADE",
+    ],
+    "function_retention": [
+        "DROP FUNCTION fieldmap.purge_audit_log(integer)",
+        "GRANT EXECUTE ON FUNCTION fieldmap.purge_audit_log(integer) TO fieldmap_writer",
+        "ALTER FUNCTION fieldmap.purge_audit_log(integer) SECURITY INVOKER",
+    ],
+    "function_erase_user": [
+        "DROP FUNCTION fieldmap.erase_user(uuid)",
+        "GRANT EXECUTE ON FUNCTION fieldmap.erase_user(uuid) TO fieldmap_writer",
+        "CREATE OR REPLACE FUNCTION fieldmap._erase_user_values(v jsonb) RETURNS jsonb LANGUAGE sql AS 'SELECT v'",
+    ],
+    "policy_tenant_isolation": [
+        "ALTER TABLE fieldmap.field_mappings NO FORCE ROW LEVEL SECURITY",
+        "ALTER TABLE fieldmap.audit_chain DISABLE ROW LEVEL SECURITY",
+        "DROP POLICY tenant_isolation ON fieldmap.users",
+        "DROP VIEW fieldmap.lineage_grid",
+        "DROP FUNCTION fieldmap.refresh_lineage_grid(boolean)",
+        "CREATE TABLE fieldmap.sneaky (tenant_id uuid)",
+    ],
 }
 
 

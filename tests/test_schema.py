@@ -40,10 +40,18 @@ EXPECTED: dict[str, dict[str, str]] = {
         "embedding_vector": "vector", "embedding_model": f"{V}(100)", "embedding_dims": "integer",
         "metadata": "jsonb", "created_at": TS},
     "mapping_audit_log": {
-        "tenant_id": "uuid", "id": "uuid", "field_mapping_id": "uuid", "action": f"{V}(50)",
+        "tenant_id": "uuid", "id": "uuid", "seq": "bigint", "object_type": f"{V}(50)", "object_id": "uuid",
+        "object_version": "integer", "field_mapping_id": "uuid", "action": f"{V}(50)",
         "field_changed": f"{V}(255)", "old_value": "jsonb", "new_value": "jsonb", "changed_by": "uuid",
         "change_reason": "text", "confidence_delta": "double precision", "ip_address": "inet",
-        "user_agent": "text", "trace_id": f"{V}(255)", "created_at": TS},
+        "user_agent": "text", "trace_id": f"{V}(255)", "created_at": TS, "txid": "xid8", "erased_at": TS},
+    "audit_chain": {
+        "tenant_id": "uuid", "chain_pos": "bigint", "audit_id": "uuid", "row_hash": "bytea",
+        "personal_digest": "bytea", "chain_hash": "bytea", "sealed_at": TS},
+    "audit_chain_heads": {
+        "tenant_id": "uuid", "last_pos": "bigint", "last_hash": "bytea", "horizon": "xid8",
+        "checkpoint_pos": "bigint", "checkpoint_hash": "bytea", "sealed_at": TS},
+    "tenant_members": {"tenant_id": "uuid", "role_name": "name", "created_at": TS},
     "mapping_validation_results": {
         "tenant_id": "uuid", "id": "uuid", "field_mapping_id": "uuid", "validation_type": f"{V}(50)",
         "validation_status": f"{V}(50)", "error_message": "text", "sample_input": "jsonb",
@@ -59,7 +67,7 @@ EXPECTED: dict[str, dict[str, str]] = {
 }
 
 TENANT_TABLES = ["users", "connector_definitions", "field_mappings", "mapping_embeddings",
-                 "mapping_audit_log", "mapping_validation_results"]
+                 "mapping_audit_log", "mapping_validation_results", "audit_chain", "tenant_members"]
 
 
 def columns(db: psycopg.Connection, table: str) -> dict[str, str]:
@@ -149,12 +157,10 @@ def test_a_good_mapping_is_accepted_with_its_defaults(db: psycopg.Connection, re
     ({"mapping_source": "guess"}, "field_mappings_mapping_source_check"),
     ({"success_rate": 2.0}, "field_mappings_success_rate_check"),
     ({"error_count": -1}, "field_mappings_error_count_check"),
-    ({"version": 0}, "field_mappings_version_check"),
     ({"source_field": "  "}, "field_mappings_names_check"),
     ({"canonical_entity": "contact"}, "field_mappings_entity_schema_fkey"),
     ({"tenant_id": uuid.uuid4()}, "field_mappings_tenant_id_fkey"),
     ({"connector_id": uuid.uuid4()}, "field_mappings_connector_fkey"),
-    ({"created_by": uuid.uuid4()}, "field_mappings_created_by_fkey"),
 ])
 def test_bad_mapping_rows_are_rejected(db: psycopg.Connection, registry: dict, overrides: dict,
                                         constraint: str) -> None:
@@ -195,10 +201,14 @@ def test_a_mapping_cannot_use_another_tenants_connector(db: psycopg.Connection, 
     ("INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)"
      " VALUES (gen_random_uuid(), 'x', 'file')", "connector_definitions_tenant_id_fkey"),
     ("INSERT INTO fieldmap.users (tenant_id, email) VALUES (%(t)s, 'not-an-email')", "users_email_check"),
-    ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, field_mapping_id, action)"
-     " VALUES (%(t)s, gen_random_uuid(), 'edited')", "mapping_audit_log_action_check"),
-    ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, field_mapping_id, action)"
-     " VALUES (gen_random_uuid(), gen_random_uuid(), 'created')", "mapping_audit_log_tenant_id_fkey"),
+    ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action)"
+     " VALUES (%(t)s, 'connector', gen_random_uuid(), 'edited')", "mapping_audit_log_action_check"),
+    ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action)"
+     " VALUES (%(t)s, 'widget', gen_random_uuid(), 'created')", "mapping_audit_log_object_type_check"),
+    ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action)"
+     " VALUES (%(t)s, 'field_mapping', gen_random_uuid(), 'created')", "mapping_audit_log_mapping_check"),
+    ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action)"
+     " VALUES (gen_random_uuid(), 'connector', gen_random_uuid(), 'created')", "mapping_audit_log_tenant_id_fkey"),
     ("INSERT INTO fieldmap.entity_schemas (entity_name, schema_definition) VALUES ('x', '[]')",
      "entity_schemas_definition_check"),
     ("INSERT INTO fieldmap.entity_schemas (entity_name, entity_version, schema_definition)"
@@ -228,11 +238,17 @@ def test_validation_result_counts_are_checked(db: psycopg.Connection, registry: 
 def test_audit_rows_outlive_their_mapping(db: psycopg.Connection, registry: dict) -> None:
     insert_mapping(db, registry)
     mid = db.execute("SELECT id FROM fieldmap.field_mappings").fetchone()[0]
-    db.execute("""INSERT INTO fieldmap.mapping_audit_log (tenant_id, field_mapping_id, action)
-                  VALUES (%s, %s, 'created')""", (registry["tenant"], mid))
     db.execute("DELETE FROM fieldmap.field_mappings WHERE id = %s", (mid,))
-    assert db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log WHERE field_mapping_id = %s",
-                      (mid,)).fetchone()[0] == 1
+    actions = db.execute("SELECT action FROM fieldmap.mapping_audit_log WHERE field_mapping_id = %s ORDER BY seq",
+                         (mid,)).fetchall()
+    assert actions == [("created",), ("deleted",)]
+
+
+def test_version_and_stamps_are_set_by_the_database(db: psycopg.Connection, registry: dict) -> None:
+    insert_mapping(db, registry, version=7, created_by=uuid.uuid4(), created_at="2001-01-01")
+    row = db.execute("SELECT version, created_by, created_at > now() - interval '1 minute'"
+                     " FROM fieldmap.field_mappings").fetchone()
+    assert row == (1, None, True)
 
 
 def test_embeddings_record_model_and_dimension(db: psycopg.Connection, registry: dict) -> None:
@@ -268,7 +284,7 @@ def test_minilm_similarity_search_can_use_the_hnsw_index(db: psycopg.Connection)
 def test_lineage_grid_refreshes_concurrently_with_active_mappings_only(db: psycopg.Connection, registry: dict) -> None:
     insert_mapping(db, registry)
     insert_mapping(db, registry, source_field="Name", canonical_field="name", status="deprecated")
-    db.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY fieldmap.mv_mapping_lineage_grid")
+    db.execute("SELECT fieldmap.refresh_lineage_grid()")
     rows = db.execute("SELECT source_system, source_field, target_entity, target_field"
                       " FROM fieldmap.mv_mapping_lineage_grid").fetchall()
     assert rows == [("salesforce", "Id", "account", "account_id")]

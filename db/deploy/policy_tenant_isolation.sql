@@ -23,6 +23,10 @@ BEGIN
                    ' WITH CHECK (tenant_id = (SELECT fieldmap.current_tenant_id()))', t);
     EXECUTE format('COMMENT ON POLICY tenant_isolation ON fieldmap.%I IS %L', t,
                    'Rows of the session''s tenant only (fieldmap.set_context); no tenant set is an error.');
+    EXECUTE format('CREATE POLICY all_tenants ON fieldmap.%I FOR SELECT TO fieldmap_owner'
+                   ' USING (current_setting(''fieldmap._all_tenants'', true) = ''on'')', t);
+    EXECUTE format('COMMENT ON POLICY all_tenants ON fieldmap.%I IS %L', t,
+                   'Owner maintenance that reads every tenant (lineage grid refresh) says so with fieldmap._all_tenants.');
   END LOOP;
 END
 $$;
@@ -46,6 +50,10 @@ ALTER TABLE fieldmap.tenant_members ENABLE ROW LEVEL SECURITY;
 ALTER TABLE fieldmap.tenant_members FORCE ROW LEVEL SECURITY;
 CREATE POLICY owner_administers ON fieldmap.tenant_members TO fieldmap_owner USING (true) WITH CHECK (true);
 COMMENT ON POLICY owner_administers ON fieldmap.tenant_members IS 'Only the owner reads and manages tenant membership.';
+
+-- The grid reads every tenant: its refresh runs as the owner in all-tenants mode.
+\ir ../functions/refresh_lineage_grid.sql
+REVOKE ALL ON FUNCTION fieldmap.refresh_lineage_grid(boolean) FROM PUBLIC;
 
 -- The lineage grid for app roles: a materialized view has no RLS, so they
 -- read it through this view, which keeps the session's tenant's rows.

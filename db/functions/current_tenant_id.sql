@@ -3,6 +3,10 @@
 -- set_context). Fails closed: no tenant, a malformed one, or one the login
 -- role may not act for is an error, never "all tenants". Row-level security
 -- policies call it once per statement, as (SELECT fieldmap.current_tenant_id()).
+-- One exception: owner-run maintenance that must read every tenant (the
+-- lineage grid refresh) sets fieldmap._all_tenants; for a member of
+-- fieldmap_owner this returns NULL (no tenant matches) and the all_tenants
+-- policies admit the rows for reading.
 CREATE OR REPLACE FUNCTION fieldmap.current_tenant_id()
 RETURNS uuid
 LANGUAGE plpgsql
@@ -15,6 +19,10 @@ DECLARE
   v_tenant  uuid;
 BEGIN
   IF v_setting IS NULL OR v_setting = '' THEN
+    IF current_setting('fieldmap._all_tenants', true) = 'on'
+       AND pg_has_role(session_user, 'fieldmap_owner', 'MEMBER') THEN
+      RETURN NULL;
+    END IF;
     RAISE EXCEPTION 'no tenant in context'
       USING ERRCODE = 'insufficient_privilege',
             HINT = 'call fieldmap.set_context(''<tenant slug or id>'') in this transaction first';

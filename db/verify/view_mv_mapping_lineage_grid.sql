@@ -5,7 +5,9 @@ SELECT id, tenant_id, source_system, source_table, source_field, target_entity, 
        avg_processing_time_ms, error_count, mapping_source, status, created_at, updated_at,
        created_by_email, updated_by_email
   FROM fieldmap.mv_mapping_lineage_grid WHERE false;
--- raises unless a unique index allows a concurrent refresh
+-- raises unless a unique index allows a concurrent refresh (the grid reads
+-- every tenant: say so, for the row-level security added later)
+SET LOCAL fieldmap._all_tenants = on;
 REFRESH MATERIALIZED VIEW CONCURRENTLY fieldmap.mv_mapping_lineage_grid;
 DO $$
 BEGIN
