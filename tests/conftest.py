@@ -55,3 +55,17 @@ def scratch_url() -> Iterator[str]:
 @pytest.fixture
 def tenant(db: psycopg.Connection) -> uuid.UUID:
     return db.execute("INSERT INTO fieldmap.tenants (slug, name) VALUES ('acme', 'Acme') RETURNING id").fetchone()[0]
+
+
+@pytest.fixture
+def acme(db: psycopg.Connection) -> dict:
+    """Tenant acme with a user (ann), a connector and the account entity; the
+    session acts for acme as ann."""
+    from registry import load_entity, make_connector, make_tenant, make_user, set_context
+
+    entity = load_entity(db)
+    tenant = make_tenant(db, "acme")
+    user = make_user(db, tenant, "ann@acme.test", "Ann Example")
+    set_context(db, "acme", user, "test setup", "trace-setup")
+    connector = make_connector(db, tenant)
+    return {"tenant": tenant, "user": user, "connector": connector, "entity": entity}
