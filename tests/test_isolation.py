@@ -1,0 +1,145 @@
+"""Tenant isolation: as an app role of tenant A, nothing of tenant B can be
+read or written through any path, and no tenant means an error."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+
+from registry import acting_as, ensure_test_roles, make_connector, make_mapping, make_tenant, make_user, set_context
+
+TENANT_TABLES = ["tenants", "users", "connector_definitions", "field_mappings", "mapping_embeddings",
+                 "mapping_validation_results", "mapping_audit_log", "audit_chain", "audit_chain_heads"]
+
+
+@pytest.fixture
+def two_tenants(db: psycopg.Connection, acme: dict) -> dict:
+    """acme (A) and globex (B), each with a user, connector, mapping, validation
+    result, embedding, audit rows, sealed chain; the grid refreshed."""
+    ensure_test_roles(db)
+    a = acme
+    b_tenant = make_tenant(db, "globex")
+    b_user = make_user(db, b_tenant, "bea@globex.test")
+    set_context(db, "globex", b_user)
+    b = {"tenant": b_tenant, "user": b_user, "connector": make_connector(db, b_tenant), "entity": acme["entity"]}
+    for t, slug in ((a, "acme"), (b, "globex")):
+        set_context(db, slug, t["user"])
+        t["mapping"] = make_mapping(db, t["tenant"], t["connector"], t["entity"])
+        db.execute("UPDATE fieldmap.field_mappings SET notes = 'n' WHERE id = %s", (t["mapping"],))
+        db.execute("""INSERT INTO fieldmap.mapping_validation_results
+                        (tenant_id, field_mapping_id, validation_type, validation_status) VALUES (%s, %s, 'type_check', 'passed')""",
+                   (t["tenant"], t["mapping"]))
+        db.execute("""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector)
+                      VALUES (%s, %s, 'Id account_id', array_fill(0.1, ARRAY[384])::vector)""", (t["tenant"], t["mapping"]))
+        db.execute("SELECT fieldmap.seal_audit_chain()")
+    db.execute("SELECT fieldmap.refresh_lineage_grid()")
+    for role in ("fm_test_writer_a", "fm_test_reader_a", "fm_test_auditor_a"):
+        db.execute("INSERT INTO fieldmap.tenant_members VALUES (%s, %s)", (a["tenant"], role))
+    db.execute("INSERT INTO fieldmap.tenant_members VALUES (%s, 'fm_test_writer_b')", (b["tenant"],))
+    db.execute("RESET fieldmap.tenant_id")
+    return {"a": a, "b": b}
+
+
+def tenant_ids(db: psycopg.Connection, table: str) -> set:
+    col = "id" if table == "tenants" else "tenant_id"
+    return {r[0] for r in db.execute(f"SELECT {col} FROM fieldmap.{table}").fetchall()}
+
+
+@pytest.mark.parametrize("role", ["fm_test_writer_a", "fm_test_auditor_a", "fm_test_reader_a"])
+def test_every_readable_table_and_view_shows_only_the_own_tenant(db: psycopg.Connection, two_tenants: dict,
+                                                                  role: str) -> None:
+    a = two_tenants["a"]["tenant"]
+    with acting_as(db, role):
+        set_context(db, "acme")
+        seen = 0
+        for table in TENANT_TABLES + ["lineage_grid"]:
+            try:
+                ids = tenant_ids(db, table)
+            except psycopg.errors.InsufficientPrivilege:
+                continue  # this role may not read it at all
+            assert ids <= {a}, f"{role} sees another tenant in {table}"
+            seen += 1
+        assert seen >= 5
+
+
+def test_api_functions_show_nothing_of_another_tenant(db: psycopg.Connection, two_tenants: dict) -> None:
+    b = two_tenants["b"]
+    with acting_as(db, "fm_test_writer_a"):
+        set_context(db, "acme")
+        assert db.execute("SELECT count(*) FROM fieldmap.mapping_history(%s)", (b["mapping"],)).fetchone()[0] == 0
+        assert db.execute("SELECT fieldmap.mapping_as_of(%s, now()) IS NULL", (b["mapping"],)).fetchone()[0]
+        with pytest.raises(psycopg.errors.NoDataFound):
+            db.execute("SELECT fieldmap.restore_mapping_version(%s, 1)", (b["mapping"],))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not act for"):
+            db.execute("SELECT fieldmap.seal_audit_chain('globex')")
+        assert db.execute("SELECT fieldmap.seal_audit_chain()").fetchone()[0] == 0
+    with acting_as(db, "fm_test_auditor_a"):
+        set_context(db, "acme")
+        row = db.execute("SELECT tenant_id, ok FROM fieldmap.verify_audit_chain()").fetchone()
+        assert row == (two_tenants["a"]["tenant"], True)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not act for"):
+            db.execute("SELECT * FROM fieldmap.verify_audit_chain('globex')")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("SELECT * FROM fieldmap.mv_mapping_lineage_grid")
+
+
+def test_writes_aimed_at_another_tenant_fail_or_touch_nothing(db: psycopg.Connection, two_tenants: dict) -> None:
+    a, b = two_tenants["a"], two_tenants["b"]
+    with acting_as(db, "fm_test_writer_a"):
+        set_context(db, "acme")
+        for table in ("field_mappings", "connector_definitions", "mapping_embeddings"):
+            col = "field_mapping_id" if table == "mapping_embeddings" else "id"
+            target = b["mapping"] if table != "connector_definitions" else b["connector"]
+            assert db.execute(f"UPDATE fieldmap.{table} SET tenant_id = tenant_id WHERE {col} = %s",
+                              (target,)).rowcount == 0
+            assert db.execute(f"DELETE FROM fieldmap.{table} WHERE {col} = %s", (target,)).rowcount == 0
+        assert db.execute("UPDATE fieldmap.field_mappings SET notes = 'mine' WHERE tenant_id = %s",
+                          (b["tenant"],)).rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            make_mapping(db, b["tenant"], b["connector"], b["entity"], source_field="X")
+        with pytest.raises(psycopg.errors.IntegrityConstraintViolation, match="cannot change"):
+            db.execute("UPDATE fieldmap.field_mappings SET tenant_id = %s WHERE id = %s", (b["tenant"], a["mapping"]))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            db.execute("UPDATE fieldmap.mapping_embeddings SET tenant_id = %s WHERE field_mapping_id = %s",
+                       (b["tenant"], a["mapping"]))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            db.execute("""INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
+                          VALUES (%s, 'evil', 'file')""", (b["tenant"],))
+    # B's data is untouched
+    set_context(db, "globex")
+    assert db.execute("SELECT notes FROM fieldmap.field_mappings WHERE id = %s", (b["mapping"],)).fetchone()[0] == "n"
+
+
+def test_a_role_cannot_switch_itself_to_another_tenant(db: psycopg.Connection, two_tenants: dict) -> None:
+    b = two_tenants["b"]
+    with acting_as(db, "fm_test_writer_a"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not act for"):
+            set_context(db, "globex")
+    with acting_as(db, "fm_test_writer_a"):
+        # the raw setting, bypassing set_context, is checked just the same
+        db.execute("SELECT set_config('fieldmap.tenant_id', %s, false)", (str(b["tenant"]),))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not act for"):
+            db.execute("SELECT * FROM fieldmap.field_mappings")
+    with acting_as(db, "fm_test_writer_a"):
+        db.execute("SET fieldmap._all_tenants = on")  # owner-only mode
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="no tenant in context"):
+            db.execute("SELECT * FROM fieldmap.field_mappings")
+
+
+@pytest.mark.parametrize("relation", TENANT_TABLES[1:] + ["lineage_grid"])
+def test_no_tenant_set_is_an_error_not_all_rows(db: psycopg.Connection, two_tenants: dict, relation: str) -> None:
+    role = "fm_test_auditor_a" if relation.startswith(("mapping_audit", "audit_chain")) else "fm_test_writer_a"
+    with acting_as(db, role):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="no tenant in context"):
+            db.execute(f"SELECT * FROM fieldmap.{relation}").fetchall()
+
+
+def test_unknown_tenant_and_actor_are_refused(db: psycopg.Connection, two_tenants: dict) -> None:
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match='unknown tenant "nope"'):
+        set_context(db, "nope")
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="unknown user"):
+        set_context(db, "acme", two_tenants["b"]["user"])  # B's user cannot act in A
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="unknown user"):
+        set_context(db, "acme", uuid.uuid4())

@@ -1,0 +1,109 @@
+"""The role x object x privilege matrix: exactly what each app role may do,
+and nothing more; internal helpers closed; SECURITY DEFINER pinned; only the
+owner can switch triggers off."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from registry import acting_as, ensure_test_roles
+
+ROLES = ["fieldmap_writer", "fieldmap_reader", "fieldmap_auditor", "public"]
+TABLE_PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]
+R, W, A = "fieldmap_reader", "fieldmap_writer", "fieldmap_auditor"
+SIUD = {"SELECT", "INSERT", "UPDATE", "DELETE"}
+
+EXPECTED_TABLES: dict[str, dict[str, set[str]]] = {
+    "tenants": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "tenant_members": {},
+    "users": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "entity_schemas": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "connector_definitions": {W: SIUD, R: {"SELECT"}, A: {"SELECT"}},
+    "field_mappings": {W: SIUD, R: {"SELECT"}, A: {"SELECT"}},
+    "mapping_embeddings": {W: SIUD, R: {"SELECT"}},
+    "mapping_validation_results": {W: {"SELECT", "INSERT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "mapping_audit_log": {A: {"SELECT"}},
+    "audit_chain": {A: {"SELECT"}},
+    "audit_chain_heads": {A: {"SELECT"}},
+    "mv_mapping_lineage_grid": {},
+    "lineage_grid": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+}
+
+EXPECTED_FUNCTIONS: dict[str, set[str]] = {
+    "set_context(text,uuid,text,text,boolean)": {W, R, A},
+    "current_tenant_id()": {W, R, A},
+    "seal_audit_chain(text)": {W, A},
+    "verify_audit_chain(text,boolean)": {A},
+    "mapping_history(uuid)": {W, A},
+    "mapping_as_of(uuid,timestamp with time zone)": {W, A},
+    "restore_mapping_version(uuid,integer)": {W},
+    "load_entities(json,text)": set(),
+    "purge_audit_log(integer)": set(),
+    "erase_user(uuid)": set(),
+    "refresh_lineage_grid(boolean)": set(),
+}
+
+
+def test_table_privileges_are_exactly_the_intended_ones(db: psycopg.Connection) -> None:
+    rels = [r[0] for r in db.execute("""SELECT relname FROM pg_class WHERE relnamespace = 'fieldmap'::regnamespace
+                                         AND relkind IN ('r', 'v', 'm') ORDER BY 1""").fetchall()]
+    assert sorted(rels) == sorted(EXPECTED_TABLES)
+    actual, expected = set(), set()
+    for rel in rels:
+        for role in ROLES:
+            for priv in TABLE_PRIVILEGES:
+                if db.execute("SELECT has_table_privilege(%s, %s, %s)", (role, f"fieldmap.{rel}", priv)).fetchone()[0]:
+                    actual.add((role, rel, priv))
+            expected |= {(role, rel, p) for p in EXPECTED_TABLES[rel].get(role, set())}
+    assert actual == expected
+
+
+def test_function_privileges_are_exactly_the_intended_ones(db: psycopg.Connection) -> None:
+    funcs = db.execute("""SELECT substr(p.oid::regprocedure::text, length('fieldmap.') + 1), p.oid::regprocedure::text
+                            FROM pg_proc p WHERE p.pronamespace = 'fieldmap'::regnamespace""").fetchall()
+    actual, expected = set(), set()
+    for label, signature in funcs:
+        name = label.replace(", ", ",")
+        if name.split("(")[0].startswith("_"):
+            wanted: set[str] = set()  # internal helpers: nobody
+        else:
+            assert name in EXPECTED_FUNCTIONS, f"new API function {name}: add it to the matrix"
+            wanted = EXPECTED_FUNCTIONS[name]
+        for role in ROLES:
+            if db.execute("SELECT has_function_privilege(%s, %s, 'EXECUTE')", (role, signature)).fetchone()[0]:
+                actual.add((role, name))
+        expected |= {(role, name) for role in wanted}
+    assert actual == expected
+
+
+def test_security_definer_functions_pin_search_path(db: psycopg.Connection) -> None:
+    loose = db.execute("""SELECT proname FROM pg_proc WHERE pronamespace = 'fieldmap'::regnamespace AND prosecdef
+                           AND NOT EXISTS (SELECT FROM unnest(proconfig) c WHERE c LIKE 'search_path=%%')""").fetchall()
+    assert loose == []
+
+
+def test_everything_is_owned_by_fieldmap_owner(db: psycopg.Connection) -> None:
+    others = db.execute("""SELECT relname FROM pg_class WHERE relnamespace = 'fieldmap'::regnamespace
+                             AND pg_get_userbyid(relowner) <> 'fieldmap_owner'
+                           UNION ALL
+                           SELECT proname FROM pg_proc WHERE pronamespace = 'fieldmap'::regnamespace
+                             AND pg_get_userbyid(proowner) <> 'fieldmap_owner'""").fetchall()
+    assert others == []
+
+
+@pytest.mark.parametrize("role", ["fm_test_writer_a", "fm_test_auditor_a"])
+def test_only_the_owner_can_switch_triggers_off(db: psycopg.Connection, role: str) -> None:
+    ensure_test_roles(db)
+    with acting_as(db, role):
+        for table in ("field_mappings", "mapping_audit_log"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="must be owner"):
+                db.execute(f"ALTER TABLE fieldmap.{table} DISABLE TRIGGER ALL")
+    with acting_as(db, role):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("SET session_replication_role = replica")
+
+
+def test_app_roles_are_not_members_of_the_owner(db: psycopg.Connection) -> None:
+    for role in ("fieldmap_writer", "fieldmap_reader", "fieldmap_auditor"):
+        assert not db.execute("SELECT pg_has_role(%s, 'fieldmap_owner', 'MEMBER')", (role,)).fetchone()[0]
