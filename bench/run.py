@@ -90,11 +90,12 @@ def main() -> int:
     only = sys.argv[1:]
     modules = sorted((ROOT / "bench").glob("bench_*.py"))
     results: list[dict] = []
-    url = scratch_database(base)
-    where = machine(url)
+    where = ""
     for path in modules:
         if only and path.stem not in only:
             continue
+        url = scratch_database(base)  # each benchmark on a fresh database: no bloat from the others
+        where = where or machine(url)
         spec = importlib.util.spec_from_file_location(path.stem, path)
         mod = importlib.util.module_from_spec(spec)
         assert spec.loader

@@ -39,6 +39,7 @@ BREAKS: dict[str, list[str]] = {
     ],
     "extensions": ["DROP EXTENSION vector CASCADE", "DROP EXTENSION pg_trgm CASCADE"],
     "extension_pg_cron": None,  # tested in the cron database below
+    "cron_audit_jobs": None,  # likewise
     "table_tenants": ["DROP TABLE fieldmap.tenants CASCADE", "ALTER TABLE fieldmap.tenants DROP COLUMN settings"],
     "table_users": ["DROP TABLE fieldmap.users CASCADE", "REVOKE SELECT ON fieldmap.users FROM fieldmap_reader"],
     "table_entity_schemas": ["DROP TABLE fieldmap.entity_schemas CASCADE", "DROP INDEX fieldmap.idx_entity_name"],
@@ -178,3 +179,16 @@ def test_verify_pg_cron_fails_without_pg_cron_in_the_cron_database() -> None:
     assert ok.returncode == 0, ok.stderr
     broken = psql(url, "BEGIN;\nDROP EXTENSION IF EXISTS pg_cron CASCADE;\n\\i verify/extension_pg_cron.sql\n")
     assert broken.returncode != 0 and "pg_cron is missing" in broken.stderr
+
+
+def test_verify_cron_jobs_fails_without_the_jobs_in_the_cron_database() -> None:
+    with psycopg.connect(url_for("postgres")) as c:
+        cron_db = c.execute("SELECT current_setting('cron.database_name', true)").fetchone()[0]
+    url = url_for(cron_db)
+    jobs = ("SELECT cron.schedule('fieldmap-seal-audit', '* * * * *', 'SELECT fieldmap.seal_audit_chain()');"
+            "SELECT cron.schedule('fieldmap-purge-audit', '*/5 * * * *', 'SELECT fieldmap.purge_audit_log(10000)');")
+    setup = "BEGIN;\nCREATE EXTENSION IF NOT EXISTS pg_cron;\n"
+    ok = psql(url, f"{setup}{jobs}\n\\i verify/cron_audit_jobs.sql\n")
+    assert ok.returncode == 0, ok.stderr
+    broken = psql(url, f"{setup}{jobs}\nSELECT cron.unschedule('fieldmap-purge-audit');\n\\i verify/cron_audit_jobs.sql\n")
+    assert broken.returncode != 0 and "fieldmap-purge-audit missing" in broken.stderr

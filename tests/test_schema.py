@@ -207,8 +207,6 @@ def test_a_mapping_cannot_use_another_tenants_connector(db: psycopg.Connection, 
      " VALUES (%(t)s, 'widget', gen_random_uuid(), 'created')", "mapping_audit_log_object_type_check"),
     ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action)"
      " VALUES (%(t)s, 'field_mapping', gen_random_uuid(), 'created')", "mapping_audit_log_mapping_check"),
-    ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action)"
-     " VALUES (gen_random_uuid(), 'connector', gen_random_uuid(), 'created')", "mapping_audit_log_tenant_id_fkey"),
     ("INSERT INTO fieldmap.entity_schemas (entity_name, schema_definition) VALUES ('x', '[]')",
      "entity_schemas_definition_check"),
     ("INSERT INTO fieldmap.entity_schemas (entity_name, entity_version, schema_definition)"

@@ -15,6 +15,7 @@ REVOKE ALL ON FUNCTION fieldmap._audit_row_hash(fieldmap.mapping_audit_log, byte
 REVOKE ALL ON FUNCTION fieldmap._seal_tenant_chain(uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.seal_audit_chain(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.verify_audit_chain(text, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap._audit_first_bad_row(uuid, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION fieldmap.seal_audit_chain(text) TO fieldmap_writer, fieldmap_auditor;
 GRANT EXECUTE ON FUNCTION fieldmap.verify_audit_chain(text, boolean) TO fieldmap_auditor;
 

@@ -1,6 +1,7 @@
 -- Deploy fieldmap:trigger_audit to pg
 -- requires: table_mapping_audit_log
 -- requires: trigger_stamp
+-- requires: table_field_mappings
 -- requires: table_entity_schemas
 -- The audit triggers fire only when the row really changed (WHEN OLD IS
 -- DISTINCT FROM NEW): a no-op update costs no call and writes nothing.
@@ -8,12 +9,16 @@ BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
 \ir ../triggers/_audit_row.sql
+\ir ../triggers/_version_field_mapping.sql
 REVOKE ALL ON FUNCTION fieldmap._audit_row() FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap._version_field_mapping() FROM PUBLIC;
+
+-- field_mappings: stamps and per-column audit of updates in one BEFORE trigger (the hot path)
+CREATE TRIGGER _10_version BEFORE INSERT OR UPDATE ON fieldmap.field_mappings
+  FOR EACH ROW EXECUTE FUNCTION fieldmap._version_field_mapping();
 
 CREATE TRIGGER _50_audit_insert_delete AFTER INSERT OR DELETE ON fieldmap.field_mappings
   FOR EACH ROW EXECUTE FUNCTION fieldmap._audit_row('field_mapping');
-CREATE TRIGGER _50_audit_update AFTER UPDATE ON fieldmap.field_mappings
-  FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION fieldmap._audit_row('field_mapping');
 
 CREATE TRIGGER _50_audit_insert_delete AFTER INSERT OR DELETE ON fieldmap.connector_definitions
   FOR EACH ROW EXECUTE FUNCTION fieldmap._audit_row('connector');
@@ -38,7 +43,7 @@ CREATE TRIGGER _50_audit_update AFTER UPDATE ON fieldmap.tenants
   FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION fieldmap._audit_row('tenant');
 
 COMMENT ON TRIGGER _50_audit_insert_delete ON fieldmap.field_mappings IS 'Audits created and deleted mappings.';
-COMMENT ON TRIGGER _50_audit_update ON fieldmap.field_mappings IS 'Audits each changed column of a mapping.';
+COMMENT ON TRIGGER _10_version ON fieldmap.field_mappings IS 'Sets version and stamps; audits each changed column of an update; a no-op update keeps the stamps and writes nothing.';
 COMMENT ON TRIGGER _50_audit_insert_delete ON fieldmap.connector_definitions IS 'Audits created and deleted connectors.';
 COMMENT ON TRIGGER _50_audit_update ON fieldmap.connector_definitions IS 'Audits each changed column of a connector.';
 COMMENT ON TRIGGER _50_audit_insert_delete ON fieldmap.entity_schemas IS 'Audits created and deleted canonical entities (system tenant).';

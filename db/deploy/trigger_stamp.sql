@@ -1,18 +1,13 @@
 -- Deploy fieldmap:trigger_stamp to pg
--- requires: table_field_mappings
 -- requires: table_connector_definitions
 -- Trigger names carry a number: BEFORE triggers run in name order, and the
 -- stamp must run before anything that looks at the final row.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
-\ir ../triggers/_stamp_field_mapping.sql
 \ir ../triggers/_stamp_updated_at.sql
-REVOKE ALL ON FUNCTION fieldmap._stamp_field_mapping() FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._stamp_updated_at() FROM PUBLIC;
 
-CREATE TRIGGER _10_stamp BEFORE INSERT OR UPDATE ON fieldmap.field_mappings
-  FOR EACH ROW EXECUTE FUNCTION fieldmap._stamp_field_mapping();
 CREATE TRIGGER _10_stamp BEFORE INSERT OR UPDATE ON fieldmap.connector_definitions
   FOR EACH ROW EXECUTE FUNCTION fieldmap._stamp_updated_at('created_by');
 CREATE TRIGGER _10_stamp BEFORE INSERT OR UPDATE ON fieldmap.users
@@ -20,7 +15,6 @@ CREATE TRIGGER _10_stamp BEFORE INSERT OR UPDATE ON fieldmap.users
 CREATE TRIGGER _10_stamp BEFORE INSERT OR UPDATE ON fieldmap.tenants
   FOR EACH ROW EXECUTE FUNCTION fieldmap._stamp_updated_at();
 
-COMMENT ON TRIGGER _10_stamp ON fieldmap.field_mappings IS 'Sets version and created/updated stamps; a no-op update keeps them.';
 COMMENT ON TRIGGER _10_stamp ON fieldmap.connector_definitions IS 'Sets created/updated stamps and created_by from the context.';
 COMMENT ON TRIGGER _10_stamp ON fieldmap.users IS 'Sets created/updated stamps.';
 COMMENT ON TRIGGER _10_stamp ON fieldmap.tenants IS 'Sets created/updated stamps.';

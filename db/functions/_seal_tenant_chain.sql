@@ -49,6 +49,12 @@ BEGIN
     v_rows := v_rows || v_rowhash;
     v_pds := v_pds || v_digest;
     v_chains := v_chains || v_hash;
+    IF cardinality(v_ids) >= 5000 THEN  -- flush in chunks: one INSERT per chunk, arrays stay small
+      INSERT INTO fieldmap.audit_chain (tenant_id, chain_pos, audit_id, row_hash, personal_digest, chain_hash)
+      SELECT tenant, u.pos, u.id, u.rh, u.pd, u.ch
+        FROM unnest(v_poss, v_ids, v_rows, v_pds, v_chains) AS u(pos, id, rh, pd, ch);
+      v_ids := '{}'; v_poss := '{}'; v_rows := '{}'; v_pds := '{}'; v_chains := '{}';
+    END IF;
   END LOOP;
 
   INSERT INTO fieldmap.audit_chain (tenant_id, chain_pos, audit_id, row_hash, personal_digest, chain_hash)

@@ -1,0 +1,189 @@
+"""Cost and speed of the audit trail (issue: audit, history, tenancy).
+
+- single-row mapping UPDATE throughput with stamp + audit triggers, as a
+  share of the throughput with those triggers disabled (pgbench, 1 client,
+  5 s runs, interleaved, median of 5 each);
+- one 100,000-row UPDATE, audited vs. not (interleaved, median of 3 each);
+- with 1,000,000 rows in the audit log of one tenant: the last 1,000 changes,
+  mapping_as_of p95, verify_audit_chain over the whole chain, and how fast
+  the sealer appends rows to the chain.
+Timings of single queries are taken server-side in PL/pgSQL."""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+ENTITY = '{"bench": {"fields": {' + ", ".join(f'"f{i}": "string"' for i in range(20)) + "}}}"
+LOG_ROWS = 1_000_000
+
+
+def _tenant(conn: psycopg.Connection, slug: str) -> tuple:
+    tenant = conn.execute("INSERT INTO fieldmap.tenants (slug, name) VALUES (%s, %s) RETURNING id",
+                          (slug, slug)).fetchone()[0]
+    conn.execute("SELECT fieldmap.set_context(%s, NULL, 'benchmark', NULL, true)", (slug,))
+    connector = conn.execute("""INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
+                                VALUES (%s, 'bench', 'rest_api') RETURNING id""", (tenant,)).fetchone()[0]
+    return tenant, connector
+
+
+def _mappings(conn: psycopg.Connection, tenant, connector, n: int) -> None:
+    conn.execute("""INSERT INTO fieldmap.field_mappings
+                      (tenant_id, connector_id, entity_schema_id, source_table, source_field, canonical_entity, canonical_field)
+                    SELECT %s, %s, es.id, 'T', 'Field' || i, 'bench', 'f' || (i %% 20)
+                      FROM generate_series(1, %s::int) i,
+                           (SELECT id FROM fieldmap.entity_schemas WHERE entity_name = 'bench') es""",
+                 (tenant, connector, n))
+
+
+def _set_triggers(conn: psycopg.Connection, on: bool) -> None:
+    conn.execute(f"ALTER TABLE fieldmap.field_mappings {'ENABLE' if on else 'DISABLE'} TRIGGER USER")
+
+
+def _pgbench(url: str, script: str, seconds: int) -> float:
+    p = conninfo_to_dict(url)
+    env = {**os.environ}
+    if p.get("password"):
+        env["PGPASSWORD"] = p["password"]
+    cmd = ["pgbench", "-n", "-T", str(seconds), "-f", script]
+    for flag, key in (("-h", "host"), ("-p", "port"), ("-U", "user")):
+        if p.get(key):
+            cmd += [flag, str(p[key])]
+    cmd.append(p["dbname"])
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+    return float(re.search(r"tps = ([0-9.]+)", out.stdout).group(1))
+
+
+def _throughput(conn: psycopg.Connection, url: str) -> tuple[float, float]:
+    tenant, connector = _tenant(conn, "bench-tps")
+    _mappings(conn, tenant, connector, 10_000)
+    conn.execute("ANALYZE")
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
+        f.write("\\set n random(1, 10000)\n"
+                f"UPDATE fieldmap.field_mappings SET confidence_score = random() WHERE tenant_id = '{tenant}'"
+                f" AND connector_id = '{connector}' AND connection_id IS NULL AND source_table = 'T'"
+                " AND source_field = 'Field' || :n AND canonical_entity = 'bench' AND canonical_field = 'f' || (:n % 20);\n")
+        script = f.name
+    audited, plain = [], []
+    try:
+        for round_ in range(5):
+            for on in ((True, False) if round_ % 2 == 0 else (False, True)):
+                _set_triggers(conn, on)
+                (audited if on else plain).append(_pgbench(url, script, 5))
+    finally:
+        _set_triggers(conn, True)
+        os.unlink(script)
+    return statistics.median(audited), statistics.median(plain)
+
+
+def _bulk_update(conn: psycopg.Connection) -> tuple[float, float]:
+    tenant, connector = _tenant(conn, "bench-bulk")
+    _set_triggers(conn, False)
+    _mappings(conn, tenant, connector, 100_000)
+    _set_triggers(conn, True)
+    conn.execute("VACUUM ANALYZE fieldmap.field_mappings")
+    audited, plain = [], []
+    for round_ in range(3):
+        for on in ((True, False) if round_ % 2 == 0 else (False, True)):
+            _set_triggers(conn, on)
+            t0 = time.perf_counter()
+            n = conn.execute("UPDATE fieldmap.field_mappings SET confidence_score = random() WHERE tenant_id = %s",
+                             (tenant,)).rowcount
+            (audited if on else plain).append(time.perf_counter() - t0)
+            assert n == 100_000
+            conn.execute("VACUUM fieldmap.field_mappings")
+    _set_triggers(conn, True)
+    return statistics.median(audited), statistics.median(plain)
+
+
+TIMERS = """
+CREATE OR REPLACE FUNCTION pg_temp.time_last_changes(t uuid, runs int) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE d float8[] := '{}'; t0 timestamptz; n int;
+BEGIN
+  FOR i IN 1..runs LOOP
+    t0 := clock_timestamp();
+    SELECT count(*) INTO n FROM (SELECT * FROM fieldmap.mapping_audit_log
+                                  WHERE tenant_id = t ORDER BY created_at DESC LIMIT 1000) x;
+    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
+  END LOOP;
+  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
+END $$;
+CREATE OR REPLACE FUNCTION pg_temp.time_as_of(t uuid, runs int) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE d float8[] := '{}'; t0 timestamptz; r record; m fieldmap.field_mappings;
+BEGIN
+  FOR r IN SELECT a.object_id, a.created_at FROM fieldmap.mapping_audit_log a
+            WHERE a.tenant_id = t AND a.object_type = 'field_mapping' ORDER BY random() LIMIT runs LOOP
+    t0 := clock_timestamp();
+    m := fieldmap.mapping_as_of(r.object_id, r.created_at);
+    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
+    IF m.id IS NULL THEN RAISE EXCEPTION 'as_of found nothing'; END IF;
+  END LOOP;
+  RETURN (SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
+END $$;
+"""
+
+
+def _big_log(conn: psycopg.Connection) -> dict:
+    tenant, connector = _tenant(conn, "bench-log")
+    _mappings(conn, tenant, connector, 2_000)
+    for v in range(9):  # 10 versions of each mapping, through the real triggers
+        conn.execute("UPDATE fieldmap.field_mappings SET notes = %s WHERE tenant_id = %s", (f"v{v}", tenant))
+    have = conn.execute("SELECT count(*) FROM fieldmap.mapping_audit_log WHERE tenant_id = %s", (tenant,)).fetchone()[0]
+    # the rest of the million: connector changes, older than the mapping history
+    conn.execute("""INSERT INTO fieldmap.mapping_audit_log
+                      (tenant_id, object_type, object_id, action, field_changed, old_value, new_value, change_reason,
+                       created_at)
+                    SELECT %s, 'connector', %s, 'updated', 'description', to_jsonb('d' || (g - 1)), to_jsonb('d' || g),
+                           'filler', now() - make_interval(secs => g)
+                      FROM generate_series(1, %s::int) g""", (tenant, connector, LOG_ROWS - have))
+    conn.execute("ANALYZE fieldmap.mapping_audit_log")
+    t0 = time.perf_counter()
+    sealed = conn.execute("SELECT fieldmap.seal_audit_chain('bench-log')").fetchone()[0]
+    seal_s = time.perf_counter() - t0
+    conn.execute("ANALYZE fieldmap.audit_chain")
+    conn.execute(TIMERS)
+    last = conn.execute("SELECT pg_temp.time_last_changes(%s, 21)", (tenant,)).fetchone()[0]
+    as_of = statistics.median(conn.execute("SELECT pg_temp.time_as_of(%s, 400)", (tenant,)).fetchone()[0]
+                              for _ in range(3))
+    verify_s = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        ok, checked = conn.execute("SELECT ok, checked FROM fieldmap.verify_audit_chain('bench-log', false)").fetchone()
+        verify_s.append(time.perf_counter() - t0)
+        assert ok and checked == LOG_ROWS, (ok, checked)
+    return {"sealed": sealed, "seal_s": seal_s, "last_ms": last, "as_of_p95_ms": as_of,
+            "verify_s": statistics.median(verify_s)}
+
+
+def run(url: str) -> list[dict]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT * FROM fieldmap.load_entities(%s::json)", (ENTITY,))
+        tps_on, tps_off = _throughput(conn, url)
+        bulk_on, bulk_off = _bulk_update(conn)
+        big = _big_log(conn)
+    keep = tps_on / tps_off
+    slow = bulk_on / bulk_off
+    return [
+        {"metric": "single-row mapping UPDATE throughput, audited / not audited", "seed_target": "-",
+         "goal": ">= 70%", "median": f"{keep:.0%} ({tps_on:.0f} / {tps_off:.0f} tps)",
+         "scale": "10k mappings, pgbench 1 client, 5x5 s interleaved", "met": keep >= 0.70},
+        {"metric": "100,000-row UPDATE, audited / not audited", "seed_target": "-", "goal": "<= 3x",
+         "median": f"{slow:.2f}x ({bulk_on:.2f} s / {bulk_off:.2f} s)", "scale": "100k mappings, 3 runs each",
+         "met": slow <= 3.0},
+        {"metric": "last 1,000 changes of a tenant", "seed_target": "< 1 s", "goal": "<= 20 ms",
+         "median": f"{big['last_ms']:.2f} ms", "scale": "1M audit rows", "met": big["last_ms"] <= 20},
+        {"metric": "mapping_as_of p95", "seed_target": "-", "goal": "<= 5 ms",
+         "median": f"{big['as_of_p95_ms']:.2f} ms", "scale": "1M audit rows, 2k mappings x 10 versions",
+         "met": big["as_of_p95_ms"] <= 5},
+        {"metric": "verify_audit_chain", "seed_target": "-", "goal": "<= 10 s", "median": f"{big['verify_s']:.2f} s",
+         "scale": "1M chained rows", "met": big["verify_s"] <= 10},
+        {"metric": "seal_audit_chain throughput (info)", "seed_target": "-", "goal": "-",
+         "median": f"{big['sealed'] / big['seal_s']:,.0f} rows/s", "scale": "1M rows sealed at once", "met": True},
+    ]
