@@ -55,6 +55,27 @@ ensure_reachable() {
   done
 }
 
+# The cluster's settings, rewritten at every start so that changes here reach
+# existing clusters too. pg_cron runs its jobs in background workers: the
+# cluster has no TCP listener for it to connect to.
+write_conf() {
+  cat > "$DATA/fieldmap.conf" <<CONF
+# written by scripts/cluster.sh at every start; edit there
+listen_addresses = ''
+port = $PGPORT_LOCAL
+unix_socket_directories = '$SOCK'
+shared_preload_libraries = 'pg_cron'
+cron.database_name = '$DBNAME'
+cron.use_background_workers = on
+max_worker_processes = 16
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+  if [ "$(id -u)" -eq 0 ]; then chown "$OSUSER" "$DATA/fieldmap.conf"; fi
+}
+
 url() {
   if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; return; fi
   echo "postgresql:///$DBNAME?host=$SOCK&port=$PGPORT_LOCAL&user=postgres"
@@ -87,21 +108,9 @@ start() {
     # Trust on the unix socket only; the socket dir is 0700, so only the
     # cluster's owner (and root) can connect. No TCP listener.
     as_owner "$bin/initdb" -D "$DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-    cat >> "$DATA/postgresql.conf" <<CONF
-
-# --- fieldmap local cluster ---
-listen_addresses = ''
-port = $PGPORT_LOCAL
-unix_socket_directories = '$SOCK'
-shared_preload_libraries = 'pg_cron'
-cron.database_name = '$DBNAME'
-max_worker_processes = 16
-max_connections = 200
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-CONF
+    echo "include = 'fieldmap.conf'" >> "$DATA/postgresql.conf"
   fi
+  write_conf
   if is_running; then
     echo "cluster: already running on $SOCK port $PGPORT_LOCAL" >&2
   else

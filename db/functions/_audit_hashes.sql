@@ -5,6 +5,11 @@
 -- Content is serialised as a JSON array of explicitly converted values
 -- (numbers as numeric, times as epoch seconds), so the text does not depend
 -- on session settings such as TimeZone or extra_float_digits.
+-- The two row functions are declared STABLE, as their bodies are
+-- (jsonb_build_array, convert_to), so that the planner inlines them: an
+-- IMMUTABLE declaration over a STABLE body blocks inlining and costs a full
+-- SQL-function call per row (verify_audit_chain: 6.5 s instead of 3.7 s per
+-- million rows). The output is nonetheless fixed for given input.
 -- Personal data (client address, user agent, and the values of audit rows
 -- about a user) enters the row hash only through its digest: erasure may
 -- rewrite that data and the chain still verifies.
@@ -18,7 +23,7 @@ AS $$ SELECT pg_catalog.sha256(pg_catalog.convert_to('fieldmap audit chain ' || 
 CREATE OR REPLACE FUNCTION fieldmap._audit_personal_digest(a fieldmap.mapping_audit_log)
 RETURNS bytea
 LANGUAGE sql
-IMMUTABLE PARALLEL SAFE
+STABLE PARALLEL SAFE
 AS $$
   SELECT pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.jsonb_build_array(
            a.ip_address::text, a.user_agent,
@@ -29,7 +34,7 @@ $$;
 CREATE OR REPLACE FUNCTION fieldmap._audit_row_hash(a fieldmap.mapping_audit_log, personal_digest bytea)
 RETURNS bytea
 LANGUAGE sql
-IMMUTABLE PARALLEL SAFE
+STABLE PARALLEL SAFE
 AS $$
   SELECT pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.jsonb_build_array(
            a.tenant_id, a.id, a.seq, a.object_type, a.object_id, a.object_version, a.field_mapping_id,
