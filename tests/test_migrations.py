@@ -140,6 +140,14 @@ BREAKS: dict[str, list[str]] = {
         "DROP FUNCTION fieldmap.refresh_lineage_grid(boolean)",
         "CREATE TABLE fieldmap.sneaky (tenant_id uuid)",
     ],
+    "function_migration": [
+        "DROP FUNCTION fieldmap.import_mappings(text, jsonb, jsonb)",
+        "GRANT EXECUTE ON FUNCTION fieldmap.import_mappings(text, jsonb, jsonb) TO fieldmap_reader",
+        "GRANT EXECUTE ON FUNCTION fieldmap.create_tenant(text, text, jsonb, boolean) TO fieldmap_writer",
+        "DROP FUNCTION fieldmap._mapping_doc_rows(jsonb, text) CASCADE",
+        "CREATE OR REPLACE FUNCTION fieldmap.export_mappings(connector text) RETURNS jsonb LANGUAGE sql"
+        " SECURITY DEFINER SET search_path = pg_catalog AS 'SELECT ''{}''::jsonb'",
+    ],
 }
 
 

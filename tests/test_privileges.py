@@ -42,6 +42,10 @@ EXPECTED_FUNCTIONS: dict[str, set[str]] = {
     "purge_audit_log(integer)": set(),
     "erase_user(uuid)": set(),
     "refresh_lineage_grid(boolean)": set(),
+    "import_mappings(text,jsonb,jsonb)": {W},
+    "export_mappings(text)": {W, R},
+    "compare_mappings(text,jsonb,text)": {W, R},
+    "create_tenant(text,text,jsonb,boolean)": set(),
 }
 
 

@@ -1,0 +1,49 @@
+"""A small reader for consumers of the registry during the dual-write period.
+
+It reads a connector's mappings from the database (fieldmap.export_mappings)
+and falls back to the YAML mirror when the database cannot be reached,
+logging the fallback. FIELDMAP_READ_FROM=yaml makes it read the mirror only
+(the rollback switch)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import psycopg
+
+from .db import connect
+from .errors import DatabaseError
+from .migration import export_connector, set_context
+from .yamlio import load_yaml_mapping
+
+log = logging.getLogger("fieldmap.reader")
+
+
+class MappingReader:
+    def __init__(self, tenant: str, mirror_dir: str | Path | None = None, database_url: str | None = None) -> None:
+        self.tenant = tenant
+        mirror = mirror_dir or os.environ.get("FIELDMAP_MIRROR")
+        self.mirror_dir = Path(mirror) if mirror else None
+        self.database_url = database_url
+
+    def mappings(self, connector: str) -> dict:
+        """The connector's mappings in the legacy shape: {entity: {fields: {...}}}."""
+        if os.environ.get("FIELDMAP_READ_FROM", "database") == "yaml":
+            return self._from_mirror(connector)
+        try:
+            with connect(self.database_url) as conn, conn.transaction():
+                set_context(conn, self.tenant)
+                return export_connector(conn, connector)
+        except (DatabaseError, psycopg.OperationalError) as exc:
+            if self.mirror_dir is None:
+                raise
+            log.warning("fieldmap: database unavailable (%s); reading %s from the YAML mirror %s",
+                        exc, connector, self.mirror_dir)
+            return self._from_mirror(connector)
+
+    def _from_mirror(self, connector: str) -> dict:
+        if self.mirror_dir is None:
+            raise DatabaseError("no YAML mirror configured (FIELDMAP_MIRROR)")
+        return load_yaml_mapping(self.mirror_dir / f"{connector}.yaml")
