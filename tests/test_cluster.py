@@ -75,3 +75,39 @@ def test_database_url_wins() -> None:
                          env={**os.environ, "DATABASE_URL": "postgresql://elsewhere/db"},
                          capture_output=True, text=True)
     assert out.stdout.strip() == "postgresql://elsewhere/db"
+
+
+def test_the_reader_serves_from_the_yaml_mirror_while_the_cluster_is_stopped(
+        cluster: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from fieldmap.reader import MappingReader
+    from support import ENTITIES_YAML, FIXTURES, fieldmap_cli, sqitch
+
+    run = cluster["run"]
+    assert run("start").returncode == 0
+    url = run("url").stdout.strip()
+    sqitch(url, "deploy")
+    mirror = tmp_path / "mirror"
+    assert fieldmap_cli(url, "entities", "load", str(ENTITIES_YAML)).returncode == 0
+    assert fieldmap_cli(url, "tenant", "add", "demo").returncode == 0
+    out = fieldmap_cli(url, "import", "--tenant", "demo", "--mirror", str(mirror),
+                       str(FIXTURES / "legacy-yaml" / "hubspot.yaml"))
+    assert out.returncode == 0, out.stderr
+
+    reader = MappingReader("demo", mirror_dir=mirror, database_url=url)
+    live = reader.mappings("hubspot")
+    assert sum(len(e["fields"]) for e in live.values()) == 29
+
+    assert run("stop").returncode == 0
+    with caplog.at_level("WARNING", logger="fieldmap.reader"):
+        fallback = reader.mappings("hubspot")
+    assert fallback == live
+    assert "reading hubspot from the YAML mirror" in caplog.text
+
+
+def test_the_reader_can_be_switched_to_yaml_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fieldmap.reader import MappingReader
+
+    (tmp_path / "crm.yaml").write_text("account:\n  fields:\n    name: Name\n")
+    monkeypatch.setenv("FIELDMAP_READ_FROM", "yaml")
+    reader = MappingReader("demo", mirror_dir=tmp_path, database_url="postgresql:///nowhere?host=/nonexistent")
+    assert reader.mappings("crm") == {"account": {"fields": {"name": "Name"}}}

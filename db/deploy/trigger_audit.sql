@@ -10,15 +10,20 @@ SET LOCAL ROLE fieldmap_owner;
 
 \ir ../triggers/_audit_row.sql
 \ir ../triggers/_version_field_mapping.sql
+\ir ../triggers/_audit_rows_inserted_deleted.sql
 REVOKE ALL ON FUNCTION fieldmap._audit_row() FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._version_field_mapping() FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap._audit_rows_inserted_deleted() FROM PUBLIC;
 
 -- field_mappings: stamps and per-column audit of updates in one BEFORE trigger (the hot path)
 CREATE TRIGGER _10_version BEFORE INSERT OR UPDATE ON fieldmap.field_mappings
   FOR EACH ROW EXECUTE FUNCTION fieldmap._version_field_mapping();
 
-CREATE TRIGGER _50_audit_insert_delete AFTER INSERT OR DELETE ON fieldmap.field_mappings
-  FOR EACH ROW EXECUTE FUNCTION fieldmap._audit_row('field_mapping');
+-- inserts and deletes of mappings come in bulk (imports): audited per statement
+CREATE TRIGGER _50_audit_insert AFTER INSERT ON fieldmap.field_mappings REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION fieldmap._audit_rows_inserted_deleted('field_mapping');
+CREATE TRIGGER _50_audit_delete AFTER DELETE ON fieldmap.field_mappings REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION fieldmap._audit_rows_inserted_deleted('field_mapping');
 
 CREATE TRIGGER _50_audit_insert_delete AFTER INSERT OR DELETE ON fieldmap.connector_definitions
   FOR EACH ROW EXECUTE FUNCTION fieldmap._audit_row('connector');
@@ -42,7 +47,8 @@ CREATE TRIGGER _50_audit_insert AFTER INSERT ON fieldmap.tenants
 CREATE TRIGGER _50_audit_update AFTER UPDATE ON fieldmap.tenants
   FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION fieldmap._audit_row('tenant');
 
-COMMENT ON TRIGGER _50_audit_insert_delete ON fieldmap.field_mappings IS 'Audits created and deleted mappings.';
+COMMENT ON TRIGGER _50_audit_insert ON fieldmap.field_mappings IS 'Audits created mappings, set-based per statement.';
+COMMENT ON TRIGGER _50_audit_delete ON fieldmap.field_mappings IS 'Audits deleted mappings, set-based per statement.';
 COMMENT ON TRIGGER _10_version ON fieldmap.field_mappings IS 'Sets version and stamps; audits each changed column of an update; a no-op update keeps the stamps and writes nothing.';
 COMMENT ON TRIGGER _50_audit_insert_delete ON fieldmap.connector_definitions IS 'Audits created and deleted connectors.';
 COMMENT ON TRIGGER _50_audit_update ON fieldmap.connector_definitions IS 'Audits each changed column of a connector.';

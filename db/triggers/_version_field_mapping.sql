@@ -12,7 +12,7 @@
 -- single-row UPDATE that is the difference between keeping ~60% and ~75% of
 -- the unaudited throughput (bench/bench_audit.py). A new column of
 -- field_mappings must be added here; test_audit's column check fails until it is.
--- Inserts and deletes are audited by the generic AFTER trigger _audit_row().
+-- Inserts and deletes are audited per statement by _audit_rows_inserted_deleted().
 -- A restore of a deleted mapping re-inserts it at the version that
 -- restore_mapping_version() put in fieldmap._restore_version.
 -- SECURITY DEFINER: app roles cannot write the audit log themselves.

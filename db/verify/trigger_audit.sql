@@ -5,7 +5,7 @@ DECLARE
   t text;
 BEGIN
   ASSERT (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'fieldmap.field_mappings'::regclass AND tgenabled = 'O'
-            AND tgname IN ('_10_version', '_50_audit_insert_delete')) = 2,
+            AND tgname IN ('_10_version', '_50_audit_insert', '_50_audit_delete')) = 3,
          'versioning and audit triggers missing or disabled on field_mappings';
   ASSERT (SELECT prosecdef AND proconfig IS NOT NULL FROM pg_proc WHERE oid = 'fieldmap._version_field_mapping()'::regprocedure),
          '_version_field_mapping must be SECURITY DEFINER with a pinned search_path';
