@@ -166,7 +166,7 @@ def test_tenants_and_shared_entities_are_audited(db: psycopg.Connection, acme: d
 
 def test_writes_without_a_tenant_in_context_fail(db: psycopg.Connection, acme: dict) -> None:
     ensure_test_roles(db)
-    db.execute("INSERT INTO fieldmap.tenant_members VALUES (%s, 'fm_test_writer_a')", (acme["tenant"],))
+    db.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) VALUES (%s, 'fm_test_writer_a')", (acme["tenant"],))
     db.execute("RESET fieldmap.tenant_id")
     with acting_as(db, "fm_test_writer_a"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="no tenant in context"):
@@ -193,7 +193,7 @@ def test_the_audit_trail_is_append_only_for_every_role(db: psycopg.Connection, a
     db.execute("SELECT fieldmap.seal_audit_chain()")
     ensure_test_roles(db)
     for r in ("fm_test_writer_a", "fm_test_auditor_a", "fm_test_reader_a"):
-        db.execute("INSERT INTO fieldmap.tenant_members VALUES (%s, %s)", (acme["tenant"], r))
+        db.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) VALUES (%s, %s)", (acme["tenant"], r))
     before = db.execute("SELECT count(*), string_agg(change_reason, ',') FROM fieldmap.mapping_audit_log").fetchone()
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         if role == "superuser":
@@ -209,3 +209,14 @@ def test_the_audit_trail_is_append_only_for_every_role(db: psycopg.Connection, a
                 set_context(db, "acme")
                 db.execute(statement)
     assert db.execute("SELECT count(*), string_agg(change_reason, ',') FROM fieldmap.mapping_audit_log").fetchone() == before
+
+
+def test_tenant_membership_changes_are_audited(db: psycopg.Connection, acme: dict) -> None:
+    mid = db.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) VALUES (%s, 'crm_sync') RETURNING id",
+                     (acme["tenant"],)).fetchone()[0]
+    db.execute("UPDATE fieldmap.tenant_members SET role_name = 'crm_sync2' WHERE id = %s", (mid,))
+    db.execute("DELETE FROM fieldmap.tenant_members WHERE id = %s", (mid,))
+    got = [(r["action"], r["object_type"], r["field_changed"], r["tenant_id"]) for r in audit_rows(db, mid)]
+    assert got == [("created", "tenant_member", None, acme["tenant"]),
+                   ("updated", "tenant_member", "role_name", acme["tenant"]),
+                   ("deleted", "tenant_member", None, acme["tenant"])]

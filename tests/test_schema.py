@@ -51,7 +51,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "audit_chain_heads": {
         "tenant_id": "uuid", "last_pos": "bigint", "last_hash": "bytea", "horizon": "xid8",
         "checkpoint_pos": "bigint", "checkpoint_hash": "bytea", "sealed_at": TS},
-    "tenant_members": {"tenant_id": "uuid", "role_name": "name", "created_at": TS},
+    "tenant_members": {"tenant_id": "uuid", "id": "uuid", "role_name": "name", "created_at": TS},
     "mapping_validation_results": {
         "tenant_id": "uuid", "id": "uuid", "field_mapping_id": "uuid", "validation_type": f"{V}(50)",
         "validation_status": f"{V}(50)", "error_message": "text", "sample_input": "jsonb",
@@ -108,13 +108,23 @@ def test_every_unique_and_foreign_key_of_a_tenant_table_includes_tenant_id(db: p
         assert "tenant_id" in cols, f"{table}.{name} ({kind}) lacks tenant_id: {cols}"
 
 
-def test_every_table_column_and_function_is_commented(db: psycopg.Connection) -> None:
+def test_every_table_view_function_trigger_and_policy_is_commented(db: psycopg.Connection) -> None:
     missing = db.execute(
         """SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'fieldmap'::regnamespace
               AND c.relkind IN ('r', 'm') AND obj_description(c.oid, 'pg_class') IS NULL
            UNION ALL
            SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'fieldmap'::regnamespace
-              AND obj_description(p.oid, 'pg_proc') IS NULL""").fetchall()
+              AND obj_description(p.oid, 'pg_proc') IS NULL
+           UNION ALL
+           SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+            WHERE c.relnamespace = 'fieldmap'::regnamespace AND NOT t.tgisinternal
+              AND obj_description(t.oid, 'pg_trigger') IS NULL
+           UNION ALL
+           SELECT p.polname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+            WHERE c.relnamespace = 'fieldmap'::regnamespace AND obj_description(p.oid, 'pg_policy') IS NULL
+           UNION ALL
+           SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'fieldmap'::regnamespace AND c.relkind = 'v'
+              AND obj_description(c.oid, 'pg_class') IS NULL""").fetchall()
     assert missing == []
 
 

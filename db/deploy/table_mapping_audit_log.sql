@@ -43,7 +43,7 @@ CREATE TABLE fieldmap.mapping_audit_log (
 
     CONSTRAINT mapping_audit_log_pkey PRIMARY KEY (tenant_id, id),
     CONSTRAINT mapping_audit_log_object_type_check CHECK (
-        object_type IN ('field_mapping', 'connector', 'entity_schema', 'tenant', 'user', 'audit_log')),
+        object_type IN ('field_mapping', 'connector', 'entity_schema', 'tenant', 'tenant_member', 'user', 'audit_log')),
     CONSTRAINT mapping_audit_log_mapping_check CHECK (
         (object_type = 'field_mapping') = (field_mapping_id IS NOT NULL)
         AND (field_mapping_id IS NULL OR field_mapping_id = object_id)),
@@ -60,7 +60,7 @@ CREATE INDEX idx_audit_tenant_txid ON fieldmap.mapping_audit_log (tenant_id, txi
 COMMENT ON TABLE fieldmap.mapping_audit_log IS
   'fieldmap: append-only audit trail of every change to the registry. Rows outlive the mappings they describe (no foreign key to field_mappings).';
 COMMENT ON COLUMN fieldmap.mapping_audit_log.seq IS 'Insertion order (global identity). The tamper-evident order is the chain position in audit_chain.';
-COMMENT ON COLUMN fieldmap.mapping_audit_log.object_type IS 'field_mapping | connector | entity_schema | tenant | user | audit_log: which registry table the change concerns.';
+COMMENT ON COLUMN fieldmap.mapping_audit_log.object_type IS 'field_mapping | connector | entity_schema | tenant | tenant_member | user | audit_log: which registry table the change concerns.';
 COMMENT ON COLUMN fieldmap.mapping_audit_log.object_id IS 'Primary id of the changed row (for tenants: the tenant id).';
 COMMENT ON COLUMN fieldmap.mapping_audit_log.object_version IS 'Version of the object after the change (field_mappings.version), where the table has versions.';
 COMMENT ON COLUMN fieldmap.mapping_audit_log.field_mapping_id IS 'The mapping the change concerns (object_type field_mapping only); kept after the mapping is deleted.';

@@ -2,6 +2,7 @@
 -- requires: table_mapping_audit_log
 -- requires: trigger_stamp
 -- requires: table_field_mappings
+-- requires: table_tenant_members
 -- requires: table_entity_schemas
 -- The audit triggers fire only when the row really changed (WHEN OLD IS
 -- DISTINCT FROM NEW): a no-op update costs no call and writes nothing.
@@ -50,6 +51,14 @@ CREATE TRIGGER _50_audit_update AFTER UPDATE ON fieldmap.tenants
 COMMENT ON TRIGGER _50_audit_insert ON fieldmap.field_mappings IS 'Audits created mappings, set-based per statement.';
 COMMENT ON TRIGGER _50_audit_delete ON fieldmap.field_mappings IS 'Audits deleted mappings, set-based per statement.';
 COMMENT ON TRIGGER _10_version ON fieldmap.field_mappings IS 'Sets version and stamps; audits each changed column of an update; a no-op update keeps the stamps and writes nothing.';
+-- who may act for which tenant is security configuration: audited too
+CREATE TRIGGER _50_audit_insert_delete AFTER INSERT OR DELETE ON fieldmap.tenant_members
+  FOR EACH ROW EXECUTE FUNCTION fieldmap._audit_row('tenant_member');
+CREATE TRIGGER _50_audit_update AFTER UPDATE ON fieldmap.tenant_members
+  FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION fieldmap._audit_row('tenant_member');
+COMMENT ON TRIGGER _50_audit_insert_delete ON fieldmap.tenant_members IS 'Audits granted and withdrawn tenant memberships.';
+COMMENT ON TRIGGER _50_audit_update ON fieldmap.tenant_members IS 'Audits changed tenant memberships.';
+
 COMMENT ON TRIGGER _50_audit_insert_delete ON fieldmap.connector_definitions IS 'Audits created and deleted connectors.';
 COMMENT ON TRIGGER _50_audit_update ON fieldmap.connector_definitions IS 'Audits each changed column of a connector.';
 COMMENT ON TRIGGER _50_audit_insert_delete ON fieldmap.entity_schemas IS 'Audits created and deleted canonical entities (system tenant).';

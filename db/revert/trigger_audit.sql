@@ -1,5 +1,7 @@
 -- Revert fieldmap:trigger_audit from pg
 BEGIN;
+DROP TRIGGER _50_audit_update ON fieldmap.tenant_members;
+DROP TRIGGER _50_audit_insert_delete ON fieldmap.tenant_members;
 DROP TRIGGER _50_audit_update ON fieldmap.tenants;
 DROP TRIGGER _50_audit_insert ON fieldmap.tenants;
 DROP TRIGGER _50_audit_update ON fieldmap.users;

@@ -9,7 +9,7 @@ BEGIN
          'versioning and audit triggers missing or disabled on field_mappings';
   ASSERT (SELECT prosecdef AND proconfig IS NOT NULL FROM pg_proc WHERE oid = 'fieldmap._version_field_mapping()'::regprocedure),
          '_version_field_mapping must be SECURITY DEFINER with a pinned search_path';
-  FOREACH t IN ARRAY ARRAY['connector_definitions', 'entity_schemas', 'users', 'tenants'] LOOP
+  FOREACH t IN ARRAY ARRAY['connector_definitions', 'entity_schemas', 'users', 'tenants', 'tenant_members'] LOOP
     ASSERT (SELECT count(*) FROM pg_trigger WHERE tgname LIKE '\_50\_audit%' AND tgenabled = 'O'
               AND tgrelid = ('fieldmap.' || t)::regclass) = 2,
            format('audit triggers missing or disabled on %s', t);
