@@ -32,7 +32,8 @@ BEGIN
       v_open := false;
     END IF;
 
-    IF v_row.field_changed IS NULL THEN
+    IF v_row.field_changed IS NULL OR NOT v_open THEN
+      -- a new version begins: its who, when and why come from its first audit row
       version := v_row.object_version;
       action := v_row.action;
       changed_at := v_row.created_at;
@@ -40,19 +41,15 @@ BEGIN
       change_reason := v_row.change_reason;
       trace_id := v_row.trace_id;
       seq := v_row.seq;
+    END IF;
+
+    IF v_row.field_changed IS NULL THEN
       fields_changed := NULL;
       v_state := CASE WHEN v_row.action = 'deleted' THEN NULL ELSE v_row.new_value END;
       mapping := v_state;
       RETURN NEXT;
     ELSE
       IF NOT v_open THEN
-        version := v_row.object_version;
-        action := v_row.action;
-        changed_at := v_row.created_at;
-        changed_by := v_row.changed_by;
-        change_reason := v_row.change_reason;
-        trace_id := v_row.trace_id;
-        seq := v_row.seq;
         fields_changed := '{}';
         v_state := v_state || jsonb_build_object('version', v_row.object_version,
                                                  'updated_at', v_row.created_at,
