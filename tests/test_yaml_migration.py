@@ -175,6 +175,14 @@ def test_a_file_ten_times_the_legacy_size_imports(db: psycopg.Connection, demo: 
     assert mapping_count(db) == 1910
 
 
+def test_tenant_add_refuses_a_bad_slug_and_a_duplicate(db: psycopg.Connection, demo: str) -> None:
+    out = fieldmap_cli(demo, "tenant", "add", "Bad Slug")
+    assert out.returncode == 1 and 'tenant slug "Bad Slug" is invalid' in out.stderr
+    out = fieldmap_cli(demo, "tenant", "add", "demo")
+    assert out.returncode == 1 and 'tenant "demo" already exists' in out.stderr
+    assert fieldmap_cli(demo, "tenant", "add", "demo", "--if-not-exists").returncode == 0
+
+
 def test_a_tenant_is_never_created_by_an_import(db: psycopg.Connection, demo: str) -> None:
     out = fieldmap_cli(demo, "import", "--tenant", "ghost", str(LEGACY / "zendesk.yaml"))
     assert out.returncode == 1 and 'unknown tenant "ghost"' in out.stderr
