@@ -43,10 +43,10 @@ def connect(url: str | None = None, *, autocommit: bool = False) -> psycopg.Conn
         raise DatabaseError(f"cannot connect to the database: {first} (is the cluster running? 'make db-start')") from None
 
 
-def describe_db_error(exc: psycopg.Error) -> str:
+def describe_db_error(exc: psycopg.Error, *, hint: bool = True) -> str:
     """The server's message (and hint) of a database error, on one line."""
     diag = exc.diag
     msg = diag.message_primary or str(exc).strip().splitlines()[0]
-    if diag.message_hint:
+    if hint and diag.message_hint:
         msg += f" (hint: {diag.message_hint})"
     return msg

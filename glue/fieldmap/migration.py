@@ -47,7 +47,8 @@ def set_context(conn: psycopg.Connection, tenant: str, reason: str | None = None
 def _db_error(exc: psycopg.Error, where: str) -> Exception:
     if isinstance(exc, (psycopg.DataError, psycopg.IntegrityError, psycopg.errors.NoDataFound,
                         psycopg.errors.FeatureNotSupported)):
-        return InputError(describe_db_error(exc).split(" (hint:")[0], where=where)
+        # import_mappings puts every rejected entry in the hint: the message names the first
+        return InputError(describe_db_error(exc, hint=False), where=where)
     return DatabaseError(describe_db_error(exc), where=where)
 
 
