@@ -122,7 +122,7 @@ def test_two_swapped_rows_are_found(db: psycopg.Connection, acme: dict, sealed: 
         WITH x AS (SELECT * FROM fieldmap.mapping_audit_log WHERE id = %(a)s),
              y AS (SELECT * FROM fieldmap.mapping_audit_log WHERE id = %(b)s)
         UPDATE fieldmap.mapping_audit_log t
-           SET object_type = s.object_type, object_id = s.object_id, field_mapping_id = s.field_mapping_id, object_version = s.object_version,
+           SET object_type = s.object_type, object_id = s.object_id, object_version = s.object_version,
                action = s.action, field_changed = s.field_changed, old_value = s.old_value, new_value = s.new_value
           FROM (SELECT %(a)s::uuid AS target, y.* FROM y UNION ALL SELECT %(b)s::uuid, x.* FROM x) s
          WHERE t.id = s.target""", {"a": a["audit_id"], "b": b["audit_id"]})

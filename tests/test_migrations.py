@@ -64,6 +64,8 @@ BREAKS: dict[str, list[str]] = {
         "GRANT UPDATE ON fieldmap.mapping_audit_log TO fieldmap_writer",
         "ALTER TABLE fieldmap.mapping_audit_log ADD FOREIGN KEY (tenant_id, field_mapping_id)"
         " REFERENCES fieldmap.field_mappings (tenant_id, id) ON DELETE CASCADE",
+        "ALTER DOMAIN fieldmap.audit_action DROP CONSTRAINT audit_action_check",
+        "ALTER TABLE fieldmap.mapping_audit_log ALTER COLUMN field_mapping_id DROP EXPRESSION",
     ],
     "table_mapping_validation_results": [
         "DROP TABLE fieldmap.mapping_validation_results CASCADE",
@@ -102,6 +104,10 @@ BREAKS: dict[str, list[str]] = {
     ],
     "trigger_audit": [
         "DROP TRIGGER _50_audit_update ON fieldmap.connector_definitions",
+        "ALTER TABLE fieldmap.field_mappings DISABLE TRIGGER _50_audit_update",
+        "ALTER FUNCTION fieldmap._audit_mappings_updated() RESET enable_nestloop",
+        "CREATE OR REPLACE FUNCTION fieldmap._audit_mappings_updated() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+        " SET search_path = pg_catalog SET enable_nestloop = off AS $$ BEGIN RETURN NULL; END $$",
         "ALTER TABLE fieldmap.tenants DISABLE TRIGGER _50_audit_insert",
         "ALTER FUNCTION fieldmap._audit_row() SECURITY INVOKER",
         "CREATE OR REPLACE FUNCTION fieldmap._audit_row() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"

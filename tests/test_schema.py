@@ -40,8 +40,8 @@ EXPECTED: dict[str, dict[str, str]] = {
         "embedding_vector": "vector", "embedding_model": f"{V}(100)", "embedding_dims": "integer",
         "metadata": "jsonb", "created_at": TS},
     "mapping_audit_log": {
-        "tenant_id": "uuid", "id": "uuid", "seq": "bigint", "object_type": f"{V}(50)", "object_id": "uuid",
-        "object_version": "integer", "field_mapping_id": "uuid", "action": f"{V}(50)",
+        "tenant_id": "uuid", "id": "uuid", "seq": "bigint", "object_type": "fieldmap.audit_object_type",
+        "object_id": "uuid", "object_version": "integer", "field_mapping_id": "uuid", "action": "fieldmap.audit_action",
         "field_changed": f"{V}(255)", "old_value": "jsonb", "new_value": "jsonb", "changed_by": "uuid",
         "change_reason": "text", "confidence_delta": "double precision", "ip_address": "inet",
         "user_agent": "text", "trace_id": f"{V}(255)", "created_at": TS, "txid": "xid8", "erased_at": TS},
@@ -212,11 +212,9 @@ def test_a_mapping_cannot_use_another_tenants_connector(db: psycopg.Connection, 
      " VALUES (gen_random_uuid(), 'x', 'file')", "connector_definitions_tenant_id_fkey"),
     ("INSERT INTO fieldmap.users (tenant_id, email) VALUES (%(t)s, 'not-an-email')", "users_email_check"),
     ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action)"
-     " VALUES (%(t)s, 'connector', gen_random_uuid(), 'edited')", "mapping_audit_log_action_check"),
+     " VALUES (%(t)s, 'connector', gen_random_uuid(), 'edited')", "audit_action_check"),
     ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action)"
-     " VALUES (%(t)s, 'widget', gen_random_uuid(), 'created')", "mapping_audit_log_object_type_check"),
-    ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action)"
-     " VALUES (%(t)s, 'field_mapping', gen_random_uuid(), 'created')", "mapping_audit_log_mapping_check"),
+     " VALUES (%(t)s, 'widget', gen_random_uuid(), 'created')", "audit_object_type_check"),
     ("INSERT INTO fieldmap.entity_schemas (entity_name, schema_definition) VALUES ('x', '[]')",
      "entity_schemas_definition_check"),
     ("INSERT INTO fieldmap.entity_schemas (entity_name, entity_version, schema_definition)"
@@ -226,6 +224,20 @@ def test_other_bad_rows_are_rejected(db: psycopg.Connection, registry: dict, sql
     with pytest.raises(psycopg.errors.IntegrityError) as exc:
         db.execute(sql, {"t": registry["tenant"]})
     assert exc.value.diag.constraint_name == constraint
+
+
+def test_an_audit_row_names_its_mapping_by_construction(db: psycopg.Connection, registry: dict) -> None:
+    # field_mapping_id is generated: object_id where the row is about a mapping, else NULL; never written
+    rows = db.execute("""INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action)
+                         VALUES (%(t)s, 'field_mapping', gen_random_uuid(), 'created'),
+                                (%(t)s, 'connector', gen_random_uuid(), 'created')
+                         RETURNING object_type, object_id, field_mapping_id""", {"t": registry["tenant"]}).fetchall()
+    assert [(t, f == o if t == "field_mapping" else f) for t, o, f in rows] == [("field_mapping", True),
+                                                                              ("connector", None)]
+    with pytest.raises(psycopg.errors.GeneratedAlways):
+        db.execute("""INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, field_mapping_id, action)
+                      VALUES (%(t)s, 'field_mapping', gen_random_uuid(), gen_random_uuid(), 'created')""",
+                   {"t": registry["tenant"]})
 
 
 def test_validation_result_counts_are_checked(db: psycopg.Connection, registry: dict) -> None:

@@ -14,6 +14,7 @@ BEGIN
 END
 $$;
 DROP TRIGGER _10_version ON fieldmap.field_mappings;
+DROP FUNCTION fieldmap._audit_mappings_updated();
 DROP FUNCTION fieldmap._audit_rows_inserted_deleted();
 DROP FUNCTION fieldmap._version_field_mapping();
 DROP FUNCTION fieldmap._audit_row();

@@ -1,7 +1,7 @@
 -- fieldmap._audit_row() -- AFTER UPDATE, FOR EACH ROW, on the registry tables
 -- other than field_mappings (connectors, entity schemas, users, tenants,
--- tenant members; mappings have their own hot-path trigger,
--- _version_field_mapping); TG_ARGV[0] names the object type.
+-- tenant members; mappings have their own set-based trigger,
+-- _audit_mappings_updated); TG_ARGV[0] names the object type.
 -- One audit row per changed column (the stamps excepted): action deprecated
 -- when status moves there, else updated. The fieldmap._audit_action override
 -- erased (erase_user) writes a single row without values instead.

@@ -20,13 +20,12 @@ BEGIN
   -- column differ, so they are named through format(%I)
   EXECUTE format($sql$
     INSERT INTO fieldmap.mapping_audit_log
-      (tenant_id, object_type, object_id, object_version, field_mapping_id, action,
+      (tenant_id, object_type, object_id, object_version, action,
        %I, changed_by, change_reason, trace_id, ip_address, user_agent)
     SELECT CASE $1 WHEN 'tenant' THEN (r.j->>'id')::uuid
                    WHEN 'entity_schema' THEN '00000000-0000-0000-0000-000000000000'::uuid
                    ELSE (r.j->>'tenant_id')::uuid END,
            $1, (r.j->>'id')::uuid, (r.j->>'version')::integer,
-           CASE WHEN $1 = 'field_mapping' THEN (r.j->>'id')::uuid END,
            $2, r.j,
            nullif(current_setting('fieldmap.actor_id', true), '')::uuid,
            nullif(current_setting('fieldmap.change_reason', true), ''),
