@@ -1,9 +1,10 @@
 """Cost and speed of the audit trail (issue: audit, history, tenancy).
 
 - single-row mapping UPDATE throughput with stamp + audit triggers, as a
-  share of the throughput with those triggers disabled (pgbench, 1 client,
-  5 s runs, interleaved, median of 5 each);
-- one 100,000-row UPDATE, audited vs. not (interleaved, median of 3 each);
+  share of the throughput with them disabled (pgbench, 1 client, each side
+  timed against an unaudited copy updated in alternation; see _throughput);
+- one 100,000-row UPDATE, audited vs. not (interleaved, median of 3 each),
+  each after a one-row UPDATE in the same session;
 - with 1,000,000 rows in the audit log of one tenant: the last 1,000 changes,
   mapping_as_of p95, verify_audit_chain over the whole chain, and how fast
   the sealer appends rows to the chain.
@@ -47,40 +48,72 @@ def _set_triggers(conn: psycopg.Connection, on: bool) -> None:
     conn.execute(f"ALTER TABLE fieldmap.field_mappings {'ENABLE' if on else 'DISABLE'} TRIGGER USER")
 
 
-def _pgbench(url: str, script: str, seconds: int) -> float:
+def _pgbench_latencies(url: str, script: str, seconds: int) -> list[float]:
+    """Average latency (ms) of each statement of the script, from pgbench -r."""
     p = conninfo_to_dict(url)
     env = {**os.environ}
     if p.get("password"):
         env["PGPASSWORD"] = p["password"]
-    cmd = ["pgbench", "-n", "-T", str(seconds), "-f", script]
+    cmd = ["pgbench", "-n", "-r", "-T", str(seconds), "-f", script]
     for flag, key in (("-h", "host"), ("-p", "port"), ("-U", "user")):
         if p.get(key):
             cmd += [flag, str(p[key])]
     cmd.append(p["dbname"])
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
-    return float(re.search(r"tps = ([0-9.]+)", out.stdout).group(1))
+    return [float(x) for x in re.findall(r"^\s+([0-9.]+)\s+\d+\s+UPDATE", out.stdout, re.M)]
 
 
-def _throughput(conn: psycopg.Connection, url: str) -> tuple[float, float]:
-    tenant, connector = _tenant(conn, "bench-tps")
-    _mappings(conn, tenant, connector, 10_000)
-    conn.execute("ANALYZE")
+def _paired(conn: psycopg.Connection, url: str, where: str) -> float:
+    """Latency of a single-row UPDATE of the unaudited copy divided by that of
+    the same UPDATE of fieldmap.field_mappings (in whatever trigger state it
+    is): one pgbench client alternates the two statements transaction by
+    transaction, so both see the same machine at the same moment. For one
+    client, throughput = 1 / latency, so this is field_mappings' throughput
+    as a share of the copy's."""
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
         f.write("\\set n random(1, 10000)\n"
-                f"UPDATE fieldmap.field_mappings SET confidence_score = random() WHERE tenant_id = '{tenant}'"
-                f" AND connector_id = '{connector}' AND connection_id IS NULL AND source_table = 'T'"
-                " AND source_field = 'Field' || :n AND canonical_entity = 'bench' AND canonical_field = 'f' || (:n % 20);\n")
+                f"UPDATE fieldmap.field_mappings SET confidence_score = random() {where};\n"
+                f"UPDATE public.field_mappings_unaudited SET confidence_score = random() {where};\n")
         script = f.name
-    audited, plain = [], []
+    try:
+        conn.execute("VACUUM fieldmap.field_mappings, public.field_mappings_unaudited")
+        lat_audited, lat_copy = _pgbench_latencies(url, script, 8)
+    finally:
+        os.unlink(script)
+    return lat_copy / lat_audited
+
+
+def _throughput(conn: psycopg.Connection, url: str) -> tuple[float, float, float]:
+    """Single-row UPDATE throughput of field_mappings with its triggers, as a
+    share of the same table with them disabled; median over 5 runs.
+    Separate pgbench runs a few seconds apart differed by +-10% on this
+    machine, so each side is timed against a common reference running at
+    the same moment: a copy of field_mappings (LIKE ... INCLUDING ALL: same
+    columns, defaults, checks and indexes; no triggers), updated by the same
+    pgbench client in alternation. A run's share is
+    (triggers on vs copy) / (triggers off vs copy), measured back to back.
+    pgbench runs as superuser, so row-level security is bypassed on every
+    side. Returns (share, median on-vs-copy, median off-vs-copy)."""
+    tenant, connector = _tenant(conn, "bench-tps")
+    _mappings(conn, tenant, connector, 10_000)
+    conn.execute("CREATE TABLE public.field_mappings_unaudited (LIKE fieldmap.field_mappings INCLUDING ALL)")
+    conn.execute("INSERT INTO public.field_mappings_unaudited SELECT * FROM fieldmap.field_mappings WHERE tenant_id = %s",
+                 (tenant,))
+    conn.execute("VACUUM ANALYZE fieldmap.field_mappings, public.field_mappings_unaudited")
+    where = (f"WHERE tenant_id = '{tenant}' AND connector_id = '{connector}' AND connection_id IS NULL"
+             " AND source_table = 'T' AND source_field = 'Field' || :n AND canonical_entity = 'bench'"
+             " AND canonical_field = 'f' || (:n % 20)")
+    on, off, share = [], [], []
     try:
         for round_ in range(5):
-            for on in ((True, False) if round_ % 2 == 0 else (False, True)):
-                _set_triggers(conn, on)
-                (audited if on else plain).append(_pgbench(url, script, 5))
+            for audited in ((True, False) if round_ % 2 == 0 else (False, True)):
+                _set_triggers(conn, audited)
+                (on if audited else off).append(_paired(conn, url, where))
+            share.append(on[-1] / off[-1])
     finally:
         _set_triggers(conn, True)
-        os.unlink(script)
-    return statistics.median(audited), statistics.median(plain)
+    conn.execute("DROP TABLE public.field_mappings_unaudited")
+    return statistics.median(share), statistics.median(on), statistics.median(off)
 
 
 def _bulk_update(conn: psycopg.Connection) -> tuple[float, float]:
@@ -89,10 +122,15 @@ def _bulk_update(conn: psycopg.Connection) -> tuple[float, float]:
     _mappings(conn, tenant, connector, 100_000)
     _set_triggers(conn, True)
     conn.execute("VACUUM ANALYZE fieldmap.field_mappings")
+    one = conn.execute("SELECT id FROM fieldmap.field_mappings WHERE tenant_id = %s LIMIT 1", (tenant,)).fetchone()[0]
     audited, plain = [], []
     for round_ in range(3):
         for on in ((True, False) if round_ % 2 == 0 else (False, True)):
             _set_triggers(conn, on)
+            # a one-row update first: the audit trigger's plan, made once per
+            # session, then sees one-row transition tables; the bulk update
+            # must not suffer from it
+            conn.execute("UPDATE fieldmap.field_mappings SET notes = %s WHERE id = %s", (f"r{round_}", one))
             t0 = time.perf_counter()
             n = conn.execute("UPDATE fieldmap.field_mappings SET confidence_score = random() WHERE tenant_id = %s",
                              (tenant,)).rowcount
@@ -165,15 +203,17 @@ def _big_log(conn: psycopg.Connection) -> dict:
 def run(url: str) -> list[dict]:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("SELECT * FROM fieldmap.load_entities(%s::json)", (ENTITY,))
-        tps_on, tps_off = _throughput(conn, url)
+        keep, on_vs_copy, off_vs_copy = _throughput(conn, url)
         bulk_on, bulk_off = _bulk_update(conn)
         big = _big_log(conn)
-    keep = tps_on / tps_off
     slow = bulk_on / bulk_off
     return [
-        {"metric": "single-row mapping UPDATE throughput, audited / not audited", "seed_target": "-",
-         "goal": ">= 70%", "median": f"{keep:.0%} ({tps_on:.0f} / {tps_off:.0f} tps)",
-         "scale": "10k mappings, pgbench 1 client, 5x5 s interleaved", "met": keep >= 0.70},
+        {"metric": "single-row mapping UPDATE throughput, audited / triggers disabled", "seed_target": "-",
+         "goal": ">= 70%", "median": f"{keep:.1%}",
+         "scale": "10k mappings, pgbench 1 client, 5 rounds x (on, off) x 8 s, each against a copy in alternation",
+         "met": keep >= 0.70},
+        {"metric": "  the same, each side against the unaudited copy: on / copy, off / copy (info)", "seed_target": "-",
+         "goal": "-", "median": f"{on_vs_copy:.1%}, {off_vs_copy:.1%}", "scale": "as above", "met": True},
         {"metric": "100,000-row UPDATE, audited / not audited", "seed_target": "-", "goal": "<= 3x",
          "median": f"{slow:.2f}x ({bulk_on:.2f} s / {bulk_off:.2f} s)", "scale": "100k mappings, 3 runs each",
          "met": slow <= 3.0},
