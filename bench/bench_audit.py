@@ -63,23 +63,15 @@ def _pgbench_latencies(url: str, script: str, seconds: int) -> list[float]:
     return [float(x) for x in re.findall(r"^\s+([0-9.]+)\s+\d+\s+UPDATE", out.stdout, re.M)]
 
 
-def _paired(conn: psycopg.Connection, url: str, where: str) -> float:
+def _paired(conn: psycopg.Connection, url: str, script: str) -> float:
     """Latency of a single-row UPDATE of the unaudited copy divided by that of
     the same UPDATE of fieldmap.field_mappings (in whatever trigger state it
     is): one pgbench client alternates the two statements transaction by
     transaction, so both see the same machine at the same moment. For one
     client, throughput = 1 / latency, so this is field_mappings' throughput
-    as a share of the copy's."""
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
-        f.write("\\set n random(1, 10000)\n"
-                f"UPDATE fieldmap.field_mappings SET confidence_score = random() {where};\n"
-                f"UPDATE public.field_mappings_unaudited SET confidence_score = random() {where};\n")
-        script = f.name
-    try:
-        conn.execute("VACUUM fieldmap.field_mappings, public.field_mappings_unaudited")
-        lat_audited, lat_copy = _pgbench_latencies(url, script, 8)
-    finally:
-        os.unlink(script)
+    as a share of the copy's. The script updates field_mappings, then the copy."""
+    conn.execute("VACUUM fieldmap.field_mappings, public.field_mappings_unaudited")
+    lat_audited, lat_copy = _pgbench_latencies(url, script, 8)
     return lat_copy / lat_audited
 
 
@@ -103,15 +95,21 @@ def _throughput(conn: psycopg.Connection, url: str) -> tuple[float, float, float
     where = (f"WHERE tenant_id = '{tenant}' AND connector_id = '{connector}' AND connection_id IS NULL"
              " AND source_table = 'T' AND source_field = 'Field' || :n AND canonical_entity = 'bench'"
              " AND canonical_field = 'f' || (:n % 20)")
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
+        f.write("\\set n random(1, 10000)\n"
+                f"UPDATE fieldmap.field_mappings SET confidence_score = random() {where};\n"
+                f"UPDATE public.field_mappings_unaudited SET confidence_score = random() {where};\n")
+        script = f.name
     on, off, share = [], [], []
     try:
         for round_ in range(5):
             for audited in ((True, False) if round_ % 2 == 0 else (False, True)):
                 _set_triggers(conn, audited)
-                (on if audited else off).append(_paired(conn, url, where))
+                (on if audited else off).append(_paired(conn, url, script))
             share.append(on[-1] / off[-1])
     finally:
         _set_triggers(conn, True)
+        os.unlink(script)
     conn.execute("DROP TABLE public.field_mappings_unaudited")
     return statistics.median(share), statistics.median(on), statistics.median(off)
 
