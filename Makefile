@@ -3,7 +3,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-SHARED      ?= ../shared
+# the shared fixtures: SHARED=... or FIELDMAP_SHARED=... (what the tests read)
+SHARED      ?= $(or $(FIELDMAP_SHARED),../shared)
 ENTITIES    ?= $(SHARED)/fixtures/canonical-entities.yaml
 LEGACY      ?= $(SHARED)/fixtures/legacy-yaml
 DEMO_TENANT ?= demo
