@@ -9,7 +9,7 @@
 -- application_name from the context.
 -- Why per statement: a per-row trigger pays a whole INSERT (executor start,
 -- plan checks) for every row, so a 100,000-row UPDATE took 3.1-3.6x as long
--- as unaudited; set-based it is ~1.5x, for about two points of single-row
+-- as unaudited; set-based it is ~1.9x, for about four points of single-row
 -- throughput (bench/bench_audit.py, README "Audit cost").
 -- Columns are compared one by one, numbered in the order below (1..21); a new
 -- column of field_mappings must be added to the three lists and the name
