@@ -26,7 +26,7 @@ def test_insert_writes_one_created_row_with_the_whole_row_and_the_context(
     a = rows[0]
     row = mapping_row(db, mapping)
     assert a["action"] == "created" and a["object_type"] == "field_mapping"
-    assert a["field_mapping_id"] == mapping and a["object_version"] == 1 and a["tenant_id"] == acme["tenant"]
+    assert a["object_id"] == mapping and a["object_version"] == 1 and a["tenant_id"] == acme["tenant"]
     assert a["field_changed"] is None and a["old_value"] is None
     assert a["new_value"]["source_field"] == "Id" and a["new_value"]["id"] == str(mapping)
     assert set(a["new_value"]) == set(row)

@@ -62,10 +62,9 @@ BREAKS: dict[str, list[str]] = {
     "table_mapping_audit_log": [
         "DROP TABLE fieldmap.mapping_audit_log CASCADE",
         "GRANT UPDATE ON fieldmap.mapping_audit_log TO fieldmap_writer",
-        "ALTER TABLE fieldmap.mapping_audit_log ADD FOREIGN KEY (tenant_id, field_mapping_id)"
+        "ALTER TABLE fieldmap.mapping_audit_log ADD FOREIGN KEY (tenant_id, object_id)"
         " REFERENCES fieldmap.field_mappings (tenant_id, id) ON DELETE CASCADE",
         "ALTER DOMAIN fieldmap.audit_action DROP CONSTRAINT audit_action_check",
-        "ALTER TABLE fieldmap.mapping_audit_log ALTER COLUMN field_mapping_id DROP EXPRESSION",
     ],
     "table_mapping_validation_results": [
         "DROP TABLE fieldmap.mapping_validation_results CASCADE",

@@ -41,7 +41,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "metadata": "jsonb", "created_at": TS},
     "mapping_audit_log": {
         "tenant_id": "uuid", "id": "uuid", "seq": "bigint", "object_type": "fieldmap.audit_object_type",
-        "object_id": "uuid", "object_version": "integer", "field_mapping_id": "uuid", "action": "fieldmap.audit_action",
+        "object_id": "uuid", "object_version": "integer", "action": "fieldmap.audit_action",
         "field_changed": f"{V}(255)", "old_value": "jsonb", "new_value": "jsonb", "changed_by": "uuid",
         "change_reason": "text", "confidence_delta": "double precision", "ip_address": "inet",
         "user_agent": "text", "trace_id": f"{V}(255)", "created_at": TS, "txid": "xid8", "erased_at": TS},
@@ -226,18 +226,16 @@ def test_other_bad_rows_are_rejected(db: psycopg.Connection, registry: dict, sql
     assert exc.value.diag.constraint_name == constraint
 
 
-def test_an_audit_row_names_its_mapping_by_construction(db: psycopg.Connection, registry: dict) -> None:
-    # field_mapping_id is generated: object_id where the row is about a mapping, else NULL; never written
-    rows = db.execute("""INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action)
-                         VALUES (%(t)s, 'field_mapping', gen_random_uuid(), 'created'),
-                                (%(t)s, 'connector', gen_random_uuid(), 'created')
-                         RETURNING object_type, object_id, field_mapping_id""", {"t": registry["tenant"]}).fetchall()
-    assert [(t, f == o if t == "field_mapping" else f) for t, o, f in rows] == [("field_mapping", True),
-                                                                              ("connector", None)]
-    with pytest.raises(psycopg.errors.GeneratedAlways):
-        db.execute("""INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, field_mapping_id, action)
-                      VALUES (%(t)s, 'field_mapping', gen_random_uuid(), gen_random_uuid(), 'created')""",
-                   {"t": registry["tenant"]})
+def test_audit_log_inserts_carry_no_per_statement_expressions(db: psycopg.Connection) -> None:
+    # every audited UPDATE inserts into the log; the executor re-reads table
+    # CHECKs and generated-column expressions from the catalog at each INSERT
+    # statement (bench_audit: ~3 and ~1.3 points of single-row throughput), so
+    # the log's rules are domains and its mapping is object_id, not a copy
+    checks, generated = db.execute("""
+        SELECT (SELECT count(*) FROM pg_constraint WHERE conrelid = 'fieldmap.mapping_audit_log'::regclass AND contype = 'c'),
+               (SELECT count(*) FROM pg_attribute WHERE attrelid = 'fieldmap.mapping_audit_log'::regclass
+                                                   AND attgenerated <> '' AND NOT attisdropped)""").fetchone()
+    assert (checks, generated) == (0, 0)
 
 
 def test_validation_result_counts_are_checked(db: psycopg.Connection, registry: dict) -> None:
@@ -259,7 +257,8 @@ def test_audit_rows_outlive_their_mapping(db: psycopg.Connection, registry: dict
     insert_mapping(db, registry)
     mid = db.execute("SELECT id FROM fieldmap.field_mappings").fetchone()[0]
     db.execute("DELETE FROM fieldmap.field_mappings WHERE id = %s", (mid,))
-    actions = db.execute("SELECT action FROM fieldmap.mapping_audit_log WHERE field_mapping_id = %s ORDER BY seq",
+    actions = db.execute("SELECT action FROM fieldmap.mapping_audit_log"
+                         " WHERE object_type = 'field_mapping' AND object_id = %s ORDER BY seq",
                          (mid,)).fetchall()
     assert actions == [("created",), ("deleted",)]
 

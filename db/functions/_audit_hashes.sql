@@ -37,7 +37,7 @@ LANGUAGE sql
 STABLE PARALLEL SAFE
 AS $$
   SELECT pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.jsonb_build_array(
-           a.tenant_id, a.id, a.seq, a.object_type, a.object_id, a.object_version, a.field_mapping_id,
+           a.tenant_id, a.id, a.seq, a.object_type, a.object_id, a.object_version,
            a.action, a.field_changed,
            CASE WHEN a.object_type = 'user' THEN NULL ELSE a.old_value END,
            CASE WHEN a.object_type = 'user' THEN NULL ELSE a.new_value END,

@@ -15,12 +15,10 @@ BEGIN
   IF TG_OP = 'DELETE' AND current_setting('fieldmap._purge', true) = 'on' THEN
     RETURN OLD;
   END IF;
-  -- field_mapping_id is generated (from object_type and object_id, compared
-  -- here) and not yet computed in NEW before the update
   IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'mapping_audit_log'
      AND current_setting('fieldmap._erase', true) = 'on'
-     AND (to_jsonb(NEW) - ARRAY['ip_address', 'user_agent', 'old_value', 'new_value', 'erased_at', 'field_mapping_id'])
-         = (to_jsonb(OLD) - ARRAY['ip_address', 'user_agent', 'old_value', 'new_value', 'erased_at', 'field_mapping_id']) THEN
+     AND (to_jsonb(NEW) - ARRAY['ip_address', 'user_agent', 'old_value', 'new_value', 'erased_at'])
+         = (to_jsonb(OLD) - ARRAY['ip_address', 'user_agent', 'old_value', 'new_value', 'erased_at']) THEN
     RETURN NEW;
   END IF;
   RAISE EXCEPTION 'fieldmap.% is append-only: % refused', TG_TABLE_NAME, TG_OP

@@ -1,6 +1,6 @@
 -- Verify fieldmap:table_mapping_audit_log on pg
 BEGIN;
-SELECT tenant_id, id, seq, object_type, object_id, object_version, field_mapping_id, action, field_changed, old_value, new_value,
+SELECT tenant_id, id, seq, object_type, object_id, object_version, action, field_changed, old_value, new_value,
        changed_by, change_reason, confidence_delta, ip_address, user_agent, trace_id, created_at, txid, erased_at
   FROM fieldmap.mapping_audit_log WHERE false;
 DO $$
@@ -8,9 +8,6 @@ BEGIN
   ASSERT (SELECT count(*) FROM pg_constraint
            WHERE contypid IN ('fieldmap.audit_action'::regtype, 'fieldmap.audit_object_type'::regtype)
              AND contype = 'c') = 2, 'the audit_action / audit_object_type domains lost their checks';
-  ASSERT (SELECT attgenerated = 's' FROM pg_attribute
-           WHERE attrelid = 'fieldmap.mapping_audit_log'::regclass AND attname = 'field_mapping_id'),
-         'mapping_audit_log.field_mapping_id must be generated from object_type and object_id';
   ASSERT to_regclass('fieldmap.idx_audit_mapping') IS NOT NULL, 'index idx_audit_mapping missing';
   ASSERT to_regclass('fieldmap.idx_audit_tenant_created') IS NOT NULL, 'index idx_audit_tenant_created missing';
   ASSERT to_regclass('fieldmap.idx_audit_tenant_txid') IS NOT NULL, 'index idx_audit_tenant_txid missing';
