@@ -38,7 +38,7 @@ def _tenant(conn: psycopg.Connection, slug: str) -> tuple:
 def _mappings(conn: psycopg.Connection, tenant, connector, n: int) -> None:
     conn.execute("""INSERT INTO fieldmap.field_mappings
                       (tenant_id, connector_id, entity_schema_id, source_table, source_field, canonical_entity, canonical_field)
-                    SELECT %s, %s, es.id, 'T', 'Field' || i, 'bench', 'f' || (i %% 20)
+                    SELECT %s, %s, es.id, 'T', 'Field' || i, 'bench', 'extras.f' || i
                       FROM generate_series(1, %s::int) i,
                            (SELECT id FROM fieldmap.entity_schemas WHERE entity_name = 'bench') es""",
                  (tenant, connector, n))
@@ -94,7 +94,7 @@ def _throughput(conn: psycopg.Connection, url: str) -> tuple[float, float, float
     conn.execute("VACUUM ANALYZE fieldmap.field_mappings, public.field_mappings_unaudited")
     where = (f"WHERE tenant_id = '{tenant}' AND connector_id = '{connector}' AND connection_id IS NULL"
              " AND source_table = 'T' AND source_field = 'Field' || :n AND canonical_entity = 'bench'"
-             " AND canonical_field = 'f' || (:n % 20)")
+             " AND canonical_field = 'extras.f' || :n")
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
         f.write("\\set n random(1, 10000)\n"
                 f"UPDATE fieldmap.field_mappings SET confidence_score = random() {where};\n"

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from pytest_postgresql import factories
-
 from support import server_params, sqitch, url_for
 
 _server = server_params()
@@ -61,7 +60,13 @@ def tenant(db: psycopg.Connection) -> uuid.UUID:
 def acme(db: psycopg.Connection) -> dict:
     """Tenant acme with a user (ann), a connector and the account entity; the
     session acts for acme as ann."""
-    from registry import load_entity, make_connector, make_tenant, make_user, set_context
+    from registry import (
+        load_entity,
+        make_connector,
+        make_tenant,
+        make_user,
+        set_context,
+    )
 
     entity = load_entity(db)
     tenant = make_tenant(db, "acme")
@@ -69,3 +74,14 @@ def acme(db: psycopg.Connection) -> dict:
     set_context(db, "acme", user, "test setup", "trace-setup")
     connector = make_connector(db, tenant)
     return {"tenant": tenant, "user": user, "connector": connector, "entity": entity}
+
+
+@pytest.fixture
+def demo(db: psycopg.Connection, db_url: str) -> str:
+    """The canonical entities and an empty tenant demo, made with the CLI; the database's URL."""
+    from support import ENTITIES_YAML, fieldmap_cli
+
+    assert fieldmap_cli(db_url, "entities", "load", str(ENTITIES_YAML)).returncode == 0
+    out = fieldmap_cli(db_url, "tenant", "add", "demo")
+    assert out.returncode == 0, out.stderr
+    return db_url

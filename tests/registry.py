@@ -6,10 +6,12 @@ superuser connection changes session_user, which the tenant checks use)."""
 from __future__ import annotations
 
 import contextlib
+import re
 import uuid
 from collections.abc import Iterator
 
 import psycopg
+import pytest
 from psycopg import sql
 from psycopg.rows import dict_row
 
@@ -79,6 +81,34 @@ def audit_rows(db: psycopg.Connection, object_id: uuid.UUID) -> list[dict]:
                            (object_id,)).fetchall()
 
 
+def ensure_login_role(db: psycopg.Connection, role: str, *groups: str, inherit: bool = True) -> None:
+    """A cluster-wide login role (created once), member of the given roles."""
+    db.execute(sql.SQL("""DO $$ BEGIN
+                            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {r}) THEN
+                              CREATE ROLE {i} LOGIN;
+                            END IF; END $$""").format(r=sql.Literal(role), i=sql.Identifier(role)))
+    db.execute(sql.SQL("ALTER ROLE {} {}").format(sql.Identifier(role), sql.SQL("INHERIT" if inherit else "NOINHERIT")))
+    for group in groups:
+        db.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(role)))
+
+
+def ensure_group_role(db: psycopg.Connection, role: str, *groups: str) -> None:
+    """A cluster-wide NOLOGIN role (created once), member of the given roles."""
+    db.execute(sql.SQL("""DO $$ BEGIN
+                            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {r}) THEN
+                              CREATE ROLE {i} NOLOGIN;
+                            END IF; END $$""").format(r=sql.Literal(role), i=sql.Identifier(role)))
+    for group in groups:
+        db.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(role)))
+
+
+def login(db: psycopg.Connection, role: str) -> psycopg.Connection:
+    """A real login as a role to the same database (session_user is that role), autocommit."""
+    from support import url_for
+
+    return psycopg.connect(url_for(db.info.dbname, user=role), autocommit=True)
+
+
 @contextlib.contextmanager
 def acting_as(db: psycopg.Connection, role: str) -> Iterator[psycopg.Connection]:
     """Run as a login role: session_user and current_user become that role."""
@@ -90,3 +120,14 @@ def acting_as(db: psycopg.Connection, role: str) -> Iterator[psycopg.Connection]
             db.rollback()
         db.execute("RESET SESSION AUTHORIZATION")
         db.execute("RESET ALL")
+
+
+@contextlib.contextmanager
+def raises_sqlstate(code: str, match: str | None = None) -> Iterator[pytest.ExceptionInfo]:
+    """The block fails with exactly this SQLSTATE (fieldmap's own MRnnn or
+    PostgreSQL's), and the message matches when a pattern is given."""
+    with pytest.raises(psycopg.Error) as info:
+        yield info
+    assert info.value.sqlstate == code, f"expected SQLSTATE {code}, got {info.value.sqlstate}: {info.value}"
+    if match is not None:
+        assert re.search(match, str(info.value)), f"{match!r} not in {info.value}"

@@ -3,6 +3,7 @@ CLI run as subprocesses exactly as a user would run them."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -28,11 +29,11 @@ def server_params() -> dict:
     return {k: params.get(k) for k in ("host", "port", "user", "password")}
 
 
-def url_for(dbname: str) -> str:
-    """A libpq URL for another database of the same server."""
+def url_for(dbname: str, user: str | None = None) -> str:
+    """A libpq URL for another database of the same server (as another login role when given)."""
     p = server_params()
-    auth = quote(p["user"] or "", safe="")
-    if p.get("password"):
+    auth = quote(user or p["user"] or "", safe="")
+    if p.get("password") and not user:
         auth += ":" + quote(p["password"], safe="")
     query = []
     host = p.get("host") or ""
@@ -91,3 +92,21 @@ def plan_changes() -> list[str]:
             continue
         names.append(line.split()[0])
     return names
+
+
+LEGACY = FIXTURES / "legacy-yaml"
+
+
+def legacy_files() -> list[str]:
+    return sorted(str(p) for p in LEGACY.glob("*.yaml"))
+
+
+def cli(url: str, *args: str, tenant: str = "demo") -> tuple[int, dict | None, str]:
+    """The CLI with --json: (exit code, the JSON output, the error's message or stderr)."""
+    out = fieldmap_cli(url, *args, "--json", "--tenant", tenant)
+    assert "Traceback" not in out.stderr, out.stderr
+    err = out.stderr
+    if out.returncode not in (0, 5) and err.strip():
+        error = json.loads(err.strip().splitlines()[-1])["error"]  # under --json, an error is one JSON object
+        err = "\n".join(f"{p['where']}: {p['message']}" for p in error.get("problems", [])) or error["message"]
+    return out.returncode, (json.loads(out.stdout) if out.stdout.strip() else None), err

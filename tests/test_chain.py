@@ -11,7 +11,6 @@ import uuid
 
 import psycopg
 import pytest
-
 from registry import make_mapping, set_context
 from support import url_for
 
@@ -35,7 +34,7 @@ def test_chain_holds_after_1000_mixed_writes_from_4_concurrent_connections(db: p
                     op = rnd.random()
                     if op < 0.4 or not mine:
                         mine.append(make_mapping(c, acme["tenant"], acme["connector"], acme["entity"],
-                                                 source_field=f"W{n}F{i}", canonical_field="name"))
+                                                 source_field=f"W{n}F{i}", canonical_field=f"extras.w{n}f{i}"))
                     elif op < 0.8:
                         c.execute("UPDATE fieldmap.field_mappings SET confidence_score = %s, notes = %s WHERE id = %s",
                                   (rnd.random(), f"n{i}", rnd.choice(mine)))
@@ -68,7 +67,7 @@ def sealed(db: psycopg.Connection, acme: dict) -> list[dict]:
     """Ten mappings changed a little, all sealed; returns the chain in order."""
     for i in range(10):
         m = make_mapping(db, acme["tenant"], acme["connector"], acme["entity"], source_field=f"F{i}",
-                         canonical_field="name")
+                         canonical_field=f"extras.f{i}")
         db.execute("UPDATE fieldmap.field_mappings SET notes = 'note' WHERE id = %s", (m,))
     assert verify(db)["ok"]
     with db.cursor(row_factory=psycopg.rows.dict_row) as cur:
@@ -165,7 +164,7 @@ def test_a_row_slipped_in_behind_the_sealer_is_found(db: psycopg.Connection, acm
 
 
 def test_unsealed_rows_are_reported_and_sealed_on_verify(db: psycopg.Connection, acme: dict, sealed: list[dict]) -> None:
-    make_mapping(db, acme["tenant"], acme["connector"], acme["entity"], source_field="late", canonical_field="name")
+    make_mapping(db, acme["tenant"], acme["connector"], acme["entity"], source_field="late", canonical_field="extras.late")
     r = verify(db, seal=False)
     assert r["ok"] and r["unsealed"] == 1
     r = verify(db)

@@ -6,14 +6,15 @@ import uuid
 
 import psycopg
 from psycopg.rows import dict_row
-
 from registry import make_mapping, mapping_row, set_context
 
 
 def as_of(db: psycopg.Connection, mapping: uuid.UUID, at: object) -> dict | None:
+    """The mapping at a moment, or None: mapping_as_of returns no row before it existed."""
     with db.cursor(row_factory=dict_row) as cur:
-        row = cur.execute("SELECT (fieldmap.mapping_as_of(%s, %s)).*", (mapping, at)).fetchone()
-    return None if row["id"] is None else row
+        rows = cur.execute("SELECT * FROM fieldmap.mapping_as_of(%s, %s)", (mapping, at)).fetchall()
+    assert len(rows) <= 1
+    return rows[0] if rows else None
 
 
 CHANGES = [

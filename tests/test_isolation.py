@@ -7,8 +7,16 @@ import uuid
 
 import psycopg
 import pytest
-
-from registry import acting_as, ensure_test_roles, make_connector, make_mapping, make_tenant, make_user, set_context
+from registry import (
+    acting_as,
+    ensure_test_roles,
+    make_connector,
+    make_mapping,
+    make_tenant,
+    make_user,
+    raises_sqlstate,
+    set_context,
+)
 
 TENANT_TABLES = ["tenants", "users", "connector_definitions", "field_mappings", "mapping_embeddings",
                  "mapping_validation_results", "mapping_audit_log", "audit_chain", "audit_chain_heads"]
@@ -66,16 +74,16 @@ def test_every_readable_table_and_view_shows_only_the_own_tenant(db: psycopg.Con
 
 def test_api_functions_show_nothing_of_another_tenant(db: psycopg.Connection, two_tenants: dict) -> None:
     b = two_tenants["b"]
-    make_mapping(db, b["tenant"], b["connector"], b["entity"], source_field="unsealed")  # B has work to seal
+    make_mapping(db, b["tenant"], b["connector"], b["entity"], source_field="unsealed", canonical_field="name")  # B has work to seal
     heads = "SELECT tenant_id, last_pos FROM fieldmap.audit_chain_heads ORDER BY 1"
     before = dict(db.execute(heads).fetchall())
     with acting_as(db, "fm_test_writer_a"):
         set_context(db, "acme")
         assert db.execute("SELECT count(*) FROM fieldmap.mapping_history(%s)", (b["mapping"],)).fetchone()[0] == 0
-        assert db.execute("SELECT fieldmap.mapping_as_of(%s, now()) IS NULL", (b["mapping"],)).fetchone()[0]
-        with pytest.raises(psycopg.errors.NoDataFound):
+        assert db.execute("SELECT count(*) FROM fieldmap.mapping_as_of(%s, now())", (b["mapping"],)).fetchone()[0] == 0
+        with raises_sqlstate("MR004"):
             db.execute("SELECT fieldmap.restore_mapping_version(%s, 1)", (b["mapping"],))
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not act for"):
+        with raises_sqlstate("MR003", "may not act for"):
             db.execute("SELECT fieldmap.seal_audit_chain('globex')")
         db.execute("SELECT fieldmap.seal_audit_chain()")  # seals A's rows only
     after = dict(db.execute(heads).fetchall())
@@ -84,7 +92,7 @@ def test_api_functions_show_nothing_of_another_tenant(db: psycopg.Connection, tw
         set_context(db, "acme")
         row = db.execute("SELECT tenant_id, ok FROM fieldmap.verify_audit_chain()").fetchone()
         assert row == (two_tenants["a"]["tenant"], True)
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not act for"):
+        with raises_sqlstate("MR003", "may not act for"):
             db.execute("SELECT * FROM fieldmap.verify_audit_chain('globex')")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             db.execute("SELECT * FROM fieldmap.mv_mapping_lineage_grid")
@@ -104,7 +112,7 @@ def test_writes_aimed_at_another_tenant_fail_or_touch_nothing(db: psycopg.Connec
                           (b["tenant"],)).rowcount == 0
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
             make_mapping(db, b["tenant"], b["connector"], b["entity"], source_field="X")
-        with pytest.raises(psycopg.errors.IntegrityConstraintViolation, match="cannot change"):
+        with raises_sqlstate("MR001", "cannot change"):
             db.execute("UPDATE fieldmap.field_mappings SET tenant_id = %s WHERE id = %s", (b["tenant"], a["mapping"]))
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
             db.execute("UPDATE fieldmap.mapping_embeddings SET tenant_id = %s WHERE field_mapping_id = %s",
@@ -120,16 +128,16 @@ def test_writes_aimed_at_another_tenant_fail_or_touch_nothing(db: psycopg.Connec
 def test_a_role_cannot_switch_itself_to_another_tenant(db: psycopg.Connection, two_tenants: dict) -> None:
     b = two_tenants["b"]
     with acting_as(db, "fm_test_writer_a"):
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not act for"):
+        with raises_sqlstate("MR003", "may not act for"):
             set_context(db, "globex")
     with acting_as(db, "fm_test_writer_a"):
         # the raw setting, bypassing set_context, is checked just the same
         db.execute("SELECT set_config('fieldmap.tenant_id', %s, false)", (str(b["tenant"]),))
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not act for"):
+        with raises_sqlstate("MR003", "may not act for"):
             db.execute("SELECT * FROM fieldmap.field_mappings")
     with acting_as(db, "fm_test_writer_a"):
         db.execute("SET fieldmap._all_tenants = on")  # owner-only mode
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="no tenant in context"):
+        with raises_sqlstate("MR003", "no tenant in context"):
             db.execute("SELECT * FROM fieldmap.field_mappings")
 
 
@@ -137,14 +145,14 @@ def test_a_role_cannot_switch_itself_to_another_tenant(db: psycopg.Connection, t
 def test_no_tenant_set_is_an_error_not_all_rows(db: psycopg.Connection, two_tenants: dict, relation: str) -> None:
     role = "fm_test_auditor_a" if relation.startswith(("mapping_audit", "audit_chain")) else "fm_test_writer_a"
     with acting_as(db, role):
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="no tenant in context"):
+        with raises_sqlstate("MR003", "no tenant in context"):
             db.execute(f"SELECT * FROM fieldmap.{relation}").fetchall()
 
 
 def test_unknown_tenant_and_actor_are_refused(db: psycopg.Connection, two_tenants: dict) -> None:
-    with pytest.raises(psycopg.errors.InvalidParameterValue, match='unknown tenant "nope"'):
+    with raises_sqlstate("MR002", 'unknown tenant "nope"'):
         set_context(db, "nope")
-    with pytest.raises(psycopg.errors.InvalidParameterValue, match="unknown user"):
+    with raises_sqlstate("MR001", "unknown user"):
         set_context(db, "acme", two_tenants["b"]["user"])  # B's user cannot act in A
-    with pytest.raises(psycopg.errors.InvalidParameterValue, match="unknown user"):
+    with raises_sqlstate("MR001", "unknown user"):
         set_context(db, "acme", uuid.uuid4())

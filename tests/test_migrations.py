@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-
 from support import DB_DIR, pg_dump_schema, plan_changes, psql, sqitch, url_for
 
 
@@ -26,6 +25,8 @@ def test_verify_passes_on_a_deployed_database(db_url: str) -> None:
     out = sqitch(db_url, "verify")
     assert "Verify successful" in out.stdout
 
+
+IMPORT_ARGS = "text, jsonb, text, boolean, boolean, text, text, text, text, boolean"
 
 # How to break each change's object (drop it, or make it wrong). Every change
 # in sqitch.plan must appear here, so a new change cannot ship an untested verify.
@@ -51,9 +52,10 @@ BREAKS: dict[str, list[str]] = {
         "DROP TABLE fieldmap.field_mappings CASCADE",
         "ALTER TABLE fieldmap.field_mappings DROP COLUMN connection_id CASCADE",
         "DROP INDEX fieldmap.idx_mapping_source",
-        "ALTER TABLE fieldmap.field_mappings DROP CONSTRAINT unique_tenant_mapping CASCADE;"
-        " ALTER TABLE fieldmap.field_mappings ADD CONSTRAINT unique_tenant_mapping UNIQUE"
-        " (tenant_id, connector_id, connection_id, source_table, source_field, canonical_entity, canonical_field)",
+        "DROP INDEX fieldmap.unique_active_mapping",
+        "DROP INDEX fieldmap.unique_active_mapping; CREATE UNIQUE INDEX unique_active_mapping"
+        " ON fieldmap.field_mappings (tenant_id, connector_id, connection_id, canonical_entity, canonical_field)"
+        " WHERE status = 'active'",
     ],
     "table_mapping_embeddings": [
         "DROP TABLE fieldmap.mapping_embeddings CASCADE",
@@ -71,7 +73,7 @@ BREAKS: dict[str, list[str]] = {
         "DROP INDEX fieldmap.idx_validation_status",
     ],
     "view_mv_mapping_lineage_grid": [
-        "DROP MATERIALIZED VIEW fieldmap.mv_mapping_lineage_grid",
+        "DROP MATERIALIZED VIEW fieldmap.mv_mapping_lineage_grid CASCADE",
         "DROP INDEX fieldmap.idx_mv_lineage_pk",
         "GRANT SELECT ON fieldmap.mv_mapping_lineage_grid TO fieldmap_writer",
     ],
@@ -94,7 +96,7 @@ BREAKS: dict[str, list[str]] = {
     ],
     "trigger_stamp": [
         "DROP TRIGGER _10_stamp ON fieldmap.users",
-        "ALTER TABLE fieldmap.field_mappings DISABLE TRIGGER _10_stamp",
+        "ALTER TABLE fieldmap.connector_definitions DISABLE TRIGGER _10_stamp",
     ],
     "table_audit_chain": [
         "DROP TABLE fieldmap.audit_chain CASCADE",
@@ -130,7 +132,7 @@ BREAKS: dict[str, list[str]] = {
     "function_retention": [
         "DROP FUNCTION fieldmap.purge_audit_log(integer)",
         "GRANT EXECUTE ON FUNCTION fieldmap.purge_audit_log(integer) TO fieldmap_writer",
-        "ALTER FUNCTION fieldmap.purge_audit_log(integer) SECURITY INVOKER",
+        "ALTER FUNCTION fieldmap.purge_audit_log(integer) SECURITY DEFINER",
     ],
     "function_erase_user": [
         "DROP FUNCTION fieldmap.erase_user(uuid)",
@@ -146,12 +148,31 @@ BREAKS: dict[str, list[str]] = {
         "CREATE TABLE fieldmap.sneaky (tenant_id uuid)",
     ],
     "function_migration": [
-        "DROP FUNCTION fieldmap.import_mappings(text, jsonb, jsonb)",
-        "GRANT EXECUTE ON FUNCTION fieldmap.import_mappings(text, jsonb, jsonb) TO fieldmap_reader",
-        "GRANT EXECUTE ON FUNCTION fieldmap.create_tenant(text, text, jsonb, boolean) TO fieldmap_writer",
-        "DROP FUNCTION fieldmap._mapping_doc_rows(jsonb, text) CASCADE",
+        f"DROP FUNCTION fieldmap.import_mappings({IMPORT_ARGS})",
+        f"GRANT EXECUTE ON FUNCTION fieldmap.import_mappings({IMPORT_ARGS}) TO fieldmap_reader",
+        f"ALTER FUNCTION fieldmap.import_mappings({IMPORT_ARGS}) SECURITY DEFINER",
+        "DROP FUNCTION fieldmap.parse_mapping_doc(jsonb, text) CASCADE",
         "CREATE OR REPLACE FUNCTION fieldmap.export_mappings(connector text) RETURNS jsonb LANGUAGE sql"
-        " SECURITY DEFINER SET search_path = pg_catalog AS 'SELECT ''{}''::jsonb'",
+        " SET search_path = pg_catalog AS 'SELECT ''{}''::jsonb'",
+    ],
+    "function_admin": [
+        "DROP FUNCTION fieldmap.create_user(text, text, boolean)",
+        "GRANT EXECUTE ON FUNCTION fieldmap.create_tenant(text, text, jsonb, boolean) TO fieldmap_writer",
+        "GRANT EXECUTE ON FUNCTION fieldmap.create_user(text, text, boolean) TO fieldmap_writer",
+    ],
+    "table_transforms": [
+        "DROP TABLE fieldmap.transforms",
+        "DELETE FROM fieldmap.transforms WHERE name = 'lowercase'",
+        "GRANT INSERT ON fieldmap.transforms TO fieldmap_writer",
+    ],
+    "type_mapping_entry": [
+        "DROP TYPE fieldmap.mapping_entry CASCADE",
+        "ALTER TYPE fieldmap.mapping_entry DROP ATTRIBUTE action CASCADE",
+    ],
+    "view_active_mappings": [
+        "DROP VIEW fieldmap.active_mappings",
+        "ALTER VIEW fieldmap.active_mappings RESET (security_invoker)",
+        "REVOKE SELECT ON fieldmap.active_mappings FROM fieldmap_reader",
     ],
 }
 
@@ -173,11 +194,15 @@ CASES = [(change, stmt) for change, stmts in BREAKS.items() if stmts for stmt in
 
 @pytest.mark.parametrize(("change", "breakage"), CASES, ids=[f"{c}:{i}" for i, (c, _) in enumerate(CASES)])
 def test_verify_fails_when_its_object_is_broken(db_url: str, change: str, breakage: str) -> None:
-    # The breakage and the verify run in one transaction that the verify's
-    # ROLLBACK undoes; the database is a throwaway clone anyway.
+    # The breakage must itself succeed (a break that errors proves nothing),
+    # then the verify must fail, with the error raised inside the verify
+    # script. Both run in one transaction that the verify's ROLLBACK undoes;
+    # the database is a throwaway clone anyway.
+    alone = psql(db_url, f"BEGIN;\n{breakage};\nROLLBACK;\n")
+    assert alone.returncode == 0, f"the breakage itself fails: {breakage}\n{alone.stderr}"
     out = psql(db_url, f"BEGIN;\n{breakage};\n\\i verify/{change}.sql\n")
     assert out.returncode != 0, f"verify/{change}.sql passed although: {breakage}\n{out.stdout}{out.stderr}"
-    assert "ERROR" in out.stderr
+    assert f"psql:verify/{change}.sql:" in out.stderr and "ERROR:" in out.stderr, out.stderr
 
 
 def test_verify_pg_cron_fails_without_pg_cron_in_the_cron_database() -> None:

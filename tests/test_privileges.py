@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-
 from registry import acting_as, ensure_test_roles
 
 ROLES = ["fieldmap_writer", "fieldmap_reader", "fieldmap_auditor", "public"]
@@ -28,6 +27,8 @@ EXPECTED_TABLES: dict[str, dict[str, set[str]]] = {
     "audit_chain_heads": {A: {"SELECT"}},
     "mv_mapping_lineage_grid": {},
     "lineage_grid": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "active_mappings": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "transforms": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
 }
 
 EXPECTED_FUNCTIONS: dict[str, set[str]] = {
@@ -42,7 +43,12 @@ EXPECTED_FUNCTIONS: dict[str, set[str]] = {
     "purge_audit_log(integer)": set(),
     "erase_user(uuid)": set(),
     "refresh_lineage_grid(boolean)": set(),
-    "import_mappings(text,jsonb,jsonb)": {W},
+    "import_mappings(text,jsonb,text,boolean,boolean,text,text,text,text,boolean)": {W},
+    "parse_mapping_doc(jsonb,text)": {W, R},
+    "plan_import(text,jsonb,text,text)": {W, R},
+    "closest_name(text,text[])": {W, R},
+    "find_mapping(text,text)": {W, R, A},
+    "create_user(text,text,boolean)": set(),
     "export_mappings(text)": {W, R},
     "compare_mappings(text,jsonb,text)": {W, R},
     "create_tenant(text,text,jsonb,boolean)": set(),

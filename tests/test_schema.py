@@ -52,6 +52,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "tenant_id": "uuid", "last_pos": "bigint", "last_hash": "bytea", "horizon": "xid8",
         "checkpoint_pos": "bigint", "checkpoint_hash": "bytea", "sealed_at": TS},
     "tenant_members": {"tenant_id": "uuid", "id": "uuid", "role_name": "name", "created_at": TS},
+    "transforms": {"name": "text", "description": "text"},
     "mapping_validation_results": {
         "tenant_id": "uuid", "id": "uuid", "field_mapping_id": "uuid", "validation_type": f"{V}(50)",
         "validation_status": f"{V}(50)", "error_message": "text", "sample_input": "jsonb",
@@ -106,6 +107,13 @@ def test_every_unique_and_foreign_key_of_a_tenant_table_includes_tenant_id(db: p
         if kind == "f" and target == "fieldmap.tenants":
             continue  # the tenant key itself
         assert "tenant_id" in cols, f"{table}.{name} ({kind}) lacks tenant_id: {cols}"
+    # unique indexes that are not constraints (partial ones) too
+    unique = db.execute("""SELECT i.indexrelid::regclass::text,
+                                  (SELECT attname FROM pg_attribute WHERE attrelid = i.indrelid AND attnum = i.indkey[0])
+                             FROM pg_index i WHERE i.indrelid = ('fieldmap.' || %s)::regclass AND i.indisunique""",
+                        (table,)).fetchall()
+    for index, first in unique:
+        assert first == "tenant_id", f"{index} does not lead with tenant_id"
 
 
 def test_every_table_view_function_trigger_and_policy_is_commented(db: psycopg.Connection) -> None:
@@ -179,16 +187,24 @@ def test_bad_mapping_rows_are_rejected(db: psycopg.Connection, registry: dict, o
     assert exc.value.diag.constraint_name == constraint
 
 
-def test_duplicate_mapping_is_rejected_also_without_a_connection(db: psycopg.Connection, registry: dict) -> None:
+def test_a_canonical_field_has_one_active_source_also_without_a_connection(db: psycopg.Connection,
+                                                                           registry: dict) -> None:
     insert_mapping(db, registry)
-    with pytest.raises(psycopg.errors.UniqueViolation) as exc:
-        insert_mapping(db, registry)  # connection_id NULL twice: still a duplicate
-    assert exc.value.diag.constraint_name == "unique_tenant_mapping"
+    for other_source in ({}, {"source_field": "OtherId"}, {"source_table": "Other", "source_field": "OtherId"}):
+        with pytest.raises(psycopg.errors.UniqueViolation) as exc:
+            insert_mapping(db, registry, **other_source)  # connection_id NULL twice: the same connector-wide field
+        assert exc.value.diag.constraint_name == "unique_active_mapping"
     conn_a, conn_b = uuid.uuid4(), uuid.uuid4()
     insert_mapping(db, registry, connection_id=conn_a)
     insert_mapping(db, registry, connection_id=conn_b)  # per-connection mappings are distinct
     with pytest.raises(psycopg.errors.UniqueViolation):
         insert_mapping(db, registry, connection_id=conn_a)
+    # deprecated and pending mappings of the field may stand beside the active one
+    insert_mapping(db, registry, source_field="OldId", status="deprecated")
+    insert_mapping(db, registry, source_field="SuggestedId", status="pending_review")
+    # and one source field may feed several canonical fields
+    insert_mapping(db, registry, canonical_field="name")
+    assert db.execute("SELECT count(*) FROM fieldmap.field_mappings WHERE status = 'active'").fetchone()[0] == 4
 
 
 def test_a_mapping_cannot_use_another_tenants_connector(db: psycopg.Connection, registry: dict) -> None:

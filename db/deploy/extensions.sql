@@ -1,10 +1,12 @@
 -- Deploy fieldmap:extensions to pg
--- pgvector (embeddings, HNSW) and pg_trgm (fuzzy name matching). Both live
--- in public, where managed services put them too.
+-- pgvector (embeddings, HNSW), pg_trgm (fuzzy name matching) and
+-- fuzzystrmatch (edit distance, for "did you mean" in error messages). All
+-- live in public, where managed services put them too.
 BEGIN;
 
 CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public;
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+CREATE EXTENSION IF NOT EXISTS fuzzystrmatch WITH SCHEMA public;
 
 DO $$
 BEGIN

@@ -4,11 +4,16 @@
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
+\ir ../functions/_request_role.sql
+\ir ../functions/_all_tenants_mode.sql
 \ir ../functions/_may_act_for.sql
 \ir ../functions/current_tenant_id.sql
 \ir ../functions/_resolve_tenant.sql
 \ir ../functions/set_context.sql
 
+REVOKE ALL ON FUNCTION fieldmap._request_role() FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap._request_is_owner() FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap._all_tenants_mode() FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._may_act_for(uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.current_tenant_id() FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._resolve_tenant(text) FROM PUBLIC;

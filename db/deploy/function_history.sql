@@ -7,10 +7,13 @@ SET LOCAL ROLE fieldmap_owner;
 \ir ../functions/mapping_history.sql
 \ir ../functions/mapping_as_of.sql
 \ir ../functions/restore_mapping_version.sql
+\ir ../functions/find_mapping.sql
 
 REVOKE ALL ON FUNCTION fieldmap.mapping_history(uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.mapping_as_of(uuid, timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.restore_mapping_version(uuid, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap.find_mapping(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION fieldmap.find_mapping(text, text) TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 GRANT EXECUTE ON FUNCTION fieldmap.mapping_history(uuid) TO fieldmap_writer, fieldmap_auditor;
 GRANT EXECUTE ON FUNCTION fieldmap.mapping_as_of(uuid, timestamptz) TO fieldmap_writer, fieldmap_auditor;
 GRANT EXECUTE ON FUNCTION fieldmap.restore_mapping_version(uuid, integer) TO fieldmap_writer;

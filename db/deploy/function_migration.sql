@@ -1,23 +1,36 @@
 -- Deploy fieldmap:function_migration to pg
+-- requires: function_admin
 -- requires: function_history
 -- requires: policy_tenant_isolation
--- The YAML registry's way in and out: import, export, compare (the seed's
--- validate_migration), and explicit tenant creation.
+-- requires: type_mapping_entry
+-- requires: view_active_mappings
+-- requires: table_transforms
+-- The YAML registry's way in and out: parse, plan and import, export,
+-- compare (the seed's validate_migration).
+-- Every API function here is SECURITY INVOKER: a writer's or reader's own
+-- privileges suffice, and row-level security applies to them directly.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
-\ir ../functions/_mapping_doc_rows.sql
+\ir ../functions/closest_name.sql
+\ir ../functions/parse_mapping_doc.sql
+\ir ../functions/plan_import.sql
 \ir ../functions/import_mappings.sql
 \ir ../functions/export_mappings.sql
 \ir ../functions/compare_mappings.sql
-\ir ../functions/create_tenant.sql
 
-REVOKE ALL ON FUNCTION fieldmap._mapping_doc_rows(jsonb, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION fieldmap.import_mappings(text, jsonb, jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap.closest_name(text, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap.parse_mapping_doc(jsonb, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap.plan_import(text, jsonb, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap.import_mappings(text, jsonb, text, boolean, boolean, text, text, text, text, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.export_mappings(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.compare_mappings(text, jsonb, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION fieldmap.create_tenant(text, text, jsonb, boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION fieldmap.import_mappings(text, jsonb, jsonb) TO fieldmap_writer;
+
+GRANT EXECUTE ON FUNCTION fieldmap.closest_name(text, text[]) TO fieldmap_writer, fieldmap_reader;
+GRANT EXECUTE ON FUNCTION fieldmap.parse_mapping_doc(jsonb, text) TO fieldmap_writer, fieldmap_reader;
+GRANT EXECUTE ON FUNCTION fieldmap.plan_import(text, jsonb, text, text) TO fieldmap_writer, fieldmap_reader;
+GRANT EXECUTE ON FUNCTION fieldmap.import_mappings(text, jsonb, text, boolean, boolean, text, text, text, text, boolean)
+  TO fieldmap_writer;
 GRANT EXECUTE ON FUNCTION fieldmap.export_mappings(text) TO fieldmap_writer, fieldmap_reader;
 GRANT EXECUTE ON FUNCTION fieldmap.compare_mappings(text, jsonb, text) TO fieldmap_writer, fieldmap_reader;
 

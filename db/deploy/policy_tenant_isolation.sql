@@ -24,7 +24,7 @@ BEGIN
     EXECUTE format('COMMENT ON POLICY tenant_isolation ON fieldmap.%I IS %L', t,
                    'Rows of the session''s tenant only (fieldmap.set_context); no tenant set is an error.');
     EXECUTE format('CREATE POLICY all_tenants ON fieldmap.%I FOR SELECT TO fieldmap_owner'
-                   ' USING (current_setting(''fieldmap._all_tenants'', true) = ''on'')', t);
+                   ' USING ((SELECT fieldmap._all_tenants_mode()))', t);
     EXECUTE format('COMMENT ON POLICY all_tenants ON fieldmap.%I IS %L', t,
                    'Owner maintenance that reads every tenant (lineage grid refresh) says so with fieldmap._all_tenants.');
   END LOOP;

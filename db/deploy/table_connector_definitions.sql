@@ -20,6 +20,8 @@ CREATE TABLE fieldmap.connector_definitions (
     CONSTRAINT connector_definitions_created_by_fkey FOREIGN KEY (tenant_id, created_by)
         REFERENCES fieldmap.users (tenant_id, id),
     CONSTRAINT connector_definitions_name_check CHECK (btrim(connector_name) <> ''),
+    -- the system tenant (table_tenants) holds shared canonical entities, never mappings
+    CONSTRAINT connector_definitions_not_system_check CHECK (tenant_id <> '00000000-0000-0000-0000-000000000000'),
     CONSTRAINT connector_definitions_type_check CHECK (connector_type IN ('rest_api', 'database', 'file')),
     CONSTRAINT connector_definitions_status_check CHECK (status IN ('active', 'deprecated', 'archived')),
     CONSTRAINT connector_definitions_metadata_check CHECK (jsonb_typeof(metadata) = 'object')

@@ -6,6 +6,12 @@
 -- enumerations and ranges are CHECKed; canonical_entity must agree with
 -- entity_schema_id. Secondary indexes lead with tenant_id because every app
 -- query is filtered by the session tenant.
+-- The key is the canonical field, not the seed's (source, canonical) pair: a
+-- connector maps each canonical field of an entity from one active source
+-- (per connection), so giving it another source is a new version of that
+-- mapping. Deprecated mappings keep whatever source they had. One source
+-- field may feed several canonical fields (HubSpot's hs_object_id is the id
+-- of every entity).
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
@@ -46,8 +52,6 @@ CREATE TABLE fieldmap.field_mappings (
     updated_by              uuid,
 
     CONSTRAINT field_mappings_pkey PRIMARY KEY (tenant_id, id),
-    CONSTRAINT unique_tenant_mapping UNIQUE NULLS NOT DISTINCT (
-        tenant_id, connector_id, connection_id, source_table, source_field, canonical_entity, canonical_field),
     CONSTRAINT field_mappings_connector_fkey FOREIGN KEY (tenant_id, connector_id)
         REFERENCES fieldmap.connector_definitions (tenant_id, id),
     CONSTRAINT field_mappings_entity_schema_fkey FOREIGN KEY (entity_schema_id, canonical_entity)
@@ -74,6 +78,11 @@ CREATE TABLE fieldmap.field_mappings (
     CONSTRAINT field_mappings_status_check CHECK (status IN ('active', 'deprecated', 'pending_review'))
 );
 
+CREATE UNIQUE INDEX unique_active_mapping ON fieldmap.field_mappings
+    (tenant_id, connector_id, connection_id, canonical_entity, canonical_field) NULLS NOT DISTINCT
+    WHERE status = 'active';
+CREATE INDEX idx_mapping_source_field ON fieldmap.field_mappings
+    (tenant_id, connector_id, source_table, source_field);
 CREATE INDEX idx_mapping_tenant_connector ON fieldmap.field_mappings (tenant_id, connector_id);
 CREATE INDEX idx_mapping_entity ON fieldmap.field_mappings (tenant_id, canonical_entity, canonical_field);
 CREATE INDEX idx_mapping_status ON fieldmap.field_mappings (tenant_id, status);
@@ -83,6 +92,9 @@ CREATE INDEX idx_mapping_entity_schema ON fieldmap.field_mappings (entity_schema
 
 COMMENT ON TABLE fieldmap.field_mappings IS
   'fieldmap: the registry itself. One row maps a source field of a connector (optionally of one connection) to a canonical entity field.';
+COMMENT ON INDEX fieldmap.unique_active_mapping IS
+  'A connector (per connection; NULL = every connection) maps each canonical field from at most one active source.';
+COMMENT ON INDEX fieldmap.idx_mapping_source_field IS 'Lookup of a connector''s mappings by source table and field.';
 COMMENT ON COLUMN fieldmap.field_mappings.connection_id IS 'A specific connection instance of the connector; NULL means the mapping holds for every connection.';
 COMMENT ON COLUMN fieldmap.field_mappings.entity_schema_id IS 'The canonical entity version the mapping targets; must name the same entity as canonical_entity.';
 COMMENT ON COLUMN fieldmap.field_mappings.source_table IS 'Table, object or collection in the source system (Opportunity, deals, ...).';

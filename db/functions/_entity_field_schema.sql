@@ -6,7 +6,7 @@ CREATE OR REPLACE FUNCTION fieldmap._entity_field_schema(registry_type text)
 RETURNS jsonb
 LANGUAGE sql
 IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT CASE registry_type
     WHEN 'string'   THEN '{"type": "string"}'::jsonb

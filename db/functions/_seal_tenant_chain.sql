@@ -6,11 +6,12 @@
 -- the previous seal. Every transaction older than that horizon had finished
 -- when the previous seal looked, so its rows (if committed) were sealed then.
 -- Caller must have set the tenant context (row-level security).
+-- SECURITY INVOKER: called by seal/verify (SECURITY DEFINER) and by owner-only
+-- purge and erasure, so it always runs with the owner's rights.
 CREATE OR REPLACE FUNCTION fieldmap._seal_tenant_chain(tenant uuid)
 RETURNS bigint
 LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_head    fieldmap.audit_chain_heads;

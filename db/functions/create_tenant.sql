@@ -4,21 +4,21 @@ CREATE OR REPLACE FUNCTION fieldmap.create_tenant(slug text, name text DEFAULT N
                                                   if_not_exists boolean DEFAULT false)
 RETURNS uuid
 LANGUAGE plpgsql
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_id uuid;
 BEGIN
   IF slug IS NULL OR slug !~ '^[a-z0-9][a-z0-9_-]*$' OR length(slug) > 63 THEN
     RAISE EXCEPTION 'tenant slug "%" is invalid: use 1 to 63 lowercase letters, digits, _ and -, starting with a letter or digit',
-      slug USING ERRCODE = 'invalid_parameter_value';
+      slug USING ERRCODE = 'MR001';
   END IF;
   SELECT t.id INTO v_id FROM fieldmap.tenants t WHERE t.slug = create_tenant.slug;
   IF FOUND THEN
     IF if_not_exists THEN
       RETURN v_id;
     END IF;
-    RAISE EXCEPTION 'tenant "%" already exists', slug USING ERRCODE = 'unique_violation';
+    RAISE EXCEPTION 'tenant "%" already exists', slug USING ERRCODE = 'MR005';
   END IF;
   INSERT INTO fieldmap.tenants (slug, name, settings)
   VALUES (slug, coalesce(name, slug), coalesce(settings, '{}'))

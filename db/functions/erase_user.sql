@@ -6,11 +6,11 @@
 -- changes one (now anonymous) person made. The chain still verifies: row
 -- hashes cover personal data only through digests taken at sealing. The
 -- erasure itself is audited (action erased, no personal values).
+-- SECURITY INVOKER: owner only (a DBA acting on a request); the owner's rights suffice.
 CREATE OR REPLACE FUNCTION fieldmap.erase_user(user_id uuid)
 RETURNS jsonb
 LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_tenant   uuid := fieldmap.current_tenant_id();
@@ -18,7 +18,7 @@ DECLARE
   v_about    bigint;
 BEGIN
   IF NOT EXISTS (SELECT FROM fieldmap.users u WHERE u.tenant_id = v_tenant AND u.id = user_id) THEN
-    RAISE EXCEPTION 'no user % in tenant %', user_id, v_tenant USING ERRCODE = 'no_data_found';
+    RAISE EXCEPTION 'no user % in tenant %', user_id, v_tenant USING ERRCODE = 'MR004';
   END IF;
   -- rows written before now are sealed with digests of their current content first
   PERFORM fieldmap._seal_tenant_chain(v_tenant);
@@ -52,7 +52,7 @@ CREATE OR REPLACE FUNCTION fieldmap._erase_user_values(v jsonb)
 RETURNS jsonb
 LANGUAGE sql
 IMMUTABLE
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT CASE WHEN v IS NULL OR jsonb_typeof(v) <> 'object' THEN v
               ELSE v || (SELECT coalesce(jsonb_object_agg(k, '"<erased>"'::jsonb), '{}')

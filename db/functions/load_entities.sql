@@ -9,7 +9,7 @@
 CREATE OR REPLACE FUNCTION fieldmap.load_entities(doc json, version text DEFAULT '1.0.0')
 RETURNS TABLE (entity_name text, entity_version text, action text)
 LANGUAGE plpgsql
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_entity       record;
@@ -26,41 +26,41 @@ DECLARE
 BEGIN
   IF doc IS NULL OR json_typeof(doc) <> 'object' THEN
     RAISE EXCEPTION 'entity document must be an object of entities, got %', coalesce(json_typeof(doc), 'nothing')
-      USING ERRCODE = 'invalid_parameter_value';
+      USING ERRCODE = 'MR001';
   END IF;
   IF v_version IS NULL OR v_version !~ '^[0-9]+\.[0-9]+\.[0-9]+$' THEN
     RAISE EXCEPTION 'entity version % is not MAJOR.MINOR.PATCH', coalesce(quote_literal(v_version), 'NULL')
-      USING ERRCODE = 'invalid_parameter_value';
+      USING ERRCODE = 'MR001';
   END IF;
   IF NOT EXISTS (SELECT FROM json_each(doc)) THEN
-    RAISE EXCEPTION 'entity document defines no entities' USING ERRCODE = 'invalid_parameter_value';
+    RAISE EXCEPTION 'entity document defines no entities' USING ERRCODE = 'MR001';
   END IF;
 
   FOR v_entity IN SELECT e.key, e.value, count(*) OVER (PARTITION BY e.key) AS n FROM json_each(doc) AS e LOOP
     IF v_entity.n > 1 THEN
-      RAISE EXCEPTION 'entity "%" is defined more than once', v_entity.key USING ERRCODE = 'invalid_parameter_value';
+      RAISE EXCEPTION 'entity "%" is defined more than once', v_entity.key USING ERRCODE = 'MR001';
     END IF;
     IF v_entity.key !~ '^[a-z][a-z0-9_]*$' OR length(v_entity.key) > 255 THEN
       RAISE EXCEPTION 'entity name "%" is invalid: use lowercase letters, digits and _, starting with a letter (at most 255)', v_entity.key
-        USING ERRCODE = 'invalid_parameter_value';
+        USING ERRCODE = 'MR001';
     END IF;
     IF json_typeof(v_entity.value) <> 'object' THEN
       RAISE EXCEPTION 'entity "%": expected a mapping with "fields", got %', v_entity.key, json_typeof(v_entity.value)
-        USING ERRCODE = 'invalid_parameter_value';
+        USING ERRCODE = 'MR001';
     END IF;
     FOR v_key IN SELECT k FROM json_object_keys(v_entity.value) AS k LOOP
       IF v_key NOT IN ('description', 'fields') THEN
         RAISE EXCEPTION 'entity "%": unknown key "%" (expected description, fields)', v_entity.key, v_key
-          USING ERRCODE = 'invalid_parameter_value';
+          USING ERRCODE = 'MR001';
       END IF;
     END LOOP;
     IF json_typeof(v_entity.value->'description') NOT IN ('string', 'null') THEN
-      RAISE EXCEPTION 'entity "%": description must be text', v_entity.key USING ERRCODE = 'invalid_parameter_value';
+      RAISE EXCEPTION 'entity "%": description must be text', v_entity.key USING ERRCODE = 'MR001';
     END IF;
     IF coalesce(json_typeof(v_entity.value->'fields'), 'null') <> 'object'
        OR NOT EXISTS (SELECT FROM json_each(v_entity.value->'fields')) THEN
       RAISE EXCEPTION 'entity "%": "fields" must be a non-empty mapping of field name to type', v_entity.key
-        USING ERRCODE = 'invalid_parameter_value';
+        USING ERRCODE = 'MR001';
     END IF;
 
     v_properties := '{}';
@@ -69,21 +69,21 @@ BEGIN
                      FROM json_each(v_entity.value->'fields') AS f LOOP
       IF v_field.n > 1 THEN
         RAISE EXCEPTION 'entity "%": field "%" is defined more than once', v_entity.key, v_field.key
-          USING ERRCODE = 'invalid_parameter_value';
+          USING ERRCODE = 'MR001';
       END IF;
       IF v_field.key !~ '^[a-z][a-z0-9_]*$' OR length(v_field.key) > 255 THEN
         RAISE EXCEPTION 'entity "%": field name "%" is invalid: use lowercase letters, digits and _, starting with a letter (at most 255)',
-          v_entity.key, v_field.key USING ERRCODE = 'invalid_parameter_value';
+          v_entity.key, v_field.key USING ERRCODE = 'MR001';
       END IF;
       IF json_typeof(v_field.value) <> 'string' THEN
         RAISE EXCEPTION 'entity "%": field "%": type must be text like "string" or "string!", got %',
-          v_entity.key, v_field.key, json_typeof(v_field.value) USING ERRCODE = 'invalid_parameter_value';
+          v_entity.key, v_field.key, json_typeof(v_field.value) USING ERRCODE = 'MR001';
       END IF;
       v_type := v_field.value #>> '{}';
       v_field_schema := fieldmap._entity_field_schema(rtrim(v_type, '!'));
       IF v_field_schema IS NULL OR v_type ~ '!.*!' THEN
         RAISE EXCEPTION 'entity "%": field "%": unknown type "%" (expected string, integer, number, decimal, boolean, datetime, string[] or object, with a trailing ! if required)',
-          v_entity.key, v_field.key, v_type USING ERRCODE = 'invalid_parameter_value';
+          v_entity.key, v_field.key, v_type USING ERRCODE = 'MR001';
       END IF;
       v_properties := v_properties || jsonb_build_object(v_field.key, v_field_schema);
       IF v_type LIKE '%!' THEN
@@ -112,7 +112,7 @@ BEGIN
       action := 'unchanged';
     ELSE
       RAISE EXCEPTION 'entity "%" version % already exists with a different definition; load the new definition as a new version',
-        v_entity.key, v_version USING ERRCODE = 'unique_violation';
+        v_entity.key, v_version USING ERRCODE = 'MR005';
     END IF;
     entity_name := v_entity.key;
     entity_version := v_version;

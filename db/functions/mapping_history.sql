@@ -12,7 +12,7 @@ RETURNS TABLE (version integer, action text, changed_at timestamptz, changed_by 
 LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_tenant uuid := fieldmap.current_tenant_id();

@@ -6,11 +6,11 @@
 -- Only a prefix of the chain is ever removed, and the chain hash at its end
 -- becomes the tenant's checkpoint, so verify_audit_chain() still verifies
 -- what remains. Each purge is itself audited (action purged).
+-- SECURITY INVOKER: owner only (the pg_cron job, a DBA); the owner's rights suffice.
 CREATE OR REPLACE FUNCTION fieldmap.purge_audit_log(batch_size integer DEFAULT 10000)
 RETURNS bigint
 LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_saved   text := current_setting('fieldmap.tenant_id', true);
@@ -23,7 +23,7 @@ DECLARE
   v_total   bigint := 0;
 BEGIN
   IF batch_size IS NULL OR batch_size < 1 THEN
-    RAISE EXCEPTION 'batch_size must be a positive number' USING ERRCODE = 'invalid_parameter_value';
+    RAISE EXCEPTION 'batch_size must be a positive number' USING ERRCODE = 'MR001';
   END IF;
   FOR v_tenant IN
     SELECT t.id, (t.settings->>'audit_retention_days')::integer AS days

@@ -3,11 +3,11 @@
 -- owner, whom forced row-level security confines to one tenant; so the
 -- refresh declares all-tenants mode (fieldmap._all_tenants) for its own
 -- transaction only.
+-- SECURITY INVOKER: owner only (pg_cron, a DBA); REFRESH needs the view's owner anyway.
 CREATE OR REPLACE FUNCTION fieldmap.refresh_lineage_grid(concurrent boolean DEFAULT true)
 RETURNS void
 LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   PERFORM set_config('fieldmap._all_tenants', 'on', true);

@@ -3,11 +3,12 @@
 -- audited with action restored, under a new version number. A deleted
 -- mapping is re-inserted under its own id. Restoring what is already current
 -- changes nothing and returns the current version.
+-- SECURITY INVOKER: a writer's own UPDATE and INSERT privileges suffice; the
+-- history comes from mapping_history, which writers may run.
 CREATE OR REPLACE FUNCTION fieldmap.restore_mapping_version(mapping_id uuid, version integer)
 RETURNS integer
 LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_tenant  uuid := fieldmap.current_tenant_id();
@@ -21,7 +22,7 @@ BEGIN
    ORDER BY h.seq DESC LIMIT 1;
   IF v_target IS NULL THEN
     RAISE EXCEPTION 'mapping % has no version %', mapping_id, restore_mapping_version.version
-      USING ERRCODE = 'no_data_found';
+      USING ERRCODE = 'MR004';
   END IF;
   r := jsonb_populate_record(NULL::fieldmap.field_mappings, v_target);
 
@@ -39,8 +40,7 @@ BEGIN
   RETURNING f.version INTO v_new;
 
   IF NOT FOUND THEN
-    SELECT max(a.object_version) INTO v_last FROM fieldmap.mapping_audit_log a
-     WHERE a.tenant_id = v_tenant AND a.object_id = mapping_id AND a.object_type = 'field_mapping';
+    SELECT max(h.version) INTO v_last FROM fieldmap.mapping_history(mapping_id) h;
     PERFORM set_config('fieldmap._restore_version', (v_last + 1)::text, true);
     INSERT INTO fieldmap.field_mappings SELECT r.* RETURNING field_mappings.version INTO v_new;
     PERFORM set_config('fieldmap._restore_version', '', true);

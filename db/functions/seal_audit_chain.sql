@@ -1,13 +1,13 @@
 -- fieldmap.seal_audit_chain(tenant text DEFAULT NULL) -> bigint (rows sealed)
 -- Seals one tenant (by slug or id), or, with no argument, the session's
--- tenant — or every tenant when the caller is an owner without a tenant
--- context (the pg_cron job). Rows are tamper-evident once sealed; until then
--- (normally under a minute) they are only append-only.
+-- tenant — or every tenant when no tenant is set and the request's role holds
+-- fieldmap_owner's privileges (the pg_cron job). Rows are tamper-evident once
+-- sealed; until then (normally under a minute) they are only append-only.
 CREATE OR REPLACE FUNCTION fieldmap.seal_audit_chain(tenant text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_saved  text := current_setting('fieldmap.tenant_id', true);
@@ -19,7 +19,7 @@ BEGIN
      WHERE CASE
              WHEN tenant IS NOT NULL THEN t.id = fieldmap._resolve_tenant(tenant)
              WHEN coalesce(v_saved, '') <> '' THEN t.id = fieldmap.current_tenant_id()
-             WHEN pg_has_role(session_user, 'fieldmap_owner', 'MEMBER') THEN true
+             WHEN fieldmap._request_is_owner() THEN true
              ELSE fieldmap.current_tenant_id() IS NULL  -- raises: no tenant in context
            END
      ORDER BY t.id

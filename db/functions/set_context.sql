@@ -12,7 +12,7 @@ CREATE OR REPLACE FUNCTION fieldmap.set_context(
 RETURNS uuid
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_tenant uuid;
@@ -20,13 +20,13 @@ DECLARE
 BEGIN
   v_tenant := fieldmap._resolve_tenant(tenant);
   IF length(trace_id) > 255 THEN
-    RAISE EXCEPTION 'trace_id is longer than 255 characters' USING ERRCODE = 'invalid_parameter_value';
+    RAISE EXCEPTION 'trace_id is longer than 255 characters' USING ERRCODE = 'MR001';
   END IF;
 
   PERFORM set_config('fieldmap.tenant_id', v_tenant::text, v_local);
   IF actor IS NOT NULL AND NOT EXISTS (SELECT FROM fieldmap.users u WHERE u.tenant_id = v_tenant AND u.id = actor) THEN
     PERFORM set_config('fieldmap.tenant_id', '', v_local);
-    RAISE EXCEPTION 'unknown user % for tenant "%"', actor, tenant USING ERRCODE = 'invalid_parameter_value';
+    RAISE EXCEPTION 'unknown user % for tenant "%"', actor, tenant USING ERRCODE = 'MR001';
   END IF;
   PERFORM set_config('fieldmap.actor_id', coalesce(actor::text, ''), v_local);
   PERFORM set_config('fieldmap.change_reason', coalesce(reason, ''), v_local);

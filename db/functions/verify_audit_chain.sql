@@ -13,7 +13,7 @@ CREATE OR REPLACE FUNCTION fieldmap.verify_audit_chain(tenant text DEFAULT NULL,
 RETURNS TABLE (tenant_id uuid, ok boolean, checked bigint, unsealed bigint, first_broken_pos bigint, problem text)
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_saved     text := current_setting('fieldmap.tenant_id', true);
@@ -103,7 +103,7 @@ CREATE OR REPLACE FUNCTION fieldmap._audit_first_bad_row(tenant uuid, after_pos 
 RETURNS SETOF bigint
 LANGUAGE plpgsql
 STABLE
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   RETURN QUERY

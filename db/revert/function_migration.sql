@@ -1,8 +1,9 @@
 -- Revert fieldmap:function_migration from pg
 BEGIN;
-DROP FUNCTION fieldmap.create_tenant(text, text, jsonb, boolean);
 DROP FUNCTION fieldmap.compare_mappings(text, jsonb, text);
 DROP FUNCTION fieldmap.export_mappings(text);
-DROP FUNCTION fieldmap.import_mappings(text, jsonb, jsonb);
-DROP FUNCTION fieldmap._mapping_doc_rows(jsonb, text);
+DROP FUNCTION fieldmap.import_mappings(text, jsonb, text, boolean, boolean, text, text, text, text, boolean);
+DROP FUNCTION fieldmap.plan_import(text, jsonb, text, text);
+DROP FUNCTION fieldmap.parse_mapping_doc(jsonb, text);
+DROP FUNCTION fieldmap.closest_name(text, text[]);
 COMMIT;

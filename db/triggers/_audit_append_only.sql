@@ -9,7 +9,7 @@
 CREATE OR REPLACE FUNCTION fieldmap._audit_append_only()
 RETURNS trigger
 LANGUAGE plpgsql
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF TG_OP = 'DELETE' AND current_setting('fieldmap._purge', true) = 'on' THEN
@@ -22,7 +22,7 @@ BEGIN
     RETURN NEW;
   END IF;
   RAISE EXCEPTION 'fieldmap.% is append-only: % refused', TG_TABLE_NAME, TG_OP
-    USING ERRCODE = 'insufficient_privilege',
+    USING ERRCODE = 'MR006',
           HINT = 'rows leave only through fieldmap.purge_audit_log(); personal data through fieldmap.erase_user()';
 END
 $$;

@@ -25,7 +25,7 @@ CREATE OR REPLACE FUNCTION fieldmap._audit_mappings_updated()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 SET extra_float_digits = 1
 SET enable_nestloop = off
 SET jit = off

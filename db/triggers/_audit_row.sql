@@ -12,7 +12,7 @@ CREATE OR REPLACE FUNCTION fieldmap._audit_row()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 SET extra_float_digits = 1  -- exact float text in JSON, whatever the client set
 AS $$
 DECLARE

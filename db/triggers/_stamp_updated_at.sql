@@ -5,7 +5,7 @@
 CREATE OR REPLACE FUNCTION fieldmap._stamp_updated_at()
 RETURNS trigger
 LANGUAGE plpgsql
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -19,7 +19,7 @@ BEGIN
   END IF;
   IF to_jsonb(NEW)->'id' IS DISTINCT FROM to_jsonb(OLD)->'id'
      OR to_jsonb(NEW)->'tenant_id' IS DISTINCT FROM to_jsonb(OLD)->'tenant_id' THEN
-    RAISE EXCEPTION '%.id and tenant_id cannot change', TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
+    RAISE EXCEPTION '%.id and tenant_id cannot change', TG_TABLE_NAME USING ERRCODE = 'MR001';
   END IF;
   NEW.created_at := OLD.created_at;
   NEW.updated_at := OLD.updated_at;

@@ -13,7 +13,7 @@ CREATE OR REPLACE FUNCTION fieldmap._version_field_mapping()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY INVOKER
-SET search_path = pg_catalog
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -27,7 +27,7 @@ BEGIN
 
   IF NEW.id IS DISTINCT FROM OLD.id OR NEW.tenant_id IS DISTINCT FROM OLD.tenant_id THEN
     RAISE EXCEPTION 'a mapping''s id and tenant_id cannot change (mapping %)', OLD.id
-      USING ERRCODE = 'integrity_constraint_violation';
+      USING ERRCODE = 'MR001';
   END IF;
   NEW.version := OLD.version;
   NEW.created_at := OLD.created_at;

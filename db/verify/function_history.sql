@@ -8,9 +8,11 @@ BEGIN
          'fieldmap_writer cannot restore';
   ASSERT NOT has_function_privilege('fieldmap_reader', 'fieldmap.restore_mapping_version(uuid, integer)', 'EXECUTE'),
          'fieldmap_reader may restore';
+  ASSERT has_function_privilege('fieldmap_reader', 'fieldmap.find_mapping(text, text)', 'EXECUTE'),
+         'fieldmap_reader cannot find a mapping';
   PERFORM fieldmap.set_context('system');
   ASSERT NOT EXISTS (SELECT FROM fieldmap.mapping_history(gen_random_uuid())), 'history of nothing is not empty';
-  ASSERT fieldmap.mapping_as_of(gen_random_uuid(), now()) IS NULL, 'mapping_as_of of nothing is not NULL';
+  ASSERT NOT EXISTS (SELECT FROM fieldmap.mapping_as_of(gen_random_uuid(), now())), 'mapping_as_of of nothing is not empty';
 END
 $$;
 ROLLBACK;

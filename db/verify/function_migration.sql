@@ -1,13 +1,20 @@
 -- Verify fieldmap:function_migration on pg
 BEGIN;
 DO $$
+DECLARE
+  f text;
 BEGIN
-  ASSERT has_function_privilege('fieldmap_writer', 'fieldmap.import_mappings(text, jsonb, jsonb)', 'EXECUTE'),
+  ASSERT has_function_privilege('fieldmap_writer',
+           'fieldmap.import_mappings(text, jsonb, text, boolean, boolean, text, text, text, text, boolean)', 'EXECUTE'),
          'fieldmap_writer cannot import';
-  ASSERT NOT has_function_privilege('fieldmap_reader', 'fieldmap.import_mappings(text, jsonb, jsonb)', 'EXECUTE'),
+  ASSERT NOT has_function_privilege('fieldmap_reader',
+           'fieldmap.import_mappings(text, jsonb, text, boolean, boolean, text, text, text, text, boolean)', 'EXECUTE'),
          'fieldmap_reader may import';
-  ASSERT NOT has_function_privilege('fieldmap_writer', 'fieldmap.create_tenant(text, text, jsonb, boolean)', 'EXECUTE'),
-         'fieldmap_writer may create tenants';
+  FOREACH f IN ARRAY ARRAY['fieldmap.parse_mapping_doc(jsonb, text)', 'fieldmap.plan_import(text, jsonb, text, text)',
+                           'fieldmap.import_mappings(text, jsonb, text, boolean, boolean, text, text, text, text, boolean)',
+                           'fieldmap.export_mappings(text)', 'fieldmap.compare_mappings(text, jsonb, text)'] LOOP
+    ASSERT NOT (SELECT prosecdef FROM pg_proc WHERE oid = f::regprocedure), format('%s must be SECURITY INVOKER', f);
+  END LOOP;
 END
 $$;
 -- a real round trip, rolled back

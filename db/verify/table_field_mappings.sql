@@ -13,11 +13,13 @@ DECLARE
   i text;
 BEGIN
   FOREACH i IN ARRAY ARRAY['idx_mapping_tenant_connector', 'idx_mapping_entity', 'idx_mapping_status',
-                           'idx_mapping_confidence', 'idx_mapping_source', 'unique_tenant_mapping'] LOOP
+                           'idx_mapping_confidence', 'idx_mapping_source', 'idx_mapping_source_field',
+                           'unique_active_mapping'] LOOP
     ASSERT to_regclass('fieldmap.' || i) IS NOT NULL, format('index %s missing', i);
   END LOOP;
-  ASSERT (SELECT indnullsnotdistinct FROM pg_index WHERE indexrelid = 'fieldmap.unique_tenant_mapping'::regclass),
-         'unique_tenant_mapping must treat NULL connection_id as equal';
+  ASSERT (SELECT indisunique AND indnullsnotdistinct AND pg_get_expr(indpred, indrelid) = '((status)::text = ''active''::text)'
+            FROM pg_index WHERE indexrelid = 'fieldmap.unique_active_mapping'::regclass),
+         'unique_active_mapping must be unique over active mappings, treating NULL connection_id as equal';
   ASSERT has_table_privilege('fieldmap_writer', 'fieldmap.field_mappings', 'UPDATE'), 'fieldmap_writer cannot update mappings';
   ASSERT NOT has_table_privilege('fieldmap_reader', 'fieldmap.field_mappings', 'UPDATE'), 'fieldmap_reader may update mappings';
 END

@@ -9,7 +9,7 @@ BEGIN
          'versioning and audit triggers missing or disabled on field_mappings';
   ASSERT (SELECT proconfig IS NOT NULL FROM pg_proc WHERE oid = 'fieldmap._version_field_mapping()'::regprocedure),
          '_version_field_mapping must pin search_path';
-  ASSERT (SELECT prosecdef AND 'search_path=pg_catalog' = ANY (proconfig) AND 'enable_nestloop=off' = ANY (proconfig)
+  ASSERT (SELECT prosecdef AND 'search_path=pg_catalog, pg_temp' = ANY (proconfig) AND 'enable_nestloop=off' = ANY (proconfig)
             FROM pg_proc WHERE oid = 'fieldmap._audit_mappings_updated()'::regprocedure),
          '_audit_mappings_updated must be SECURITY DEFINER with a pinned search_path and no nested loops';
   FOREACH t IN ARRAY ARRAY['connector_definitions', 'entity_schemas', 'users', 'tenants', 'tenant_members'] LOOP

@@ -1,7 +1,8 @@
 """The `fieldmap` command: thin wrappers around the stored functions.
 
-Every command prints one clear line on error (never a traceback), exits
-non-zero (see errors.py for the codes), and takes --json for scripts."""
+Every command prints one clear line per problem on error (never a
+traceback), exits non-zero with a code from errors.EXIT_CODES, and takes
+--json for scripts (errors then come as one JSON object on stderr)."""
 
 from __future__ import annotations
 
@@ -9,84 +10,194 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import psycopg
 
 from . import __version__, migration
-from .db import connect, describe_db_error
+from .db import Target, connect, target
 from .entities import load_entities
-from .errors import EXIT_DATABASE, EXIT_DIFFERENCES, FieldmapError, InputError
+from .errors import (
+    EXIT_CODES,
+    EXIT_DIFFERENCES,
+    EXIT_MIRROR,
+    EXIT_PARTIAL,
+    EXIT_PIPE,
+    FieldmapError,
+    Rejected,
+    UsageError,
+    from_db_error,
+)
 from .queries import query
 from .status import collect, render
 
+ENVIRONMENT = """environment:
+  FIELDMAP_DATABASE_URL  the database (else DATABASE_URL; else this checkout's local cluster, named on stderr)
+  FIELDMAP_READ_URL      a read replica for the read-only commands (export, grid, status, history)
+  FIELDMAP_TENANT        default for --tenant
+  FIELDMAP_MIRROR        default for import --mirror"""
+EXITS = "exit codes:\n" + "\n".join(f"  {code:<3} {text}" for code, text in EXIT_CODES.items())
+
+
+# --- helpers ---------------------------------------------------------------
+
+def _target(args: argparse.Namespace, *, read_only: bool = False) -> Target:
+    url = getattr(args, "db_url", None)
+    if not url and read_only and os.environ.get("FIELDMAP_READ_URL"):
+        url = os.environ["FIELDMAP_READ_URL"]
+    return target(url)
+
+
+def _connect(args: argparse.Namespace, *, read_only: bool = False) -> psycopg.Connection:
+    return connect(_target(args, read_only=read_only))
+
+
+def _json(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "json", False))
+
 
 def _emit(args: argparse.Namespace, payload: object, text: str) -> None:
-    if args.json:
+    if _json(args):
         print(json.dumps(payload, indent=2, default=str))
-    else:
+    elif text:
         print(text)
-
-
-def cmd_entities_load(args: argparse.Namespace) -> int:
-    with connect() as conn:
-        rows = load_entities(conn, args.file, args.version)
-    created = sum(r["action"] == "created" for r in rows)
-    text = "\n".join(f"{r['action']:<9} {r['entity']} {r['version']}" for r in rows)
-    text += f"\n{args.file}: {len(rows)} entities, {created} created, {len(rows) - created} unchanged"
-    _emit(args, {"file": args.file, "entities": rows, "created": created,
-                 "unchanged": len(rows) - created}, text)
-    return 0
-
-
-def cmd_status(args: argparse.Namespace) -> int:
-    with connect() as conn:
-        st = collect(conn)
-    _emit(args, st, render(st))
-    return 0
 
 
 def _tenant(args: argparse.Namespace) -> str:
     tenant = args.tenant or os.environ.get("FIELDMAP_TENANT")
     if not tenant:
-        raise InputError("no tenant: pass --tenant SLUG (or set FIELDMAP_TENANT)")
+        raise UsageError("no tenant: pass --tenant SLUG (or set FIELDMAP_TENANT)")
     return tenant
+
+
+def _run(conn: psycopg.Connection, name: str, params: dict | None = None, *, where: str | None = None) -> list[dict]:
+    try:
+        return conn.execute(query(name), params or {}).fetchall()
+    except psycopg.Error as exc:
+        raise from_db_error(exc, where=where) from None
+
+
+def _in_tenant(args: argparse.Namespace, name: str, params: dict | None = None, *, read_only: bool = False,
+               reason: str | None = None) -> list[dict]:
+    """One named query in a transaction acting for the command's tenant."""
+    tenant = _tenant(args)
+    with _connect(args, read_only=read_only) as conn, conn.transaction():
+        migration.set_context(conn, tenant, reason)
+        return _run(conn, name, params)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+# --- commands --------------------------------------------------------------
+
+def cmd_entities_load(args: argparse.Namespace) -> int:
+    with _connect(args) as conn:
+        rows = load_entities(conn, args.file, args.version)
+    created = sum(r["action"] == "created" for r in rows)
+    text = "\n".join(f"{r['action']:<9} {r['entity']} {r['version']}" for r in rows)
+    text += f"\n{args.file}: {len(rows)} entities, {created} created, {len(rows) - created} unchanged"
+    _emit(args, {"file": args.file, "entities": rows, "created": created, "unchanged": len(rows) - created}, text)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with _connect(args, read_only=True) as conn:
+        st = collect(conn)
+    _emit(args, st, render(st))
+    return 0
+
+
+def cmd_tenant_add(args: argparse.Namespace) -> int:
+    with _connect(args) as conn, conn.transaction():
+        tid = _run(conn, "create_tenant", {"slug": args.slug, "name": args.name, "if_not_exists": args.if_not_exists},
+                   where=f"tenant {args.slug}")[0]["id"]
+    _emit(args, {"slug": args.slug, "id": str(tid)}, f"tenant {args.slug}: {tid}")
+    return 0
+
+
+def cmd_tenant_list(args: argparse.Namespace) -> int:
+    with _connect(args, read_only=True) as conn:
+        rows = _run(conn, "list_tenants")
+    text = "\n".join(f"{d['slug']:<20} {d['status']:<9} {d['connectors']:>4} connectors {d['mappings']:>7} mappings"
+                     f"  {d['name']}" for d in rows)
+    _emit(args, rows, text)
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    uid = _in_tenant(args, "create_user", {"email": args.email, "name": args.name,
+                                           "if_not_exists": args.if_not_exists})[0]["id"]
+    _emit(args, {"tenant": _tenant(args), "email": args.email, "id": uid}, f"user {args.email}: {uid}")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    rows = _in_tenant(args, "list_users", read_only=True)
+    _emit(args, rows, "\n".join(f"{r['id']}  {r['email']:<32} {r['status']:<8} {r['name'] or ''}" for r in rows))
+    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     tenant = _tenant(args)
     files = migration.read_files(args.paths)
-    options = {"mode": args.mode, "dry_run": args.dry_run, "direction": args.direction,
-               "mapping_source": args.mapping_source, "partial": args.partial}
-    if args.reason:
-        options["change_reason"] = args.reason
-    if args.connector_type:
-        options["connector_type"] = args.connector_type
+    options = {"mode": args.mode, "partial": args.partial, "direction": args.direction,
+               "mapping_source": args.mapping_source, "change_reason": args.reason,
+               "connector_type": args.connector_type, "details": _json(args) or args.verbose}
     mirror = args.mirror or os.environ.get("FIELDMAP_MIRROR")
-    with connect() as conn:
-        reports = migration.import_files(conn, tenant, files, options)
-        mirrored = []
-        if mirror and not args.dry_run:
-            mirrored = migration.export_all(conn, tenant, Path(mirror), [f.connector for f in files])
+    with _connect(args) as conn:
+        result = migration.import_files(conn, tenant, files, options, dry_run=args.dry_run,
+                                        mirror=Path(mirror) if mirror else None)
+    reports = result.reports
+    mirror_error = None
+    if result.staged_mirror is not None:
+        try:
+            result.staged_mirror.publish()
+        except FieldmapError as exc:
+            mirror_error = exc
     totals = {k: sum(r[k] for r in reports) for k in ("created", "updated", "unchanged", "deprecated")}
     totals["rejected"] = sum(len(r["rejected"]) for r in reports)
-    lines = [f"{r['connector']:<14} created {r['created']:>5}  updated {r['updated']:>5}  unchanged {r['unchanged']:>5}"
-             f"  deprecated {r['deprecated']:>5}  rejected {len(r['rejected']):>3}" for r in reports]
+    lines = []
     for r in reports:
+        lines.append(f"{r['connector']:<14} created {r['created']:>5}  updated {r['updated']:>5}  unchanged "
+                     f"{r['unchanged']:>5}  deprecated {r['deprecated']:>5}  rejected {len(r['rejected']):>3}")
+        if args.verbose:
+            lines += [f"  {e['action']:<10} {e['entity']}.{e.get('canonical_field') or '?'} <- "
+                      f"{e.get('source_table', '?')}.{e.get('source_field', '?')}"
+                      + (f" (transform {e['transform']})" if e.get("transform") else "")
+                      + (f"  [{e['direction']}]" if e.get("direction") else "") for e in r.get("entries", [])]
         lines += [f"  rejected: {x['reason']}" for x in r["rejected"]]
     lines.append(f"{'total':<14} created {totals['created']:>5}  updated {totals['updated']:>5}  unchanged "
                  f"{totals['unchanged']:>5}  deprecated {totals['deprecated']:>5}  rejected {totals['rejected']:>3}"
                  + ("  (dry run: nothing written)" if args.dry_run else ""))
-    if mirrored:
-        lines.append(f"mirror: {len(mirrored)} files rewritten in {mirror}")
-    _emit(args, {"tenant": tenant, "files": reports, "total": totals, "mirror": mirrored}, "\n".join(lines))
+    if result.mirror_files and mirror_error is None:
+        lines.append(f"mirror: {len(result.mirror_files)} files rewritten in {mirror}")
+    payload = {"tenant": tenant, "dry_run": args.dry_run, "files": reports, "total": totals,
+               "mirror": None if mirror_error else result.mirror_files}
+    if mirror_error is not None:
+        payload["mirror_error"] = str(mirror_error)
+    _emit(args, payload, "\n".join(lines))
+    if mirror_error is not None:
+        print(f"fieldmap: error: the import was committed, but the mirror was not written: {mirror_error}; "
+              f"the next import (or 'fieldmap export --out {mirror}') rewrites it", file=sys.stderr)
+        return EXIT_MIRROR
+    if totals["rejected"]:
+        print(f"fieldmap: {totals['rejected']} entries rejected (--partial: the others were imported)", file=sys.stderr)
+        return EXIT_PARTIAL
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     tenant = _tenant(args)
-    with connect() as conn:
+    with _connect(args, read_only=True) as conn:
         written = migration.export_all(conn, tenant, Path(args.out), args.connector or None)
     text = "\n".join(f"{w['connector']:<14} {w['mappings']:>5} mappings -> {w['file']}" for w in written)
     _emit(args, {"tenant": tenant, "files": written}, text or "no connectors")
@@ -96,7 +207,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_verify_migration(args: argparse.Namespace) -> int:
     tenant = _tenant(args)
     files = migration.read_files(args.paths)
-    with connect() as conn:
+    with _connect(args, read_only=True) as conn:
         results = migration.compare_files(conn, tenant, files, args.direction)
     lines = [f"{'connector':<14} {'yaml':>5} {'db':>5} {'missing':>8} {'extra':>6} {'mismatched':>10}"]
     for r in results:
@@ -111,120 +222,224 @@ def cmd_verify_migration(args: argparse.Namespace) -> int:
     return 0 if n == 0 else EXIT_DIFFERENCES
 
 
-def cmd_tenant_add(args: argparse.Namespace) -> int:
-    with connect() as conn:
-        try:
-            tid = conn.execute(query("create_tenant"), {"slug": args.slug, "name": args.name,
-                                                        "if_not_exists": args.if_not_exists}).fetchone()[0]
-        except (psycopg.DataError, psycopg.IntegrityError) as exc:
-            raise InputError(describe_db_error(exc), where=f"tenant {args.slug}") from None
-        conn.commit()
-    _emit(args, {"slug": args.slug, "id": str(tid)}, f"tenant {args.slug}: {tid}")
-    return 0
-
-
-def cmd_tenant_list(args: argparse.Namespace) -> int:
-    with connect() as conn:
-        rows = conn.execute(query("list_tenants")).fetchall()
-    data = [{"slug": r[0], "name": r[1], "status": r[2], "id": str(r[3]), "connectors": r[4], "mappings": r[5]}
-            for r in rows]
-    text = "\n".join(f"{d['slug']:<20} {d['status']:<9} {d['connectors']:>4} connectors {d['mappings']:>7} mappings"
-                     f"  {d['name']}" for d in data)
-    _emit(args, data, text)
-    return 0
-
-
 def cmd_grid(args: argparse.Namespace) -> int:
-    tenant = _tenant(args)
-    with connect() as conn:
-        conn.execute(query("refresh_grid"))
-        conn.commit()
-        with conn.transaction():
-            migration.set_context(conn, tenant)
-            rows = conn.execute(query("lineage_sample"), {"limit": args.limit}).fetchall()
-    data = [dict(zip(("source_system", "source_table", "source_field", "target_entity", "target_field",
-                      "mapping_type"), r)) for r in rows]
+    rows = _in_tenant(args, "lineage_grid", {"limit": args.limit, "connector": args.connector}, read_only=True)
     lines = [f"{'source':<12} {'source field':<28} -> {'target':<32} {'type'}"]
     lines += [f"{d['source_system']:<12} {d['source_table'] + '.' + d['source_field']:<28} -> "
-              f"{d['target_entity'] + '.' + d['target_field']:<32} {d['mapping_type']}" for d in data]
-    _emit(args, data, "\n".join(lines))
+              f"{d['target_entity'] + '.' + d['target_field']:<32} {d['mapping_type']}" for d in rows]
+    _emit(args, rows, "\n".join(lines))
     return 0
+
+
+def _mapping_id(conn: psycopg.Connection, args: argparse.Namespace) -> str:
+    if args.mapping and (args.connector or args.field):
+        raise UsageError("give a mapping id, or --connector and --field, not both")
+    if args.mapping:
+        return args.mapping
+    if not (args.connector and args.field):
+        raise UsageError("give a mapping id, or --connector C --field ENTITY.FIELD")
+    return _run(conn, "find_mapping", {"connector": args.connector, "field": args.field})[0]["id"]
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    tenant = _tenant(args)
+    with _connect(args, read_only=True) as conn, conn.transaction():
+        migration.set_context(conn, tenant)
+        mapping = _mapping_id(conn, args)
+        rows = _run(conn, "mapping_history", {"mapping": mapping}, where=f"mapping {mapping}")
+    if not rows:
+        raise FieldmapError(f"no history for mapping {mapping} in tenant {tenant}")
+    lines = [f"mapping {mapping}"]
+    for r in rows:
+        m = r["mapping"] or {}
+        what = (f"{m.get('canonical_entity')}.{m.get('canonical_field')} <- {m.get('source_table')}."
+                f"{m.get('source_field')} [{m.get('status')}]") if m else "(deleted)"
+        changed = f" changed: {', '.join(r['fields_changed'])}" if r["fields_changed"] else ""
+        lines.append(f"  v{r['version'] or '-':<3} {r['action']:<10} {r['changed_at']:%Y-%m-%d %H:%M:%S%z}  {what}"
+                     f"{changed}{'  -- ' + r['change_reason'] if r['change_reason'] else ''}")
+    _emit(args, {"tenant": tenant, "mapping": mapping, "versions": rows}, "\n".join(lines))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    tenant = _tenant(args)
+    with _connect(args) as conn, conn.transaction():
+        migration.set_context(conn, tenant, args.reason)
+        mapping = _mapping_id(conn, args)
+        version = _run(conn, "restore_mapping_version", {"mapping": mapping, "version": args.version},
+                       where=f"mapping {mapping}")[0]["version"]
+    _emit(args, {"tenant": tenant, "mapping": mapping, "restored": args.version, "version": version},
+          f"mapping {mapping}: version {args.version} restored as version {version}")
+    return 0
+
+
+def cmd_audit_seal(args: argparse.Namespace) -> int:
+    with _connect(args) as conn, conn.transaction():
+        if args.all_tenants:
+            sealed = _run(conn, "seal_audit_chain", {"tenant": None})[0]["sealed"]
+        else:
+            tenant = _tenant(args)
+            migration.set_context(conn, tenant)
+            sealed = _run(conn, "seal_audit_chain", {"tenant": tenant})[0]["sealed"]
+    scope = "every tenant" if args.all_tenants else f"tenant {args.tenant or os.environ.get('FIELDMAP_TENANT')}"
+    _emit(args, {"sealed": sealed, "all_tenants": args.all_tenants}, f"{sealed} audit rows sealed ({scope})")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    with _connect(args) as conn, conn.transaction():
+        if args.all_tenants:
+            rows = _run(conn, "verify_all_audit_chains")
+        else:
+            tenant = _tenant(args)
+            migration.set_context(conn, tenant)
+            rows = _run(conn, "verify_audit_chain", {"tenant": tenant})
+    lines = [f"{r['tenant']:<22} {'intact' if r['ok'] else 'BROKEN'}  {r['checked']:>8} rows checked"
+             f"  {r['unsealed']:>5} unsealed" + (f"  at position {r['first_broken_pos']}: {r['problem']}"
+                                                  if not r["ok"] else "") for r in rows]
+    _emit(args, rows, "\n".join(lines))
+    return 0 if all(r["ok"] for r in rows) else EXIT_DIFFERENCES
+
+
+# --- the parser --------------------------------------------------------------
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors as JSON under --json."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        if "--json" in sys.argv[1:]:
+            print(json.dumps({"error": {"code": "usage", "message": message, "exit": 2}}), file=sys.stderr)
+            self.exit(2)
+        super().error(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    # the common options are accepted before and after the command; SUPPRESS
+    # keeps a subcommand's unset copy from overwriting the global one
+    common = _Parser(add_help=False)
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print machine-readable JSON (errors: one JSON object on stderr)")
+    common.add_argument("--db-url", metavar="URL", default=argparse.SUPPRESS,
+                        help="the database (default: $FIELDMAP_DATABASE_URL, $DATABASE_URL, else the local cluster)")
+    tenant = _Parser(add_help=False)
+    tenant.add_argument("--tenant", help="tenant slug or id (default: $FIELDMAP_TENANT)")
+    direction = _Parser(add_help=False)
+    direction.add_argument("--direction", default="auto", choices=["auto", "canonical-first", "source-first"],
+                           help="how field entries are written (default: detect per entity)")
+    by_field = _Parser(add_help=False)
+    by_field.add_argument("mapping", nargs="?", help="the mapping's id (or use --connector and --field)")
+    by_field.add_argument("--connector", help="the connector of the mapping")
+    by_field.add_argument("--field", metavar="ENTITY.FIELD", help="the canonical field it maps, e.g. opportunity.stage")
+    scope = _Parser(add_help=False)
+    scope.add_argument("--all-tenants", action="store_true", help="every tenant (needs the owner's rights)")
 
-    p = argparse.ArgumentParser(prog="fieldmap", description="PostgreSQL-native field-mapping registry",
-                                parents=[common])
+    p = _Parser(prog="fieldmap", description="PostgreSQL-native field-mapping registry",
+                                parents=[common], epilog=f"{ENVIRONMENT}\n\n{EXITS}",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"fieldmap {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ent = sub.add_parser("entities", help="canonical entity definitions")
-    ent_sub = ent.add_subparsers(dest="entities_command", required=True, metavar="SUBCOMMAND")
-    load = ent_sub.add_parser("load", parents=[common], help="load canonical entities from a YAML file")
+    def command(parent: argparse._SubParsersAction, name: str, func: Callable[[argparse.Namespace], int], help: str,
+                parents: tuple = ()) -> argparse.ArgumentParser:
+        cmd = parent.add_parser(name, parents=[common, *parents], help=help, description=help,
+                                epilog=f"{ENVIRONMENT}\n\n{EXITS}", formatter_class=argparse.RawDescriptionHelpFormatter)
+        cmd.set_defaults(func=func)
+        return cmd
+
+    def group(name: str, help: str) -> argparse._SubParsersAction:
+        g = sub.add_parser(name, help=help, description=help)
+        return g.add_subparsers(dest=f"{name}_command", required=True, metavar="SUBCOMMAND")
+
+    ent = group("entities", "canonical entity definitions")
+    load = command(ent, "load", cmd_entities_load, "load canonical entities from a YAML file (owner)")
     load.add_argument("file", help="YAML file: entity -> {description, fields: {field: type[!]}}")
     load.add_argument("--version", default="1.0.0", help="entity version to load as (default 1.0.0)")
-    load.set_defaults(func=cmd_entities_load)
 
-    st = sub.add_parser("status", parents=[common], help="deployed changes, tables, tenants, grid, cron jobs")
-    st.set_defaults(func=cmd_status)
+    command(sub, "status", cmd_status, "deployed changes, tables, tenants, grid, audit, pg_cron")
 
-    tenant = argparse.ArgumentParser(add_help=False)
-    tenant.add_argument("--tenant", help="tenant slug or id (default: $FIELDMAP_TENANT)")
-    direction = argparse.ArgumentParser(add_help=False)
-    direction.add_argument("--direction", default="auto", choices=["auto", "canonical-first", "source-first"],
-                           help="how field entries are written (default: detect per entity)")
+    ten = group("tenant", "tenants")
+    add = command(ten, "add", cmd_tenant_add, "create a tenant (owner)")
+    add.add_argument("slug", help="1 to 63 lowercase letters, digits, _ and -")
+    add.add_argument("--name", help="display name (default: the slug)")
+    add.add_argument("--if-not-exists", action="store_true", help="succeed when the tenant exists already")
+    command(ten, "list", cmd_tenant_list, "list tenants with their connectors and mappings")
 
-    imp = sub.add_parser("import", parents=[common, tenant, direction], help="import legacy YAML mapping files")
-    imp.add_argument("paths", nargs="+", metavar="PATH", help="YAML file; its name (without .yaml) is the connector")
+    usr = group("user", "users of a tenant (the actors the audit trail records)")
+    uadd = command(usr, "add", cmd_user_add, "add a user to a tenant (owner)", (tenant,))
+    uadd.add_argument("email", help="the user's e-mail address")
+    uadd.add_argument("--name", help="display name")
+    uadd.add_argument("--if-not-exists", action="store_true", help="succeed when the user exists already")
+    command(usr, "list", cmd_user_list, "list a tenant's users with their ids", (tenant,))
+
+    imp = command(sub, "import", cmd_import, "import mapping YAML files (one connector per file)", (tenant, direction))
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="YAML file; its name without .yaml is the connector")
     imp.add_argument("--mode", default="merge", choices=["merge", "replace"],
                      help="replace: mappings missing from a file are deprecated (never deleted)")
-    imp.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
-    imp.add_argument("--partial", action="store_true", help="import the good entries of a file, report the rest")
-    imp.add_argument("--mapping-source", default="manual", help="mapping_source of created mappings")
+    imp.add_argument("--dry-run", action="store_true", help="do the import and roll it back: exact counts, nothing written")
+    imp.add_argument("--partial", action="store_true",
+                     help=f"import the good entries, report the rest (exit {EXIT_PARTIAL} when some are rejected)")
+    imp.add_argument("--mapping-source", default="manual", choices=["manual", "rag", "llm", "auto_detected"],
+                     help="mapping_source of created mappings (default manual)")
     imp.add_argument("--reason", help="change reason recorded in the audit trail")
-    imp.add_argument("--connector-type", choices=["rest_api", "database", "file"], help="for connectors created now")
-    imp.add_argument("--mirror", metavar="DIR", help="dual-write: rewrite DIR/<connector>.yaml from the database")
-    imp.set_defaults(func=cmd_import)
+    imp.add_argument("--connector-type", default="rest_api", choices=["rest_api", "database", "file"],
+                     help="type of connectors this import creates (default rest_api)")
+    imp.add_argument("--mirror", metavar="DIR", help="dual-write: rewrite DIR/<connector>.yaml from the database "
+                                                     "(default: $FIELDMAP_MIRROR)")
+    imp.add_argument("-v", "--verbose", action="store_true", help="list every entry with its action and direction")
 
-    exp = sub.add_parser("export", parents=[common, tenant], help="write each connector's mappings as YAML")
-    exp.add_argument("--out", required=True, metavar="DIR")
+    exp = command(sub, "export", cmd_export, "write each connector's mappings as YAML (all files or none)", (tenant,))
+    exp.add_argument("--out", required=True, metavar="DIR", help="directory to write <connector>.yaml into")
     exp.add_argument("--connector", action="append", help="only this connector (repeatable)")
-    exp.set_defaults(func=cmd_export)
 
-    ver = sub.add_parser("verify-migration", parents=[common, tenant, direction],
-                         help="compare YAML files with the database; exit 0 only with zero differences")
-    ver.add_argument("paths", nargs="+", metavar="PATH")
-    ver.set_defaults(func=cmd_verify_migration)
+    ver = command(sub, "verify-migration", cmd_verify_migration,
+                  "compare YAML files with the database; exit 0 only with zero differences", (tenant, direction))
+    ver.add_argument("paths", nargs="+", metavar="PATH", help="YAML file; its name without .yaml is the connector")
 
-    ten = sub.add_parser("tenant", help="tenants")
-    ten_sub = ten.add_subparsers(dest="tenant_command", required=True, metavar="SUBCOMMAND")
-    add = ten_sub.add_parser("add", parents=[common], help="create a tenant")
-    add.add_argument("slug")
-    add.add_argument("--name")
-    add.add_argument("--if-not-exists", action="store_true")
-    add.set_defaults(func=cmd_tenant_add)
-    lst = ten_sub.add_parser("list", parents=[common], help="list tenants")
-    lst.set_defaults(func=cmd_tenant_list)
+    grid = command(sub, "grid", cmd_grid, "show the tenant's lineage grid (refreshed by the owner or pg_cron)",
+                   (tenant,))
+    grid.add_argument("--limit", type=_positive, default=20, help="at most this many rows (default 20)")
+    grid.add_argument("--connector", help="only this connector's rows")
 
-    grid = sub.add_parser("grid", parents=[common, tenant], help="refresh the lineage grid and show a tenant's rows")
-    grid.add_argument("--limit", type=int, default=20)
-    grid.set_defaults(func=cmd_grid)
+    command(sub, "history", cmd_history, "every version of a mapping (writer or auditor)", (tenant, by_field))
+    rst = command(sub, "restore", cmd_restore, "make an earlier version of a mapping current again (writer)",
+                  (tenant, by_field))
+    rst.add_argument("--version", type=_positive, required=True, help="the version to restore")
+    rst.add_argument("--reason", help="change reason recorded in the audit trail")
+
+    aud = group("audit", "the tamper-evident audit chain")
+    command(aud, "seal", cmd_audit_seal, "append committed audit rows to their tenant's hash chain", (tenant, scope))
+    command(aud, "verify", cmd_audit_verify, "check a tenant's audit chain (auditor; seals first)", (tenant, scope))
     return p
+
+
+def _report(args: argparse.Namespace, exc: FieldmapError) -> None:
+    if _json(args):
+        print(json.dumps({"error": exc.as_dict()}), file=sys.stderr)
+    elif isinstance(exc, Rejected):
+        for line in exc.lines():
+            print(f"fieldmap: error: {line}", file=sys.stderr)
+    else:
+        print(f"fieldmap: error: {exc}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        code = func(args)
+        sys.stdout.flush()
+        return code
     except FieldmapError as exc:
-        print(f"fieldmap: error: {exc}", file=sys.stderr)
+        _report(args, exc)
         return exc.exit_code
-    except psycopg.Error as exc:
-        print(f"fieldmap: database error: {describe_db_error(exc)}", file=sys.stderr)
-        return EXIT_DATABASE
+    except psycopg.Error as exc:  # a server error no command translated: still one line
+        error = from_db_error(exc)
+        _report(args, error)
+        return error.exit_code
+    except BrokenPipeError:
+        # the reader went away (| head): no message; stdout to /dev/null so the exit flush is quiet too
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE
     except KeyboardInterrupt:
         print("fieldmap: interrupted", file=sys.stderr)
         return 130

@@ -1,52 +1,80 @@
-"""Connecting: DATABASE_URL when set, else the project-local cluster."""
+"""Which database, and connecting to it.
+
+The URL comes from, in order: --db-url, FIELDMAP_DATABASE_URL, DATABASE_URL,
+else the project-local cluster of the enclosing fieldmap checkout, which the
+CLI then names on stderr (never used silently). FIELDMAP_READ_URL, when set,
+serves the read-only commands (a read replica)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import dict_row
 
-from .errors import DatabaseError
+from .errors import DatabaseError, UnreachableError
+
+URL_VARIABLES = ("FIELDMAP_DATABASE_URL", "DATABASE_URL")
+
+
+@dataclass(frozen=True)
+class Target:
+    url: str
+    local: bool  # the checkout's own cluster (so "make db-start" is the remedy when it is down)
 
 
 def _local_cluster_url() -> str | None:
     """The URL of the project-local cluster, asked of scripts/cluster.sh in
     the nearest enclosing checkout (of the working directory, then of this
     package, which is installed editable)."""
-    starts = [Path.cwd(), Path(__file__).resolve()]
-    for start in starts:
+    for start in (Path.cwd(), Path(__file__).resolve()):
         for d in [start, *start.parents]:
             script = d / "scripts" / "cluster.sh"
             if script.is_file() and (d / "db" / "sqitch.plan").is_file():
-                out = subprocess.run(["bash", str(script), "url"], capture_output=True, text=True, check=False)
+                env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+                out = subprocess.run(["bash", str(script), "url"], capture_output=True, text=True, check=False,
+                                     env=env)
                 if out.returncode == 0 and out.stdout.strip():
                     return out.stdout.strip()
     return None
 
 
-def database_url() -> str:
-    url = os.environ.get("DATABASE_URL") or _local_cluster_url()
+def target(cli_url: str | None = None, *, quiet: bool = False) -> Target:
+    """The database to use; names the local cluster on stderr when it falls back to it."""
+    url = cli_url or next((os.environ[v] for v in URL_VARIABLES if os.environ.get(v)), None)
+    if url:
+        return Target(url, local=False)
+    url = _local_cluster_url()
     if not url:
-        raise DatabaseError("no database: set DATABASE_URL, or run inside a fieldmap checkout with 'make db-start'")
-    return url
+        raise DatabaseError("no database: pass --db-url or set FIELDMAP_DATABASE_URL "
+                            "(or run inside a fieldmap checkout with 'make db-start')")
+    if not quiet:
+        print(f"fieldmap: using this checkout's local cluster ({url}); "
+              "set FIELDMAP_DATABASE_URL or pass --db-url to choose another", file=sys.stderr)
+    return Target(url, local=True)
 
 
-def connect(url: str | None = None, *, autocommit: bool = False) -> psycopg.Connection:
-    """Open a connection, turning connection failures into one clear line."""
-    url = url or database_url()
+def _where(url: str) -> str:
     try:
-        return psycopg.connect(url, autocommit=autocommit, application_name="fieldmap-glue")
+        p = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "the database"
+    host = p.get("host") or "localhost"
+    return f"database {p.get('dbname', '?')} on {host}" + (f":{p['port']}" if p.get("port") else "")
+
+
+def connect(t: Target, *, autocommit: bool = False) -> psycopg.Connection:
+    """Open a connection (rows as dicts), turning a failure into one clear line."""
+    try:
+        return psycopg.connect(t.url, autocommit=autocommit, application_name="fieldmap-glue", row_factory=dict_row)
+    except psycopg.ProgrammingError as exc:  # a malformed URL
+        raise DatabaseError(f"invalid database URL: {exc}") from None
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-        raise DatabaseError(f"cannot connect to the database: {first} (is the cluster running? 'make db-start')") from None
-
-
-def describe_db_error(exc: psycopg.Error, *, hint: bool = True) -> str:
-    """The server's message (and hint) of a database error, on one line."""
-    diag = exc.diag
-    msg = diag.message_primary or str(exc).strip().splitlines()[0]
-    if hint and diag.message_hint:
-        msg += f" (hint: {diag.message_hint})"
-    return msg
+        remedy = " (is the cluster running? 'make db-start')" if t.local else ""
+        raise UnreachableError(f"cannot connect to {_where(t.url)}: {first}{remedy}") from None

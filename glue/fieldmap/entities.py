@@ -7,8 +7,7 @@ from pathlib import Path
 
 import psycopg
 
-from .db import describe_db_error
-from .errors import InputError
+from .errors import from_db_error
 from .queries import query
 from .yamlio import load_yaml_mapping, to_json
 
@@ -18,10 +17,7 @@ def load_entities(conn: psycopg.Connection, path: str | Path, version: str = "1.
     with its action (created / unchanged). Nothing is written on error."""
     doc = load_yaml_mapping(path)
     try:
-        with conn.transaction(), conn.cursor() as cur:
-            cur.execute(query("load_entities"), {"doc": to_json(doc), "version": version})
-            rows = cur.fetchall()
-    except (psycopg.DataError, psycopg.IntegrityError) as exc:
-        # the database refused the content: report it against the file
-        raise InputError(describe_db_error(exc), where=str(path)) from None
-    return [{"entity": r[0], "version": r[1], "action": r[2]} for r in rows]
+        with conn.transaction():
+            return conn.execute(query("load_entities"), {"doc": to_json(doc), "version": version}).fetchall()
+    except psycopg.Error as exc:
+        raise from_db_error(exc, where=str(path)) from None

@@ -1,32 +1,160 @@
-"""Errors the CLI reports as one line and an exit code, never a traceback."""
+"""Errors the CLI reports as one line and an exit code, never a traceback,
+and the one place where the database's SQLSTATE codes are sorted.
+
+fieldmap's SQL API raises its own codes (class MR, "mapping registry"); the
+README's error table lists them with what a client should do. PostgreSQL's
+own codes reach a client where it writes the tables directly (constraints,
+row-level security) or where the server says no (connection, retry)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import psycopg
+
 # Exit codes: scripts can tell bad input from an unreachable database.
 EXIT_OK = 0
-EXIT_INPUT = 1       # the input (a file, an argument's value) is wrong
-EXIT_USAGE = 2       # the command line is wrong (argparse's own code)
-EXIT_DATABASE = 3    # the database is unreachable or refused the operation
-EXIT_DIFFERENCES = 4  # a comparison found differences
+EXIT_INPUT = 1        # the input (a file, an argument's value) is wrong; nothing was written
+EXIT_USAGE = 2        # the command line is wrong (argparse's own code), or no tenant given
+EXIT_DATABASE = 3     # the database is unreachable, undeployed, or refused the operation
+EXIT_DIFFERENCES = 4  # a comparison found differences, or an audit chain is broken
+EXIT_PARTIAL = 5      # --partial: the good entries were written, some were rejected
+EXIT_MIRROR = 6       # the import committed but its YAML mirror could not be written
+EXIT_PIPE = 141       # stdout was closed (128 + SIGPIPE), like other Unix tools
+
+EXIT_CODES = {
+    EXIT_OK: "success",
+    EXIT_INPUT: "bad input (a file, an argument's value); nothing was written",
+    EXIT_USAGE: "bad command line, or no tenant given",
+    EXIT_DATABASE: "database unreachable, not deployed, or refusing (e.g. not allowed for this tenant)",
+    EXIT_DIFFERENCES: "differences found (verify-migration), or an audit chain is broken (audit verify)",
+    EXIT_PARTIAL: "--partial import: good entries written, some rejected",
+    EXIT_MIRROR: "import committed, but the YAML mirror could not be written (the next import repairs it)",
+    EXIT_PIPE: "standard output was closed (no message)",
+}
+
+
+@dataclass(frozen=True)
+class SqlState:
+    """One row of the error table: a code, its name, what it means."""
+
+    code: str
+    name: str
+    meaning: str
+    exit_code: int
+    retry: bool = False
+
+
+# fieldmap's own codes (raised by the SQL API), then PostgreSQL's that a client meets.
+SQLSTATES: dict[str, SqlState] = {s.code: s for s in [
+    SqlState("MR001", "bad_input", "a value, argument or document the API refuses", EXIT_INPUT),
+    SqlState("MR002", "unknown_tenant", "no tenant has that slug or id", EXIT_INPUT),
+    SqlState("MR003", "not_allowed", "no tenant in context, or the request's role may not act for it", EXIT_DATABASE),
+    SqlState("MR004", "not_found", "no such mapping, version, connector or user in the tenant", EXIT_INPUT),
+    SqlState("MR005", "conflict", "exists already, or would change something immutable", EXIT_INPUT),
+    SqlState("MR006", "append_only", "the audit trail refuses to be changed", EXIT_DATABASE),
+    SqlState("MR007", "unavailable", "a required extension or setting is missing on the server", EXIT_DATABASE),
+    SqlState("42501", "insufficient_privilege", "the role lacks a privilege, or row-level security refused a row",
+             EXIT_DATABASE),
+    SqlState("23505", "unique_violation", "a direct write duplicates a key", EXIT_INPUT),
+    SqlState("23503", "foreign_key_violation", "a direct write names a row that does not exist", EXIT_INPUT),
+    SqlState("23514", "check_violation", "a direct write breaks a rule of the table", EXIT_INPUT),
+    SqlState("23502", "not_null_violation", "a direct write leaves a required column empty", EXIT_INPUT),
+    SqlState("22P02", "invalid_text_representation", "a value is not of the parameter's type", EXIT_INPUT),
+    SqlState("40001", "serialization_failure", "a concurrent change won; run the transaction again", EXIT_DATABASE,
+             retry=True),
+    SqlState("40P01", "deadlock_detected", "a concurrent change deadlocked; run the transaction again",
+             EXIT_DATABASE, retry=True),
+]}
 
 
 class FieldmapError(Exception):
     """An error with a message fit for the user and an exit code."""
 
     exit_code = EXIT_INPUT
+    code = "error"
 
-    def __init__(self, message: str, *, where: str | None = None) -> None:
+    def __init__(self, message: str, *, where: str | None = None, sqlstate: str | None = None) -> None:
         self.where = where
+        self.sqlstate = sqlstate
+        self.message = message
         super().__init__(f"{where}: {message}" if where else message)
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": str(self), "where": self.where, "sqlstate": self.sqlstate,
+                "exit": self.exit_code}
 
 
 class InputError(FieldmapError):
     """The input file or value is wrong; nothing was written."""
 
     exit_code = EXIT_INPUT
+    code = "bad_input"
+
+
+class UsageError(FieldmapError):
+    """The command line is incomplete or contradictory."""
+
+    exit_code = EXIT_USAGE
+    code = "usage"
 
 
 class DatabaseError(FieldmapError):
-    """The database could not be reached or refused the operation."""
+    """The database could not be reached, is not deployed, or refused the operation."""
 
     exit_code = EXIT_DATABASE
+    code = "database"
+
+
+class UnreachableError(DatabaseError):
+    """No connection could be made (server down, wrong address)."""
+
+    code = "unreachable"
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def describe(exc: psycopg.Error, *, hint: bool = True) -> str:
+    """The server's message (and hint) of a database error, on one line."""
+    diag = exc.diag
+    msg = diag.message_primary or _first_line(str(exc)) or exc.__class__.__name__
+    if hint and diag.message_hint:
+        msg += f" (hint: {diag.message_hint})"
+    return msg
+
+
+def from_db_error(exc: psycopg.Error, where: str | None = None) -> FieldmapError:
+    """The one mapping from a server error to what the CLI reports."""
+    state = exc.sqlstate or ""
+    message = describe(exc)
+    if state in ("3F000", "42P01", "42883") and "fieldmap" in message:
+        return DatabaseError("fieldmap is not deployed in this database (" + message
+                             + "); run 'make deploy' (or 'sqitch deploy') first", sqlstate=state)
+    known = SQLSTATES.get(state)
+    if known is None:
+        error: FieldmapError = DatabaseError(message, where=where, sqlstate=state or None)
+    else:
+        cls = InputError if known.exit_code == EXIT_INPUT else DatabaseError
+        error = cls(message, where=where, sqlstate=state)
+        error.code = known.name
+    return error
+
+
+class Rejected(InputError):
+    """Several problems at once (every rejected entry of every file); nothing was written."""
+
+    def __init__(self, problems: list[tuple[str, str]], summary: str) -> None:
+        self.problems = problems  # (where, message)
+        self.summary = summary
+        super().__init__(problems[0][1] if len(problems) == 1 else summary,
+                         where=problems[0][0] if len(problems) == 1 else None)
+
+    def lines(self) -> list[str]:
+        """One line per problem, then the summary when there are several."""
+        out = [f"{where}: {message}" for where, message in self.problems]
+        return out if len(out) == 1 else [*out, self.summary]
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "problems": [{"where": w, "message": m} for w, m in self.problems]}

@@ -3,7 +3,8 @@
 It reads a connector's mappings from the database (fieldmap.export_mappings)
 and falls back to the YAML mirror when the database cannot be reached,
 logging the fallback. FIELDMAP_READ_FROM=yaml makes it read the mirror only
-(the rollback switch)."""
+(the rollback switch). The database is FIELDMAP_READ_URL when set (a read
+replica), else the one the CLI would use."""
 
 from __future__ import annotations
 
@@ -13,12 +14,16 @@ from pathlib import Path
 
 import psycopg
 
-from .db import connect
-from .errors import DatabaseError
+from .db import connect, target
+from .errors import DatabaseError, UnreachableError
 from .migration import export_connector, set_context
 from .yamlio import load_yaml_mapping
 
 log = logging.getLogger("fieldmap.reader")
+
+
+def _unreachable(exc: Exception) -> bool:
+    return isinstance(exc, (UnreachableError, psycopg.OperationalError))
 
 
 class MappingReader:
@@ -26,18 +31,21 @@ class MappingReader:
         self.tenant = tenant
         mirror = mirror_dir or os.environ.get("FIELDMAP_MIRROR")
         self.mirror_dir = Path(mirror) if mirror else None
-        self.database_url = database_url
+        self.database_url = database_url or os.environ.get("FIELDMAP_READ_URL")
 
     def mappings(self, connector: str) -> dict:
-        """The connector's mappings in the legacy shape: {entity: {fields: {...}}}."""
+        """The connector's mappings in the mapping-document shape: {entity: {fields: {...}}}."""
         if os.environ.get("FIELDMAP_READ_FROM", "database") == "yaml":
             return self._from_mirror(connector)
         try:
-            with connect(self.database_url) as conn, conn.transaction():
+            conn = connect(target(self.database_url, quiet=True))
+            with conn, conn.transaction():
                 set_context(conn, self.tenant)
                 return export_connector(conn, connector)
         except (DatabaseError, psycopg.OperationalError) as exc:
-            if self.mirror_dir is None:
+            # only an unreachable database falls back; a refusal (unknown
+            # tenant, not allowed, not deployed) is an answer, not an outage
+            if self.mirror_dir is None or not _unreachable(exc):
                 raise
             log.warning("fieldmap: database unavailable (%s); reading %s from the YAML mirror %s",
                         exc, connector, self.mirror_dir)

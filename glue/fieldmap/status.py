@@ -1,5 +1,6 @@
-"""What `fieldmap status` reports: deployed changes, tables with row counts,
-extension versions. Read-only."""
+"""What `fieldmap status` reports: the server, whether fieldmap is deployed,
+tables with row counts, per tenant its mappings, embeddings, lineage grid
+and unsealed audit rows, and where pg_cron runs. Read-only."""
 
 from __future__ import annotations
 
@@ -9,63 +10,87 @@ from psycopg import sql
 from .queries import query
 
 
+def _try(conn: psycopg.Connection, name: str) -> list[dict] | None:
+    """Rows of a named query, or None when this role may not read them."""
+    try:
+        with conn.transaction():
+            return conn.execute(query(name)).fetchall()
+    except psycopg.OperationalError:
+        raise
+    except psycopg.DatabaseError:
+        return None
+
+
 def collect(conn: psycopg.Connection) -> dict:
-    with conn.cursor() as cur:
-        cur.execute(query("server"))
-        server_version, database, cron_db = cur.fetchone()
-        changes: list[dict] = []
-        cur.execute("SELECT to_regclass('sqitch.changes') IS NOT NULL")
-        if cur.fetchone()[0]:
-            cur.execute(query("sqitch_changes"))
-            changes = [{"change": c, "deployed_at": t.isoformat()} for c, t in cur.fetchall()]
-        cur.execute(query("fieldmap_tables"))
-        tables = []
-        for name, kind in cur.fetchall():
-            cur.execute(sql.SQL("SELECT count(*) FROM fieldmap.{}").format(sql.Identifier(name)))
-            tables.append({"name": name, "kind": kind, "rows": cur.fetchone()[0]})
-        cur.execute(query("extensions"))
-        extensions = {n: v for n, v in cur.fetchall()}
-        tenants = []
-        if any(t["name"] == "tenants" for t in tables) and changes and "function_migration" in {c["change"] for c in changes}:
-            cur.execute(query("per_tenant_counts"))
-            tenants = [dict(zip(("slug", "connectors", "active_mappings", "embeddings_pending", "grid_rows"), r))
-                       for r in cur.fetchall()]
-        jobs = []
-        if "pg_cron" in extensions:
-            cur.execute(query("cron_jobs"))
-            jobs = [dict(zip(("name", "schedule", "command", "active"), r)) for r in cur.fetchall()]
-    return {
-        "database": database,
-        "server_version": server_version,
-        "cron_database": cron_db,
-        "deployed_changes": len(changes),
-        "last_change": changes[-1]["change"] if changes else None,
-        "tables": tables,
-        "extensions": extensions,
-        "tenants": tenants,
-        "cron_jobs": jobs,
-    }
+    server = conn.execute(query("server")).fetchone()
+    st: dict = {"database": server["database"], "server_version": server["server_version"],
+                "deployed": server["deployed"], "cron_database": server["cron_database"],
+                "deployed_changes": 0, "last_change": None, "tables": [], "tenants": None, "cron_jobs": None}
+    st["extensions"] = {r["name"]: r["version"] for r in conn.execute(query("extensions")).fetchall()}
+    if server["sqitch"]:
+        changes = conn.execute(query("sqitch_changes")).fetchall()
+        st["deployed_changes"] = len(changes)
+        st["last_change"] = changes[-1]["change"] if changes else None
+    if not server["deployed"]:
+        return st
+    for t in conn.execute(query("fieldmap_tables")).fetchall():
+        try:
+            with conn.transaction():
+                rows = conn.execute(sql.SQL("SELECT count(*) AS n FROM fieldmap.{}").format(
+                    sql.Identifier(t["name"]))).fetchone()["n"]
+        except psycopg.OperationalError:
+            raise
+        except psycopg.DatabaseError:
+            rows = None  # not readable by this role (or no tenant in context)
+        st["tables"].append({**t, "rows": rows})
+    st["tenants"] = _try(conn, "per_tenant_counts")
+    if "pg_cron" in st["extensions"]:
+        st["cron_jobs"] = _try(conn, "cron_jobs")
+    return st
 
 
 def render(st: dict) -> str:
-    lines = [
-        f"database   {st['database']} (PostgreSQL {st['server_version']})",
+    lines = [f"database   {st['database']} (PostgreSQL {st['server_version']})"]
+    if not st["deployed"]:
+        lines.append("fieldmap   not deployed in this database: run 'make deploy' (or 'sqitch deploy')")
+        return "\n".join(lines)
+    lines += [
         f"sqitch     {st['deployed_changes']} changes deployed"
-        + (f", last: {st['last_change']}" if st["last_change"] else " (run 'make deploy')"),
+        + (f", last: {st['last_change']}" if st["last_change"] else ""),
         "extensions " + ", ".join(f"{n} {v}" for n, v in st["extensions"].items()),
         "tables",
     ]
     width = max((len(t["name"]) for t in st["tables"]), default=10)
     for t in st["tables"]:
         suffix = "  (materialized view)" if t["kind"] != "table" else ""
-        lines.append(f"  {t['name']:<{width}}  {t['rows']:>9}{suffix}")
-    if st["tenants"]:
-        lines.append("tenants    (grid rows lagging active mappings: refresh with `fieldmap grid`)")
-        for t in st["tenants"]:
+        rows = f"{t['rows']:>9}" if t["rows"] is not None else "  (no access)"
+        lines.append(f"  {t['name']:<{width}}  {rows}{suffix}")
+    tenants = st["tenants"]
+    if tenants is None:
+        lines.append("tenants    (counts per tenant need the owner's rights)")
+    elif tenants:
+        any_embeddings = any(t["embeddings"] for t in tenants)
+        lines.append("tenants")
+        for t in tenants:
+            if not any_embeddings:
+                embedded = "no embeddings yet"
+            else:
+                embedded = f"{t['embeddings']:>7} embeddings"
             lines.append(f"  {t['slug']:<22} {t['connectors']:>3} connectors {t['active_mappings']:>7} active mappings"
-                         f" {t['embeddings_pending']:>7} embeddings pending {t['grid_rows']:>7} grid rows")
+                         f"  {embedded}  {t['grid_rows']:>7} grid rows  {t['unsealed_audit_rows']:>5} audit rows unsealed")
+        lagging = [t["slug"] for t in tenants if t["grid_rows"] != t["active_mappings"]]
+        if lagging:
+            lines.append(f"  the lineage grid lags the mappings of {', '.join(lagging)}: "
+                         "it is refreshed by fieldmap.refresh_lineage_grid() (owner, or the pg_cron job)")
+    cron_db = st["cron_database"]
+    if cron_db is None:
+        lines.append("pg_cron    not preloaded on this server (shared_preload_libraries)")
+    elif cron_db != st["database"]:
+        lines.append(f"pg_cron    runs in database {cron_db}, not this one: jobs for this database are scheduled "
+                     "from there with cron.schedule_in_database()")
+    else:
+        lines.append(f"pg_cron    runs in this database ({cron_db})")
     if st["cron_jobs"]:
-        lines.append("cron jobs")
         for j in st["cron_jobs"]:
             lines.append(f"  {j['name']:<22} {j['schedule']:<12} {j['command']}{'' if j['active'] else ' (inactive)'}")
     return "\n".join(lines)

@@ -1,9 +1,93 @@
 -- Named queries of the fieldmap glue: each one a call of an API function or
--- a read of the catalog, with explicit casts. Loaded once by queries.py.
+-- a read of a view or the catalog, with explicit casts. Loaded once by
+-- queries.py; rows come back as dicts keyed by the column names below.
 
 -- name: load_entities
-SELECT entity_name, entity_version, action
+SELECT entity_name AS entity, entity_version AS version, action
   FROM fieldmap.load_entities(%(doc)s::json, %(version)s::text);
+
+-- name: set_context
+SELECT fieldmap.set_context(%(tenant)s::text, NULL::uuid, %(reason)s::text, %(trace)s::text) AS tenant_id;
+
+-- name: import_mappings
+SELECT fieldmap.import_mappings(%(connector)s::text, %(doc)s::jsonb,
+                                mode => %(mode)s::text, partial => %(partial)s::boolean,
+                                direction => %(direction)s::text, mapping_source => %(mapping_source)s::text,
+                                change_reason => %(change_reason)s::text,
+                                connector_type => %(connector_type)s::text, details => %(details)s::boolean) AS report;
+
+-- name: export_mappings
+SELECT fieldmap.export_mappings(%(connector)s::text) AS doc;
+
+-- name: compare_mappings
+SELECT entity, canonical_field AS field, difference, in_file, in_database
+  FROM fieldmap.compare_mappings(%(connector)s::text, %(doc)s::jsonb, %(direction)s::text);
+
+-- name: count_doc_entries
+SELECT count(*) AS entries FROM fieldmap.parse_mapping_doc(%(doc)s::jsonb, %(direction)s::text) WHERE problem IS NULL;
+
+-- name: connector_names
+SELECT connector_name::text AS connector
+  FROM fieldmap.connector_definitions
+ WHERE tenant_id = fieldmap.current_tenant_id()
+ ORDER BY connector_name;
+
+-- name: active_mapping_count
+SELECT count(*) AS mappings FROM fieldmap.active_mappings WHERE connector_name = %(connector)s::text;
+
+-- name: create_tenant
+SELECT fieldmap.create_tenant(%(slug)s::text, %(name)s::text, '{}'::jsonb, %(if_not_exists)s::boolean) AS id;
+
+-- name: list_tenants
+SELECT t.slug::text AS slug, t.name::text AS name, t.status::text AS status, t.id::text AS id,
+       (SELECT count(*) FROM fieldmap.connector_definitions c WHERE c.tenant_id = t.id) AS connectors,
+       (SELECT count(*) FROM fieldmap.field_mappings f WHERE f.tenant_id = t.id AND f.status = 'active') AS mappings
+  FROM fieldmap.tenants t
+ ORDER BY t.slug;
+
+-- name: create_user
+SELECT fieldmap.create_user(%(email)s::text, %(name)s::text, %(if_not_exists)s::boolean)::text AS id;
+
+-- name: list_users
+SELECT u.id::text AS id, u.email::text AS email, u.display_name::text AS name, u.status::text AS status
+  FROM fieldmap.users u
+ WHERE u.tenant_id = fieldmap.current_tenant_id()
+ ORDER BY u.email;
+
+-- name: find_mapping
+SELECT fieldmap.find_mapping(%(connector)s::text, %(field)s::text)::text AS id;
+
+-- name: mapping_history
+SELECT version, action::text AS action, changed_at, changed_by::text AS changed_by, change_reason, trace_id,
+       fields_changed, mapping
+  FROM fieldmap.mapping_history(%(mapping)s::uuid)
+ ORDER BY seq;
+
+-- name: restore_mapping_version
+SELECT fieldmap.restore_mapping_version(%(mapping)s::uuid, %(version)s::integer) AS version;
+
+-- name: seal_audit_chain
+SELECT fieldmap.seal_audit_chain(%(tenant)s::text) AS sealed;
+
+-- name: verify_audit_chain
+SELECT t.slug::text AS tenant, v.ok, v.checked, v.unsealed, v.first_broken_pos, v.problem
+  FROM fieldmap.verify_audit_chain(%(tenant)s::text) v
+  JOIN fieldmap.tenants t ON t.id = v.tenant_id;
+
+-- name: verify_all_audit_chains
+SELECT t.slug::text AS tenant, v.ok, v.checked, v.unsealed, v.first_broken_pos, v.problem
+  FROM fieldmap.tenants t
+ CROSS JOIN LATERAL fieldmap.verify_audit_chain(t.id::text) v
+ ORDER BY t.slug;
+
+-- name: lineage_grid
+SELECT source_system::text AS source_system, source_table::text AS source_table, source_field::text AS source_field,
+       target_entity::text AS target_entity, target_field::text AS target_field, mapping_type::text AS mapping_type,
+       confidence_score, validation_status::text AS validation_status
+  FROM fieldmap.lineage_grid
+ WHERE %(connector)s::text IS NULL OR source_system = %(connector)s::text
+ ORDER BY source_system, target_entity, target_field
+ LIMIT %(limit)s::integer;
 
 -- name: sqitch_changes
 SELECT change, committed_at
@@ -22,69 +106,25 @@ SELECT c.relname::text AS name,
 -- name: extensions
 SELECT extname::text AS name, extversion::text AS version
   FROM pg_extension
- WHERE extname IN ('vector', 'pg_cron', 'pg_trgm', 'plpgsql')
+ WHERE extname IN ('vector', 'pg_cron', 'pg_trgm', 'fuzzystrmatch', 'plpgsql')
  ORDER BY extname;
 
 -- name: server
 SELECT current_setting('server_version') AS server_version,
        current_database()::text AS database,
-       current_setting('cron.database_name', true) AS cron_database;
-
--- name: set_context
-SELECT fieldmap.set_context(%(tenant)s::text, NULL::uuid, %(reason)s::text, %(trace)s::text);
-
--- name: import_mappings
-SELECT fieldmap.import_mappings(%(connector)s::text, %(doc)s::jsonb, %(options)s::jsonb);
-
--- name: export_mappings
-SELECT fieldmap.export_mappings(%(connector)s::text);
-
--- name: compare_mappings
-SELECT entity, canonical_field, difference, in_file, in_database
-  FROM fieldmap.compare_mappings(%(connector)s::text, %(doc)s::jsonb, %(direction)s::text);
-
--- name: connector_names
-SELECT connector_name::text
-  FROM fieldmap.connector_definitions
- WHERE tenant_id = fieldmap.current_tenant_id()
- ORDER BY connector_name;
-
--- name: active_mapping_count
-SELECT count(*)
-  FROM fieldmap.field_mappings f
-  JOIN fieldmap.connector_definitions c ON c.tenant_id = f.tenant_id AND c.id = f.connector_id
- WHERE f.tenant_id = fieldmap.current_tenant_id() AND c.connector_name = %(connector)s::text
-   AND f.status = 'active' AND f.connection_id IS NULL;
-
--- name: create_tenant
-SELECT fieldmap.create_tenant(%(slug)s::text, %(name)s::text, '{}'::jsonb, %(if_not_exists)s::boolean);
-
--- name: list_tenants
-SELECT t.slug::text, t.name::text, t.status::text, t.id,
-       (SELECT count(*) FROM fieldmap.connector_definitions c WHERE c.tenant_id = t.id) AS connectors,
-       (SELECT count(*) FROM fieldmap.field_mappings f WHERE f.tenant_id = t.id AND f.status = 'active') AS mappings
-  FROM fieldmap.tenants t
- ORDER BY t.slug;
-
--- name: refresh_grid
-SELECT fieldmap.refresh_lineage_grid();
-
--- name: lineage_sample
-SELECT source_system::text, source_table::text, source_field::text, target_entity::text, target_field::text,
-       mapping_type::text
-  FROM fieldmap.mv_mapping_lineage_grid
- WHERE tenant_id = fieldmap.current_tenant_id()
- ORDER BY source_system, target_entity, target_field
- LIMIT %(limit)s;
+       current_setting('cron.database_name', true) AS cron_database,
+       to_regnamespace('fieldmap') IS NOT NULL AS deployed,
+       to_regclass('sqitch.changes') IS NOT NULL AS sqitch;
 
 -- name: per_tenant_counts
-SELECT t.slug::text,
+SELECT t.slug::text AS slug,
        count(DISTINCT c.id) AS connectors,
        count(f.id) FILTER (WHERE f.status = 'active') AS active_mappings,
-       count(f.id) FILTER (WHERE f.status = 'active' AND NOT EXISTS (
-         SELECT FROM fieldmap.mapping_embeddings e WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id
-           AND e.embedding_vector IS NOT NULL)) AS embeddings_pending,
-       (SELECT count(*) FROM fieldmap.mv_mapping_lineage_grid g WHERE g.tenant_id = t.id) AS grid_rows
+       (SELECT count(*) FROM fieldmap.mapping_embeddings e WHERE e.tenant_id = t.id) AS embeddings,
+       (SELECT count(*) FROM fieldmap.mv_mapping_lineage_grid g WHERE g.tenant_id = t.id) AS grid_rows,
+       (SELECT count(*) FROM fieldmap.mapping_audit_log a WHERE a.tenant_id = t.id
+           AND NOT EXISTS (SELECT FROM fieldmap.audit_chain ch WHERE ch.tenant_id = a.tenant_id AND ch.audit_id = a.id))
+         AS unsealed_audit_rows
   FROM fieldmap.tenants t
   LEFT JOIN fieldmap.connector_definitions c ON c.tenant_id = t.id
   LEFT JOIN fieldmap.field_mappings f ON f.tenant_id = c.tenant_id AND f.connector_id = c.id
@@ -92,4 +132,6 @@ SELECT t.slug::text,
  ORDER BY t.slug;
 
 -- name: cron_jobs
-SELECT jobname::text, schedule::text, command::text, active FROM cron.job ORDER BY jobname;
+SELECT jobname::text AS name, schedule::text AS schedule, command::text AS command, active,
+       database::text AS database
+  FROM cron.job ORDER BY jobname;

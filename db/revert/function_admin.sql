@@ -1,0 +1,5 @@
+-- Revert fieldmap:function_admin from pg
+BEGIN;
+DROP FUNCTION fieldmap.create_user(text, text, boolean);
+DROP FUNCTION fieldmap.create_tenant(text, text, jsonb, boolean);
+COMMIT;

@@ -1,0 +1,71 @@
+"""Writing a set of files into a directory: all of them or none.
+
+Every file is first written into a staging directory inside the target
+(same file system), so a full disk or a permission problem shows before
+anything in the target changes; then each file is moved into place with an
+atomic rename, so a reader never sees a half-written file. File-system
+errors become one line naming the path."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+
+def fs_error(exc: OSError, path: Path | str) -> InputError:
+    """One line for a file-system error, naming the path."""
+    reason = {errno.EACCES: "permission denied", errno.EPERM: "permission denied", errno.ENOSPC: "no space left",
+              errno.EROFS: "read-only file system", errno.ENOTDIR: "a path component is not a directory",
+              errno.EEXIST: "exists and is not a directory"}.get(exc.errno or 0, exc.strerror or str(exc))
+    return InputError(f"cannot write: {reason}", where=str(exc.filename or path))
+
+
+@dataclass
+class StagedFiles:
+    """Files written into a staging directory, not yet in place."""
+
+    target: Path
+    staging: Path
+    names: list[str]
+
+    def publish(self) -> list[Path]:
+        """Move every staged file into the target (atomic per file)."""
+        placed = []
+        try:
+            for name in self.names:
+                os.replace(self.staging / name, self.target / name)
+                placed.append(self.target / name)
+        except OSError as exc:
+            raise fs_error(exc, self.target) from None
+        finally:
+            self.discard()
+        return placed
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def stage_files(target: Path, files: dict[str, str]) -> StagedFiles:
+    """Write every file (name -> text) into a staging directory inside target."""
+    if target.exists() and not target.is_dir():
+        raise InputError("is a file, not a directory", where=str(target))
+    staging = None
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".fieldmap-staging-", dir=target))
+        for name, text in files.items():
+            with open(staging / name, "w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+    except OSError as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise fs_error(exc, target) from None
+    return StagedFiles(target, staging, list(files))

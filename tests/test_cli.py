@@ -1,0 +1,350 @@
+"""The CLI as a new user meets it: routine edits, failures that must not
+commit, mistakes that must be refused, exit codes, --json, the operator
+commands. Each test runs the real `fieldmap` console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+import yaml
+from support import LEGACY, ROOT, cli, fieldmap_cli, legacy_files
+
+ENTITIES = LEGACY.parent / "canonical-entities.yaml"
+
+
+def edited_hubspot(tmp_path: Path, **changes: tuple[str, str]) -> Path:
+    """A copy of hubspot.yaml with fields changed: entity=(field, source)."""
+    doc = yaml.safe_load((LEGACY / "hubspot.yaml").read_text())
+    for entity, (field, source) in changes.items():
+        doc[entity]["fields"][field] = source
+    path = tmp_path / "hubspot.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return path
+
+
+def active(db: psycopg.Connection, entity: str, field: str) -> list[tuple]:
+    return db.execute("""SELECT source_field, version FROM fieldmap.field_mappings
+                          WHERE canonical_entity = %s AND canonical_field = %s AND status = 'active'""",
+                      (entity, field)).fetchall()
+
+
+# --- data fidelity -----------------------------------------------------------
+
+def test_a_new_source_for_a_field_is_a_new_version_and_export_still_works(db: psycopg.Connection, demo: str,
+                                                                          tmp_path: Path) -> None:
+    assert cli(demo, "import", str(LEGACY / "hubspot.yaml"))[0] == 0
+    path = edited_hubspot(tmp_path, opportunity=("stage", "hs_deal_stage"))
+    rc, report, err = cli(demo, "import", str(path))
+    assert rc == 0, err
+    assert (report["total"]["created"], report["total"]["updated"], report["total"]["unchanged"]) == (0, 1, 28)
+    assert active(db, "opportunity", "stage") == [("hs_deal_stage", 2)]
+    # audited and restorable
+    mapping = db.execute("SELECT id FROM fieldmap.field_mappings WHERE source_field = 'hs_deal_stage'").fetchone()[0]
+    assert db.execute("""SELECT old_value, new_value FROM fieldmap.mapping_audit_log
+                          WHERE object_id = %s AND field_changed = 'source_field'""", (mapping,)).fetchone() == (
+        "dealstage", "hs_deal_stage")
+    rc, _, err = cli(demo, "restore", str(mapping), "--version", "1")
+    assert rc == 0, err
+    assert active(db, "opportunity", "stage") == [("dealstage", 3)]
+    # export writes every file, and it round-trips
+    out = tmp_path / "export"
+    rc, written, err = cli(demo, "export", "--out", str(out))
+    assert rc == 0, err
+    assert yaml.safe_load((out / "hubspot.yaml").read_text()) == yaml.safe_load((LEGACY / "hubspot.yaml").read_text())
+
+
+def test_the_database_refuses_a_second_active_source_for_a_field(db: psycopg.Connection, demo: str) -> None:
+    assert cli(demo, "import", str(LEGACY / "hubspot.yaml"))[0] == 0
+    with pytest.raises(psycopg.errors.UniqueViolation, match="unique_active_mapping"):
+        db.execute("""INSERT INTO fieldmap.field_mappings (tenant_id, connector_id, entity_schema_id, source_table,
+                        source_field, canonical_entity, canonical_field)
+                      SELECT tenant_id, connector_id, entity_schema_id, source_table, 'other', canonical_entity,
+                             canonical_field FROM fieldmap.field_mappings WHERE source_field = 'dealstage'""")
+
+
+def test_an_entry_from_another_table_and_with_a_confidence_round_trips(db: psycopg.Connection, demo: str,
+                                                                       tmp_path: Path) -> None:
+    path = tmp_path / "crm.yaml"
+    path.write_text("account:\n  source_table: companies\n  fields:\n    account_id: id\n    name: name\n"
+                    "    industry: {source: sector, source_table: company_details}\n"
+                    "    owner_id: {source: owner, confidence: 0.82}\n")
+    assert cli(demo, "import", str(path))[0] == 0
+    out = tmp_path / "out"
+    assert cli(demo, "export", "--out", str(out))[0] == 0
+    assert yaml.safe_load((out / "crm.yaml").read_text()) == yaml.safe_load(path.read_text())
+    rc, report, _ = cli(demo, "import", str(out / "crm.yaml"))
+    assert rc == 0 and report["total"]["unchanged"] == 4
+
+
+def test_an_unwritable_mirror_writes_nothing(db: psycopg.Connection, demo: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the mirror's parent should be")
+    out = fieldmap_cli(demo, "import", "--tenant", "demo", "--mirror", str(blocker / "mirror"), *legacy_files())
+    assert out.returncode == 1, out.stderr
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert "nothing was imported" in out.stderr and str(blocker) in out.stderr
+    assert db.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM fieldmap.connector_definitions").fetchone()[0] == 0
+
+
+def test_a_mirror_that_fails_after_commit_says_so_and_the_next_import_repairs_it(
+        db: psycopg.Connection, demo: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture) -> None:
+    from fieldmap import cli as fm_cli
+    from fieldmap import files
+
+    monkeypatch.setenv("DATABASE_URL", demo)
+    mirror = tmp_path / "mirror"
+
+    def no_rename(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device", str(dst))
+
+    monkeypatch.setattr(files.os, "replace", no_rename)
+    code = fm_cli.main(["import", "--tenant", "demo", "--mirror", str(mirror), str(LEGACY / "zendesk.yaml")])
+    assert code == 6
+    assert "the import was committed, but the mirror was not written" in capsys.readouterr().err
+    assert db.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0] == 8
+    assert not list(mirror.glob("*.yaml")) and not list(mirror.glob(".fieldmap-staging-*"))
+    monkeypatch.undo()
+    monkeypatch.setenv("DATABASE_URL", demo)
+    assert fm_cli.main(["import", "--tenant", "demo", "--mirror", str(mirror), str(LEGACY / "zendesk.yaml")]) == 0
+    assert yaml.safe_load((mirror / "zendesk.yaml").read_text()) == yaml.safe_load((LEGACY / "zendesk.yaml").read_text())
+
+
+def test_export_writes_all_files_or_none(db: psycopg.Connection, demo: str, tmp_path: Path) -> None:
+    assert cli(demo, "import", *legacy_files())[0] == 0
+    target = tmp_path / "a-file"
+    target.write_text("x")
+    out = fieldmap_cli(demo, "export", "--tenant", "demo", "--out", str(target))
+    assert out.returncode == 1 and out.stderr.strip() == f"fieldmap: error: {target}: is a file, not a directory"
+    under_a_file = target / "sub"
+    out = fieldmap_cli(demo, "export", "--tenant", "demo", "--out", str(under_a_file))
+    assert out.returncode == 1 and "cannot write" in out.stderr and "Traceback" not in out.stderr
+    assert out.stderr.count("\n") == 1
+
+
+# --- mistakes refused ----------------------------------------------------------
+
+MISTAKES = {
+    "canonical_typo": ("crm.yaml", "contact:\n  fields:\n    emial: email\n",
+                       ['field "emial"', 'did you mean "email"?']),
+    "entities_file": ("canonical.yaml", ENTITIES.read_text(),
+                      ["canonical entities file", "fieldmap entities load"]),
+    "transform_typo": ("crm.yaml", "account:\n  fields:\n    name: {source: Name, transform: upprecase}\n",
+                       ['unknown transform "upprecase"', 'did you mean "uppercase"?']),
+    "entity_typo": ("crm.yaml", "acount:\n  fields:\n    name: Name\n", ['entity "acount"', 'did you mean "account"?']),
+    "two_sources": ("crm.yaml", "account:\n  fields:\n    Name: {target: name}\n    Title: {target: name}\n",
+                    ['canonical field "name" is mapped from account.Name and account.Title']),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MISTAKES))
+def test_mistakes_are_refused_with_did_you_mean(db: psycopg.Connection, demo: str, tmp_path: Path, case: str) -> None:
+    name, text, needles = MISTAKES[case]
+    path = tmp_path / name
+    path.write_text(text)
+    out = fieldmap_cli(demo, "import", "--tenant", "demo", str(path))
+    assert out.returncode == 1, out.stdout
+    assert "Traceback" not in out.stderr and str(path) in out.stderr
+    for needle in needles:
+        assert needle in out.stderr, out.stderr
+    assert db.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0] == 0
+
+
+def test_a_backup_file_is_not_taken_for_a_connector(db: psycopg.Connection, demo: str, tmp_path: Path) -> None:
+    backup = tmp_path / "zendesk.yaml.bak"
+    backup.write_text((LEGACY / "zendesk.yaml").read_text())
+    out = fieldmap_cli(demo, "import", "--tenant", "demo", str(backup))
+    assert out.returncode == 1 and "must end in .yaml or .yml" in out.stderr and str(backup) in out.stderr
+    assert db.execute("SELECT count(*) FROM fieldmap.connector_definitions").fetchone()[0] == 0
+
+
+def test_the_system_tenant_takes_no_mappings(db: psycopg.Connection, demo: str) -> None:
+    out = fieldmap_cli(demo, "import", "--tenant", "system", str(LEGACY / "zendesk.yaml"))
+    assert out.returncode == 1 and "system tenant" in out.stderr
+    with pytest.raises(psycopg.errors.CheckViolation, match="connector_definitions_not_system_check"):
+        db.execute("""INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
+                      VALUES ('00000000-0000-0000-0000-000000000000', 'x', 'file')""")
+
+
+def test_every_problem_of_every_file_is_reported(db: psycopg.Connection, demo: str, tmp_path: Path) -> None:
+    one = tmp_path / "one.yaml"
+    one.write_text("account:\n  fields:\n    nmae: Name\n    industy: Industry\n    acount_id: Id\n")
+    two = tmp_path / "two.yaml"
+    two.write_text("contact:\n  fields:\n    emial: {source: Email}\n")
+    out = fieldmap_cli(demo, "import", "--tenant", "demo", str(one), str(two))
+    lines = out.stderr.strip().splitlines()
+    assert out.returncode == 1
+    assert len(lines) == 5, lines  # 4 problems and the summary
+    assert sum(str(one) in line for line in lines) == 3 and sum(str(two) in line for line in lines) == 1
+    assert lines[-1] == "fieldmap: error: 4 entries rejected in 2 files; nothing was imported"
+
+
+def test_partial_with_rejections_exits_5_and_keeps_the_good_entries(db: psycopg.Connection, demo: str,
+                                                                     tmp_path: Path) -> None:
+    path = tmp_path / "crm.yaml"
+    path.write_text("account:\n  fields:\n    name: Name\n    nmae: Nmae\n")
+    out = fieldmap_cli(demo, "import", "--tenant", "demo", "--partial", str(path))
+    assert out.returncode == 5, out.stderr
+    assert db.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0] == 1
+
+
+def test_dry_run_counts_exactly_what_the_run_does_and_lists_each_entry(db: psycopg.Connection, demo: str,
+                                                                         tmp_path: Path) -> None:
+    second = edited_hubspot(tmp_path, opportunity=("stage", "hs_deal_stage"), account=("industry", "industry_v2"))
+    files = [str(LEGACY / "hubspot.yaml"), str(second)]  # two files of one connector in one command
+    rc, dry, err = cli(demo, "import", "--dry-run", *files)
+    assert rc == 0, err
+    assert db.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0] == 0
+    rc, real, err = cli(demo, "import", *files)
+    assert rc == 0, err
+    assert dry["total"] == real["total"] == {"created": 29, "updated": 2, "unchanged": 27, "deprecated": 0,
+                                             "rejected": 0}
+    entries = {(e["entity"], e["canonical_field"]): e for e in real["files"][1]["entries"]}
+    assert entries[("opportunity", "stage")]["action"] == "updated"
+    assert entries[("opportunity", "stage")]["direction"] == "canonical-first"
+    verbose = fieldmap_cli(demo, "import", "--tenant", "demo", "-v", "--dry-run", str(LEGACY / "mongodb.yaml"))
+    assert "created    account.extras._id <- account._id  [source-first]" in verbose.stdout
+
+
+# --- errors and exit codes -------------------------------------------------------
+
+def test_no_tenant_and_bad_arguments_are_usage_errors(demo: str) -> None:
+    env_less = fieldmap_cli(demo, "export", "--out", "/tmp/x")
+    assert env_less.returncode == 2 and "no tenant" in env_less.stderr
+    for args in (["grid", "--tenant", "demo", "--limit", "-1"], ["import", "--tenant", "demo", "--mapping-source",
+                                                                  "bogus", str(LEGACY / "zendesk.yaml")],
+                 ["frobnicate"]):
+        out = fieldmap_cli(demo, *args)
+        assert out.returncode == 2, (args, out.stderr)
+    out = fieldmap_cli(demo, "import", "--tenant", "demo", "--mapping-source", "bogus", str(LEGACY / "zendesk.yaml"))
+    assert "--mapping-source" in out.stderr and "zendesk.yaml" not in out.stderr
+
+
+def test_an_undeployed_database_says_to_deploy(scratch_url: str) -> None:
+    out = fieldmap_cli(scratch_url, "tenant", "list")
+    assert out.returncode == 3 and "run 'make deploy' (or 'sqitch deploy') first" in out.stderr
+    status = fieldmap_cli(scratch_url, "status")
+    assert status.returncode == 0 and "not deployed" in status.stdout
+
+
+def test_json_is_a_global_flag_and_errors_come_as_json(demo: str) -> None:
+    out = fieldmap_cli(demo, "--json", "tenant", "list")
+    assert out.returncode == 0 and json.loads(out.stdout)[0]["slug"] == "demo"
+    out = fieldmap_cli(demo, "--json", "tenant", "add", "Bad Slug")
+    error = json.loads(out.stderr)["error"]
+    assert out.returncode == 1 and error["code"] == "bad_input" and error["sqlstate"] == "MR001"
+    out = fieldmap_cli(demo, "--json", "grid", "--limit", "0")
+    assert out.returncode == 2 and json.loads(out.stderr)["error"]["code"] == "usage"
+
+
+def test_a_closed_pipe_exits_quietly(demo: str) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    exe = Path(sys.executable).parent / "fieldmap"
+    out = subprocess.run([str(exe), "status", "--json"], stdout=write_end, stderr=subprocess.PIPE, text=True,
+                         env={**os.environ, "DATABASE_URL": demo})
+    os.close(write_end)
+    assert out.returncode == 141 and out.stderr == ""
+
+
+def test_the_local_cluster_is_named_and_its_hint_given_only_for_it(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FIELDMAP_DATABASE_URL")}
+    exe = Path(sys.executable).parent / "fieldmap"
+    out = subprocess.run([str(exe), "tenant", "list"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert "using this checkout's local cluster" in out.stderr
+    env["FIELDMAP_DATABASE_URL"] = "postgresql:///nowhere?host=/nonexistent&port=1"
+    out = subprocess.run([str(exe), "tenant", "list"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert out.returncode == 3 and "make db-start" not in out.stderr and "local cluster" not in out.stderr
+    out = subprocess.run([str(exe), "--db-url", "postgresql:///elsewhere?host=/nonexistent&port=2", "tenant", "list"],
+                         capture_output=True, text=True, env=env, cwd=ROOT)
+    assert out.returncode == 3 and "database elsewhere" in out.stderr
+
+
+def test_help_lists_environment_and_exit_codes_and_every_option_has_help() -> None:
+    from fieldmap.cli import build_parser
+
+    parser = build_parser()
+    todo = [parser]
+    seen = 0
+    while todo:
+        p = todo.pop()
+        seen += 1
+        assert "FIELDMAP_DATABASE_URL" in p.format_help() or p._subparsers, p.prog
+        for action in p._actions:
+            if action.choices and isinstance(action.choices, dict):
+                todo.extend(action.choices.values())
+            elif action.dest != "help" and action.option_strings:
+                assert action.help, f"{p.prog} {action.option_strings} has no help text"
+        if not p._subparsers:
+            assert "exit codes:" in p.format_help(), p.prog
+    assert seen > 15
+
+
+# --- operator commands -------------------------------------------------------------
+
+def test_users_history_restore_and_audit_from_the_cli(db: psycopg.Connection, demo: str, tmp_path: Path) -> None:
+    rc, user, err = cli(demo, "user", "add", "ann@example.com", "--name", "Ann")
+    assert rc == 0, err
+    rc, users, _ = cli(demo, "user", "list")
+    assert [u["email"] for u in users] == ["ann@example.com"]
+    assert cli(demo, "import", str(LEGACY / "hubspot.yaml"))[0] == 0
+    assert cli(demo, "import", str(edited_hubspot(tmp_path, opportunity=("stage", "hs_deal_stage"))))[0] == 0
+    rc, history, err = cli(demo, "history", "--connector", "hubspot", "--field", "opportunity.stage")
+    assert rc == 0, err
+    assert [(v["version"], v["action"]) for v in history["versions"]] == [(1, "created"), (2, "updated")]
+    rc, restored, err = cli(demo, "restore", "--connector", "hubspot", "--field", "opportunity.stage",
+                            "--version", "1", "--reason", "wrong field")
+    assert rc == 0 and restored["version"] == 3, err
+    rc, _, err = cli(demo, "history", "--connector", "hubspot", "--field", "opportunity.nope")
+    assert rc == 1 and "has no mapping of opportunity.nope" in err
+    rc, sealed, _ = cli(demo, "audit", "seal")
+    assert rc == 0 and sealed["sealed"] > 0
+    rc, verified, _ = cli(demo, "audit", "verify")
+    assert rc == 0 and verified[0]["ok"]
+    rc, every, _ = cli(demo, "audit", "verify", "--all-tenants")
+    assert rc == 0 and {r["tenant"] for r in every} == {"demo", "system"}
+    db.execute("SET session_replication_role = replica")
+    db.execute("UPDATE fieldmap.mapping_audit_log SET change_reason = 'forged' WHERE change_reason = 'wrong field'")
+    db.execute("SET session_replication_role = origin")
+    rc, verified, _ = cli(demo, "audit", "verify")
+    assert rc == 4 and not verified[0]["ok"] and "altered" in verified[0]["problem"]
+
+
+def test_grid_reads_the_tenants_view_as_an_app_role_and_refreshes_nothing(db: psycopg.Connection,
+                                                                          demo: str) -> None:
+    from registry import ensure_login_role
+    from support import url_for
+
+    assert cli(demo, "import", str(LEGACY / "zendesk.yaml"))[0] == 0
+    db.execute("SELECT fieldmap.refresh_lineage_grid()")
+    ensure_login_role(db, "fm_test_reader_a", "fieldmap_reader")
+    db.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name)"
+               " SELECT id, 'fm_test_reader_a' FROM fieldmap.tenants WHERE slug = 'demo'")
+    reader_url = url_for(db.info.dbname, user="fm_test_reader_a")
+    rc, rows, err = cli(reader_url, "grid", "--limit", "100")
+    assert rc == 0, err
+    assert len(rows) == 8 and {r["source_system"] for r in rows} == {"zendesk"}
+    assert cli(demo, "import", str(LEGACY / "dynamics.yaml"))[0] == 0
+    rc, rows, _ = cli(reader_url, "grid", "--limit", "100")
+    assert len(rows) == 8  # not refreshed by reading
+
+
+def test_status_reports_lag_unsealed_rows_cron_and_embeddings(db: psycopg.Connection, demo: str) -> None:
+    out = fieldmap_cli(demo, "status")
+    assert "lags" not in out.stdout and "no embeddings yet" in out.stdout
+    assert "pg_cron    runs in database" in out.stdout
+    assert cli(demo, "import", str(LEGACY / "zendesk.yaml"))[0] == 0
+    out = fieldmap_cli(demo, "status")
+    assert "the lineage grid lags the mappings of demo" in out.stdout
+    st = json.loads(fieldmap_cli(demo, "status", "--json").stdout)
+    demo_row = next(t for t in st["tenants"] if t["slug"] == "demo")
+    assert demo_row["unsealed_audit_rows"] > 0
+    db.execute("SELECT fieldmap.refresh_lineage_grid()")
+    assert "lags" not in fieldmap_cli(demo, "status").stdout
