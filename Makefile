@@ -19,7 +19,7 @@ SQITCH_TARGET = $(shell $(CLUSTER) url | sed -E 's#^postgres(ql)?:#db:pg:#')
 DB_READY    := $(if $(DATABASE_URL),,db-start)
 
 .PHONY: help deps deps-system db-start db-stop db-status db-url psql deploy revert verify \
-        demo test bench clean distclean
+        demo test bench schema clean distclean
 
 help:
 	@echo "make demo      set up everything and run the main job (deploy, load entities, status)"
@@ -28,6 +28,7 @@ help:
 	@echo "make deps      install system packages and the virtualenv (idempotent)"
 	@echo "make db-start | db-stop | db-status | db-url | psql    the project-local cluster"
 	@echo "make deploy | revert | verify                            Sqitch against the same target"
+	@echo "make schema    rewrite db/schema.sql from a fresh deploy (commit it with the change)"
 
 deps: deps-system $(STAMP)
 
@@ -81,13 +82,17 @@ demo: deps deploy
 	echo "== verify the migration (zero differences expected)"; $$fm verify-migration $(LEGACY)/*.yaml; \
 	echo "== export round trip: export to .demo/export, compare it with the database"; rm -rf .demo/export; \
 	$$fm export --out .demo/export > /dev/null; $$fm verify-migration .demo/export/*.yaml | tail -n 1; \
-	echo "== lineage grid (first rows; refreshed by the owner, as pg_cron does)"; \
+	echo "== lineage grid (first rows; the owner refreshes it)"; \
 	psql -X -q -c "SELECT fieldmap.refresh_lineage_grid()" "$$DATABASE_URL" > /dev/null; $$fm grid --limit 12; \
 	echo "== audit chain of the tenant"; $$fm audit verify; \
 	echo "== status"; $$fm status
 
 test: deps $(DB_READY)
 	@DATABASE_URL="$(DB_URL)" FIELDMAP_SHARED="$(SHARED)" $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# db/schema.sql, the deployed schema as one reviewable file (a test fails when it is stale)
+schema: deps $(DB_READY)
+	@DATABASE_URL="$(DB_URL)" $(PY) scripts/schema.py --write
 
 bench: deps $(DB_READY)
 	@DATABASE_URL="$(DB_URL)" $(PY) bench/run.py

@@ -145,7 +145,7 @@ DECLARE d float8[] := '{}'; t0 timestamptz; n int;
 BEGIN
   FOR i IN 1..runs LOOP
     t0 := clock_timestamp();
-    SELECT count(*) INTO n FROM (SELECT * FROM fieldmap.mapping_audit_log
+    SELECT count(*) INTO n FROM (SELECT * FROM fieldmap.audit_log
                                   WHERE tenant_id = t ORDER BY created_at DESC LIMIT 1000) x;
     d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
   END LOOP;
@@ -154,7 +154,7 @@ END $$;
 CREATE OR REPLACE FUNCTION pg_temp.time_as_of(t uuid, runs int) RETURNS float8 LANGUAGE plpgsql AS $$
 DECLARE d float8[] := '{}'; t0 timestamptz; r record; m fieldmap.field_mappings;
 BEGIN
-  FOR r IN SELECT a.object_id, a.created_at FROM fieldmap.mapping_audit_log a
+  FOR r IN SELECT a.object_id, a.created_at FROM fieldmap.audit_log a
             WHERE a.tenant_id = t AND a.object_type = 'field_mapping' ORDER BY random() LIMIT runs LOOP
     t0 := clock_timestamp();
     m := fieldmap.mapping_as_of(r.object_id, r.created_at);
@@ -171,15 +171,15 @@ def _big_log(conn: psycopg.Connection) -> dict:
     _mappings(conn, tenant, connector, 2_000)
     for v in range(9):  # 10 versions of each mapping, through the real triggers
         conn.execute("UPDATE fieldmap.field_mappings SET notes = %s WHERE tenant_id = %s", (f"v{v}", tenant))
-    have = conn.execute("SELECT count(*) FROM fieldmap.mapping_audit_log WHERE tenant_id = %s", (tenant,)).fetchone()[0]
+    have = conn.execute("SELECT count(*) FROM fieldmap.audit_log WHERE tenant_id = %s", (tenant,)).fetchone()[0]
     # the rest of the million: connector changes, older than the mapping history
-    conn.execute("""INSERT INTO fieldmap.mapping_audit_log
+    conn.execute("""INSERT INTO fieldmap.audit_log
                       (tenant_id, object_type, object_id, action, field_changed, old_value, new_value, change_reason,
                        created_at)
                     SELECT %s, 'connector', %s, 'updated', 'description', to_jsonb('d' || (g - 1)), to_jsonb('d' || g),
                            'filler', now() - make_interval(secs => g)
                       FROM generate_series(1, %s::int) g""", (tenant, connector, LOG_ROWS - have))
-    conn.execute("ANALYZE fieldmap.mapping_audit_log")
+    conn.execute("ANALYZE fieldmap.audit_log")
     t0 = time.perf_counter()
     sealed = conn.execute("SELECT fieldmap.seal_audit_chain('bench-log')").fetchone()[0]
     seal_s = time.perf_counter() - t0

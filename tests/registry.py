@@ -77,7 +77,7 @@ def mapping_row(db: psycopg.Connection, mapping: uuid.UUID) -> dict:
 
 def audit_rows(db: psycopg.Connection, object_id: uuid.UUID) -> list[dict]:
     with db.cursor(row_factory=dict_row) as cur:
-        return cur.execute("SELECT * FROM fieldmap.mapping_audit_log WHERE object_id = %s ORDER BY seq",
+        return cur.execute("SELECT * FROM fieldmap.audit_log WHERE object_id = %s ORDER BY seq",
                            (object_id,)).fetchall()
 
 

@@ -3,12 +3,14 @@ CLI run as subprocesses exactly as a user would run them."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import quote
 
 from psycopg.conninfo import conninfo_to_dict
@@ -69,12 +71,18 @@ def psql(url: str, script: str, *, cwd: Path = DB_DIR) -> subprocess.CompletedPr
         input=script, cwd=cwd, capture_output=True, text=True)
 
 
+def load_script(name: str) -> ModuleType:
+    """A module of scripts/ (schema.py, release.py), imported from its file."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader
+    spec.loader.exec_module(module)
+    return module
+
+
 def pg_dump_schema(url: str) -> str:
-    out = subprocess.run(["pg_dump", "--schema-only", "--no-owner", "--exclude-schema=sqitch", "-d", url],
-                         capture_output=True, text=True, check=True)
-    # the header names the versions and \restrict carries a random key per dump
-    return "\n".join(line for line in out.stdout.splitlines()
-                     if not line.startswith(("-- Dumped", "\\restrict", "\\unrestrict")))
+    """The normalised schema-only dump (scripts/schema.py), without owners."""
+    return load_script("schema").dump(url, owners=False)
 
 
 def fieldmap_cli(url: str, *args: str, input: str | None = None) -> subprocess.CompletedProcess:

@@ -97,7 +97,7 @@ def test_one_statement_over_many_rows_audits_exactly_the_changed_ones(
     assert len(audit_rows(db, same)) == 1 and mapping_row(db, same)["version"] == 1
     # a statement that matches nothing still fires the statement trigger: it writes nothing
     db.execute("UPDATE fieldmap.field_mappings SET notes = 'none' WHERE id = gen_random_uuid()")
-    assert db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log WHERE field_changed IS NOT NULL").fetchone()[0] == 2
+    assert db.execute("SELECT count(*) FROM fieldmap.audit_log WHERE field_changed IS NOT NULL").fetchone()[0] == 2
 
 
 def test_a_large_update_after_a_one_row_update_in_the_same_session_is_audited_row_by_row(
@@ -112,7 +112,7 @@ def test_a_large_update_after_a_one_row_update_in_the_same_session_is_audited_ro
     n = db.execute("UPDATE fieldmap.field_mappings SET confidence_score = 0.5 WHERE source_table = 'Bulk'").rowcount
     got = db.execute("""SELECT count(*), count(DISTINCT object_id), min(object_version), max(object_version),
                                sum(confidence_delta)
-                          FROM fieldmap.mapping_audit_log WHERE field_changed = 'confidence_score'""").fetchone()
+                          FROM fieldmap.audit_log WHERE field_changed = 'confidence_score'""").fetchone()
     assert n == 2000 and got == (2000, 2000, 2, 2, pytest.approx(-1000.0))
 
 
@@ -232,9 +232,9 @@ def test_writes_without_a_tenant_in_context_fail(db: psycopg.Connection, acme: d
 
 
 APPEND_ONLY_STATEMENTS = [
-    "UPDATE fieldmap.mapping_audit_log SET change_reason = 'rewritten'",
-    "DELETE FROM fieldmap.mapping_audit_log",
-    "TRUNCATE fieldmap.mapping_audit_log",
+    "UPDATE fieldmap.audit_log SET change_reason = 'rewritten'",
+    "DELETE FROM fieldmap.audit_log",
+    "TRUNCATE fieldmap.audit_log",
     "UPDATE fieldmap.audit_chain SET chain_pos = chain_pos + 100",
     "DELETE FROM fieldmap.audit_chain",
     "TRUNCATE fieldmap.audit_chain",
@@ -250,7 +250,7 @@ def test_the_audit_trail_is_append_only_for_every_role(db: psycopg.Connection, a
     ensure_test_roles(db)
     for r in ("fm_test_writer_a", "fm_test_auditor_a", "fm_test_reader_a"):
         db.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) VALUES (%s, %s)", (acme["tenant"], r))
-    before = db.execute("SELECT count(*), string_agg(change_reason, ',') FROM fieldmap.mapping_audit_log").fetchone()
+    before = db.execute("SELECT count(*), string_agg(change_reason, ',') FROM fieldmap.audit_log").fetchone()
     # the owner and superusers hold the privilege, and the trigger refuses (MR006); app roles lack it (42501)
     with raises_sqlstate("MR006" if role in ("superuser", "fieldmap_owner") else "42501"):
         if role == "superuser":
@@ -265,7 +265,7 @@ def test_the_audit_trail_is_append_only_for_every_role(db: psycopg.Connection, a
             with acting_as(db, role):
                 set_context(db, "acme")
                 db.execute(statement)
-    assert db.execute("SELECT count(*), string_agg(change_reason, ',') FROM fieldmap.mapping_audit_log").fetchone() == before
+    assert db.execute("SELECT count(*), string_agg(change_reason, ',') FROM fieldmap.audit_log").fetchone() == before
 
 
 def test_tenant_membership_changes_are_audited(db: psycopg.Connection, acme: dict) -> None:

@@ -52,7 +52,7 @@ def test_chain_holds_after_1000_mixed_writes_from_4_concurrent_connections(db: p
         t.join()
     assert errors == []
     result = verify(db)
-    total = db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log WHERE tenant_id = %s",
+    total = db.execute("SELECT count(*) FROM fieldmap.audit_log WHERE tenant_id = %s",
                        (acme["tenant"],)).fetchone()[0]
     assert result["ok"], result
     assert result["checked"] == total and result["unsealed"] == 0
@@ -83,7 +83,7 @@ def as_attacker(db: psycopg.Connection, statement: str, params: tuple = ()) -> N
 
 def test_one_tampered_byte_is_found(db: psycopg.Connection, acme: dict, sealed: list[dict]) -> None:
     victim = sealed[7]
-    as_attacker(db, "UPDATE fieldmap.mapping_audit_log SET change_reason = 'test setuP' WHERE id = %s",
+    as_attacker(db, "UPDATE fieldmap.audit_log SET change_reason = 'test setuP' WHERE id = %s",
                 (victim["audit_id"],))
     r = verify(db)
     assert not r["ok"] and r["first_broken_pos"] == victim["chain_pos"]
@@ -92,7 +92,7 @@ def test_one_tampered_byte_is_found(db: psycopg.Connection, acme: dict, sealed: 
 
 def test_a_tampered_value_inside_json_is_found(db: psycopg.Connection, acme: dict, sealed: list[dict]) -> None:
     victim = next(c for c in sealed if c["chain_pos"] > 3)
-    as_attacker(db, """UPDATE fieldmap.mapping_audit_log SET new_value = jsonb_set(new_value, '{source_field}', '"G0"')
+    as_attacker(db, """UPDATE fieldmap.audit_log SET new_value = jsonb_set(new_value, '{source_field}', '"G0"')
                         WHERE id = %s AND new_value ? 'source_field'""", (victim["audit_id"],))
     r = verify(db)
     assert not r["ok"] and r["first_broken_pos"] == victim["chain_pos"]
@@ -100,14 +100,14 @@ def test_a_tampered_value_inside_json_is_found(db: psycopg.Connection, acme: dic
 
 def test_a_deleted_row_is_found(db: psycopg.Connection, acme: dict, sealed: list[dict]) -> None:
     victim = sealed[4]
-    as_attacker(db, "DELETE FROM fieldmap.mapping_audit_log WHERE id = %s", (victim["audit_id"],))
+    as_attacker(db, "DELETE FROM fieldmap.audit_log WHERE id = %s", (victim["audit_id"],))
     r = verify(db)
     assert not r["ok"] and r["first_broken_pos"] == victim["chain_pos"] and "missing" in r["problem"]
 
 
 def test_a_row_deleted_with_its_chain_entry_is_found(db: psycopg.Connection, acme: dict, sealed: list[dict]) -> None:
     victim = sealed[4]
-    as_attacker(db, "DELETE FROM fieldmap.mapping_audit_log WHERE id = %s", (victim["audit_id"],))
+    as_attacker(db, "DELETE FROM fieldmap.audit_log WHERE id = %s", (victim["audit_id"],))
     as_attacker(db, "DELETE FROM fieldmap.audit_chain WHERE tenant_id = %s AND chain_pos = %s",
                 (acme["tenant"], victim["chain_pos"]))
     r = verify(db)
@@ -118,9 +118,9 @@ def test_two_swapped_rows_are_found(db: psycopg.Connection, acme: dict, sealed: 
     a, b = sealed[2], sealed[5]
     # swap their contents (everything but the key): the attacker reorders history
     as_attacker(db, """
-        WITH x AS (SELECT * FROM fieldmap.mapping_audit_log WHERE id = %(a)s),
-             y AS (SELECT * FROM fieldmap.mapping_audit_log WHERE id = %(b)s)
-        UPDATE fieldmap.mapping_audit_log t
+        WITH x AS (SELECT * FROM fieldmap.audit_log WHERE id = %(a)s),
+             y AS (SELECT * FROM fieldmap.audit_log WHERE id = %(b)s)
+        UPDATE fieldmap.audit_log t
            SET object_type = s.object_type, object_id = s.object_id, object_version = s.object_version,
                action = s.action, field_changed = s.field_changed, old_value = s.old_value, new_value = s.new_value
           FROM (SELECT %(a)s::uuid AS target, y.* FROM y UNION ALL SELECT %(b)s::uuid, x.* FROM x) s
@@ -141,7 +141,7 @@ def test_two_swapped_chain_entries_are_found(db: psycopg.Connection, acme: dict,
 
 def test_a_cut_tail_is_found(db: psycopg.Connection, acme: dict, sealed: list[dict]) -> None:
     last = sealed[-1]
-    as_attacker(db, "DELETE FROM fieldmap.mapping_audit_log WHERE id = %s", (last["audit_id"],))
+    as_attacker(db, "DELETE FROM fieldmap.audit_log WHERE id = %s", (last["audit_id"],))
     as_attacker(db, "DELETE FROM fieldmap.audit_chain WHERE tenant_id = %s AND chain_pos = %s",
                 (acme["tenant"], last["chain_pos"]))
     r = verify(db)
@@ -150,14 +150,14 @@ def test_a_cut_tail_is_found(db: psycopg.Connection, acme: dict, sealed: list[di
 
 def test_altered_personal_data_is_found(db: psycopg.Connection, acme: dict, sealed: list[dict]) -> None:
     victim = sealed[3]
-    as_attacker(db, "UPDATE fieldmap.mapping_audit_log SET user_agent = 'forged' WHERE id = %s", (victim["audit_id"],))
+    as_attacker(db, "UPDATE fieldmap.audit_log SET user_agent = 'forged' WHERE id = %s", (victim["audit_id"],))
     r = verify(db)
     assert not r["ok"] and r["first_broken_pos"] == victim["chain_pos"] and "personal data" in r["problem"]
 
 
 def test_a_row_slipped_in_behind_the_sealer_is_found(db: psycopg.Connection, acme: dict, sealed: list[dict]) -> None:
     # a row that claims an old transaction id, written after the seal that covered it
-    as_attacker(db, """INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action, txid)
+    as_attacker(db, """INSERT INTO fieldmap.audit_log (tenant_id, object_type, object_id, action, txid)
                        VALUES (%s, 'connector', gen_random_uuid(), 'created', '3')""", (acme["tenant"],))
     r = verify(db)
     assert not r["ok"] and "behind the sealer" in r["problem"]

@@ -46,7 +46,7 @@ def test_a_new_source_for_a_field_is_a_new_version_and_export_still_works(db: ps
     assert active(db, "opportunity", "stage") == [("hs_deal_stage", 2)]
     # audited and restorable
     mapping = db.execute("SELECT id FROM fieldmap.field_mappings WHERE source_field = 'hs_deal_stage'").fetchone()[0]
-    assert db.execute("""SELECT old_value, new_value FROM fieldmap.mapping_audit_log
+    assert db.execute("""SELECT old_value, new_value FROM fieldmap.audit_log
                           WHERE object_id = %s AND field_changed = 'source_field'""", (mapping,)).fetchone() == (
         "dealstage", "hs_deal_stage")
     rc, _, err = cli(demo, "restore", str(mapping), "--version", "1")
@@ -183,7 +183,7 @@ def test_every_problem_of_every_file_is_reported(db: psycopg.Connection, demo: s
     assert out.returncode == 1
     assert len(lines) == 5, lines  # 4 problems and the summary
     assert sum(str(one) in line for line in lines) == 3 and sum(str(two) in line for line in lines) == 1
-    assert lines[-1] == "fieldmap: error: 4 entries rejected in 2 files; nothing was imported"
+    assert lines[-1] == "fieldmap: error: 4 problems in 2 files; nothing was imported"
 
 
 def test_partial_with_rejections_exits_5_and_keeps_the_good_entries(db: psycopg.Connection, demo: str,
@@ -231,7 +231,7 @@ def test_an_undeployed_database_says_to_deploy(scratch_url: str) -> None:
     out = fieldmap_cli(scratch_url, "tenant", "list")
     assert out.returncode == 3 and "run 'make deploy' (or 'sqitch deploy') first" in out.stderr
     status = fieldmap_cli(scratch_url, "status")
-    assert status.returncode == 0 and "not deployed" in status.stdout
+    assert status.returncode == 3 and "not deployed" in status.stdout
 
 
 def test_json_is_a_global_flag_and_errors_come_as_json(demo: str) -> None:
@@ -311,7 +311,7 @@ def test_users_history_restore_and_audit_from_the_cli(db: psycopg.Connection, de
     rc, every, _ = cli(demo, "audit", "verify", "--all-tenants")
     assert rc == 0 and {r["tenant"] for r in every} == {"demo", "system"}
     db.execute("SET session_replication_role = replica")
-    db.execute("UPDATE fieldmap.mapping_audit_log SET change_reason = 'forged' WHERE change_reason = 'wrong field'")
+    db.execute("UPDATE fieldmap.audit_log SET change_reason = 'forged' WHERE change_reason = 'wrong field'")
     db.execute("SET session_replication_role = origin")
     rc, verified, _ = cli(demo, "audit", "verify")
     assert rc == 4 and not verified[0]["ok"] and "altered" in verified[0]["problem"]
@@ -348,3 +348,159 @@ def test_status_reports_lag_unsealed_rows_cron_and_embeddings(db: psycopg.Connec
     assert demo_row["unsealed_audit_rows"] > 0
     db.execute("SELECT fieldmap.refresh_lineage_grid()")
     assert "lags" not in fieldmap_cli(demo, "status").stdout
+
+
+# --- found by a new user's trial ----------------------------------------------------
+
+def test_a_directory_in_the_way_stops_the_export_before_any_file_changes(db: psycopg.Connection, demo: str,
+                                                                        tmp_path: Path) -> None:
+    assert cli(demo, "import", *legacy_files())[0] == 0
+    out_dir = tmp_path / "out"
+    (out_dir / "hubspot.yaml").mkdir(parents=True)
+    out = fieldmap_cli(demo, "export", "--tenant", "demo", "--out", str(out_dir))
+    assert out.returncode == 1 and f"{out_dir / 'hubspot.yaml'}: is not a regular file" in out.stderr
+    assert ".fieldmap-staging" not in out.stderr
+    assert sorted(p.name for p in out_dir.iterdir()) == ["hubspot.yaml"]  # nothing else written
+    out = fieldmap_cli(demo, "import", "--tenant", "demo", "--mirror", str(out_dir), str(LEGACY / "zendesk.yaml"))
+    assert out.returncode == 1 and "nothing was imported" in out.stderr
+
+
+def test_restore_keeps_the_mirror_equal_to_export(db: psycopg.Connection, demo: str, tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror"
+    assert cli(demo, "import", "--mirror", str(mirror), str(LEGACY / "hubspot.yaml"))[0] == 0
+    edited = edited_hubspot(tmp_path, opportunity=("stage", "hs_deal_stage"))
+    assert cli(demo, "import", "--mirror", str(mirror), str(edited))[0] == 0
+    rc, _, err = cli(demo, "restore", "--connector", "hubspot", "--field", "opportunity.stage", "--version", "1",
+                     "--mirror", str(mirror))
+    assert rc == 0, err
+    assert yaml.safe_load((mirror / "hubspot.yaml").read_text())["opportunity"]["fields"]["stage"] == "dealstage"
+
+
+def test_output_that_cannot_be_written_is_exit_7_not_a_traceback(db: psycopg.Connection, demo: str) -> None:
+    exe = Path(sys.executable).parent / "fieldmap"
+    with open("/dev/full", "w") as full:
+        out = subprocess.run([str(exe), "import", "--tenant", "demo", str(LEGACY / "zendesk.yaml")], stdout=full,
+                             stderr=subprocess.PIPE, text=True, env={**os.environ, "DATABASE_URL": demo})
+    assert out.returncode == 7 and "Traceback" not in out.stderr
+    assert "did its work, but its output could not be written" in out.stderr
+    assert db.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0] == 8  # the import is done
+
+
+def test_a_concurrent_import_of_the_same_connector_is_retried(db: psycopg.Connection, demo: str) -> None:
+    exe = Path(sys.executable).parent / "fieldmap"
+    doc = json.dumps(yaml.safe_load((LEGACY / "zendesk.yaml").read_text()))
+    with psycopg.connect(demo) as first:
+        first.execute("SELECT fieldmap.set_context('demo')")
+        first.execute("SELECT fieldmap.import_mappings('zendesk', %s::jsonb)", (doc,))  # not committed yet
+        second = subprocess.Popen([str(exe), "import", "--tenant", "demo", str(LEGACY / "zendesk.yaml")],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  env={**os.environ, "DATABASE_URL": demo})
+        for _ in range(100):  # until the second import waits on the first's connector row
+            waiting = db.execute("""SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+                                     AND wait_event_type = 'Lock'""").fetchone()[0]
+            if waiting:
+                break
+            __import__("time").sleep(0.05)
+        first.commit()
+    out, err = second.communicate(timeout=60)
+    assert second.returncode == 0, err
+    assert "a concurrent change won" in err and "retrying (2 of 5)" in err
+    assert "unchanged     8" in out
+    assert db.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0] == 8
+
+
+def test_one_file_per_connector_where_a_second_would_undo_the_first(demo: str, tmp_path: Path) -> None:
+    copy = tmp_path / "hubspot.yml"
+    copy.write_text((LEGACY / "hubspot.yaml").read_text())
+    out = fieldmap_cli(demo, "import", "--tenant", "demo", "--mode", "replace", str(LEGACY / "hubspot.yaml"), str(copy))
+    assert out.returncode == 1 and "names connector hubspot" in out.stderr
+    out = fieldmap_cli(demo, "verify-migration", "--tenant", "demo", str(LEGACY / "hubspot.yaml"), str(copy))
+    assert out.returncode == 1 and "names connector hubspot" in out.stderr
+
+
+def test_a_rejected_entry_does_not_retire_the_mapping_it_meant(db: psycopg.Connection, demo: str,
+                                                               tmp_path: Path) -> None:
+    assert cli(demo, "import", str(LEGACY / "hubspot.yaml"))[0] == 0
+    typo = edited_hubspot(tmp_path)
+    doc = yaml.safe_load(typo.read_text())
+    doc["contact"]["fields"]["emial"] = doc["contact"]["fields"].pop("email")
+    typo.write_text(yaml.safe_dump(doc))
+    rc, report, _ = cli(demo, "import", "--partial", "--mode", "replace", str(typo))
+    assert rc == 5 and report["total"]["deprecated"] == 0
+    assert active(db, "contact", "email") == [("email", 1)]
+
+
+def test_verify_migration_reports_every_problem_of_every_file(demo: str, tmp_path: Path) -> None:
+    one = tmp_path / "one.yaml"
+    one.write_text("account:\n  fields:\n    nmae: Name\n    industy: Industry\n")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("account:\n\tfields: {}\n")
+    out = fieldmap_cli(demo, "verify-migration", "--tenant", "demo", str(one), str(broken))
+    lines = out.stderr.strip().splitlines()
+    assert out.returncode == 1 and len(lines) == 4, lines  # two typos, the tab, the summary
+    assert lines[-1] == "fieldmap: error: 3 problems in 2 files; nothing was compared"
+
+
+def test_an_app_role_can_list_its_tenants_and_see_status(db: psycopg.Connection, demo: str) -> None:
+    from registry import ensure_login_role
+    from support import url_for
+
+    ensure_login_role(db, "fm_test_writer_a", "fieldmap_writer")
+    db.execute("SELECT fieldmap.create_tenant('other')")
+    db.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name)"
+               " SELECT id, 'fm_test_writer_a' FROM fieldmap.tenants WHERE slug = 'demo'")
+    url = url_for(db.info.dbname, user="fm_test_writer_a")
+    out = fieldmap_cli(url, "--json", "tenant", "list")
+    assert out.returncode == 0, out.stderr
+    assert [t["slug"] for t in json.loads(out.stdout)] == ["demo"]  # not "other", not "system"
+    out = fieldmap_cli(url, "status")
+    assert out.returncode == 0 and "must be superuser" not in out.stderr + out.stdout, out.stderr
+    # names of tenants it may not act for cannot be told from names that do not exist
+    for slug in ("other", "nosuch"):
+        rc, _, err = cli(url, "grid", tenant=slug)
+        assert rc == 3 and f'role fm_test_writer_a may not act for tenant "{slug}"' in err
+
+
+def test_the_system_tenant_takes_no_users(demo: str) -> None:
+    out = fieldmap_cli(demo, "user", "add", "bob@example.com", "--tenant", "system")
+    assert out.returncode == 1 and "system tenant" in out.stderr
+
+
+def test_no_close_name_means_no_empty_suggestion(db: psycopg.Connection, demo: str, tmp_path: Path) -> None:
+    path = tmp_path / "crm.yaml"
+    path.write_text("account:\n  fields:\n    completely_unrelated: Name\n")
+    out = fieldmap_cli(demo, "import", "--tenant", "demo", str(path))
+    assert out.returncode == 1 and 'did you mean ""' not in out.stderr and "only fields of account" in out.stderr
+
+
+def test_dry_run_refuses_an_unwritable_mirror_like_the_real_run(demo: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for extra in ([], ["--dry-run"]):
+        out = fieldmap_cli(demo, "import", "--tenant", "demo", *extra, "--mirror", str(blocker),
+                           str(LEGACY / "zendesk.yaml"))
+        assert out.returncode == 1 and "is a file, not a directory" in out.stderr, (extra, out.stderr)
+
+
+def test_empty_directories_and_unknown_connectors_are_refused(demo: str) -> None:
+    for args in (["export", "--tenant", "demo", "--out", ""], ["import", "--tenant", "demo", "--mirror", "",
+                                                                str(LEGACY / "zendesk.yaml")]):
+        out = fieldmap_cli(demo, *args)
+        assert out.returncode == 2 and "a directory is required" in out.stderr
+    rc, _, err = cli(demo, "grid", "--connector", "nosuch")
+    assert rc == 1 and 'unknown connector "nosuch"' in err
+
+
+def test_restore_of_an_unknown_mapping_says_so(demo: str) -> None:
+    rc, _, err = cli(demo, "restore", "00000000-0000-0000-0000-000000000001", "--version", "1")
+    assert rc == 1 and err == "no mapping 00000000-0000-0000-0000-000000000001 in this tenant"
+
+
+def test_json_errors_always_have_the_same_keys(demo: str) -> None:
+    keys = {"code", "message", "where", "sqlstate", "exit", "problems"}
+    for args in (["--json", "grid", "--tenant", "demo", "--limit", "0"], ["--json", "tenant", "add", "Bad Slug"],
+                 ["--json", "--db-url", "not a url", "tenant", "list"]):
+        out = fieldmap_cli(demo, *args)
+        error = json.loads(out.stderr)["error"]
+        assert set(error) == keys, (args, error)
+        assert not error["message"].endswith("\n")

@@ -154,6 +154,7 @@ def calls(t: dict) -> list[tuple[str, str, str, tuple]]:
     m = t["alpha_email"]
     return [
         ("set_context", WRITER, "SELECT fieldmap.set_context('alpha', for_session => true)", ()),
+        ("list_tenants", WRITER, "SELECT count(*) FROM fieldmap.list_tenants()", ()),
         ("current_tenant_id", WRITER, "SELECT fieldmap.current_tenant_id()", ()),
         ("_may_act_for, _resolve_tenant, _request_role", WRITER, "SELECT count(*) FROM fieldmap.field_mappings", ()),
         ("mapping_history", WRITER, "SELECT count(*) FROM fieldmap.mapping_history(%s)", (m,)),
@@ -164,7 +165,7 @@ def calls(t: dict) -> list[tuple[str, str, str, tuple]]:
          "SELECT count(*) FROM fieldmap.parse_mapping_doc('{\"contact\": {\"fields\": {\"emial\": \"x\"}}}')", ()),
         ("plan_import", WRITER, "SELECT count(*) FROM fieldmap.plan_import('hubspot', %s::jsonb)", (doc,)),
         ("import_mappings + audit triggers", WRITER, "SELECT fieldmap.import_mappings('hubspot', %s::jsonb)", (doc,)),
-        ("export_mappings", WRITER, "SELECT fieldmap.export_mappings('hubspot')", ()),
+        ("export_mappings, connector_id", WRITER, "SELECT fieldmap.export_mappings('hubspot')", ()),
         ("compare_mappings", WRITER, "SELECT count(*) FROM fieldmap.compare_mappings('hubspot', %s::jsonb)", (doc,)),
         # the caller's own WHERE clause would resolve its operator on its own search_path: spelled out
         ("_audit_mappings_updated", WRITER,

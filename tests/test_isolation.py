@@ -19,7 +19,7 @@ from registry import (
 )
 
 TENANT_TABLES = ["tenants", "users", "connector_definitions", "field_mappings", "mapping_embeddings",
-                 "mapping_validation_results", "mapping_audit_log", "audit_chain", "audit_chain_heads"]
+                 "mapping_validation_results", "audit_log", "audit_chain", "audit_chain_heads"]
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def test_a_role_cannot_switch_itself_to_another_tenant(db: psycopg.Connection, t
 
 @pytest.mark.parametrize("relation", TENANT_TABLES[1:] + ["lineage_grid"])
 def test_no_tenant_set_is_an_error_not_all_rows(db: psycopg.Connection, two_tenants: dict, relation: str) -> None:
-    role = "fm_test_auditor_a" if relation.startswith(("mapping_audit", "audit_chain")) else "fm_test_writer_a"
+    role = "fm_test_auditor_a" if relation.startswith(("audit_log", "audit_chain")) else "fm_test_writer_a"
     with acting_as(db, role):
         with raises_sqlstate("MR003", "no tenant in context"):
             db.execute(f"SELECT * FROM fieldmap.{relation}").fetchall()

@@ -41,6 +41,10 @@ BREAKS: dict[str, list[str]] = {
     "extensions": ["DROP EXTENSION vector CASCADE", "DROP EXTENSION pg_trgm CASCADE"],
     "extension_pg_cron": None,  # tested in the cron database below
     "cron_audit_jobs": None,  # likewise
+    "domain_handle": [
+        "ALTER DOMAIN fieldmap.handle DROP CONSTRAINT handle_check",
+        "CREATE OR REPLACE FUNCTION fieldmap.is_handle(value text) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT true'",
+    ],
     "table_tenants": ["DROP TABLE fieldmap.tenants CASCADE", "ALTER TABLE fieldmap.tenants DROP COLUMN settings"],
     "table_users": ["DROP TABLE fieldmap.users CASCADE", "REVOKE SELECT ON fieldmap.users FROM fieldmap_reader"],
     "table_entity_schemas": ["DROP TABLE fieldmap.entity_schemas CASCADE", "DROP INDEX fieldmap.idx_entity_name"],
@@ -61,10 +65,10 @@ BREAKS: dict[str, list[str]] = {
         "DROP TABLE fieldmap.mapping_embeddings CASCADE",
         "DROP INDEX fieldmap.idx_embedding_vector_minilm",
     ],
-    "table_mapping_audit_log": [
-        "DROP TABLE fieldmap.mapping_audit_log CASCADE",
-        "GRANT UPDATE ON fieldmap.mapping_audit_log TO fieldmap_writer",
-        "ALTER TABLE fieldmap.mapping_audit_log ADD FOREIGN KEY (tenant_id, object_id)"
+    "table_audit_log": [
+        "DROP TABLE fieldmap.audit_log CASCADE",
+        "GRANT UPDATE ON fieldmap.audit_log TO fieldmap_writer",
+        "ALTER TABLE fieldmap.audit_log ADD FOREIGN KEY (tenant_id, object_id)"
         " REFERENCES fieldmap.field_mappings (tenant_id, id) ON DELETE CASCADE",
         "ALTER DOMAIN fieldmap.audit_action DROP CONSTRAINT audit_action_check",
     ],
@@ -96,6 +100,7 @@ BREAKS: dict[str, list[str]] = {
     ],
     "trigger_stamp": [
         "DROP TRIGGER _10_stamp ON fieldmap.users",
+        "ALTER TABLE fieldmap.field_mappings DISABLE TRIGGER _10_version",
         "ALTER TABLE fieldmap.connector_definitions DISABLE TRIGGER _10_stamp",
     ],
     "table_audit_chain": [
@@ -116,7 +121,7 @@ BREAKS: dict[str, list[str]] = {
     ],
     "trigger_audit_append_only": [
         "DROP TRIGGER _00_append_only ON fieldmap.audit_chain",
-        "ALTER TABLE fieldmap.mapping_audit_log DISABLE TRIGGER _00_append_only_truncate",
+        "ALTER TABLE fieldmap.audit_log DISABLE TRIGGER _00_append_only_truncate",
     ],
     "function_audit_chain": [
         "DROP FUNCTION fieldmap.verify_audit_chain(text, boolean)",
@@ -143,11 +148,19 @@ BREAKS: dict[str, list[str]] = {
         "ALTER TABLE fieldmap.field_mappings NO FORCE ROW LEVEL SECURITY",
         "ALTER TABLE fieldmap.audit_chain DISABLE ROW LEVEL SECURITY",
         "DROP POLICY tenant_isolation ON fieldmap.users",
-        "DROP VIEW fieldmap.lineage_grid",
-        "DROP FUNCTION fieldmap.refresh_lineage_grid(boolean)",
         "CREATE TABLE fieldmap.sneaky (tenant_id uuid)",
     ],
-    "function_migration": [
+    "view_lineage_grid": [
+        "DROP VIEW fieldmap.lineage_grid",
+        "CREATE OR REPLACE VIEW fieldmap.lineage_grid WITH (security_barrier) AS"
+        " SELECT * FROM fieldmap.mv_mapping_lineage_grid",
+        "ALTER VIEW fieldmap.lineage_grid RESET (security_barrier)",
+    ],
+    "function_refresh_lineage_grid": [
+        "DROP FUNCTION fieldmap.refresh_lineage_grid(boolean)",
+        "GRANT EXECUTE ON FUNCTION fieldmap.refresh_lineage_grid(boolean) TO fieldmap_writer",
+    ],
+    "function_mapping_documents": [
         f"DROP FUNCTION fieldmap.import_mappings({IMPORT_ARGS})",
         f"GRANT EXECUTE ON FUNCTION fieldmap.import_mappings({IMPORT_ARGS}) TO fieldmap_reader",
         f"ALTER FUNCTION fieldmap.import_mappings({IMPORT_ARGS}) SECURITY DEFINER",

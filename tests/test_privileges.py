@@ -22,7 +22,7 @@ EXPECTED_TABLES: dict[str, dict[str, set[str]]] = {
     "field_mappings": {W: SIUD, R: {"SELECT"}, A: {"SELECT"}},
     "mapping_embeddings": {W: SIUD, R: {"SELECT"}},
     "mapping_validation_results": {W: {"SELECT", "INSERT"}, R: {"SELECT"}, A: {"SELECT"}},
-    "mapping_audit_log": {A: {"SELECT"}},
+    "audit_log": {A: {"SELECT"}},
     "audit_chain": {A: {"SELECT"}},
     "audit_chain_heads": {A: {"SELECT"}},
     "mv_mapping_lineage_grid": {},
@@ -48,6 +48,10 @@ EXPECTED_FUNCTIONS: dict[str, set[str]] = {
     "plan_import(text,jsonb,text,text)": {W, R},
     "closest_name(text,text[])": {W, R},
     "find_mapping(text,text)": {W, R, A},
+    "is_handle(text)": {W, R, A},
+    "connector_id(text)": {W, R, A},
+    "list_tenants()": {W, R, A},
+    "check_handle(text,text)": {W, R, A},
     "create_user(text,text,boolean)": set(),
     "export_mappings(text)": {W, R},
     "compare_mappings(text,jsonb,text)": {W, R},
@@ -106,7 +110,7 @@ def test_everything_is_owned_by_fieldmap_owner(db: psycopg.Connection) -> None:
 def test_only_the_owner_can_switch_triggers_off(db: psycopg.Connection, role: str) -> None:
     ensure_test_roles(db)
     with acting_as(db, role):
-        for table in ("field_mappings", "mapping_audit_log"):
+        for table in ("field_mappings", "audit_log"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="must be owner"):
                 db.execute(f"ALTER TABLE fieldmap.{table} DISABLE TRIGGER ALL")
     with acting_as(db, role):

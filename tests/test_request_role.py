@@ -19,7 +19,7 @@ from support import ENTITIES_YAML, FIXTURES
 
 AUTH, T_ALPHA, T_BETA = "fm_test_pgrst_auth", "fm_test_t_alpha", "fm_test_t_beta"
 TENANT_RELATIONS = ["tenants", "users", "connector_definitions", "field_mappings", "mapping_embeddings",
-                    "mapping_validation_results", "mapping_audit_log", "audit_chain", "audit_chain_heads",
+                    "mapping_validation_results", "audit_log", "audit_chain", "audit_chain_heads",
                     "lineage_grid", "active_mappings"]
 
 
@@ -70,7 +70,7 @@ def beta_fingerprint(db: psycopg.Connection, beta: object) -> tuple:
     return db.execute("""SELECT (SELECT string_agg(id::text || version || coalesce(notes, '') || status, ',' ORDER BY id)
                                    FROM fieldmap.field_mappings WHERE tenant_id = %(b)s),
                                 (SELECT count(*) FROM fieldmap.connector_definitions WHERE tenant_id = %(b)s),
-                                (SELECT count(*) FROM fieldmap.mapping_audit_log WHERE tenant_id = %(b)s),
+                                (SELECT count(*) FROM fieldmap.audit_log WHERE tenant_id = %(b)s),
                                 (SELECT last_pos FROM fieldmap.audit_chain_heads WHERE tenant_id = %(b)s)""",
                       {"b": beta}).fetchone()
 

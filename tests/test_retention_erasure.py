@@ -17,8 +17,8 @@ def backdate(db: psycopg.Connection, tenant, n: int, days: int) -> None:
     """Make the first n audit rows of a tenant look `days` old (before they are sealed)."""
     with db.transaction():
         db.execute("SET LOCAL session_replication_role = replica")
-        db.execute("""UPDATE fieldmap.mapping_audit_log SET created_at = now() - make_interval(days => %s)
-                       WHERE id IN (SELECT id FROM fieldmap.mapping_audit_log WHERE tenant_id = %s ORDER BY seq LIMIT %s)""",
+        db.execute("""UPDATE fieldmap.audit_log SET created_at = now() - make_interval(days => %s)
+                       WHERE id IN (SELECT id FROM fieldmap.audit_log WHERE tenant_id = %s ORDER BY seq LIMIT %s)""",
                    (days, tenant, n))
 
 
@@ -26,32 +26,32 @@ def test_purge_deletes_only_rows_past_retention_in_batches_and_the_chain_still_v
         db: psycopg.Connection, acme: dict) -> None:
     for i in range(6):
         make_mapping(db, acme["tenant"], acme["connector"], acme["entity"], source_field=f"F{i}", canonical_field=f"extras.f{i}")
-    total = db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log WHERE tenant_id = %s", (acme["tenant"],)).fetchone()[0]
+    total = db.execute("SELECT count(*) FROM fieldmap.audit_log WHERE tenant_id = %s", (acme["tenant"],)).fetchone()[0]
     backdate(db, acme["tenant"], 5, days=40)
     assert verify(db)[0]  # seals: the 5 old rows are the chain's first 5
     db.execute("UPDATE fieldmap.tenants SET settings = '{\"audit_retention_days\": 30}' WHERE id = %s", (acme["tenant"],))
 
     # another tenant without a retention setting keeps everything
     db.execute("INSERT INTO fieldmap.tenants (slug, name) VALUES ('keeper', 'Keeper')")
-    kept = db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log").fetchone()[0] - total - 1
+    kept = db.execute("SELECT count(*) FROM fieldmap.audit_log").fetchone()[0] - total - 1
 
     deleted = []
     while (n := db.execute("SELECT fieldmap.purge_audit_log(2)").fetchone()[0]) > 0:
         deleted.append(n)
     assert deleted == [2, 2, 1]
-    remaining = db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log WHERE tenant_id = %s AND action <> 'purged'",
+    remaining = db.execute("SELECT count(*) FROM fieldmap.audit_log WHERE tenant_id = %s AND action <> 'purged'",
                            (acme["tenant"],)).fetchone()[0]
     assert remaining == total - 5 + 1  # + the settings change
-    assert db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log WHERE tenant_id = %s"
+    assert db.execute("SELECT count(*) FROM fieldmap.audit_log WHERE tenant_id = %s"
                       " AND created_at < now() - interval '30 days'", (acme["tenant"],)).fetchone()[0] == 0
-    purges = db.execute("SELECT new_value FROM fieldmap.mapping_audit_log WHERE action = 'purged' ORDER BY seq").fetchall()
+    purges = db.execute("SELECT new_value FROM fieldmap.audit_log WHERE action = 'purged' ORDER BY seq").fetchall()
     assert [p[0]["rows"] for p in purges] == [2, 2, 1] and purges[-1][0]["through_position"] == 5
     assert db.execute("SELECT checkpoint_pos FROM fieldmap.audit_chain_heads WHERE tenant_id = %s",
                       (acme["tenant"],)).fetchone()[0] == 5
     ok, checked, problem = verify(db)
     assert ok, problem
     assert checked == remaining + len(purges)
-    assert db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log WHERE tenant_id <> %s",
+    assert db.execute("SELECT count(*) FROM fieldmap.audit_log WHERE tenant_id <> %s",
                       (acme["tenant"],)).fetchone()[0] == kept
     assert db.execute("SELECT fieldmap.purge_audit_log()").fetchone()[0] == 0  # nothing more is due
 
@@ -63,9 +63,9 @@ def test_purge_never_cuts_into_the_retained_part_of_the_chain(db: psycopg.Connec
     make_mapping(db, acme["tenant"], acme["connector"], acme["entity"], source_field="Name", canonical_field="name")
     with db.transaction():
         db.execute("SET LOCAL session_replication_role = replica")
-        db.execute("""UPDATE fieldmap.mapping_audit_log SET created_at = now() - interval '99 days'
-                       WHERE id = (SELECT max(id::text)::uuid FROM fieldmap.mapping_audit_log a
-                                    WHERE a.seq = (SELECT max(seq) FROM fieldmap.mapping_audit_log))""")
+        db.execute("""UPDATE fieldmap.audit_log SET created_at = now() - interval '99 days'
+                       WHERE id = (SELECT max(id::text)::uuid FROM fieldmap.audit_log a
+                                    WHERE a.seq = (SELECT max(seq) FROM fieldmap.audit_log))""")
     db.execute("UPDATE fieldmap.tenants SET settings = '{\"audit_retention_days\": 30}' WHERE id = %s", (acme["tenant"],))
     assert db.execute("SELECT fieldmap.purge_audit_log()").fetchone()[0] == 0
     assert verify(db)[0]
@@ -90,12 +90,12 @@ def test_erasure_pseudonymises_everywhere_and_the_chain_still_verifies(db: psyco
     # the person is gone from the user row and from every audit payload
     row = db.execute("SELECT email, display_name, status FROM fieldmap.users WHERE id = %s", (user,)).fetchone()
     assert row[0].endswith("@erased.invalid") and row[1] is None and row[2] == "erased"
-    everything = json.dumps([list(map(str, r)) for r in db.execute("SELECT * FROM fieldmap.mapping_audit_log").fetchall()])
+    everything = json.dumps([list(map(str, r)) for r in db.execute("SELECT * FROM fieldmap.audit_log").fetchall()])
     for personal in ("ann@acme.test", "ann.q@acme.test", "Ann Example", "Ann Q. Example", "ann-laptop"):
         assert personal not in everything
     # the pseudonymous id still tells which changes one person made
-    assert db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log WHERE changed_by = %s", (user,)).fetchone()[0] >= 3
-    erased = db.execute("""SELECT old_value, new_value FROM fieldmap.mapping_audit_log
+    assert db.execute("SELECT count(*) FROM fieldmap.audit_log WHERE changed_by = %s", (user,)).fetchone()[0] >= 3
+    erased = db.execute("""SELECT old_value, new_value FROM fieldmap.audit_log
                             WHERE action = 'erased' AND object_id = %s""", (user,)).fetchall()
     assert erased == [(None, None)]
 
@@ -109,8 +109,8 @@ def test_erasure_does_not_hide_tampering(db: psycopg.Connection, acme: dict) -> 
     assert verify(db)[0]
     with db.transaction():
         db.execute("SET LOCAL session_replication_role = replica")
-        db.execute("""UPDATE fieldmap.mapping_audit_log SET change_reason = 'forged'
-                       WHERE id = (SELECT id FROM fieldmap.mapping_audit_log WHERE erased_at IS NOT NULL AND tenant_id = %s
+        db.execute("""UPDATE fieldmap.audit_log SET change_reason = 'forged'
+                       WHERE id = (SELECT id FROM fieldmap.audit_log WHERE erased_at IS NOT NULL AND tenant_id = %s
                                    ORDER BY seq LIMIT 1)""", (acme["tenant"],))
     assert not verify(db)[0]
 
@@ -124,4 +124,4 @@ def test_erase_user_may_rewrite_only_personal_columns(db: psycopg.Connection, ac
     with db.transaction():
         db.execute("SET LOCAL fieldmap._erase = on")
         with raises_sqlstate("MR006", "append-only"):
-            db.execute("UPDATE fieldmap.mapping_audit_log SET action = 'deleted'")
+            db.execute("UPDATE fieldmap.audit_log SET action = 'deleted'")

@@ -14,7 +14,7 @@ TS = "timestamp with time zone"
 # table -> column -> type (format_type). Seed columns plus the additions that
 # design.md asks for (tenant_id in every tenant table; embedding_dims).
 EXPECTED: dict[str, dict[str, str]] = {
-    "tenants": {"id": "uuid", "slug": f"{V}(63)", "name": f"{V}(255)", "status": f"{V}(50)",
+    "tenants": {"id": "uuid", "slug": "fieldmap.handle", "name": f"{V}(255)", "status": f"{V}(50)",
                 "settings": "jsonb", "created_at": TS, "updated_at": TS},
     "users": {"tenant_id": "uuid", "id": "uuid", "email": f"{V}(320)", "display_name": f"{V}(255)",
               "status": f"{V}(50)", "created_at": TS, "updated_at": TS},
@@ -39,7 +39,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "tenant_id": "uuid", "id": "uuid", "field_mapping_id": "uuid", "embedding_text": "text",
         "embedding_vector": "vector", "embedding_model": f"{V}(100)", "embedding_dims": "integer",
         "metadata": "jsonb", "created_at": TS},
-    "mapping_audit_log": {
+    "audit_log": {
         "tenant_id": "uuid", "id": "uuid", "seq": "bigint", "object_type": "fieldmap.audit_object_type",
         "object_id": "uuid", "object_version": "integer", "action": "fieldmap.audit_action",
         "field_changed": f"{V}(255)", "old_value": "jsonb", "new_value": "jsonb", "changed_by": "uuid",
@@ -68,7 +68,7 @@ EXPECTED: dict[str, dict[str, str]] = {
 }
 
 TENANT_TABLES = ["users", "connector_definitions", "field_mappings", "mapping_embeddings",
-                 "mapping_audit_log", "mapping_validation_results", "audit_chain", "tenant_members"]
+                 "audit_log", "mapping_validation_results", "audit_chain", "tenant_members"]
 
 
 def columns(db: psycopg.Connection, table: str) -> dict[str, str]:
@@ -215,7 +215,7 @@ def test_a_mapping_cannot_use_another_tenants_connector(db: psycopg.Connection, 
 
 
 @pytest.mark.parametrize(("sql", "constraint"), [
-    ("INSERT INTO fieldmap.tenants (slug, name) VALUES ('Bad Slug', 'x')", "tenants_slug_check"),
+    ("INSERT INTO fieldmap.tenants (slug, name) VALUES ('Bad Slug', 'x')", "handle_check"),
     ("INSERT INTO fieldmap.tenants (slug, name, status) VALUES ('t2', 'x', 'gone')", "tenants_status_check"),
     ("INSERT INTO fieldmap.tenants (slug, name) VALUES ('acme', 'again')", "tenants_slug_key"),
     ("INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)"
@@ -227,9 +227,9 @@ def test_a_mapping_cannot_use_another_tenants_connector(db: psycopg.Connection, 
     ("INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)"
      " VALUES (gen_random_uuid(), 'x', 'file')", "connector_definitions_tenant_id_fkey"),
     ("INSERT INTO fieldmap.users (tenant_id, email) VALUES (%(t)s, 'not-an-email')", "users_email_check"),
-    ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action)"
+    ("INSERT INTO fieldmap.audit_log (tenant_id, object_type, object_id, action)"
      " VALUES (%(t)s, 'connector', gen_random_uuid(), 'edited')", "audit_action_check"),
-    ("INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action)"
+    ("INSERT INTO fieldmap.audit_log (tenant_id, object_type, object_id, action)"
      " VALUES (%(t)s, 'widget', gen_random_uuid(), 'created')", "audit_object_type_check"),
     ("INSERT INTO fieldmap.entity_schemas (entity_name, schema_definition) VALUES ('x', '[]')",
      "entity_schemas_definition_check"),
@@ -248,8 +248,8 @@ def test_audit_log_inserts_carry_no_per_statement_expressions(db: psycopg.Connec
     # statement (bench_audit: ~3 and ~1.3 points of single-row throughput), so
     # the log's rules are domains and its mapping is object_id, not a copy
     checks, generated = db.execute("""
-        SELECT (SELECT count(*) FROM pg_constraint WHERE conrelid = 'fieldmap.mapping_audit_log'::regclass AND contype = 'c'),
-               (SELECT count(*) FROM pg_attribute WHERE attrelid = 'fieldmap.mapping_audit_log'::regclass
+        SELECT (SELECT count(*) FROM pg_constraint WHERE conrelid = 'fieldmap.audit_log'::regclass AND contype = 'c'),
+               (SELECT count(*) FROM pg_attribute WHERE attrelid = 'fieldmap.audit_log'::regclass
                                                    AND attgenerated <> '' AND NOT attisdropped)""").fetchone()
     assert (checks, generated) == (0, 0)
 
@@ -273,7 +273,7 @@ def test_audit_rows_outlive_their_mapping(db: psycopg.Connection, registry: dict
     insert_mapping(db, registry)
     mid = db.execute("SELECT id FROM fieldmap.field_mappings").fetchone()[0]
     db.execute("DELETE FROM fieldmap.field_mappings WHERE id = %s", (mid,))
-    actions = db.execute("SELECT action FROM fieldmap.mapping_audit_log"
+    actions = db.execute("SELECT action FROM fieldmap.audit_log"
                          " WHERE object_type = 'field_mapping' AND object_id = %s ORDER BY seq",
                          (mid,)).fetchall()
     assert actions == [("created",), ("deleted",)]

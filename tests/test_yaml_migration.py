@@ -33,16 +33,16 @@ def test_all_191_legacy_mappings_import_verify_and_reimport_unchanged(db: psycop
     assert {c["connector"]: (c["yaml"], c["db"]) for c in result["connectors"]} == {k: (v, v) for k, v in COUNTS.items()}
 
     # every import is audited with its change reason
-    reasons = db.execute("""SELECT DISTINCT change_reason FROM fieldmap.mapping_audit_log
+    reasons = db.execute("""SELECT DISTINCT change_reason FROM fieldmap.audit_log
                              WHERE object_type = 'field_mapping'""").fetchall()
     assert reasons == [("legacy migration",)]
-    assert db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log WHERE object_type = 'field_mapping'"
+    assert db.execute("SELECT count(*) FROM fieldmap.audit_log WHERE object_type = 'field_mapping'"
                       " AND action = 'created'").fetchone()[0] == 191
 
-    audit_before = db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log").fetchone()[0]
+    audit_before = db.execute("SELECT count(*) FROM fieldmap.audit_log").fetchone()[0]
     rc, report, _ = cli(demo, "import", *legacy_files())
     assert rc == 0 and report["total"]["created"] == 0 and report["total"]["unchanged"] == 191
-    assert db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log").fetchone()[0] == audit_before
+    assert db.execute("SELECT count(*) FROM fieldmap.audit_log").fetchone()[0] == audit_before
 
 
 def test_export_round_trip_gives_the_files_mappings_back(db: psycopg.Connection, demo: str, tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ def test_replace_mode_deprecates_and_never_deletes(db: psycopg.Connection, demo:
     assert mapping_count(db) == 27
     assert db.execute("SELECT count(*) FROM fieldmap.field_mappings WHERE status = 'deprecated'"
                       " AND canonical_entity = 'contact'").fetchone()[0] == 10
-    assert db.execute("SELECT count(*) FROM fieldmap.mapping_audit_log WHERE action = 'deprecated'").fetchone()[0] == 10
+    assert db.execute("SELECT count(*) FROM fieldmap.audit_log WHERE action = 'deprecated'").fetchone()[0] == 10
     # importing the full file again brings them back
     rc, report, _ = cli(demo, "import", str(LEGACY / "salesforce.yaml"))
     assert report["total"]["updated"] == 10
@@ -208,7 +208,7 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(db: psycopg.Connection, 
     path.write_text(text)
     good = tmp_path / "zendesk.yaml"
     shutil.copy(LEGACY / "zendesk.yaml", good)
-    before = db.execute("SELECT (SELECT count(*) FROM fieldmap.mapping_audit_log),"
+    before = db.execute("SELECT (SELECT count(*) FROM fieldmap.audit_log),"
                         " (SELECT count(*) FROM fieldmap.connector_definitions)").fetchone()
     out = fieldmap_cli(demo, "import", "--tenant", "demo", str(good), str(path))
     assert out.returncode == 1, (out.stdout, out.stderr)
@@ -218,7 +218,7 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(db: psycopg.Connection, 
     for needle in needles:
         assert needle in lines[0], lines[0]
     assert mapping_count(db) == 0  # not even the good file before it
-    assert db.execute("SELECT (SELECT count(*) FROM fieldmap.mapping_audit_log),"
+    assert db.execute("SELECT (SELECT count(*) FROM fieldmap.audit_log),"
                       " (SELECT count(*) FROM fieldmap.connector_definitions)").fetchone() == before
 
 

@@ -10,8 +10,8 @@ SET LOCAL ROLE fieldmap_owner;
 \ir ../functions/verify_audit_chain.sql
 
 REVOKE ALL ON FUNCTION fieldmap._audit_genesis(uuid) FROM PUBLIC;
-REVOKE ALL ON FUNCTION fieldmap._audit_personal_digest(fieldmap.mapping_audit_log) FROM PUBLIC;
-REVOKE ALL ON FUNCTION fieldmap._audit_row_hash(fieldmap.mapping_audit_log, bytea) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap._audit_personal_digest(fieldmap.audit_log) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap._audit_row_hash(fieldmap.audit_log, bytea) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._seal_tenant_chain(uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.seal_audit_chain(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.verify_audit_chain(text, boolean) FROM PUBLIC;

@@ -4,6 +4,7 @@
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
+\ir ../functions/_as_uuid.sql
 \ir ../functions/_request_role.sql
 \ir ../functions/_all_tenants_mode.sql
 \ir ../functions/_may_act_for.sql
@@ -11,6 +12,7 @@ SET LOCAL ROLE fieldmap_owner;
 \ir ../functions/_resolve_tenant.sql
 \ir ../functions/set_context.sql
 
+REVOKE ALL ON FUNCTION fieldmap._as_uuid(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._request_role() FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._request_is_owner() FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._all_tenants_mode() FROM PUBLIC;

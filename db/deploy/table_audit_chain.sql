@@ -1,5 +1,5 @@
 -- Deploy fieldmap:table_audit_chain to pg
--- requires: table_mapping_audit_log
+-- requires: table_audit_log
 -- The tamper-evident part of the audit trail. Audit rows are written in the
 -- write path without hashing (a chain computed there would serialise a
 -- tenant's writers); seal_audit_chain() then appends each committed row, in
@@ -36,7 +36,7 @@ CREATE TABLE fieldmap.audit_chain_heads (
 );
 
 COMMENT ON TABLE fieldmap.audit_chain IS
-  'fieldmap: per-tenant hash chain over mapping_audit_log, appended by seal_audit_chain(). Editing, deleting or reordering audit rows or chain entries breaks it (verify_audit_chain).';
+  'fieldmap: per-tenant hash chain over audit_log, appended by seal_audit_chain(). Editing, deleting or reordering audit rows or chain entries breaks it (verify_audit_chain).';
 COMMENT ON COLUMN fieldmap.audit_chain.chain_pos IS 'Position in the tenant''s chain, 1, 2, 3, ... without gaps (after the purge checkpoint).';
 COMMENT ON COLUMN fieldmap.audit_chain.row_hash IS 'sha256 of the audit row''s non-personal content and its personal_digest.';
 COMMENT ON COLUMN fieldmap.audit_chain.personal_digest IS

@@ -1,12 +1,12 @@
 -- Deploy fieldmap:table_tenants to pg
--- requires: schema_fieldmap
+-- requires: domain_handle
 -- The seed referenced tenants(id) without defining it.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
 CREATE TABLE fieldmap.tenants (
     id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    slug        varchar(63) NOT NULL,
+    slug        fieldmap.handle NOT NULL,
     name        varchar(255) NOT NULL,
     status      varchar(50) NOT NULL DEFAULT 'active',
     settings    jsonb NOT NULL DEFAULT '{}',
@@ -14,7 +14,6 @@ CREATE TABLE fieldmap.tenants (
     updated_at  timestamptz NOT NULL DEFAULT now(),
 
     CONSTRAINT tenants_slug_key UNIQUE (slug),
-    CONSTRAINT tenants_slug_check CHECK (slug ~ '^[a-z0-9][a-z0-9_-]*$'),
     CONSTRAINT tenants_name_check CHECK (btrim(name) <> ''),
     CONSTRAINT tenants_status_check CHECK (status IN ('active', 'suspended', 'archived')),
     CONSTRAINT tenants_settings_check CHECK (jsonb_typeof(settings) = 'object')

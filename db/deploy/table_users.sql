@@ -17,7 +17,9 @@ CREATE TABLE fieldmap.users (
     CONSTRAINT users_pkey PRIMARY KEY (tenant_id, id),
     CONSTRAINT users_tenant_email_key UNIQUE (tenant_id, email),
     CONSTRAINT users_email_check CHECK (email ~ '^[^@\s]+@[^@\s]+$'),
-    CONSTRAINT users_status_check CHECK (status IN ('active', 'disabled', 'erased'))
+    CONSTRAINT users_status_check CHECK (status IN ('active', 'disabled', 'erased')),
+    -- the system tenant (table_tenants) holds shared canonical entities, never people
+    CONSTRAINT users_not_system_check CHECK (tenant_id <> '00000000-0000-0000-0000-000000000000')
 );
 
 COMMENT ON TABLE fieldmap.users IS

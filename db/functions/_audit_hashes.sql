@@ -1,7 +1,7 @@
 -- Hashing of audit rows for the tamper-evident chain.
 --   fieldmap._audit_genesis(tenant uuid) -> bytea
---   fieldmap._audit_personal_digest(a mapping_audit_log) -> bytea
---   fieldmap._audit_row_hash(a mapping_audit_log, personal_digest bytea) -> bytea
+--   fieldmap._audit_personal_digest(a audit_log) -> bytea
+--   fieldmap._audit_row_hash(a audit_log, personal_digest bytea) -> bytea
 -- Content is serialised as a JSON array of explicitly converted values
 -- (numbers as numeric, times as epoch seconds), so the text does not depend
 -- on session settings such as TimeZone or extra_float_digits.
@@ -20,7 +20,7 @@ LANGUAGE sql
 IMMUTABLE PARALLEL SAFE
 AS $$ SELECT pg_catalog.sha256(pg_catalog.convert_to('fieldmap audit chain ' || tenant::text, 'UTF8')) $$;
 
-CREATE OR REPLACE FUNCTION fieldmap._audit_personal_digest(a fieldmap.mapping_audit_log)
+CREATE OR REPLACE FUNCTION fieldmap._audit_personal_digest(a fieldmap.audit_log)
 RETURNS bytea
 LANGUAGE sql
 STABLE PARALLEL SAFE
@@ -31,7 +31,7 @@ AS $$
            CASE WHEN a.object_type = 'user' THEN a.new_value END)::text, 'UTF8'))
 $$;
 
-CREATE OR REPLACE FUNCTION fieldmap._audit_row_hash(a fieldmap.mapping_audit_log, personal_digest bytea)
+CREATE OR REPLACE FUNCTION fieldmap._audit_row_hash(a fieldmap.audit_log, personal_digest bytea)
 RETURNS bytea
 LANGUAGE sql
 STABLE PARALLEL SAFE
@@ -47,7 +47,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION fieldmap._audit_genesis(uuid) IS 'Internal: the hash a tenant''s audit chain starts from.';
-COMMENT ON FUNCTION fieldmap._audit_personal_digest(fieldmap.mapping_audit_log) IS
+COMMENT ON FUNCTION fieldmap._audit_personal_digest(fieldmap.audit_log) IS
   'Internal: sha256 of an audit row''s personal data (client address, user agent, values of rows about a user).';
-COMMENT ON FUNCTION fieldmap._audit_row_hash(fieldmap.mapping_audit_log, bytea) IS
+COMMENT ON FUNCTION fieldmap._audit_row_hash(fieldmap.audit_log, bytea) IS
   'Internal: sha256 of an audit row''s non-personal content and its personal digest.';

@@ -16,7 +16,7 @@ AS $$
 DECLARE
   v_head    fieldmap.audit_chain_heads;
   v_horizon xid8;
-  v_row     fieldmap.mapping_audit_log;
+  v_row     fieldmap.audit_log;
   v_pos     bigint;
   v_hash    bytea;
   v_digest  bytea;
@@ -36,7 +36,7 @@ BEGIN
   v_pos := v_head.last_pos;
   v_hash := v_head.last_hash;
   FOR v_row IN
-    SELECT a.* FROM fieldmap.mapping_audit_log a
+    SELECT a.* FROM fieldmap.audit_log a
      WHERE a.tenant_id = tenant AND a.txid >= v_head.horizon
        AND NOT EXISTS (SELECT FROM fieldmap.audit_chain c WHERE c.tenant_id = tenant AND c.audit_id = a.id)
      ORDER BY a.seq

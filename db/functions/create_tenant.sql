@@ -9,10 +9,7 @@ AS $$
 DECLARE
   v_id uuid;
 BEGIN
-  IF slug IS NULL OR slug !~ '^[a-z0-9][a-z0-9_-]*$' OR length(slug) > 63 THEN
-    RAISE EXCEPTION 'tenant slug "%" is invalid: use 1 to 63 lowercase letters, digits, _ and -, starting with a letter or digit',
-      slug USING ERRCODE = 'MR001';
-  END IF;
+  PERFORM fieldmap.check_handle(slug, 'tenant slug');
   SELECT t.id INTO v_id FROM fieldmap.tenants t WHERE t.slug = create_tenant.slug;
   IF FOUND THEN
     IF if_not_exists THEN

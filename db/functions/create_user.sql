@@ -12,6 +12,10 @@ DECLARE
   v_tenant uuid := fieldmap.current_tenant_id();
   v_id     uuid;
 BEGIN
+  IF v_tenant = '00000000-0000-0000-0000-000000000000' THEN
+    RAISE EXCEPTION 'the system tenant holds the shared canonical entities; add users to a customer''s tenant'
+      USING ERRCODE = 'MR001';
+  END IF;
   IF email IS NULL OR email !~ '^[^@\s]+@[^@\s]+$' OR length(email) > 320 THEN
     RAISE EXCEPTION 'e-mail address "%" is invalid', email USING ERRCODE = 'MR001';
   END IF;

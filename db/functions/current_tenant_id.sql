@@ -27,13 +27,11 @@ BEGIN
       USING ERRCODE = 'MR003',
             HINT = 'call fieldmap.set_context(''<tenant slug or id>'') in this transaction first';
   END IF;
-  -- checked by pattern, not by catching the cast's error: an exception block
-  -- is a subtransaction, which parallel workers cannot start
-  IF v_setting !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
+  v_tenant := fieldmap._as_uuid(v_setting);
+  IF v_tenant IS NULL THEN
     RAISE EXCEPTION 'fieldmap.tenant_id is not a tenant id: %', v_setting
       USING ERRCODE = 'MR003', HINT = 'use fieldmap.set_context(), not SET';
   END IF;
-  v_tenant := v_setting::uuid;
   IF NOT fieldmap._may_act_for(v_tenant) THEN
     RAISE EXCEPTION 'role % may not act for tenant %', fieldmap._request_role(), v_tenant
       USING ERRCODE = 'MR003';

@@ -30,11 +30,11 @@ BEGIN
   PERFORM set_config('fieldmap._audit_action', '', true);
 
   PERFORM set_config('fieldmap._erase', 'on', true);
-  UPDATE fieldmap.mapping_audit_log a
+  UPDATE fieldmap.audit_log a
      SET ip_address = NULL, user_agent = NULL, erased_at = now()
    WHERE a.tenant_id = v_tenant AND a.changed_by = user_id AND (a.ip_address IS NOT NULL OR a.user_agent IS NOT NULL);
   GET DIAGNOSTICS v_sessions = ROW_COUNT;
-  UPDATE fieldmap.mapping_audit_log a
+  UPDATE fieldmap.audit_log a
      SET old_value = CASE WHEN a.field_changed IS NULL THEN fieldmap._erase_user_values(a.old_value)
                           WHEN a.field_changed IN ('email', 'display_name') THEN '"<erased>"' ELSE a.old_value END,
          new_value = CASE WHEN a.field_changed IS NULL THEN fieldmap._erase_user_values(a.new_value)

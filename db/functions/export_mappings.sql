@@ -21,10 +21,7 @@ DECLARE
   v_doc       jsonb;
 BEGIN
   SELECT * INTO v_connector FROM fieldmap.connector_definitions c
-   WHERE c.tenant_id = fieldmap.current_tenant_id() AND c.connector_name = export_mappings.connector;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'unknown connector "%"', connector USING ERRCODE = 'MR004';
-  END IF;
+   WHERE c.tenant_id = fieldmap.current_tenant_id() AND c.id = fieldmap.connector_id(connector);
 
   WITH a AS (
     SELECT a.* FROM fieldmap.active_mappings a WHERE a.connector_id = v_connector.id

@@ -49,10 +49,7 @@ BEGIN
     RAISE EXCEPTION 'the system tenant holds the shared canonical entities; import mappings into a customer''s tenant'
       USING ERRCODE = 'MR001';
   END IF;
-  IF connector IS NULL OR connector !~ '^[a-z0-9][a-z0-9_-]*$' OR length(connector) > 63 THEN
-    RAISE EXCEPTION 'connector name "%" is invalid: use 1 to 63 lowercase letters, digits, _ and -, starting with a letter or digit',
-      connector USING ERRCODE = 'MR001';
-  END IF;
+  PERFORM fieldmap.check_handle(connector, 'connector name');
   IF mapping_source IS NULL OR mapping_source NOT IN ('manual', 'rag', 'llm', 'auto_detected') THEN
     RAISE EXCEPTION 'mapping_source must be manual, rag, llm or auto_detected, not "%"', mapping_source
       USING ERRCODE = 'MR001';

@@ -21,7 +21,7 @@ DECLARE
   v_open   boolean := false;  -- a per-column group is being collected
 BEGIN
   FOR v_row IN
-    SELECT a.* FROM fieldmap.mapping_audit_log a
+    SELECT a.* FROM fieldmap.audit_log a
      WHERE a.tenant_id = v_tenant AND a.object_id = mapping_id AND a.object_type = 'field_mapping'
      ORDER BY a.seq
   LOOP

@@ -100,7 +100,7 @@ BEGIN
     IF e.entity_schema_id IS NULL THEN
       v_other := fieldmap.closest_name(v_entity.key, ARRAY(SELECT DISTINCT s.entity_name::text FROM fieldmap.entity_schemas s));
       e.problem := format('entity "%s": unknown canonical entity%s', v_entity.key,
-                          coalesce(format(' (did you mean "%s"?)', v_other), ' (load it with fieldmap entities load)'));
+                          coalesce(' (did you mean "' || v_other || '"?)', ' (load it with fieldmap entities load)'));
       RETURN NEXT e; CONTINUE;
     END IF;
     v_names := ARRAY(SELECT jsonb_object_keys(v_props));
@@ -217,12 +217,12 @@ BEGIN
         ELSIF NOT (v_props ? v_canon OR v_canon ~ '^extras\.[^.]') THEN
           v_key := fieldmap.closest_name(v_canon, v_names);
           e.problem := format('entity "%s", field "%s": unknown canonical field "%s"%s', v_entity.key, v_field.key, v_canon,
-                              coalesce(format(' (did you mean "%s"?)', v_key),
+                              coalesce(' (did you mean "' || v_key || '"?)',
                                        format(' (only fields of %s, or extras.<name>)', v_entity.key)));
         ELSIF e.transform IS NOT NULL AND NOT e.transform = ANY (v_transforms) THEN
           v_key := fieldmap.closest_name(e.transform, v_transforms);
           e.problem := format('entity "%s", field "%s": unknown transform "%s"%s', v_entity.key, v_field.key, e.transform,
-                              coalesce(format(' (did you mean "%s"?)', v_key),
+                              coalesce(' (did you mean "' || v_key || '"?)',
                                        ' (known: ' || array_to_string(v_transforms, ', ') || ')'));
         END IF;
       END IF;

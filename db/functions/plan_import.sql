@@ -14,7 +14,8 @@
 --   unchanged  the field's active mapping is exactly this
 --   rejected   the entry has a problem (see problem)
 --   deprecated (replace mode) an active mapping whose field the document
---              does not name; a field named by a rejected entry is kept
+--              does not name; an entity with a rejected entry is left
+--              alone (a typo must not retire the mapping it meant)
 CREATE OR REPLACE FUNCTION fieldmap.plan_import(connector text, doc jsonb, mode text DEFAULT 'merge',
                                                direction text DEFAULT 'auto')
 RETURNS SETOF fieldmap.mapping_entry
@@ -65,9 +66,9 @@ BEGIN
     FROM fieldmap.field_mappings f
    WHERE plan_import.mode = 'replace'
      AND f.tenant_id = v_tenant AND f.connector_id = v_connector AND f.connection_id IS NULL AND f.status = 'active'
-     AND NOT EXISTS (SELECT FROM entry e
+     AND NOT EXISTS (SELECT FROM entry e  -- named by the document, or in an entity with a rejected entry
                       WHERE e.entity = f.canonical_entity
-                        AND (e.canonical_field = f.canonical_field OR e.canonical_field IS NULL));
+                        AND (e.canonical_field = f.canonical_field OR e.problem IS NOT NULL));
 END
 $$;
 

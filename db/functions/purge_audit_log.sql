@@ -41,7 +41,7 @@ BEGIN
     SELECT coalesce(min(c.chain_pos) - 1, least(v_head.last_pos, v_head.checkpoint_pos + batch_size - v_total))
       INTO v_upto
       FROM fieldmap.audit_chain c
-      JOIN fieldmap.mapping_audit_log a ON a.tenant_id = c.tenant_id AND a.id = c.audit_id
+      JOIN fieldmap.audit_log a ON a.tenant_id = c.tenant_id AND a.id = c.audit_id
      WHERE c.tenant_id = v_tenant.id
        AND c.chain_pos > v_head.checkpoint_pos
        AND c.chain_pos <= v_head.checkpoint_pos + batch_size - v_total
@@ -52,7 +52,7 @@ BEGIN
      WHERE c.tenant_id = v_tenant.id AND c.chain_pos = v_upto;
 
     PERFORM set_config('fieldmap._purge', 'on', true);
-    DELETE FROM fieldmap.mapping_audit_log a
+    DELETE FROM fieldmap.audit_log a
      USING fieldmap.audit_chain c
      WHERE c.tenant_id = v_tenant.id AND c.chain_pos > v_head.checkpoint_pos AND c.chain_pos <= v_upto
        AND a.tenant_id = v_tenant.id AND a.id = c.audit_id;
@@ -63,7 +63,7 @@ BEGIN
 
     UPDATE fieldmap.audit_chain_heads h SET checkpoint_pos = v_upto, checkpoint_hash = v_hash
      WHERE h.tenant_id = v_tenant.id;
-    INSERT INTO fieldmap.mapping_audit_log (tenant_id, object_type, object_id, action, new_value, change_reason)
+    INSERT INTO fieldmap.audit_log (tenant_id, object_type, object_id, action, new_value, change_reason)
     VALUES (v_tenant.id, 'audit_log', v_tenant.id, 'purged',
             jsonb_build_object('through_position', v_upto, 'rows', v_deleted, 'retention_days', v_tenant.days,
                                'checkpoint_hash', encode(v_hash, 'hex')),

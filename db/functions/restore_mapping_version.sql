@@ -21,6 +21,9 @@ BEGIN
    WHERE h.version = restore_mapping_version.version AND h.mapping IS NOT NULL
    ORDER BY h.seq DESC LIMIT 1;
   IF v_target IS NULL THEN
+    IF NOT EXISTS (SELECT FROM fieldmap.mapping_history(mapping_id)) THEN
+      RAISE EXCEPTION 'no mapping % in this tenant', mapping_id USING ERRCODE = 'MR004';
+    END IF;
     RAISE EXCEPTION 'mapping % has no version %', mapping_id, restore_mapping_version.version
       USING ERRCODE = 'MR004';
   END IF;

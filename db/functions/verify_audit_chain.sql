@@ -62,7 +62,7 @@ BEGIN
            END
       INTO problem
       FROM fieldmap.audit_chain c
-      LEFT JOIN fieldmap.mapping_audit_log a ON a.tenant_id = v_tenant AND a.id = c.audit_id
+      LEFT JOIN fieldmap.audit_log a ON a.tenant_id = v_tenant AND a.id = c.audit_id
      WHERE c.tenant_id = v_tenant AND c.chain_pos = first_broken_pos;
     problem := coalesce(problem, format('chain entries missing before position %s', first_broken_pos));
   ELSE
@@ -79,7 +79,7 @@ BEGIN
 
   -- 4. rows outside the chain: not yet sealed, or older than the last seal (slipped in)
   SELECT count(*), count(*) FILTER (WHERE a.txid < v_head.horizon) INTO unsealed, v_behind
-    FROM fieldmap.mapping_audit_log a
+    FROM fieldmap.audit_log a
    WHERE a.tenant_id = v_tenant
      AND NOT EXISTS (SELECT FROM fieldmap.audit_chain c WHERE c.tenant_id = v_tenant AND c.audit_id = a.id);
   IF problem IS NULL AND v_behind > 0 THEN
@@ -109,7 +109,7 @@ BEGIN
   RETURN QUERY
     SELECT min(c.chain_pos)
       FROM fieldmap.audit_chain c
-      LEFT JOIN fieldmap.mapping_audit_log a ON a.tenant_id = c.tenant_id AND a.id = c.audit_id
+      LEFT JOIN fieldmap.audit_log a ON a.tenant_id = c.tenant_id AND a.id = c.audit_id
      WHERE c.tenant_id = tenant AND c.chain_pos > after_pos
        AND (a.id IS NULL
             OR fieldmap._audit_row_hash(a, c.personal_digest) <> c.row_hash

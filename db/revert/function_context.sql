@@ -7,4 +7,5 @@ DROP FUNCTION fieldmap._may_act_for(uuid);
 DROP FUNCTION fieldmap._all_tenants_mode();
 DROP FUNCTION fieldmap._request_is_owner();
 DROP FUNCTION fieldmap._request_role();
+DROP FUNCTION fieldmap._as_uuid(text);
 COMMIT;

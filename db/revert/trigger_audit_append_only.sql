@@ -2,7 +2,7 @@
 BEGIN;
 DROP TRIGGER _00_append_only_truncate ON fieldmap.audit_chain;
 DROP TRIGGER _00_append_only ON fieldmap.audit_chain;
-DROP TRIGGER _00_append_only_truncate ON fieldmap.mapping_audit_log;
-DROP TRIGGER _00_append_only ON fieldmap.mapping_audit_log;
+DROP TRIGGER _00_append_only_truncate ON fieldmap.audit_log;
+DROP TRIGGER _00_append_only ON fieldmap.audit_log;
 DROP FUNCTION fieldmap._audit_append_only();
 COMMIT;

@@ -1,5 +1,5 @@
 -- fieldmap._audit_append_only() -- BEFORE UPDATE OR DELETE (row) and BEFORE
--- TRUNCATE (statement) on mapping_audit_log and audit_chain.
+-- TRUNCATE (statement) on audit_log and audit_chain.
 -- The audit trail is append-only for every role, superusers included (they
 -- can disable the trigger, as can the owner; the hash chain then shows it).
 -- Two sanctioned exceptions, each flagged by its own function for its own
@@ -15,7 +15,7 @@ BEGIN
   IF TG_OP = 'DELETE' AND current_setting('fieldmap._purge', true) = 'on' THEN
     RETURN OLD;
   END IF;
-  IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'mapping_audit_log'
+  IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'audit_log'
      AND current_setting('fieldmap._erase', true) = 'on'
      AND (to_jsonb(NEW) - ARRAY['ip_address', 'user_agent', 'old_value', 'new_value', 'erased_at'])
          = (to_jsonb(OLD) - ARRAY['ip_address', 'user_agent', 'old_value', 'new_value', 'erased_at']) THEN

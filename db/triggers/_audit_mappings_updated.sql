@@ -1,7 +1,7 @@
 -- fieldmap._audit_mappings_updated() -- AFTER UPDATE, FOR EACH STATEMENT, on
 -- field_mappings, with the statement's rows as transition tables old_rows and
 -- new_rows.
--- One mapping_audit_log row per changed column of each changed mapping
+-- One audit_log row per changed column of each changed mapping
 -- (the stamps excepted; a no-op update writes nothing), set-based in one
 -- INSERT: action deprecated / validated when status / validation_status
 -- moves there, else updated, or the fieldmap._audit_action override
@@ -36,7 +36,7 @@ DECLARE
   v_trace  text := nullif(current_setting('fieldmap.trace_id', true), '');
   v_agent  text := nullif(current_setting('application_name', true), '');
 BEGIN
-  INSERT INTO fieldmap.mapping_audit_log
+  INSERT INTO fieldmap.audit_log
     (tenant_id, object_type, object_id, object_version, action, field_changed,
      old_value, new_value, confidence_delta, changed_by, change_reason, trace_id, ip_address, user_agent)
   SELECT n.tenant_id, 'field_mapping', n.id, n.version,

@@ -33,11 +33,11 @@ BEGIN
               END;
 
   IF v_override = 'erased' THEN
-    INSERT INTO fieldmap.mapping_audit_log
+    INSERT INTO fieldmap.audit_log
       (tenant_id, object_type, object_id, action, changed_by, change_reason, trace_id, ip_address, user_agent)
     VALUES (v_tenant, v_type, (v_new->>'id')::uuid, 'erased', v_actor, v_reason, v_trace, inet_client_addr(), v_agent);
   ELSE
-    INSERT INTO fieldmap.mapping_audit_log
+    INSERT INTO fieldmap.audit_log
       (tenant_id, object_type, object_id, action, field_changed, old_value, new_value,
        changed_by, change_reason, trace_id, ip_address, user_agent)
     SELECT v_tenant, v_type, (v_new->>'id')::uuid,
@@ -53,4 +53,4 @@ END
 $$;
 
 COMMENT ON FUNCTION fieldmap._audit_row() IS
-  'Internal trigger: audits an UPDATE of a registry table other than field_mappings, one mapping_audit_log row per changed column (updated, deprecated), or one erased row for erase_user; with actor, reason, trace id, client address and application_name.';
+  'Internal trigger: audits an UPDATE of a registry table other than field_mappings, one audit_log row per changed column (updated, deprecated), or one erased row for erase_user; with actor, reason, trace id, client address and application_name.';

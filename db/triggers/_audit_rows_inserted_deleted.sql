@@ -19,7 +19,7 @@ BEGIN
   -- one statement for both events: only the transition table and the value
   -- column differ, so they are named through format(%I)
   EXECUTE format($sql$
-    INSERT INTO fieldmap.mapping_audit_log
+    INSERT INTO fieldmap.audit_log
       (tenant_id, object_type, object_id, object_version, action,
        %I, changed_by, change_reason, trace_id, ip_address, user_agent)
     SELECT CASE $1 WHEN 'tenant' THEN (r.j->>'id')::uuid

@@ -6,6 +6,8 @@ BEGIN
          'fieldmap_writer may create tenants';
   ASSERT NOT has_function_privilege('fieldmap_writer', 'fieldmap.create_user(text, text, boolean)', 'EXECUTE'),
          'fieldmap_writer may create users';
+  ASSERT has_function_privilege('fieldmap_reader', 'fieldmap.list_tenants()', 'EXECUTE'),
+         'fieldmap_reader cannot list its tenants';
 END
 $$;
 -- a real tenant and user, rolled back

@@ -5,7 +5,7 @@ DECLARE
   t text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['tenants', 'tenant_members', 'users', 'connector_definitions', 'field_mappings',
-                           'mapping_embeddings', 'mapping_validation_results', 'mapping_audit_log',
+                           'mapping_embeddings', 'mapping_validation_results', 'audit_log',
                            'audit_chain', 'audit_chain_heads'] LOOP
     ASSERT (SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = ('fieldmap.' || t)::regclass),
            format('row-level security is not enabled and forced on %s', t);
@@ -13,7 +13,7 @@ BEGIN
            format('no policy on %s', t);
   END LOOP;
   FOREACH t IN ARRAY ARRAY['users', 'connector_definitions', 'field_mappings', 'mapping_embeddings',
-                           'mapping_validation_results', 'mapping_audit_log', 'audit_chain', 'audit_chain_heads'] LOOP
+                           'mapping_validation_results', 'audit_log', 'audit_chain', 'audit_chain_heads'] LOOP
     ASSERT EXISTS (SELECT FROM pg_policy WHERE polrelid = ('fieldmap.' || t)::regclass AND polname = 'tenant_isolation'
                      AND pg_get_expr(polqual, polrelid) LIKE '%current_tenant_id()%'),
            format('policy tenant_isolation missing on %s', t);
@@ -23,10 +23,6 @@ BEGIN
     SELECT FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id'
      WHERE c.relnamespace = 'fieldmap'::regnamespace AND c.relkind = 'r' AND NOT c.relforcerowsecurity),
     'a table with tenant_id lacks forced row-level security';
-  ASSERT has_table_privilege('fieldmap_reader', 'fieldmap.lineage_grid', 'SELECT'), 'fieldmap_reader cannot read lineage_grid';
-  ASSERT NOT has_function_privilege('fieldmap_writer', 'fieldmap.refresh_lineage_grid(boolean)', 'EXECUTE'),
-         'fieldmap_writer may refresh the lineage grid';
 END
 $$;
-SELECT fieldmap.refresh_lineage_grid();
 ROLLBACK;

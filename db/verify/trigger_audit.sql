@@ -5,10 +5,8 @@ DECLARE
   t text;
 BEGIN
   ASSERT (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'fieldmap.field_mappings'::regclass AND tgenabled = 'O'
-            AND tgname IN ('_10_version', '_50_audit_insert', '_50_audit_update', '_50_audit_delete')) = 4,
-         'versioning and audit triggers missing or disabled on field_mappings';
-  ASSERT (SELECT proconfig IS NOT NULL FROM pg_proc WHERE oid = 'fieldmap._version_field_mapping()'::regprocedure),
-         '_version_field_mapping must pin search_path';
+            AND tgname IN ('_50_audit_insert', '_50_audit_update', '_50_audit_delete')) = 3,
+         'audit triggers missing or disabled on field_mappings';
   ASSERT (SELECT prosecdef AND 'search_path=pg_catalog, pg_temp' = ANY (proconfig) AND 'enable_nestloop=off' = ANY (proconfig)
             FROM pg_proc WHERE oid = 'fieldmap._audit_mappings_updated()'::regprocedure),
          '_audit_mappings_updated must be SECURITY DEFINER with a pinned search_path and no nested loops';
@@ -27,9 +25,9 @@ $$;
 -- real audited writes (per statement and per row), rolled back
 INSERT INTO fieldmap.tenants (slug, name) VALUES ('verify-probe', 'probe');
 UPDATE fieldmap.tenants SET name = 'probe 2' WHERE slug = 'verify-probe';
-SELECT 1/count(*) FROM fieldmap.mapping_audit_log a JOIN fieldmap.tenants t ON t.id = a.tenant_id
+SELECT 1/count(*) FROM fieldmap.audit_log a JOIN fieldmap.tenants t ON t.id = a.tenant_id
  WHERE t.slug = 'verify-probe' AND a.action = 'created' AND a.object_type = 'tenant';
-SELECT 1/count(*) FROM fieldmap.mapping_audit_log a JOIN fieldmap.tenants t ON t.id = a.tenant_id
+SELECT 1/count(*) FROM fieldmap.audit_log a JOIN fieldmap.tenants t ON t.id = a.tenant_id
  WHERE t.slug = 'verify-probe' AND a.action = 'updated' AND a.field_changed = 'name';
 -- and a mapping: stamped per row, audited per statement
 INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
@@ -43,7 +41,7 @@ SELECT t.id, c.id, e.id, 'T', 'F', 'verify_probe', 'f'
   JOIN fieldmap.entity_schemas e ON e.entity_name = 'verify_probe'
  WHERE t.slug = 'verify-probe';
 UPDATE fieldmap.field_mappings SET notes = 'probe' WHERE canonical_entity = 'verify_probe';
-SELECT 1/count(*) FROM fieldmap.mapping_audit_log a JOIN fieldmap.field_mappings m ON m.id = a.object_id
+SELECT 1/count(*) FROM fieldmap.audit_log a JOIN fieldmap.field_mappings m ON m.id = a.object_id
  WHERE m.canonical_entity = 'verify_probe' AND m.version = 2
    AND a.object_type = 'field_mapping' AND a.action = 'updated' AND a.field_changed = 'notes'
    AND a.object_version = 2 AND a.new_value = '"probe"';

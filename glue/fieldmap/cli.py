@@ -18,25 +18,18 @@ import psycopg
 from . import __version__, migration
 from .db import Target, connect, target
 from .entities import load_entities
-from .errors import (
-    EXIT_CODES,
-    EXIT_DIFFERENCES,
-    EXIT_MIRROR,
-    EXIT_PARTIAL,
-    EXIT_PIPE,
-    FieldmapError,
-    Rejected,
-    UsageError,
-    from_db_error,
-)
+from .errors import (EXIT_CODES, EXIT_DATABASE, EXIT_DIFFERENCES, EXIT_MIRROR, EXIT_OUTPUT, EXIT_PARTIAL, EXIT_PIPE,
+                     FieldmapError, Rejected, UsageError, from_db_error)
+from .migration import plural
 from .queries import query
 from .status import collect, render
 
 ENVIRONMENT = """environment:
   FIELDMAP_DATABASE_URL  the database (else DATABASE_URL; else this checkout's local cluster, named on stderr)
-  FIELDMAP_READ_URL      a read replica for the read-only commands (export, grid, status, history)
+  FIELDMAP_READ_URL      a read replica for the read-only commands (export, verify-migration, grid, history,
+                         status, tenant list, user list)
   FIELDMAP_TENANT        default for --tenant
-  FIELDMAP_MIRROR        default for import --mirror"""
+  FIELDMAP_MIRROR        default for --mirror of import and restore"""
 EXITS = "exit codes:\n" + "\n".join(f"  {code:<3} {text}" for code, text in EXIT_CODES.items())
 
 
@@ -57,11 +50,30 @@ def _json(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "json", False))
 
 
+class OutputError(FieldmapError):
+    """The work is done, but stdout refused the report (a full disk, an I/O error)."""
+
+    exit_code = EXIT_OUTPUT
+    code = "output"
+
+
 def _emit(args: argparse.Namespace, payload: object, text: str) -> None:
-    if _json(args):
-        print(json.dumps(payload, indent=2, default=str))
-    elif text:
-        print(text)
+    out = json.dumps(payload, indent=2, default=str) if _json(args) else text
+    if not out:
+        return
+    try:
+        sys.stdout.write(out + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"the command did its work, but its output could not be written: "
+                          f"{exc.strerror or exc}") from None
+
+
+def _warn(args: argparse.Namespace, message: str) -> None:
+    """A note on stderr that is not an error (as JSON under --json)."""
+    print(json.dumps({"warning": message}) if _json(args) else f"fieldmap: {message}", file=sys.stderr)
 
 
 def _tenant(args: argparse.Namespace) -> str:
@@ -85,6 +97,12 @@ def _in_tenant(args: argparse.Namespace, name: str, params: dict | None = None, 
     with _connect(args, read_only=read_only) as conn, conn.transaction():
         migration.set_context(conn, tenant, reason)
         return _run(conn, name, params)
+
+
+def _directory(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("a directory is required, not an empty string")
+    return Path(text)
 
 
 def _positive(text: str) -> int:
@@ -113,7 +131,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     with _connect(args, read_only=True) as conn:
         st = collect(conn)
     _emit(args, st, render(st))
-    return 0
+    return 0 if st["deployed"] else EXIT_DATABASE
 
 
 def cmd_tenant_add(args: argparse.Namespace) -> int:
@@ -127,8 +145,10 @@ def cmd_tenant_add(args: argparse.Namespace) -> int:
 def cmd_tenant_list(args: argparse.Namespace) -> int:
     with _connect(args, read_only=True) as conn:
         rows = _run(conn, "list_tenants")
-    text = "\n".join(f"{d['slug']:<20} {d['status']:<9} {d['connectors']:>4} connectors {d['mappings']:>7} mappings"
-                     f"  {d['name']}" for d in rows)
+    text = "\n".join(f"{d['slug']:<20} {d['status']:<9} "
+                     + (f"{d['connectors']:>4} connectors {d['mappings']:>7} mappings  " if d["connectors"] is not None
+                        else "")
+                     + d["name"] for d in rows)
     _emit(args, rows, text)
     return 0
 
@@ -148,14 +168,14 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     tenant = _tenant(args)
-    files = migration.read_files(args.paths)
+    files, unreadable = migration.read_files(args.paths)
     options = {"mode": args.mode, "partial": args.partial, "direction": args.direction,
                "mapping_source": args.mapping_source, "change_reason": args.reason,
                "connector_type": args.connector_type, "details": _json(args) or args.verbose}
-    mirror = args.mirror or os.environ.get("FIELDMAP_MIRROR")
+    mirror = _mirror(args)
     with _connect(args) as conn:
-        result = migration.import_files(conn, tenant, files, options, dry_run=args.dry_run,
-                                        mirror=Path(mirror) if mirror else None)
+        result = migration.import_files(conn, tenant, files, options, dry_run=args.dry_run, mirror=mirror,
+                                        unreadable=unreadable)
     reports = result.reports
     mirror_error = None
     if result.staged_mirror is not None:
@@ -186,19 +206,26 @@ def cmd_import(args: argparse.Namespace) -> int:
         payload["mirror_error"] = str(mirror_error)
     _emit(args, payload, "\n".join(lines))
     if mirror_error is not None:
-        print(f"fieldmap: error: the import was committed, but the mirror was not written: {mirror_error}; "
-              f"the next import (or 'fieldmap export --out {mirror}') rewrites it", file=sys.stderr)
+        _warn(args, f"error: the import was committed, but the mirror was not written: {mirror_error}; "
+                    f"the next import (or 'fieldmap export --out {mirror}') rewrites it")
         return EXIT_MIRROR
     if totals["rejected"]:
-        print(f"fieldmap: {totals['rejected']} entries rejected (--partial: the others were imported)", file=sys.stderr)
+        _warn(args, f"{plural(totals['rejected'], 'entry')} rejected (--partial: the others "
+                    + ("would be imported; dry run)" if args.dry_run else "were imported)"))
         return EXIT_PARTIAL
     return 0
+
+
+def _mirror(args: argparse.Namespace) -> Path | None:
+    if args.mirror is not None:
+        return args.mirror
+    return _directory(os.environ["FIELDMAP_MIRROR"]) if os.environ.get("FIELDMAP_MIRROR") else None
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     tenant = _tenant(args)
     with _connect(args, read_only=True) as conn:
-        written = migration.export_all(conn, tenant, Path(args.out), args.connector or None)
+        written = migration.export_all(conn, tenant, args.out, args.connector or None)
     text = "\n".join(f"{w['connector']:<14} {w['mappings']:>5} mappings -> {w['file']}" for w in written)
     _emit(args, {"tenant": tenant, "files": written}, text or "no connectors")
     return 0
@@ -206,9 +233,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_verify_migration(args: argparse.Namespace) -> int:
     tenant = _tenant(args)
-    files = migration.read_files(args.paths)
+    files, unreadable = migration.read_files(args.paths)
     with _connect(args, read_only=True) as conn:
-        results = migration.compare_files(conn, tenant, files, args.direction)
+        results = migration.compare_files(conn, tenant, files, args.direction, unreadable)
     lines = [f"{'connector':<14} {'yaml':>5} {'db':>5} {'missing':>8} {'extra':>6} {'mismatched':>10}"]
     for r in results:
         lines.append(f"{r['connector']:<14} {r['yaml']:>5} {r['db']:>5} {r['missing_in_database']:>8}"
@@ -216,14 +243,19 @@ def cmd_verify_migration(args: argparse.Namespace) -> int:
         lines += [f"  {d['difference']}: {d['entity']}.{d['field']}  file: {d['in_file'] or '-'}"
                   f"  database: {d['in_database'] or '-'}" for d in r["differences"]]
     n = sum(len(r["differences"]) for r in results)
-    lines.append(f"{sum(r['yaml'] for r in results)} mappings in YAML, {sum(r['db'] for r in results)} in the database,"
-                 f" {n} differences")
+    lines.append(f"{plural(sum(r['yaml'] for r in results), 'mapping')} in YAML, "
+                 f"{sum(r['db'] for r in results)} in the database, {plural(n, 'difference')}")
     _emit(args, {"tenant": tenant, "connectors": results, "differences": n}, "\n".join(lines))
     return 0 if n == 0 else EXIT_DIFFERENCES
 
 
 def cmd_grid(args: argparse.Namespace) -> int:
-    rows = _in_tenant(args, "lineage_grid", {"limit": args.limit, "connector": args.connector}, read_only=True)
+    tenant = _tenant(args)
+    with _connect(args, read_only=True) as conn, conn.transaction():
+        migration.set_context(conn, tenant)
+        if args.connector:
+            _run(conn, "check_connector", {"connector": args.connector})
+        rows = _run(conn, "lineage_grid", {"limit": args.limit, "connector": args.connector})
     lines = [f"{'source':<12} {'source field':<28} -> {'target':<32} {'type'}"]
     lines += [f"{d['source_system']:<12} {d['source_table'] + '.' + d['source_field']:<28} -> "
               f"{d['target_entity'] + '.' + d['target_field']:<32} {d['mapping_type']}" for d in rows]
@@ -246,7 +278,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     with _connect(args, read_only=True) as conn, conn.transaction():
         migration.set_context(conn, tenant)
         mapping = _mapping_id(conn, args)
-        rows = _run(conn, "mapping_history", {"mapping": mapping}, where=f"mapping {mapping}")
+        rows = _run(conn, "mapping_history", {"mapping": mapping})
     if not rows:
         raise FieldmapError(f"no history for mapping {mapping} in tenant {tenant}")
     lines = [f"mapping {mapping}"]
@@ -263,13 +295,31 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     tenant = _tenant(args)
-    with _connect(args) as conn, conn.transaction():
-        migration.set_context(conn, tenant, args.reason)
-        mapping = _mapping_id(conn, args)
-        version = _run(conn, "restore_mapping_version", {"mapping": mapping, "version": args.version},
-                       where=f"mapping {mapping}")[0]["version"]
-    _emit(args, {"tenant": tenant, "mapping": mapping, "restored": args.version, "version": version},
-          f"mapping {mapping}: version {args.version} restored as version {version}")
+    mirror = _mirror(args)
+    staged = None
+    with _connect(args) as conn:
+        try:
+            with conn.transaction():
+                migration.set_context(conn, tenant, args.reason)
+                mapping = _mapping_id(conn, args)
+                version = _run(conn, "restore_mapping_version", {"mapping": mapping, "version": args.version}
+                               )[0]["version"]
+                if mirror is not None:  # the mirror follows every change the glue makes
+                    staged, _ = migration.stage_mirror(conn, mirror, "restored")
+        except BaseException:
+            if staged is not None:
+                staged.discard()
+            raise
+    payload = {"tenant": tenant, "mapping": mapping, "restored": args.version, "version": version}
+    text = f"mapping {mapping}: version {args.version} restored as version {version}"
+    if staged is not None:
+        try:
+            staged.publish()
+        except FieldmapError as exc:
+            _emit(args, {**payload, "mirror_error": str(exc)}, text)
+            _warn(args, f"error: the restore was committed, but the mirror was not written: {exc}")
+            return EXIT_MIRROR
+    _emit(args, payload, text)
     return 0
 
 
@@ -308,7 +358,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         if "--json" in sys.argv[1:]:
-            print(json.dumps({"error": {"code": "usage", "message": message, "exit": 2}}), file=sys.stderr)
+            print(json.dumps({"error": {"code": "usage", "message": message, "where": None, "sqlstate": None,
+                                        "exit": 2, "problems": []}}), file=sys.stderr)
             self.exit(2)
         super().error(message)
 
@@ -347,7 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
         return cmd
 
     def group(name: str, help: str) -> argparse._SubParsersAction:
-        g = sub.add_parser(name, help=help, description=help)
+        g = sub.add_parser(name, help=help, description=help, epilog=f"{ENVIRONMENT}\n\n{EXITS}",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
         return g.add_subparsers(dest=f"{name}_command", required=True, metavar="SUBCOMMAND")
 
     ent = group("entities", "canonical entity definitions")
@@ -374,7 +426,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp = command(sub, "import", cmd_import, "import mapping YAML files (one connector per file)", (tenant, direction))
     imp.add_argument("paths", nargs="+", metavar="PATH", help="YAML file; its name without .yaml is the connector")
     imp.add_argument("--mode", default="merge", choices=["merge", "replace"],
-                     help="replace: mappings missing from a file are deprecated (never deleted)")
+                     help="merge (default): add and update; replace: also deprecate (never delete) the "
+                          "mappings a file no longer names")
     imp.add_argument("--dry-run", action="store_true", help="do the import and roll it back: exact counts, nothing written")
     imp.add_argument("--partial", action="store_true",
                      help=f"import the good entries, report the rest (exit {EXIT_PARTIAL} when some are rejected)")
@@ -383,19 +436,21 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--reason", help="change reason recorded in the audit trail")
     imp.add_argument("--connector-type", default="rest_api", choices=["rest_api", "database", "file"],
                      help="type of connectors this import creates (default rest_api)")
-    imp.add_argument("--mirror", metavar="DIR", help="dual-write: rewrite DIR/<connector>.yaml from the database "
-                                                     "(default: $FIELDMAP_MIRROR)")
+    imp.add_argument("--mirror", metavar="DIR", type=_directory,
+                     help="dual-write: rewrite DIR/<connector>.yaml from the database (default: $FIELDMAP_MIRROR)")
     imp.add_argument("-v", "--verbose", action="store_true", help="list every entry with its action and direction")
 
     exp = command(sub, "export", cmd_export, "write each connector's mappings as YAML (all files or none)", (tenant,))
-    exp.add_argument("--out", required=True, metavar="DIR", help="directory to write <connector>.yaml into")
+    exp.add_argument("--out", required=True, metavar="DIR", type=_directory,
+                     help="directory to write <connector>.yaml into")
     exp.add_argument("--connector", action="append", help="only this connector (repeatable)")
 
     ver = command(sub, "verify-migration", cmd_verify_migration,
                   "compare YAML files with the database; exit 0 only with zero differences", (tenant, direction))
     ver.add_argument("paths", nargs="+", metavar="PATH", help="YAML file; its name without .yaml is the connector")
 
-    grid = command(sub, "grid", cmd_grid, "show the tenant's lineage grid (refreshed by the owner or pg_cron)",
+    grid = command(sub, "grid", cmd_grid,
+                   "show the tenant's lineage grid (as of its last refresh: fieldmap.refresh_lineage_grid(), owner)",
                    (tenant,))
     grid.add_argument("--limit", type=_positive, default=20, help="at most this many rows (default 20)")
     grid.add_argument("--connector", help="only this connector's rows")
@@ -405,6 +460,8 @@ def build_parser() -> argparse.ArgumentParser:
                   (tenant, by_field))
     rst.add_argument("--version", type=_positive, required=True, help="the version to restore")
     rst.add_argument("--reason", help="change reason recorded in the audit trail")
+    rst.add_argument("--mirror", metavar="DIR", type=_directory,
+                     help="rewrite the YAML mirror DIR from the database too (default: $FIELDMAP_MIRROR)")
 
     aud = group("audit", "the tamper-evident audit chain")
     command(aud, "seal", cmd_audit_seal, "append committed audit rows to their tenant's hash chain", (tenant, scope))

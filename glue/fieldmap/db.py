@@ -73,7 +73,7 @@ def connect(t: Target, *, autocommit: bool = False) -> psycopg.Connection:
     try:
         return psycopg.connect(t.url, autocommit=autocommit, application_name="fieldmap-glue", row_factory=dict_row)
     except psycopg.ProgrammingError as exc:  # a malformed URL
-        raise DatabaseError(f"invalid database URL: {exc}") from None
+        raise DatabaseError(f"invalid database URL: {str(exc).strip()}") from None
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         remedy = " (is the cluster running? 'make db-start')" if t.local else ""

@@ -20,6 +20,7 @@ EXIT_DATABASE = 3     # the database is unreachable, undeployed, or refused the 
 EXIT_DIFFERENCES = 4  # a comparison found differences, or an audit chain is broken
 EXIT_PARTIAL = 5      # --partial: the good entries were written, some were rejected
 EXIT_MIRROR = 6       # the import committed but its YAML mirror could not be written
+EXIT_OUTPUT = 7       # the command did its work but its output could not be written
 EXIT_PIPE = 141       # stdout was closed (128 + SIGPIPE), like other Unix tools
 
 EXIT_CODES = {
@@ -30,6 +31,7 @@ EXIT_CODES = {
     EXIT_DIFFERENCES: "differences found (verify-migration), or an audit chain is broken (audit verify)",
     EXIT_PARTIAL: "--partial import: good entries written, some rejected",
     EXIT_MIRROR: "import committed, but the YAML mirror could not be written (the next import repairs it)",
+    EXIT_OUTPUT: "the command did its work, but its output could not be written (e.g. a full disk)",
     EXIT_PIPE: "standard output was closed (no message)",
 }
 
@@ -82,7 +84,7 @@ class FieldmapError(Exception):
 
     def as_dict(self) -> dict:
         return {"code": self.code, "message": str(self), "where": self.where, "sqlstate": self.sqlstate,
-                "exit": self.exit_code}
+                "exit": self.exit_code, "problems": []}
 
 
 class InputError(FieldmapError):
@@ -126,7 +128,9 @@ def describe(exc: psycopg.Error, *, hint: bool = True) -> str:
 
 
 def from_db_error(exc: psycopg.Error, where: str | None = None) -> FieldmapError:
-    """The one mapping from a server error to what the CLI reports."""
+    """The one mapping from a server error to what the CLI reports. `where`
+    (the file or object the input came from) is named only when the input
+    is at fault, not when the server refuses the role or is unreachable."""
     state = exc.sqlstate or ""
     message = describe(exc)
     if state in ("3F000", "42P01", "42883") and "fieldmap" in message:
@@ -134,12 +138,25 @@ def from_db_error(exc: psycopg.Error, where: str | None = None) -> FieldmapError
                              + "); run 'make deploy' (or 'sqitch deploy') first", sqlstate=state)
     known = SQLSTATES.get(state)
     if known is None:
-        error: FieldmapError = DatabaseError(message, where=where, sqlstate=state or None)
+        error: FieldmapError = DatabaseError(message, sqlstate=state or None)
+    elif known.exit_code == EXIT_INPUT:
+        error = InputError(message, where=where, sqlstate=state)
     else:
-        cls = InputError if known.exit_code == EXIT_INPUT else DatabaseError
-        error = cls(message, where=where, sqlstate=state)
+        error = DatabaseError(message, sqlstate=state)
+    if known is not None:
         error.code = known.name
     return error
+
+
+def retryable(exc: BaseException) -> bool:
+    """A concurrent transaction won: the same work, run again, will succeed or
+    see the winner's rows (serialization failure, deadlock, or two imports
+    creating the same connector or mapping at once)."""
+    if not isinstance(exc, psycopg.Error):
+        return False
+    if exc.sqlstate in ("40001", "40P01"):
+        return True
+    return exc.sqlstate == "23505" and exc.diag.constraint_name in ("unique_active_mapping", "unique_tenant_connector")
 
 
 class Rejected(InputError):
@@ -157,4 +174,5 @@ class Rejected(InputError):
         return out if len(out) == 1 else [*out, self.summary]
 
     def as_dict(self) -> dict:
-        return {**super().as_dict(), "problems": [{"where": w, "message": m} for w, m in self.problems]}
+        return {**super().as_dict(), "message": self.summary,
+                "problems": [{"where": w, "message": m} for w, m in self.problems]}

@@ -38,8 +38,13 @@ class StagedFiles:
         """Move every staged file into the target (atomic per file)."""
         placed = []
         try:
+            _check_targets(self.target, self.names)  # again: something may have appeared meanwhile
             for name in self.names:
-                os.replace(self.staging / name, self.target / name)
+                try:
+                    os.replace(self.staging / name, self.target / name)
+                except OSError as exc:
+                    exc.filename = str(self.target / name)  # name the file the user knows, not the staging copy
+                    raise
                 placed.append(self.target / name)
         except OSError as exc:
             raise fs_error(exc, self.target) from None
@@ -51,10 +56,21 @@ class StagedFiles:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
+def _check_targets(target: Path, names: list[str]) -> None:
+    """Every file can be replaced: none of the names is a directory or a device."""
+    for name in names:
+        path = target / name
+        if path.exists() and not path.is_file():
+            raise InputError("is not a regular file, so it cannot be replaced; nothing was written", where=str(path))
+
+
 def stage_files(target: Path, files: dict[str, str]) -> StagedFiles:
     """Write every file (name -> text) into a staging directory inside target."""
+    if str(target) == "":
+        raise InputError("no directory given")
     if target.exists() and not target.is_dir():
         raise InputError("is a file, not a directory", where=str(target))
+    _check_targets(target, list(files))
     staging = None
     try:
         target.mkdir(parents=True, exist_ok=True)

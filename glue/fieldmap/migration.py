@@ -5,20 +5,26 @@ database's; this module moves data and draws the transaction's edges."""
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import psycopg
 import yaml
 from psycopg.types.json import Jsonb
 
-from .errors import FieldmapError, InputError, Rejected, from_db_error
+from .errors import FieldmapError, InputError, Rejected, from_db_error, retryable
 from .files import StagedFiles, stage_files
 from .queries import query
 from .yamlio import load_yaml_mapping, to_json
 
 LEGACY_MAX_BYTES = 10 * 1024 * 1024
 SUFFIXES = (".yaml", ".yml")
+ATTEMPTS = 5
+T = TypeVar("T")
 
 
 @dataclass
@@ -35,18 +41,24 @@ class ImportResult:
     mirror_files: list[str] = field(default_factory=list)
 
 
+Problems = list[tuple[str, str]]  # (where, message)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "ies" if word.endswith("y") and not word.endswith("ey") else "s")
+
+
 def as_jsonb(doc: object) -> Jsonb:
     """A parsed YAML document as a jsonb parameter (YAML dates travel as text)."""
     return Jsonb(doc, dumps=to_json)
 
 
-def read_files(paths: list[str]) -> list[MappingFile]:
-    """Parse every file first, so a bad one stops the run before anything is
-    written; every unreadable file is reported, not only the first."""
+def read_files(paths: list[str]) -> tuple[list[MappingFile], Problems]:
+    """Parse every file; the readable ones, and a problem for each of the others."""
     files, problems = [], []
     for p in paths:
         path = Path(p)
-        if path.suffix not in SUFFIXES:
+        if path.exists() and path.suffix not in SUFFIXES and not path.is_dir():
             problems.append((str(path), "not a mapping file: the name must end in .yaml or .yml "
                                         "(the connector is the file name without it)"))
             continue
@@ -54,9 +66,19 @@ def read_files(paths: list[str]) -> list[MappingFile]:
             files.append(MappingFile(path, path.stem, load_yaml_mapping(path, max_bytes=LEGACY_MAX_BYTES)))
         except FieldmapError as exc:
             problems.append((exc.where or str(path), exc.message))
+    return files, problems
+
+
+def one_file_per_connector(files: list[MappingFile], why: str) -> None:
+    """Refuse two files naming one connector where the second would undo the first."""
+    seen: dict[str, Path] = {}
+    problems = []
+    for f in files:
+        if f.connector in seen:
+            problems.append((str(f.path), f"names connector {f.connector} as {seen[f.connector]} does; {why}"))
+        seen.setdefault(f.connector, f.path)
     if problems:
-        raise Rejected(problems, f"{len(problems)} of {len(paths)} files cannot be read; nothing was imported")
-    return files
+        raise Rejected(problems, f"{plural(len(problems), 'file')} name a connector twice; nothing was done")
 
 
 def set_context(conn: psycopg.Connection, tenant: str, reason: str | None = None) -> None:
@@ -70,46 +92,79 @@ def _call(conn: psycopg.Connection, name: str, params: dict, where: str) -> list
     try:
         return conn.execute(query(name), params).fetchall()
     except psycopg.Error as exc:
+        if retryable(exc):
+            raise  # the caller runs the transaction again
         raise from_db_error(exc, where=where) from None
 
 
+def with_retries(work: Callable[[], T], what: str) -> T:
+    """Run a transaction again when a concurrent one won (serialization
+    failure, deadlock, or the same connector or mapping created at once),
+    with backoff, saying so on stderr; give up after ATTEMPTS."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return work()
+        except psycopg.Error as exc:
+            if not retryable(exc) or attempt == ATTEMPTS:
+                raise from_db_error(exc) from None
+            print(f"fieldmap: {what}: a concurrent change won ({exc.diag.message_primary}); "
+                  f"retrying ({attempt + 1} of {ATTEMPTS})", file=sys.stderr)
+            time.sleep(0.05 * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
 def import_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile], options: dict, *,
-                 dry_run: bool = False, mirror: Path | None = None) -> ImportResult:
-    """All files in one transaction. An entry the database rejects means
-    nothing is written (unless options["partial"]); a dry run does the real
-    work and rolls it back, so its counts are exact even for several files of
-    one connector. The mirror is rendered and staged inside the transaction,
-    so an unwritable mirror writes nothing; it is published after commit."""
-    result = ImportResult([])
+                 dry_run: bool = False, mirror: Path | None = None, unreadable: Problems = ()) -> ImportResult:
+    """All files in one transaction. An entry the database rejects, or an
+    unreadable file, means nothing is written (unless options["partial"] for
+    entries); every problem of every file is reported at once. A dry run does
+    the real work and rolls it back, so its counts are exact even for several
+    files of one connector. The mirror is rendered and staged inside the
+    transaction, so an unwritable mirror writes nothing; it is published
+    after commit (by the caller)."""
+    if options.get("mode") == "replace":
+        one_file_per_connector(files, "in replace mode the second would deprecate what the first imports")
+
+    def attempt() -> ImportResult:
+        result = ImportResult([])
+        try:
+            with conn.transaction(force_rollback=dry_run or bool(unreadable)):
+                set_context(conn, tenant, options.get("change_reason"))
+                for f in files:
+                    row = _call(conn, "import_mappings", {"connector": f.connector, "doc": as_jsonb(f.doc), **options},
+                                str(f.path))[0]
+                    result.reports.append({"file": str(f.path), **row["report"]})
+                problems = list(unreadable) + [(r["file"], x["reason"]) for r in result.reports for x in r["rejected"]]
+                if unreadable or (problems and not options.get("partial")):
+                    raise Rejected(problems, f"{plural(len(problems), 'problem')} in "
+                                             f"{plural(len({w for w, _ in problems}), 'file')}; nothing was imported")
+                if mirror is not None:
+                    result.staged_mirror, result.mirror_files = stage_mirror(conn, mirror, "imported")
+        except BaseException:
+            if result.staged_mirror is not None:
+                result.staged_mirror.discard()  # the import did not commit: neither does the mirror
+            raise
+        if dry_run:
+            if result.staged_mirror is not None:
+                result.staged_mirror.discard()  # it could have been written; a dry run writes nothing
+            for r in result.reports:
+                r["dry_run"], r["applied"] = True, False
+        return result
+
+    return with_retries(attempt, "import")
+
+
+def stage_mirror(conn: psycopg.Connection, mirror: Path, done: str) -> tuple[StagedFiles, list[str]]:
+    """Every connector's YAML, rendered in the current transaction and
+    written to a staging directory of the mirror: an unwritable mirror stops
+    the transaction before it commits."""
+    docs = render_all(conn)
     try:
-        with conn.transaction(force_rollback=dry_run):
-            set_context(conn, tenant, options.get("change_reason"))
-            for f in files:
-                row = _call(conn, "import_mappings", {"connector": f.connector, "doc": as_jsonb(f.doc), **options},
-                            str(f.path))[0]
-                result.reports.append({"file": str(f.path), **row["report"]})
-            problems = [(r["file"], x["reason"]) for r in result.reports for x in r["rejected"]]
-            if problems and not options.get("partial"):
-                files_with = sum(1 for r in result.reports if r["rejected"])
-                raise Rejected(problems, f"{len(problems)} entries rejected in {files_with} "
-                                         f"file{'s' if files_with > 1 else ''}; nothing was imported")
-            if mirror is not None and not dry_run:
-                docs = render_all(conn)
-                try:
-                    result.staged_mirror = stage_files(mirror, {f"{name}.yaml": dump_yaml(doc)
-                                                                for name, doc in docs.items()})
-                except InputError as exc:
-                    raise InputError(f"{exc.message}; the mirror must be writable: nothing was imported",
-                                     where=f"mirror {exc.where}") from None
-                result.mirror_files = sorted(docs)
-    except BaseException:
-        if result.staged_mirror is not None:
-            result.staged_mirror.discard()  # the import did not commit: neither does the mirror
-        raise
-    if dry_run:
-        for r in result.reports:
-            r["dry_run"], r["applied"] = True, False
-    return result
+        staged = stage_files(mirror, {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()})
+    except InputError as exc:
+        raise InputError(f"{exc.message}; the mirror must be writable: nothing was {done}",
+                         where=f"mirror {exc.where}") from None
+    return staged, sorted(docs)
 
 
 def export_connector(conn: psycopg.Connection, connector: str) -> dict:
@@ -132,16 +187,25 @@ def export_all(conn: psycopg.Connection, tenant: str, out_dir: Path, connectors:
     with conn.transaction():
         set_context(conn, tenant)
         docs = render_all(conn, connectors)
-    staged = stage_files(out_dir, {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()})
-    placed = staged.publish()
+    placed = stage_files(out_dir, {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()}).publish()
     return [{"connector": name, "file": str(path), "mappings": sum(len(e["fields"]) for e in docs[name].values())}
             for name, path in zip(docs, placed)]
 
 
-def compare_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile], direction: str) -> list[dict]:
+def compare_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile], direction: str,
+                  unreadable: Problems = ()) -> list[dict]:
+    """Every difference of every file; every problem of every file first."""
+    one_file_per_connector(files, "a connector's mappings are compared with one file")
     results = []
     with conn.transaction():
         set_context(conn, tenant)
+        problems = list(unreadable)
+        for f in files:
+            rows = _call(conn, "doc_problems", {"doc": as_jsonb(f.doc), "direction": direction}, str(f.path))
+            problems += [(str(f.path), r["problem"]) for r in rows]
+        if problems:
+            raise Rejected(problems, f"{plural(len(problems), 'problem')} in "
+                                     f"{plural(len({w for w, _ in problems}), 'file')}; nothing was compared")
         for f in files:
             where = str(f.path)
             params = {"connector": f.connector, "doc": as_jsonb(f.doc), "direction": direction}

@@ -23,12 +23,14 @@ def _try(conn: psycopg.Connection, name: str) -> list[dict] | None:
 
 def collect(conn: psycopg.Connection) -> dict:
     server = conn.execute(query("server")).fetchone()
+    cron = _try(conn, "cron_database")  # a superuser-only setting: unknown to app roles
     st: dict = {"database": server["database"], "server_version": server["server_version"],
-                "deployed": server["deployed"], "cron_database": server["cron_database"],
+                "deployed": server["deployed"], "cron_database": cron[0]["cron_database"] if cron else None,
+                "cron_visible": cron is not None,
                 "deployed_changes": 0, "last_change": None, "tables": [], "tenants": None, "cron_jobs": None}
     st["extensions"] = {r["name"]: r["version"] for r in conn.execute(query("extensions")).fetchall()}
-    if server["sqitch"]:
-        changes = conn.execute(query("sqitch_changes")).fetchall()
+    changes = _try(conn, "sqitch_changes") if server["sqitch"] else []
+    if changes is not None:  # None: the Sqitch registry is not readable by this role
         st["deployed_changes"] = len(changes)
         st["last_change"] = changes[-1]["change"] if changes else None
     if not server["deployed"]:
@@ -55,8 +57,8 @@ def render(st: dict) -> str:
         lines.append("fieldmap   not deployed in this database: run 'make deploy' (or 'sqitch deploy')")
         return "\n".join(lines)
     lines += [
-        f"sqitch     {st['deployed_changes']} changes deployed"
-        + (f", last: {st['last_change']}" if st["last_change"] else ""),
+        f"sqitch     {st['deployed_changes']} changes deployed" + (f", last: {st['last_change']}" if st["last_change"]
+                                                                   else " (or the registry is not readable)"),
         "extensions " + ", ".join(f"{n} {v}" for n, v in st["extensions"].items()),
         "tables",
     ]
@@ -81,9 +83,11 @@ def render(st: dict) -> str:
         lagging = [t["slug"] for t in tenants if t["grid_rows"] != t["active_mappings"]]
         if lagging:
             lines.append(f"  the lineage grid lags the mappings of {', '.join(lagging)}: "
-                         "it is refreshed by fieldmap.refresh_lineage_grid() (owner, or the pg_cron job)")
+                         "the owner refreshes it with fieldmap.refresh_lineage_grid()")
     cron_db = st["cron_database"]
-    if cron_db is None:
+    if not st["cron_visible"]:
+        lines.append("pg_cron    (where it runs is visible to superusers and pg_read_all_settings only)")
+    elif cron_db is None:
         lines.append("pg_cron    not preloaded on this server (shared_preload_libraries)")
     elif cron_db != st["database"]:
         lines.append(f"pg_cron    runs in database {cron_db}, not this one: jobs for this database are scheduled "

@@ -67,7 +67,10 @@ def load_yaml_mapping(path: str | Path, *, max_bytes: int = 10 * 1024 * 1024) ->
         line = f"line {mark.line + 1}: " if mark else ""
         problem = exc.problem or exc.context or "invalid YAML"
         if "\t" in problem or "found character '\\t'" in str(exc):
-            problem = "tab character; YAML indentation must use spaces"
+            where_tab = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+            problem = ("tab character; YAML indentation must use spaces"
+                       if where_tab[:len(where_tab) - len(where_tab.lstrip())].count("\t")
+                       else f"tab character at column {mark.column + 1 if mark else '?'} (YAML allows none here)")
         raise InputError(f"{line}invalid YAML: {problem}", where=str(p)) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", where=str(p)) from None

@@ -23,6 +23,10 @@ SELECT fieldmap.export_mappings(%(connector)s::text) AS doc;
 SELECT entity, canonical_field AS field, difference, in_file, in_database
   FROM fieldmap.compare_mappings(%(connector)s::text, %(doc)s::jsonb, %(direction)s::text);
 
+-- name: doc_problems
+SELECT problem FROM fieldmap.parse_mapping_doc(%(doc)s::jsonb, %(direction)s::text)
+ WHERE problem IS NOT NULL ORDER BY entity, field_key;
+
 -- name: count_doc_entries
 SELECT count(*) AS entries FROM fieldmap.parse_mapping_doc(%(doc)s::jsonb, %(direction)s::text) WHERE problem IS NULL;
 
@@ -39,11 +43,7 @@ SELECT count(*) AS mappings FROM fieldmap.active_mappings WHERE connector_name =
 SELECT fieldmap.create_tenant(%(slug)s::text, %(name)s::text, '{}'::jsonb, %(if_not_exists)s::boolean) AS id;
 
 -- name: list_tenants
-SELECT t.slug::text AS slug, t.name::text AS name, t.status::text AS status, t.id::text AS id,
-       (SELECT count(*) FROM fieldmap.connector_definitions c WHERE c.tenant_id = t.id) AS connectors,
-       (SELECT count(*) FROM fieldmap.field_mappings f WHERE f.tenant_id = t.id AND f.status = 'active') AS mappings
-  FROM fieldmap.tenants t
- ORDER BY t.slug;
+SELECT slug, name, status, id::text AS id, connectors, mappings FROM fieldmap.list_tenants();
 
 -- name: create_user
 SELECT fieldmap.create_user(%(email)s::text, %(name)s::text, %(if_not_exists)s::boolean)::text AS id;
@@ -80,6 +80,9 @@ SELECT t.slug::text AS tenant, v.ok, v.checked, v.unsealed, v.first_broken_pos, 
  CROSS JOIN LATERAL fieldmap.verify_audit_chain(t.id::text) v
  ORDER BY t.slug;
 
+-- name: check_connector
+SELECT fieldmap.connector_id(%(connector)s::text)::text AS id;
+
 -- name: lineage_grid
 SELECT source_system::text AS source_system, source_table::text AS source_table, source_field::text AS source_field,
        target_entity::text AS target_entity, target_field::text AS target_field, mapping_type::text AS mapping_type,
@@ -112,9 +115,11 @@ SELECT extname::text AS name, extversion::text AS version
 -- name: server
 SELECT current_setting('server_version') AS server_version,
        current_database()::text AS database,
-       current_setting('cron.database_name', true) AS cron_database,
        to_regnamespace('fieldmap') IS NOT NULL AS deployed,
-       to_regclass('sqitch.changes') IS NOT NULL AS sqitch;
+       to_regnamespace('sqitch') IS NOT NULL AND has_schema_privilege('sqitch', 'USAGE') AS sqitch;
+
+-- name: cron_database
+SELECT current_setting('cron.database_name', true) AS cron_database;
 
 -- name: per_tenant_counts
 SELECT t.slug::text AS slug,
@@ -122,7 +127,7 @@ SELECT t.slug::text AS slug,
        count(f.id) FILTER (WHERE f.status = 'active') AS active_mappings,
        (SELECT count(*) FROM fieldmap.mapping_embeddings e WHERE e.tenant_id = t.id) AS embeddings,
        (SELECT count(*) FROM fieldmap.mv_mapping_lineage_grid g WHERE g.tenant_id = t.id) AS grid_rows,
-       (SELECT count(*) FROM fieldmap.mapping_audit_log a WHERE a.tenant_id = t.id
+       (SELECT count(*) FROM fieldmap.audit_log a WHERE a.tenant_id = t.id
            AND NOT EXISTS (SELECT FROM fieldmap.audit_chain ch WHERE ch.tenant_id = a.tenant_id AND ch.audit_id = a.id))
          AS unsealed_audit_rows
   FROM fieldmap.tenants t

@@ -1,4 +1,4 @@
--- Deploy fieldmap:function_migration to pg
+-- Deploy fieldmap:function_mapping_documents to pg
 -- requires: function_admin
 -- requires: function_history
 -- requires: policy_tenant_isolation
@@ -13,6 +13,7 @@ BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
 \ir ../functions/closest_name.sql
+\ir ../functions/connector_id.sql
 \ir ../functions/parse_mapping_doc.sql
 \ir ../functions/plan_import.sql
 \ir ../functions/import_mappings.sql
@@ -20,6 +21,7 @@ SET LOCAL ROLE fieldmap_owner;
 \ir ../functions/compare_mappings.sql
 
 REVOKE ALL ON FUNCTION fieldmap.closest_name(text, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap.connector_id(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.parse_mapping_doc(jsonb, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.plan_import(text, jsonb, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.import_mappings(text, jsonb, text, boolean, boolean, text, text, text, text, boolean) FROM PUBLIC;
@@ -27,6 +29,7 @@ REVOKE ALL ON FUNCTION fieldmap.export_mappings(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.compare_mappings(text, jsonb, text) FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION fieldmap.closest_name(text, text[]) TO fieldmap_writer, fieldmap_reader;
+GRANT EXECUTE ON FUNCTION fieldmap.connector_id(text) TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 GRANT EXECUTE ON FUNCTION fieldmap.parse_mapping_doc(jsonb, text) TO fieldmap_writer, fieldmap_reader;
 GRANT EXECUTE ON FUNCTION fieldmap.plan_import(text, jsonb, text, text) TO fieldmap_writer, fieldmap_reader;
 GRANT EXECUTE ON FUNCTION fieldmap.import_mappings(text, jsonb, text, boolean, boolean, text, text, text, text, boolean)

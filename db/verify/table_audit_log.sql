@@ -1,8 +1,8 @@
--- Verify fieldmap:table_mapping_audit_log on pg
+-- Verify fieldmap:table_audit_log on pg
 BEGIN;
 SELECT tenant_id, id, seq, object_type, object_id, object_version, action, field_changed, old_value, new_value,
        changed_by, change_reason, confidence_delta, ip_address, user_agent, trace_id, created_at, txid, erased_at
-  FROM fieldmap.mapping_audit_log WHERE false;
+  FROM fieldmap.audit_log WHERE false;
 DO $$
 BEGIN
   ASSERT (SELECT count(*) FROM pg_constraint
@@ -12,11 +12,11 @@ BEGIN
   ASSERT to_regclass('fieldmap.idx_audit_tenant_created') IS NOT NULL, 'index idx_audit_tenant_created missing';
   ASSERT to_regclass('fieldmap.idx_audit_tenant_txid') IS NOT NULL, 'index idx_audit_tenant_txid missing';
   ASSERT NOT EXISTS (SELECT FROM pg_constraint
-                     WHERE conrelid = 'fieldmap.mapping_audit_log'::regclass
+                     WHERE conrelid = 'fieldmap.audit_log'::regclass
                        AND confrelid = 'fieldmap.field_mappings'::regclass),
-         'mapping_audit_log must not reference field_mappings: history would die with its mapping';
-  ASSERT has_table_privilege('fieldmap_auditor', 'fieldmap.mapping_audit_log', 'SELECT'), 'fieldmap_auditor cannot read the audit log';
-  ASSERT NOT has_table_privilege('fieldmap_writer', 'fieldmap.mapping_audit_log', 'UPDATE'), 'fieldmap_writer may update the audit log';
+         'audit_log must not reference field_mappings: history would die with its mapping';
+  ASSERT has_table_privilege('fieldmap_auditor', 'fieldmap.audit_log', 'SELECT'), 'fieldmap_auditor cannot read the audit log';
+  ASSERT NOT has_table_privilege('fieldmap_writer', 'fieldmap.audit_log', 'UPDATE'), 'fieldmap_writer may update the audit log';
 END
 $$;
 ROLLBACK;

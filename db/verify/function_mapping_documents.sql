@@ -1,4 +1,4 @@
--- Verify fieldmap:function_migration on pg
+-- Verify fieldmap:function_mapping_documents on pg
 BEGIN;
 DO $$
 DECLARE

@@ -1,6 +1,6 @@
--- Revert fieldmap:table_mapping_audit_log from pg
+-- Revert fieldmap:table_audit_log from pg
 BEGIN;
-DROP TABLE fieldmap.mapping_audit_log;
+DROP TABLE fieldmap.audit_log;
 DROP DOMAIN fieldmap.audit_action;
 DROP DOMAIN fieldmap.audit_object_type;
 COMMIT;

@@ -1,0 +1,71 @@
+"""Released Sqitch changes keep their function bodies (scripts/release.py):
+the effective SQL of every released change is recorded at tag time, a test
+fails when it changes, and a rework freezes the released bodies so that
+reverting to the tag deploys the released code, not today's."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import psycopg
+import pytest
+from support import DB_DIR, load_script, sqitch_target
+
+release = load_script("release")
+
+GIT = ["git", "-c", "user.email=dev@fieldmap.invalid", "-c", "user.name=fieldmap"]
+
+
+def test_every_released_change_is_as_it_was_released() -> None:
+    assert release.check(DB_DIR) == []
+
+
+def test_the_manifest_covers_every_tagged_change() -> None:
+    tagged = {(c, t) for c, t in release.plan(DB_DIR) if t}
+    recorded = {(c, t) for c, t, _ in release.read_manifest(DB_DIR)}
+    assert tagged == recorded
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository holding a copy of db/."""
+    shutil.copytree(DB_DIR, tmp_path / "db")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "copy"]):
+        subprocess.run([*GIT, *args], cwd=tmp_path, check=True)
+    return tmp_path / "db"
+
+
+def sqitch(db: Path, url: str, *args: str) -> None:
+    out = subprocess.run(["sqitch", *args, sqitch_target(url)], cwd=db, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def find_mapping_source(url: str) -> str:
+    with psycopg.connect(url) as c:
+        return c.execute("SELECT prosrc FROM pg_proc WHERE oid = 'fieldmap.find_mapping(text, text)'::regprocedure"
+                         ).fetchone()[0]
+
+
+def test_a_body_changed_after_release_fails_until_the_change_is_reworked(repo: Path, scratch_url: str) -> None:
+    release.tag("v9.9.9", "test release", repo)
+    subprocess.run([*GIT, "commit", "-qam", "tag"], cwd=repo, check=True)
+    assert release.check(repo) == []
+    body = repo / "functions" / "find_mapping.sql"
+    body.write_text(body.read_text().replace("has no mapping of %", "has no mapping for %"))
+    problems = release.check(repo)
+    assert problems and all("function_history" in p for p in problems), problems
+
+    release.rework("function_history", "clearer message", repo)
+    assert release.check(repo) == []  # the released instance includes the frozen body
+    assert "has no mapping of %" in (repo / "functions" / "find_mapping@v9.9.9.sql").read_text()
+    assert "find_mapping@v9.9.9.sql" in (repo / "deploy" / "function_history@v9.9.9.sql").read_text()
+    assert "find_mapping.sql" in (repo / "deploy" / "function_history.sql").read_text()
+
+    sqitch(repo, scratch_url, "deploy")
+    assert "has no mapping for %" in find_mapping_source(scratch_url)
+    sqitch(repo, scratch_url, "revert", "-y", "--to", "@v9.9.9")
+    assert "has no mapping of %" in find_mapping_source(scratch_url)  # the released code, not today's
+    sqitch(repo, scratch_url, "deploy")
+    assert "has no mapping for %" in find_mapping_source(scratch_url)
