@@ -63,9 +63,8 @@ BEGIN
   SELECT f.canonical_entity::text, NULL, f.entity_schema_id, f.canonical_field::text, f.source_table::text,
          f.source_field::text, f.transformation_rule->>'transform', f.mapping_type::text, f.transformation_rule,
          f.confidence_score, NULL, NULL, NULL, f.id, 'deprecated'
-    FROM fieldmap.field_mappings f
-   WHERE plan_import.mode = 'replace'
-     AND f.tenant_id = v_tenant AND f.connector_id = v_connector AND f.connection_id IS NULL AND f.status = 'active'
+    FROM fieldmap.active_mappings f
+   WHERE plan_import.mode = 'replace' AND f.connector_id = v_connector
      AND NOT EXISTS (SELECT FROM entry e  -- named by the document, or in an entity with a rejected entry
                       WHERE e.entity = f.canonical_entity
                         AND (e.canonical_field = f.canonical_field OR e.problem IS NOT NULL));

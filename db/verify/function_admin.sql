@@ -12,5 +12,10 @@ END
 $$;
 -- a real tenant and user, rolled back
 SELECT fieldmap.set_context(fieldmap.create_tenant('verify-admin')::text);
-SELECT 1/(fieldmap.create_user('probe@verify.invalid') = fieldmap.create_user('probe@verify.invalid', if_not_exists => true))::integer;
+DO $$
+BEGIN
+  ASSERT fieldmap.create_user('probe@verify.invalid')
+         = fieldmap.create_user('probe@verify.invalid', if_not_exists => true), 'create_user is not idempotent';
+END
+$$;
 ROLLBACK;

@@ -11,5 +11,9 @@ $$;
 -- a real seal and verification of a fresh tenant, rolled back
 INSERT INTO fieldmap.tenants (slug, name) VALUES ('verify-chain', 'probe');
 SELECT fieldmap.set_context('verify-chain');
-SELECT 1/count(*) FROM fieldmap.verify_audit_chain() WHERE ok AND checked = 1;
+DO $$
+BEGIN
+  ASSERT (SELECT ok AND checked = 1 FROM fieldmap.verify_audit_chain()), 'a fresh tenant''s chain does not verify';
+END
+$$;
 ROLLBACK;

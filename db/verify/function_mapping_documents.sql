@@ -21,7 +21,13 @@ $$;
 SELECT * FROM fieldmap.load_entities('{"probe": {"fields": {"probe_id": "string!"}}}', '0.0.1');
 SELECT fieldmap.create_tenant('verify-migration');
 SELECT fieldmap.set_context('verify-migration');
-SELECT 1/(fieldmap.import_mappings('probe_src', '{"probe": {"fields": {"probe_id": "Id"}}}')->>'created')::integer;
-SELECT 1/(fieldmap.export_mappings('probe_src') = '{"probe": {"fields": {"probe_id": "Id"}}}')::integer;
-SELECT 1/(count(*) = 0)::integer FROM fieldmap.compare_mappings('probe_src', '{"probe": {"fields": {"probe_id": "Id"}}}');
+DO $$
+DECLARE
+  doc jsonb := '{"probe": {"fields": {"probe_id": "Id"}}}';
+BEGIN
+  ASSERT (fieldmap.import_mappings('probe_src', doc)->>'created')::integer = 1, 'import created nothing';
+  ASSERT fieldmap.export_mappings('probe_src') = doc, 'export does not give the import back';
+  ASSERT NOT EXISTS (SELECT FROM fieldmap.compare_mappings('probe_src', doc)), 'compare finds differences';
+END
+$$;
 ROLLBACK;

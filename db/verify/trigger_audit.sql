@@ -25,10 +25,16 @@ $$;
 -- real audited writes (per statement and per row), rolled back
 INSERT INTO fieldmap.tenants (slug, name) VALUES ('verify-probe', 'probe');
 UPDATE fieldmap.tenants SET name = 'probe 2' WHERE slug = 'verify-probe';
-SELECT 1/count(*) FROM fieldmap.audit_log a JOIN fieldmap.tenants t ON t.id = a.tenant_id
- WHERE t.slug = 'verify-probe' AND a.action = 'created' AND a.object_type = 'tenant';
-SELECT 1/count(*) FROM fieldmap.audit_log a JOIN fieldmap.tenants t ON t.id = a.tenant_id
- WHERE t.slug = 'verify-probe' AND a.action = 'updated' AND a.field_changed = 'name';
+DO $$
+BEGIN
+  ASSERT EXISTS (SELECT FROM fieldmap.audit_log a JOIN fieldmap.tenants t ON t.id = a.tenant_id
+                  WHERE t.slug = 'verify-probe' AND a.action = 'created' AND a.object_type = 'tenant'),
+         'an inserted tenant was not audited';
+  ASSERT EXISTS (SELECT FROM fieldmap.audit_log a JOIN fieldmap.tenants t ON t.id = a.tenant_id
+                  WHERE t.slug = 'verify-probe' AND a.action = 'updated' AND a.field_changed = 'name'),
+         'an updated tenant was not audited';
+END
+$$;
 -- and a mapping: stamped per row, audited per statement
 INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
 SELECT id, 'verify-probe', 'file' FROM fieldmap.tenants WHERE slug = 'verify-probe';
@@ -41,8 +47,13 @@ SELECT t.id, c.id, e.id, 'T', 'F', 'verify_probe', 'f'
   JOIN fieldmap.entity_schemas e ON e.entity_name = 'verify_probe'
  WHERE t.slug = 'verify-probe';
 UPDATE fieldmap.field_mappings SET notes = 'probe' WHERE canonical_entity = 'verify_probe';
-SELECT 1/count(*) FROM fieldmap.audit_log a JOIN fieldmap.field_mappings m ON m.id = a.object_id
- WHERE m.canonical_entity = 'verify_probe' AND m.version = 2
-   AND a.object_type = 'field_mapping' AND a.action = 'updated' AND a.field_changed = 'notes'
-   AND a.object_version = 2 AND a.new_value = '"probe"';
+DO $$
+BEGIN
+  ASSERT EXISTS (SELECT FROM fieldmap.audit_log a JOIN fieldmap.field_mappings m ON m.id = a.object_id
+                  WHERE m.canonical_entity = 'verify_probe' AND m.version = 2
+                    AND a.object_type = 'field_mapping' AND a.action = 'updated' AND a.field_changed = 'notes'
+                    AND a.object_version = 2 AND a.new_value = '"probe"'),
+         'a mapping update was not audited per column';
+END
+$$;
 ROLLBACK;

@@ -18,6 +18,10 @@ END
 $$;
 -- a client's version is replaced by the database's
 INSERT INTO fieldmap.tenants (slug, name) VALUES ('verify-stamp', 'probe');
-SELECT 1/(count(*) = 1)::integer FROM fieldmap.tenants
- WHERE slug = 'verify-stamp' AND created_at = now() AND updated_at = now();
+DO $$
+BEGIN
+  ASSERT (SELECT created_at = now() AND updated_at = now() FROM fieldmap.tenants WHERE slug = 'verify-stamp'),
+         'the stamps of a new tenant are not the database''s';
+END
+$$;
 ROLLBACK;
