@@ -668,6 +668,53 @@ ALTER FUNCTION fieldmap._audit_rows_inserted_deleted() OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._audit_rows_inserted_deleted() IS 'Internal statement trigger: audits every row a statement inserted (created) or deleted (deleted), set-based from the transition table.';
 
 --
+-- Name: _canonical_record(jsonb, jsonb, jsonb[]); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT fields || CASE WHEN extras = '{}' THEN '{}' ELSE jsonb_build_object('extras', extras) END
+                || CASE WHEN cardinality(errors) = 0 THEN '{}' ELSE jsonb_build_object('_errors', to_jsonb(errors)) END
+$$;
+
+ALTER FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _canonical_record(fields jsonb, extras jsonb, errors jsonb[]); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) IS 'Internal: an output record of apply_mappings from its fields, extras and errors (the last two only when not empty).';
+
+--
+-- Name: _check_mapping_transform(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._check_mapping_transform() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_problem text := fieldmap.transform_rule_problem(NEW.transformation_rule, NEW.coercion_function);
+BEGIN
+  IF v_problem IS NOT NULL THEN
+    RAISE EXCEPTION 'mapping %.% -> %.%: %', NEW.source_table, NEW.source_field, NEW.canonical_entity,
+      NEW.canonical_field, v_problem USING ERRCODE = 'MR001';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+ALTER FUNCTION fieldmap._check_mapping_transform() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _check_mapping_transform(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._check_mapping_transform() IS 'Internal trigger: refuses a mapping whose transformation_rule or coercion_function cannot be applied (transform_rule_problem).';
+
+--
 -- Name: _entity_field_schema(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -717,6 +764,54 @@ ALTER FUNCTION fieldmap._erase_user_values(v jsonb) OWNER TO fieldmap_owner;
 --
 
 COMMENT ON FUNCTION fieldmap._erase_user_values(v jsonb) IS 'Internal: a users row as JSON with email and display_name replaced by "<erased>".';
+
+--
+-- Name: _jsonb_object_expr(text[]); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._jsonb_object_expr(pairs text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT coalesce(string_agg('jsonb_build_object(' || array_to_string(pairs[g:g + 99], ', ') || ')', ' || ' ORDER BY g),
+                  '''{}''::jsonb')
+    FROM generate_series(1, cardinality(pairs), 100) g
+$$;
+
+ALTER FUNCTION fieldmap._jsonb_object_expr(pairs text[]) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _jsonb_object_expr(pairs text[]); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._jsonb_object_expr(pairs text[]) IS 'Internal: a jsonb_build_object expression over key/value expression pairs, split into calls of at most 50 pairs.';
+
+--
+-- Name: _map_value(jsonb, jsonb, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._map_value(value jsonb, rule jsonb, coercion text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  r jsonb := CASE WHEN rule ? 'transform' THEN fieldmap._transform(rule->>'transform', value, rule)
+                  ELSE jsonb_build_object('value', coalesce(value, 'null'::jsonb)) END;
+BEGIN
+  IF coercion IS NULL OR r ? 'error' THEN
+    RETURN r;
+  END IF;
+  RETURN fieldmap._transform(coercion, r->'value', NULL);
+END
+$$;
+
+ALTER FUNCTION fieldmap._map_value(value jsonb, rule jsonb, coercion text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _map_value(value jsonb, rule jsonb, coercion text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._map_value(value jsonb, rule jsonb, coercion text) IS 'Internal: a mapping''s transforms applied to one value (the rule''s transform, then the coercion), {"value"} or {"error"}.';
 
 --
 -- Name: _may_act_for(uuid); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -927,6 +1022,426 @@ ALTER FUNCTION fieldmap._stamp_updated_at() OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._stamp_updated_at() IS 'Internal trigger: created_at/updated_at (and created_by with argument ''created_by'') set by the database; a no-op update keeps them.';
 
 --
+-- Name: _tf_code(text, jsonb, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._tf_code(transform text, value jsonb, rule jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+  s       text;
+  v_code  text;
+  v_cc    fieldmap.phone_countries;
+  v_hits  jsonb[];
+BEGIN
+  IF transform = 'map_values' THEN
+    IF jsonb_typeof(value) NOT IN ('string', 'number', 'boolean') THEN
+      RETURN fieldmap._tf_error(transform, value, 'is not a picklist value');
+    END IF;
+    s := value #>> '{}';
+    IF rule->'values' ? s THEN
+      RETURN jsonb_build_object('value', rule->'values'->s);
+    END IF;
+    v_hits := ARRAY(SELECT v.value FROM jsonb_each(rule->'values') v WHERE lower(btrim(v.key)) = lower(btrim(s)));
+    IF cardinality(v_hits) = 1 THEN
+      RETURN jsonb_build_object('value', v_hits[1]);
+    ELSIF rule ? 'default' THEN
+      RETURN jsonb_build_object('value', rule->'default');
+    END IF;
+    RETURN fieldmap._tf_error(transform, value, 'is not one of the values mapped ('
+      || (SELECT string_agg(k, ', ' ORDER BY k) FROM (SELECT jsonb_object_keys(rule->'values') k LIMIT 12) x)
+      || CASE WHEN (SELECT count(*) FROM jsonb_object_keys(rule->'values')) > 12 THEN ', ...' ELSE '' END || ')');
+  END IF;
+
+  IF jsonb_typeof(value) NOT IN ('string', 'number') THEN
+    RETURN fieldmap._tf_error(transform, value, 'is not text');
+  END IF;
+  s := btrim(value #>> '{}');
+
+  IF transform = 'to_currency_code' THEN
+    SELECT c.code INTO v_code FROM fieldmap.currencies c WHERE c.code = upper(s) OR lower(c.name) = lower(s) LIMIT 1;
+    IF v_code IS NULL THEN
+      v_code := CASE s WHEN '€' THEN 'EUR' WHEN '£' THEN 'GBP' WHEN '₹' THEN 'INR' WHEN '₩' THEN 'KRW' WHEN '₽' THEN 'RUB'
+                       WHEN '₺' THEN 'TRY' WHEN '₪' THEN 'ILS' WHEN '₫' THEN 'VND' WHEN '₴' THEN 'UAH' WHEN '₦' THEN 'NGN'
+                       WHEN 'US$' THEN 'USD' WHEN 'A$' THEN 'AUD' WHEN 'C$' THEN 'CAD' WHEN 'NZ$' THEN 'NZD'
+                       WHEN 'HK$' THEN 'HKD' WHEN 'S$' THEN 'SGD' WHEN 'R$' THEN 'BRL' WHEN 'CHF' THEN 'CHF' END;
+    END IF;
+    IF v_code IS NULL THEN
+      RETURN fieldmap._tf_error(transform, value, CASE WHEN s IN ('$', '¥', 'kr', 'R')
+                                                      THEN 'names several currencies; use the ISO 4217 code'
+                                                      ELSE 'is not an ISO 4217 currency' END);
+    END IF;
+    RETURN jsonb_build_object('value', v_code);
+  END IF;
+
+  -- normalize_phone
+  IF s ~* '(x|ext\.?|extension|#)\s*[0-9]+$' THEN
+    RETURN fieldmap._tf_error(transform, value, 'has an extension, which E.164 cannot hold');
+  END IF;
+  IF s !~ '^\+?[0-9 ().\-/]+$' THEN
+    RETURN fieldmap._tf_error(transform, value, 'is not a phone number');
+  END IF;
+  s := regexp_replace(s, '[ ().\-/]', '', 'g');
+  IF left(s, 1) = '+' THEN
+    s := substr(s, 2);
+  ELSIF left(s, 2) = '00' THEN
+    s := substr(s, 3);
+  ELSE
+    SELECT * INTO v_cc FROM fieldmap.phone_countries p WHERE p.country = upper(rule->>'country');
+    IF v_cc.country IS NULL THEN
+      RETURN fieldmap._tf_error(transform, value, 'has no country code; give the mapping''s transformation_rule a '
+                                                  'country, e.g. {"transform": "normalize_phone", "country": "US"}');
+    END IF;
+    IF v_cc.trunk_prefix IS NOT NULL AND left(s, length(v_cc.trunk_prefix)) = v_cc.trunk_prefix THEN
+      s := substr(s, length(v_cc.trunk_prefix) + 1);
+    END IF;
+    s := v_cc.calling_code || s;
+  END IF;
+  IF s !~ '^[1-9][0-9]{6,14}$' THEN
+    RETURN fieldmap._tf_error(transform, value, 'does not make an E.164 number (7 to 15 digits after +)');
+  END IF;
+  RETURN jsonb_build_object('value', '+' || s);
+END
+$_$;
+
+ALTER FUNCTION fieldmap._tf_code(transform text, value jsonb, rule jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _tf_code(transform text, value jsonb, rule jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._tf_code(transform text, value jsonb, rule jsonb) IS 'Internal: to_currency_code (ISO 4217), normalize_phone (E.164) and map_values (picklists), {"value"} or {"error"}.';
+
+--
+-- Name: _tf_datetime(text, jsonb, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._tf_datetime(transform text, value jsonb, rule jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+  c_iso    CONSTANT text := '^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}(?:\.[0-9]{1,9})?))?)?'
+                            '\s*(Z|z|[+-][0-9]{2}(?::?[0-9]{2})?)?$';
+  c_dmy    CONSTANT text := '^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})'
+                            '(?:[ T,]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?\s*([AaPp][Mm])?)?$';
+  v_order  text := coalesce(rule->>'date_order', 'MDY');
+  s        text;
+  m        text[];
+  n        numeric;
+  y        integer;
+  mo       integer;
+  d        integer;
+  hh       integer := 0;
+  mi       integer := 0;
+  ss       numeric := 0;
+  zone     text;
+  ts       timestamptz;
+  frac     text;
+BEGIN
+  IF jsonb_typeof(value) = 'number' OR (jsonb_typeof(value) = 'string' AND btrim(value #>> '{}') ~ '^[+-]?[0-9]{9,14}$')
+  THEN
+    n := btrim(value #>> '{}')::numeric;
+    IF abs(n) >= 1e11 THEN
+      n := n / 1000;  -- epoch milliseconds
+    END IF;
+    IF n NOT BETWEEN -62135596800 AND 253402300799 THEN
+      RETURN fieldmap._tf_error(transform, value, 'is out of range as epoch seconds or milliseconds');
+    END IF;
+    ts := to_timestamp(n::double precision);
+    y := extract(year FROM ts AT TIME ZONE 'UTC');
+    mo := extract(month FROM ts AT TIME ZONE 'UTC');
+    d := extract(day FROM ts AT TIME ZONE 'UTC');
+  ELSIF jsonb_typeof(value) <> 'string' THEN
+    RETURN fieldmap._tf_error(transform, value, 'is not a date or time');
+  ELSE
+    s := btrim(value #>> '{}');
+    m := regexp_match(s, c_iso);
+    IF m IS NOT NULL THEN
+      y := m[1]::integer; mo := m[2]::integer; d := m[3]::integer;
+      hh := coalesce(m[4]::integer, 0); mi := coalesce(m[5]::integer, 0); ss := coalesce(m[6]::numeric, 0);
+      zone := m[7];
+    ELSE
+      m := regexp_match(s, c_dmy);
+      IF m IS NULL THEN
+        RETURN fieldmap._tf_error(transform, value, 'is not a date this transform reads (ISO 8601, epoch, d.m.y, m/d/y)');
+      END IF;
+      IF m[2] = '.' OR v_order = 'DMY' THEN
+        d := m[1]::integer; mo := m[3]::integer;
+      ELSE
+        mo := m[1]::integer; d := m[3]::integer;
+      END IF;
+      y := m[4]::integer;
+      IF length(m[4]) = 2 THEN
+        y := CASE WHEN y < 70 THEN 2000 + y ELSE 1900 + y END;
+      END IF;
+      hh := coalesce(m[5]::integer, 0); mi := coalesce(m[6]::integer, 0); ss := coalesce(m[7]::numeric, 0);
+      IF m[8] IS NOT NULL THEN
+        IF hh NOT BETWEEN 1 AND 12 THEN
+          RETURN fieldmap._tf_error(transform, value, 'has an hour outside 1-12 before AM/PM');
+        END IF;
+        hh := hh % 12 + CASE WHEN lower(m[8]) = 'pm' THEN 12 ELSE 0 END;
+      END IF;
+    END IF;
+    IF mo NOT BETWEEN 1 AND 12 THEN
+      RETURN fieldmap._tf_error(transform, value, CASE WHEN m[2] IN ('/', '-') AND v_order = 'MDY' AND d BETWEEN 1 AND 12
+                                                      THEN 'has no month ' || mo || ' (read month first; the rule''s '
+                                                           || 'date_order DMY reads day first)'
+                                                      ELSE 'has no month ' || mo END);
+    END IF;
+    IF y NOT BETWEEN 1 AND 9999
+       OR d NOT BETWEEN 1 AND extract(day FROM make_date(y, mo, 1) + interval '1 month - 1 day') THEN
+      RETURN fieldmap._tf_error(transform, value, 'is not a calendar date');
+    END IF;
+    IF hh > 23 OR mi > 59 OR ss >= 60 THEN
+      RETURN fieldmap._tf_error(transform, value, 'is not a time of day');
+    END IF;
+    IF transform = 'to_timestamp' THEN
+      IF zone IS NULL THEN
+        ts := make_timestamptz(y, mo, d, hh, mi, ss::double precision, coalesce(rule->>'timezone', 'UTC'));
+      ELSE
+        IF upper(zone) = 'Z' THEN
+          zone := '+00:00';
+        ELSE  -- +01, +0100, +01:00 -> +01:00
+          zone := left(zone, 1) || substr(replace(zone, ':', ''), 2, 2) || ':'
+                  || coalesce(nullif(substr(replace(zone, ':', ''), 4, 2), ''), '00');
+        END IF;
+        IF substr(zone, 2, 2)::integer > 15 OR substr(zone, 5, 2)::integer > 59 THEN
+          RETURN fieldmap._tf_error(transform, value, 'has no such time zone offset');
+        END IF;
+        ts := format('%s-%s-%s %s:%s:%s%s', lpad(y::text, 4, '0'), mo, d, hh, mi, ss, zone)::timestamptz;
+      END IF;
+    END IF;
+  END IF;
+
+  IF transform = 'to_date' THEN
+    RETURN jsonb_build_object('value', to_char(make_date(y, mo, d), 'YYYY-MM-DD'));
+  END IF;
+  frac := to_char(ts AT TIME ZONE 'UTC', 'US');
+  RETURN jsonb_build_object('value', to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
+                                     || CASE WHEN frac <> '000000' THEN '.' || rtrim(frac, '0') ELSE '' END || 'Z');
+END
+$_$;
+
+ALTER FUNCTION fieldmap._tf_datetime(transform text, value jsonb, rule jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _tf_datetime(transform text, value jsonb, rule jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._tf_datetime(transform text, value jsonb, rule jsonb) IS 'Internal: to_timestamp and to_date (ISO 8601, epoch seconds or milliseconds, d.m.y, m/d/y by the rule''s date_order), {"value"} or {"error"}.';
+
+--
+-- Name: _tf_error(text, jsonb, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._tf_error(transform text, value jsonb, problem text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT jsonb_build_object('error', transform || ': ' ||
+         CASE WHEN length(value::text) > 80 THEN left(value::text, 77) || '...' ELSE value::text END || ' ' || problem)
+$$;
+
+ALTER FUNCTION fieldmap._tf_error(transform text, value jsonb, problem text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _tf_error(transform text, value jsonb, problem text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._tf_error(transform text, value jsonb, problem text) IS 'Internal: a transform''s failure, {"error": "<transform>: <value> <problem>"}.';
+
+--
+-- Name: _tf_number(text, jsonb, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._tf_number(transform text, value jsonb, rule jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  n numeric;
+  s text;
+BEGIN
+  IF transform = 'to_boolean' THEN
+    IF jsonb_typeof(value) = 'boolean' THEN
+      RETURN jsonb_build_object('value', value);
+    END IF;
+    s := lower(btrim(value #>> '{}'));
+    IF jsonb_typeof(value) IN ('string', 'number') AND s IN ('true', 'yes', '1', 'on') THEN
+      RETURN jsonb_build_object('value', true);
+    ELSIF jsonb_typeof(value) IN ('string', 'number') AND s IN ('false', 'no', '0', 'off') THEN
+      RETURN jsonb_build_object('value', false);
+    END IF;
+    RETURN fieldmap._tf_error(transform, value, 'is not true/false, yes/no, 1/0 or on/off');
+  END IF;
+
+  n := fieldmap._tf_numeric(value);
+  IF n IS NULL THEN
+    RETURN fieldmap._tf_error(transform, value, 'is not a number');
+  END IF;
+  CASE transform
+    WHEN 'to_integer' THEN
+      IF n <> trunc(n) THEN
+        RETURN fieldmap._tf_error(transform, value, 'is not a whole number');
+      ELSIF n NOT BETWEEN -9223372036854775808 AND 9223372036854775807 THEN
+        RETURN fieldmap._tf_error(transform, value, 'is too large for a 64-bit integer');
+      END IF;
+      RETURN jsonb_build_object('value', n::bigint);
+    WHEN 'to_decimal' THEN  -- text: exact whatever the reader's number type
+      RETURN jsonb_build_object('value', n::text);
+    WHEN 'to_number' THEN
+      IF abs(n) > 1.7976931348623157e308 OR (n <> 0 AND abs(n) < 2.2250738585072014e-308) THEN
+        RETURN fieldmap._tf_error(transform, value, 'is out of the range of a floating-point number');
+      END IF;
+      RETURN jsonb_build_object('value', n::double precision);
+  END CASE;
+END
+$$;
+
+ALTER FUNCTION fieldmap._tf_number(transform text, value jsonb, rule jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _tf_number(transform text, value jsonb, rule jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._tf_number(transform text, value jsonb, rule jsonb) IS 'Internal: the number transforms (to_integer, to_decimal, to_number) and to_boolean, {"value"} or {"error"}.';
+
+--
+-- Name: _tf_numeric(jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._tf_numeric(value jsonb) RETURNS numeric
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+  s text;
+BEGIN
+  IF jsonb_typeof(value) = 'number' THEN
+    RETURN (value #>> '{}')::numeric;
+  END IF;
+  IF jsonb_typeof(value) <> 'string' THEN
+    RETURN NULL;
+  END IF;
+  s := btrim(value #>> '{}');
+  IF s ~ '^[+-]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]+)?([eE][+-]?[0-9]{1,4})?$'
+     OR s ~ '^[+-]?\.[0-9]+([eE][+-]?[0-9]{1,4})?$' THEN
+    RETURN replace(s, ',', '')::numeric;
+  END IF;
+  RETURN NULL;
+END
+$_$;
+
+ALTER FUNCTION fieldmap._tf_numeric(value jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _tf_numeric(value jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._tf_numeric(value jsonb) IS 'Internal: the number a JSON number or numeric text holds (thousands separators allowed), else NULL.';
+
+--
+-- Name: _tf_text(text, jsonb, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._tf_text(transform text, value jsonb, rule jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+  s      text;
+  words  text[];
+  n      integer;
+  last   integer;
+BEGIN
+  IF jsonb_typeof(value) <> 'string' THEN
+    RETURN fieldmap._tf_error(transform, value, 'is not text');
+  END IF;
+  s := value #>> '{}';
+  CASE transform
+    WHEN 'trim' THEN
+      RETURN jsonb_build_object('value', btrim(s, E' \t\r\n\u00a0'));
+    WHEN 'lowercase' THEN
+      RETURN jsonb_build_object('value', lower(s));
+    WHEN 'uppercase' THEN
+      RETURN jsonb_build_object('value', upper(s));
+    WHEN 'normalize_email' THEN
+      s := lower(btrim(s));
+      IF s !~ '^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$' THEN
+        RETURN fieldmap._tf_error(transform, value, 'is not an e-mail address');
+      END IF;
+      RETURN jsonb_build_object('value', s);
+    WHEN 'split_full_name' THEN
+      s := btrim(regexp_replace(s, '\s+', ' ', 'g'));
+      IF s = '' THEN
+        RETURN fieldmap._tf_error(transform, value, 'is empty');
+      END IF;
+      IF strpos(s, ',') > 0 THEN  -- "Doe, Jane Q."
+        RETURN jsonb_build_object('value', nullif(btrim(CASE rule->>'part' WHEN 'last' THEN split_part(s, ',', 1)
+                                                        ELSE substr(s, strpos(s, ',') + 1) END), ''));
+      END IF;
+      words := string_to_array(s, ' ');
+      n := cardinality(words);
+      IF n = 1 THEN  -- one word is a first name
+        RETURN jsonb_build_object('value', CASE rule->>'part' WHEN 'first' THEN to_jsonb(s) ELSE 'null'::jsonb END);
+      END IF;
+      -- the last name: the last word, with a generational suffix before it (Jr.) and particles (van, de)
+      last := n;
+      IF lower(rtrim(words[n], '.')) IN ('jr', 'sr', 'ii', 'iii', 'iv', 'phd', 'md') AND n > 2 THEN
+        last := n - 1;
+      END IF;
+      WHILE last > 2 AND lower(words[last - 1]) IN ('van', 'von', 'de', 'der', 'den', 'da', 'di', 'del', 'la', 'le',
+                                                     'du', 'st.', 'bin', 'al') LOOP
+        last := last - 1;
+      END LOOP;
+      RETURN jsonb_build_object('value', CASE rule->>'part'
+        WHEN 'first' THEN array_to_string(words[1:last - 1], ' ')
+        ELSE array_to_string(words[last:n], ' ') END);
+  END CASE;
+END
+$_$;
+
+ALTER FUNCTION fieldmap._tf_text(transform text, value jsonb, rule jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _tf_text(transform text, value jsonb, rule jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._tf_text(transform text, value jsonb, rule jsonb) IS 'Internal: the text transforms (trim, lowercase, uppercase, normalize_email, split_full_name), {"value"} or {"error"}.';
+
+--
+-- Name: _transform(text, jsonb, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  IF value IS NULL OR jsonb_typeof(value) = 'null' THEN
+    RETURN jsonb_build_object('value', 'null'::jsonb);
+  END IF;
+  RETURN CASE
+    WHEN transform IN ('trim', 'lowercase', 'uppercase', 'normalize_email', 'split_full_name')
+      THEN fieldmap._tf_text(transform, value, rule)
+    WHEN transform IN ('to_integer', 'to_decimal', 'to_number', 'to_boolean') THEN fieldmap._tf_number(transform, value, rule)
+    WHEN transform IN ('to_timestamp', 'to_date') THEN fieldmap._tf_datetime(transform, value, rule)
+    WHEN transform IN ('to_currency_code', 'normalize_phone', 'map_values') THEN fieldmap._tf_code(transform, value, rule)
+  END;
+END
+$$;
+
+ALTER FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _transform(transform text, value jsonb, rule jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) IS 'Internal: one transform of a value under a rule already checked, {"value"} or {"error"}.';
+
+--
 -- Name: _version_field_mapping(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -971,6 +1486,125 @@ ALTER FUNCTION fieldmap._version_field_mapping() OWNER TO fieldmap_owner;
 --
 
 COMMENT ON FUNCTION fieldmap._version_field_mapping() IS 'Internal trigger: sets version and created/updated stamps of field_mappings; a no-op update keeps them.';
+
+--
+-- Name: apply_mapping(text, text, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.apply_mapping(connector text, entity text, record jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  IF record IS NULL OR jsonb_typeof(record) <> 'object' THEN
+    RAISE EXCEPTION 'the record must be a JSON object, not %', coalesce(jsonb_typeof(record), 'NULL')
+      USING ERRCODE = 'MR001';
+  END IF;
+  RETURN (SELECT a.canonical FROM fieldmap.apply_mappings(connector, entity, ARRAY[record]) a);
+END
+$$;
+
+ALTER FUNCTION fieldmap.apply_mapping(connector text, entity text, record jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION apply_mapping(connector text, entity text, record jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.apply_mapping(connector text, entity text, record jsonb) IS 'The canonical record of one source record (a JSON object) of a connector''s entity (session''s tenant): see apply_mappings. Per-field errors are reported in its _errors member, not raised.';
+
+--
+-- Name: apply_mappings(text, text, jsonb[]); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.apply_mappings(connector text, entity text, records jsonb[]) RETURNS TABLE(ord bigint, canonical jsonb)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+  v_connector uuid := fieldmap.connector_id(connector);
+  m           record;
+  i           integer := 0;
+  v_path      text;
+  v_present   text;
+  v_value     text;
+  v_lateral   text[] := '{}';
+  v_pairs     text[] := '{}';   -- jsonb_build_object arguments of canonical fields, 2 per field
+  v_extras    text[] := '{}';   -- the same for extras.<name> targets
+  v_absent    text[] := '{}';   -- CASE expressions naming a canonical field to leave out
+  v_absent_x  text[] := '{}';   -- ... and an extras key
+  v_errors    text[] := '{}';
+  v_used      text[] := '{}';   -- top-level source keys some mapping reads
+  v_sql       text;
+BEGIN
+  IF NOT EXISTS (SELECT FROM fieldmap.entity_schemas s WHERE s.entity_name = apply_mappings.entity) THEN
+    RAISE EXCEPTION 'unknown canonical entity "%"%', entity,
+      coalesce(' (did you mean "' || fieldmap.closest_name(entity, ARRAY(SELECT DISTINCT s.entity_name::text
+                                                                       FROM fieldmap.entity_schemas s)) || '"?)', '')
+      USING ERRCODE = 'MR001';
+  END IF;
+  FOR m IN
+    SELECT a.canonical_field::text AS target, a.source_field::text AS source, a.transformation_rule AS rule,
+           a.coercion_function::text AS coercion
+      FROM fieldmap.active_mappings a
+     WHERE a.connector_id = v_connector AND a.canonical_entity = apply_mappings.entity
+     ORDER BY a.canonical_field
+  LOOP
+    i := i + 1;
+    IF strpos(m.source, '.') > 0 THEN  -- the exact key first, else the path
+      v_path := format('coalesce(r.rec -> %L, r.rec #> %L::text[])', m.source, string_to_array(m.source, '.'));
+      v_present := format('(r.rec ? %L OR r.rec #> %L::text[] IS NOT NULL)', m.source, string_to_array(m.source, '.'));
+      v_used := v_used || m.source || split_part(m.source, '.', 1);
+    ELSE
+      v_path := format('(r.rec -> %L)', m.source);
+      v_present := format('r.rec ? %L', m.source);
+      v_used := v_used || m.source;
+    END IF;
+    IF m.rule IS NOT NULL OR m.coercion IS NOT NULL THEN
+      v_lateral := v_lateral || format('fieldmap._map_value(%s, %L::jsonb, %L) AS t%s', v_path, m.rule, m.coercion, i);
+      v_value := format('t.t%s -> ''value''', i);
+      v_present := format('(%s AND NOT t.t%s ? ''error'')', v_present, i);
+      v_errors := v_errors || format(
+        'CASE WHEN t.t%s ? ''error'' THEN jsonb_build_object(''field'', %L, ''source'', %L, ''value'', %s, '
+        '''error'', t.t%s ->> ''error'') END', i, m.target, m.source, v_path, i);
+    ELSE
+      v_value := v_path;
+    END IF;
+    IF m.target LIKE 'extras.%' THEN
+      v_extras := v_extras || format('%L', substr(m.target, 8)) || v_value;
+      v_absent_x := v_absent_x || format('CASE WHEN NOT %s THEN %L END', v_present, substr(m.target, 8));
+    ELSE
+      v_pairs := v_pairs || format('%L', m.target) || v_value;
+      v_absent := v_absent || format('CASE WHEN NOT %s THEN %L END', v_present, m.target);
+    END IF;
+  END LOOP;
+  IF i = 0 THEN
+    RAISE EXCEPTION 'connector "%" maps no field of entity "%"', connector, entity USING ERRCODE = 'MR004';
+  END IF;
+
+  v_sql := format(
+    'SELECT r.ord, CASE WHEN jsonb_typeof(r.rec) = ''object'' THEN fieldmap._canonical_record('
+    '  %s - array_remove(ARRAY[%s]::text[], NULL),'                                      -- canonical fields
+    '  (r.rec - %L::text[]) || (%s - array_remove(ARRAY[%s]::text[], NULL)),'            -- extras
+    '  array_remove(ARRAY[%s]::jsonb[], NULL))'                                          -- errors
+    ' ELSE jsonb_build_object(''_errors'', jsonb_build_array(jsonb_build_object(''error'', '
+    '        format(''record %%s is not a JSON object but %%s'', r.ord, coalesce(jsonb_typeof(r.rec), ''missing''))))) END'
+    ' FROM unnest($1) WITH ORDINALITY AS r(rec, ord)%s',
+    fieldmap._jsonb_object_expr(v_pairs), array_to_string(v_absent, ', '),
+    v_used, fieldmap._jsonb_object_expr(v_extras), array_to_string(v_absent_x, ', '),
+    array_to_string(v_errors, ', '),
+    CASE WHEN v_lateral = '{}' THEN ''
+         ELSE ' CROSS JOIN LATERAL (SELECT ' || array_to_string(v_lateral, ', ') || ') t' END);
+  RETURN QUERY EXECUTE v_sql USING records;
+END
+$_$;
+
+ALTER FUNCTION fieldmap.apply_mappings(connector text, entity text, records jsonb[]) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION apply_mappings(connector text, entity text, records jsonb[]); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.apply_mappings(connector text, entity text, records jsonb[]) IS 'The canonical records of many source records of a connector''s entity (session''s tenant), in order (ord from 1): mapped and transformed fields, extras (extras.* targets and unmapped source keys), and _errors for values a transform could not convert. Set-based: the mappings are compiled into one query.';
 
 --
 -- Name: check_handle(text, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -1042,20 +1676,22 @@ BEGIN
   END IF;
   RETURN QUERY
   WITH file AS (
-    SELECT p.entity, p.canonical_field, p.source_table, p.source_field, p.transform, p.confidence
+    SELECT p.entity, p.canonical_field, p.source_table, p.source_field, p.transform, p.transformation_rule AS rule,
+           p.confidence
       FROM unnest(v_entries) p
   ), db AS (
     SELECT a.canonical_entity::text AS entity, a.canonical_field::text AS canonical_field,
            a.source_table::text AS source_table, a.source_field::text AS source_field,
-           a.transformation_rule->>'transform' AS transform, a.confidence_score AS confidence
+           a.transformation_rule->>'transform' AS transform, a.transformation_rule AS rule,
+           a.confidence_score AS confidence
       FROM fieldmap.active_mappings a
      WHERE a.connector_name = compare_mappings.connector
   ), joined AS (
     SELECT coalesce(fl.entity, d.entity) AS entity, coalesce(fl.canonical_field, d.canonical_field) AS canonical_field,
            CASE WHEN fl.entity IS NULL THEN 'missing in file'
                 WHEN d.entity IS NULL THEN 'missing in database'
-                WHEN (fl.source_table, fl.source_field, fl.transform, coalesce(fl.confidence, d.confidence))
-                     IS DISTINCT FROM (d.source_table, d.source_field, d.transform, d.confidence) THEN 'mismatch'
+                WHEN (fl.source_table, fl.source_field, fl.rule, coalesce(fl.confidence, d.confidence))
+                     IS DISTINCT FROM (d.source_table, d.source_field, d.rule, d.confidence) THEN 'mismatch'
            END AS difference,
            CASE WHEN fl.entity IS NOT NULL
                 THEN fl.source_table || '.' || fl.source_field || coalesce(' (transform ' || fl.transform || ')', '')
@@ -1300,6 +1936,7 @@ BEGIN
   ), m AS (
     SELECT a.canonical_entity::text AS entity, a.canonical_field::text AS field, a.source_table::text AS source_table,
            a.source_field::text AS source_field, a.transformation_rule->>'transform' AS transform,
+           a.transformation_rule - 'transform' AS rule_keys,
            a.confidence_score AS confidence, t.source_table AS entity_table
       FROM a JOIN entity_table t USING (canonical_entity)
   )
@@ -1314,7 +1951,8 @@ BEGIN
                            ELSE jsonb_strip_nulls(jsonb_build_object(
                                   'source', m.source_field, 'transform', m.transform,
                                   'source_table', CASE WHEN m.source_table <> m.entity_table THEN m.source_table END,
-                                  'confidence', CASE WHEN m.confidence <> 1 THEN m.confidence END)) END)) AS body
+                                  'confidence', CASE WHEN m.confidence <> 1 THEN m.confidence END))
+                                || coalesce(m.rule_keys, '{}') END)) AS body
             FROM m
            GROUP BY m.entity) e;
   RETURN v_doc;
@@ -1902,7 +2540,7 @@ DECLARE
   v_field       record;
   v_props       jsonb;
   v_names       text[];
-  v_transforms  text[] := ARRAY(SELECT t.name FROM fieldmap.transforms t ORDER BY t.name);
+  v_allowed     text[];
   v_dirs        jsonb := '{}';   -- entity -> direction as read (auto mode)
   v_marked      jsonb := '{}';   -- entity -> true when entries carried source:/target:
   v_dir         text;
@@ -2043,7 +2681,8 @@ BEGIN
     v_rows := '{}';
     FOR v_field IN SELECT f.key, f.value FROM jsonb_each(v_entity.value->'fields') f ORDER BY f.key LOOP
       e.field_key := v_field.key;
-      e.problem := NULL; e.transform := NULL; e.confidence := NULL; v_canon := NULL; v_src := NULL;
+      e.problem := NULL; e.transform := NULL; e.transformation_rule := NULL; e.confidence := NULL;
+      v_canon := NULL; v_src := NULL;
       e.source_table := coalesce(v_entity.value->>'source_table', v_entity.key);
       v_spec := v_field.value;
       v_other := CASE v_dir WHEN 'source-first' THEN 'target' ELSE 'source' END;  -- the name key
@@ -2051,11 +2690,15 @@ BEGIN
         v_canon := CASE v_dir WHEN 'source-first' THEN v_spec #>> '{}' ELSE v_field.key END;
         v_src := CASE v_dir WHEN 'source-first' THEN v_field.key ELSE v_spec #>> '{}' END;
       ELSIF jsonb_typeof(v_spec) = 'object' THEN
-        SELECT k INTO v_key FROM jsonb_object_keys(v_spec) k
-         WHERE k NOT IN (v_other, 'transform', 'source_table', 'confidence') ORDER BY k LIMIT 1;
-        IF v_key IS NOT NULL THEN
-          e.problem := format('entity "%s", field "%s": unknown key "%s" (expected %s, transform, source_table, confidence)',
-                              v_entity.key, v_field.key, v_key, v_other);
+        -- the keys an entry may have: its name, transform, source_table, confidence, and its transform's rule keys
+        v_allowed := ARRAY[v_other, 'transform', 'source_table', 'confidence']
+                     || coalesce((SELECT t.rule_keys FROM fieldmap.transforms t WHERE t.name = v_spec->>'transform'), '{}');
+        SELECT k INTO v_key FROM jsonb_object_keys(v_spec) k WHERE NOT k = ANY (v_allowed) ORDER BY k LIMIT 1;
+        IF v_key IS NOT NULL AND (NOT v_spec ? 'transform' OR v_spec->>'transform' IN (SELECT t.name FROM fieldmap.transforms t))
+        THEN
+          e.problem := format('entity "%s", field "%s": unknown key "%s"%s', v_entity.key, v_field.key, v_key,
+                              coalesce(' (did you mean "' || fieldmap.closest_name(v_key, v_allowed) || '"?)',
+                                       ' (expected ' || array_to_string(v_allowed, ', ') || ')'));
         ELSIF jsonb_typeof(v_spec->v_other) IS DISTINCT FROM 'string' THEN
           e.problem := format('entity "%s", field "%s": "%s" must be given as text', v_entity.key, v_field.key, v_other);
         ELSIF v_spec ? 'transform' AND jsonb_typeof(v_spec->'transform') <> 'string' THEN
@@ -2068,6 +2711,10 @@ BEGIN
                               v_entity.key, v_field.key, v_spec->'confidence');
         ELSE
           e.transform := v_spec->>'transform';
+          IF e.transform IS NOT NULL THEN  -- the rule: the transform and its keys, as the mapping stores it
+            e.transformation_rule := jsonb_build_object('transform', e.transform)
+                                     || (v_spec - ARRAY[v_other, 'transform', 'source_table', 'confidence']);
+          END IF;
           e.confidence := (v_spec->>'confidence')::double precision;
           e.source_table := coalesce(v_spec->>'source_table', e.source_table);
           v_canon := CASE v_dir WHEN 'source-first' THEN v_spec->>'target' ELSE v_field.key END;
@@ -2089,17 +2736,14 @@ BEGIN
           e.problem := format('entity "%s", field "%s": unknown canonical field "%s"%s', v_entity.key, v_field.key, v_canon,
                               coalesce(' (did you mean "' || v_key || '"?)',
                                        format(' (only fields of %s, or extras.<name>)', v_entity.key)));
-        ELSIF e.transform IS NOT NULL AND NOT e.transform = ANY (v_transforms) THEN
-          v_key := fieldmap.closest_name(e.transform, v_transforms);
-          e.problem := format('entity "%s", field "%s": unknown transform "%s"%s', v_entity.key, v_field.key, e.transform,
-                              coalesce(' (did you mean "' || v_key || '"?)',
-                                       ' (known: ' || array_to_string(v_transforms, ', ') || ')'));
+        ELSIF e.transform IS NOT NULL AND fieldmap.transform_rule_problem(e.transformation_rule) IS NOT NULL THEN
+          e.problem := format('entity "%s", field "%s": %s', v_entity.key, v_field.key,
+                              fieldmap.transform_rule_problem(e.transformation_rule));
         END IF;
       END IF;
       e.canonical_field := v_canon;
       e.source_field := v_src;
       e.mapping_type := CASE WHEN e.transform IS NULL THEN 'direct' ELSE 'transformed' END;
-      e.transformation_rule := CASE WHEN e.transform IS NOT NULL THEN jsonb_build_object('transform', e.transform) END;
       v_rows := v_rows || e;
     END LOOP;
 
@@ -2437,6 +3081,137 @@ ALTER FUNCTION fieldmap.set_context(tenant text, actor uuid, reason text, trace_
 COMMENT ON FUNCTION fieldmap.set_context(tenant text, actor uuid, reason text, trace_id text, for_session boolean) IS 'Sets the acting tenant (slug or id), actor (a user of that tenant), change reason and trace id for this transaction (or the session when for_session). Every audited change records them. Returns the tenant id.';
 
 --
+-- Name: transform(text, jsonb, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.transform(transform text, value jsonb, rule jsonb DEFAULT NULL::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  r jsonb := fieldmap.try_transform(transform, value, rule);
+BEGIN
+  IF r ? 'error' THEN
+    RAISE EXCEPTION '%', r->>'error' USING ERRCODE = 'MR001';
+  END IF;
+  RETURN r->'value';
+END
+$$;
+
+ALTER FUNCTION fieldmap.transform(transform text, value jsonb, rule jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION transform(transform text, value jsonb, rule jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.transform(transform text, value jsonb, rule jsonb) IS 'Applies a transform to a JSON value and returns the result; raises MR001 naming the transform and the value when it cannot convert it. E.g. fieldmap.transform(''to_boolean'', ''"Yes"'') = true.';
+
+--
+-- Name: transform_rule_problem(jsonb, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.transform_rule_problem(rule jsonb, coercion text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  t      fieldmap.transforms;
+  v_name text := rule->>'transform';
+  v_key  text;
+  v_near text;
+BEGIN
+  IF rule IS NOT NULL THEN
+    IF jsonb_typeof(rule) <> 'object' OR jsonb_typeof(rule->'transform') IS DISTINCT FROM 'string' THEN
+      RETURN 'transformation_rule must be a JSON object naming its transform, e.g. {"transform": "lowercase"}';
+    END IF;
+    SELECT * INTO t FROM fieldmap.transforms x WHERE x.name = v_name;
+    IF NOT FOUND THEN
+      v_near := fieldmap.closest_name(v_name, ARRAY(SELECT x.name FROM fieldmap.transforms x));
+      RETURN format('unknown transform "%s"', v_name)
+             || coalesce(' (did you mean "' || v_near || '"?)',
+                         ' (known: ' || (SELECT string_agg(x.name, ', ' ORDER BY x.name) FROM fieldmap.transforms x) || ')');
+    END IF;
+    SELECT k INTO v_key FROM jsonb_object_keys(rule) k WHERE k <> 'transform' AND NOT k = ANY (t.rule_keys) ORDER BY k LIMIT 1;
+    IF v_key IS NOT NULL THEN
+      RETURN format('transform %s reads no "%s"', v_name, v_key)
+             || CASE WHEN t.rule_keys = '{}' THEN ' (it takes no rule)'
+                     ELSE ' (it reads ' || array_to_string(t.rule_keys, ', ') || ')' END;
+    END IF;
+    SELECT k INTO v_key FROM unnest(t.required_keys) k WHERE NOT rule ? k LIMIT 1;
+    IF v_key IS NOT NULL THEN
+      RETURN format('transform %s needs "%s" in its rule', v_name, v_key);
+    END IF;
+    IF rule ? 'date_order' AND rule->>'date_order' IS DISTINCT FROM 'MDY' AND rule->>'date_order' IS DISTINCT FROM 'DMY' THEN
+      RETURN format('date_order must be "MDY" (month first) or "DMY" (day first), not %s', rule->'date_order');
+    END IF;
+    IF rule ? 'timezone' AND NOT EXISTS (SELECT FROM pg_timezone_names z WHERE z.name = rule->>'timezone') THEN
+      RETURN format('timezone %s is not a time zone name (e.g. Europe/Berlin, America/New_York, UTC)', rule->'timezone');
+    END IF;
+    IF rule ? 'country' AND NOT EXISTS (SELECT FROM fieldmap.phone_countries p WHERE p.country = upper(rule->>'country')) THEN
+      RETURN format('country %s is not an ISO 3166 country code (e.g. DE, US)', rule->'country');
+    END IF;
+    IF rule ? 'part' AND rule->>'part' IS DISTINCT FROM 'first' AND rule->>'part' IS DISTINCT FROM 'last' THEN
+      RETURN format('part must be "first" or "last", not %s', rule->'part');
+    END IF;
+    IF rule ? 'values' AND (jsonb_typeof(rule->'values') <> 'object' OR rule->'values' = '{}'
+                            OR EXISTS (SELECT FROM jsonb_each(rule->'values') v
+                                        WHERE jsonb_typeof(v.value) NOT IN ('string', 'number', 'boolean', 'null'))) THEN
+      RETURN 'values must be a non-empty object of source value -> canonical value (text, number, true/false or null)';
+    END IF;
+    IF rule ? 'default' AND jsonb_typeof(rule->'default') NOT IN ('string', 'number', 'boolean', 'null') THEN
+      RETURN 'default must be text, a number, true/false or null';
+    END IF;
+  END IF;
+  IF coercion IS NOT NULL THEN
+    SELECT * INTO t FROM fieldmap.transforms x WHERE x.name = coercion;
+    IF NOT FOUND THEN
+      v_near := fieldmap.closest_name(coercion, ARRAY(SELECT x.name FROM fieldmap.transforms x));
+      RETURN format('unknown coercion_function "%s"', coercion) || coalesce(' (did you mean "' || v_near || '"?)', '');
+    ELSIF t.required_keys <> '{}' THEN
+      RETURN format('coercion_function cannot be %s: it needs a rule (%s); name it in transformation_rule',
+                    coercion, array_to_string(t.required_keys, ', '));
+    END IF;
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION fieldmap.transform_rule_problem(rule jsonb, coercion text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION transform_rule_problem(rule jsonb, coercion text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.transform_rule_problem(rule jsonb, coercion text) IS 'What is wrong with a transformation_rule and coercion_function (unknown transform, a key it does not read, a missing or malformed one), or NULL when they can be applied.';
+
+--
+-- Name: try_transform(text, jsonb, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.try_transform(transform text, value jsonb, rule jsonb DEFAULT NULL::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_rule    jsonb := coalesce(rule, '{}') || jsonb_build_object('transform', transform);
+  v_problem text := fieldmap.transform_rule_problem(v_rule);
+BEGIN
+  IF v_problem IS NOT NULL THEN
+    RETURN jsonb_build_object('error', v_problem);
+  END IF;
+  RETURN fieldmap._transform(transform, value, v_rule);
+END
+$$;
+
+ALTER FUNCTION fieldmap.try_transform(transform text, value jsonb, rule jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION try_transform(transform text, value jsonb, rule jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.try_transform(transform text, value jsonb, rule jsonb) IS 'Applies a transform (trim, to_timestamp, map_values, ...; see fieldmap.transforms) to a JSON value: {"value": result} or {"error": "<transform>: <value> <what is wrong>"}; never raises.';
+
+--
 -- Name: verify_audit_chain(text, boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -2743,6 +3518,37 @@ ALTER TABLE fieldmap.audit_log ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY
 );
 
 --
+-- Name: currencies; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TABLE fieldmap.currencies (
+    code text NOT NULL,
+    name text NOT NULL,
+    numeric_code text,
+    CONSTRAINT currencies_code_check CHECK ((code ~ '^[A-Z]{3}$'::text))
+);
+
+ALTER TABLE fieldmap.currencies OWNER TO fieldmap_owner;
+
+--
+-- Name: TABLE currencies; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TABLE fieldmap.currencies IS 'fieldmap: ISO 4217 currencies (to_currency_code, range checks of currency fields).';
+
+--
+-- Name: COLUMN currencies.code; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.currencies.code IS 'The alphabetic code, e.g. EUR.';
+
+--
+-- Name: COLUMN currencies.numeric_code; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.currencies.numeric_code IS 'The numeric code, e.g. 978.';
+
+--
 -- Name: entity_schemas; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -3034,6 +3840,44 @@ COMMENT ON COLUMN fieldmap.mapping_validation_results.test_count IS 'Number of c
 COMMENT ON COLUMN fieldmap.mapping_validation_results.validated_by IS 'User (of the same tenant) who ran the validation; NULL for jobs.';
 
 --
+-- Name: phone_countries; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TABLE fieldmap.phone_countries (
+    country text NOT NULL,
+    calling_code text NOT NULL,
+    trunk_prefix text,
+    CONSTRAINT phone_countries_calling_code_check CHECK ((calling_code ~ '^[1-9][0-9]{0,2}$'::text)),
+    CONSTRAINT phone_countries_country_check CHECK ((country ~ '^[A-Z]{2}$'::text))
+);
+
+ALTER TABLE fieldmap.phone_countries OWNER TO fieldmap_owner;
+
+--
+-- Name: TABLE phone_countries; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TABLE fieldmap.phone_countries IS 'fieldmap: country calling codes and national trunk prefixes (normalize_phone to E.164).';
+
+--
+-- Name: COLUMN phone_countries.country; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.phone_countries.country IS 'ISO 3166-1 alpha-2 code of the country or region, e.g. DE.';
+
+--
+-- Name: COLUMN phone_countries.calling_code; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.phone_countries.calling_code IS 'Its international calling code, e.g. 49.';
+
+--
+-- Name: COLUMN phone_countries.trunk_prefix; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.phone_countries.trunk_prefix IS 'The prefix of national numbers that E.164 drops (0 in DE, 1 in US); NULL where numbers keep it (IT).';
+
+--
 -- Name: tenant_members; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -3118,7 +3962,12 @@ COMMENT ON COLUMN fieldmap.tenants.settings IS 'Per-tenant settings as a JSON ob
 CREATE TABLE fieldmap.transforms (
     name text NOT NULL,
     description text NOT NULL,
-    CONSTRAINT transforms_name_check CHECK ((name ~ '^[a-z][a-z0-9_]*$'::text))
+    output_type text NOT NULL,
+    rule_keys text[] DEFAULT '{}'::text[] NOT NULL,
+    required_keys text[] DEFAULT '{}'::text[] NOT NULL,
+    CONSTRAINT transforms_name_check CHECK ((name ~ '^[a-z][a-z0-9_]*$'::text)),
+    CONSTRAINT transforms_output_type_check CHECK ((output_type = ANY (ARRAY['string'::text, 'integer'::text, 'number'::text, 'decimal'::text, 'boolean'::text, 'datetime'::text, 'date'::text, 'any'::text]))),
+    CONSTRAINT transforms_required_keys_check CHECK ((required_keys <@ rule_keys))
 );
 
 ALTER TABLE fieldmap.transforms OWNER TO fieldmap_owner;
@@ -3127,7 +3976,7 @@ ALTER TABLE fieldmap.transforms OWNER TO fieldmap_owner;
 -- Name: TABLE transforms; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON TABLE fieldmap.transforms IS 'fieldmap: the transforms a mapping may name (transformation_rule->>''transform''), shared by all tenants.';
+COMMENT ON TABLE fieldmap.transforms IS 'fieldmap: the transforms a mapping may name (transformation_rule->>''transform'', coercion_function), shared by all tenants.';
 
 --
 -- Name: COLUMN transforms.name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -3139,7 +3988,25 @@ COMMENT ON COLUMN fieldmap.transforms.name IS 'The name mappings use, e.g. lower
 -- Name: COLUMN transforms.description; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON COLUMN fieldmap.transforms.description IS 'What the transform does to a value.';
+COMMENT ON COLUMN fieldmap.transforms.description IS 'What the transform does to a value, and the rules it follows.';
+
+--
+-- Name: COLUMN transforms.output_type; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.transforms.output_type IS 'The registry type it produces (type_check compares it with the canonical field''s); any for map_values.';
+
+--
+-- Name: COLUMN transforms.rule_keys; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.transforms.rule_keys IS 'The keys of transformation_rule it reads, besides transform.';
+
+--
+-- Name: COLUMN transforms.required_keys; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.transforms.required_keys IS 'The rule keys it cannot do without.';
 
 --
 -- Name: audit_chain audit_chain_audit_key; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
@@ -3177,6 +4044,13 @@ ALTER TABLE ONLY fieldmap.connector_definitions
     ADD CONSTRAINT connector_definitions_pkey PRIMARY KEY (tenant_id, id);
 
 --
+-- Name: currencies currencies_pkey; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+ALTER TABLE ONLY fieldmap.currencies
+    ADD CONSTRAINT currencies_pkey PRIMARY KEY (code);
+
+--
 -- Name: entity_schemas entity_schemas_id_name_key; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -3210,6 +4084,13 @@ ALTER TABLE ONLY fieldmap.mapping_embeddings
 
 ALTER TABLE ONLY fieldmap.mapping_validation_results
     ADD CONSTRAINT mapping_validation_results_pkey PRIMARY KEY (tenant_id, id);
+
+--
+-- Name: phone_countries phone_countries_pkey; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+ALTER TABLE ONLY fieldmap.phone_countries
+    ADD CONSTRAINT phone_countries_pkey PRIMARY KEY (country);
 
 --
 -- Name: tenant_members tenant_members_id_key; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
@@ -3538,6 +4419,18 @@ CREATE TRIGGER _10_version BEFORE INSERT OR UPDATE ON fieldmap.field_mappings FO
 --
 
 COMMENT ON TRIGGER _10_version ON fieldmap.field_mappings IS 'Sets version and stamps; a no-op update keeps them.';
+
+--
+-- Name: field_mappings _20_check_transform; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TRIGGER _20_check_transform BEFORE INSERT OR UPDATE OF transformation_rule, coercion_function ON fieldmap.field_mappings FOR EACH ROW WHEN (((new.transformation_rule IS NOT NULL) OR (new.coercion_function IS NOT NULL))) EXECUTE FUNCTION fieldmap._check_mapping_transform();
+
+--
+-- Name: TRIGGER _20_check_transform ON field_mappings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TRIGGER _20_check_transform ON fieldmap.field_mappings IS 'Refuses an unknown transform or a rule its transform cannot read, from any client.';
 
 --
 -- Name: connector_definitions _50_audit_delete; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
@@ -4251,6 +5144,21 @@ REVOKE ALL ON FUNCTION fieldmap._audit_row_hash(a fieldmap.audit_log, personal_d
 REVOKE ALL ON FUNCTION fieldmap._audit_rows_inserted_deleted() FROM PUBLIC;
 
 --
+-- Name: FUNCTION _canonical_record(fields jsonb, extras jsonb, errors jsonb[]); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _check_mapping_transform(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._check_mapping_transform() FROM PUBLIC;
+
+--
 -- Name: FUNCTION _entity_field_schema(registry_type text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -4261,6 +5169,24 @@ REVOKE ALL ON FUNCTION fieldmap._entity_field_schema(registry_type text) FROM PU
 --
 
 REVOKE ALL ON FUNCTION fieldmap._erase_user_values(v jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION _jsonb_object_expr(pairs text[]); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._jsonb_object_expr(pairs text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._jsonb_object_expr(pairs text[]) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._jsonb_object_expr(pairs text[]) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._jsonb_object_expr(pairs text[]) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _map_value(value jsonb, rule jsonb, coercion text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._map_value(value jsonb, rule jsonb, coercion text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._map_value(value jsonb, rule jsonb, coercion text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._map_value(value jsonb, rule jsonb, coercion text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._map_value(value jsonb, rule jsonb, coercion text) TO fieldmap_auditor;
 
 --
 -- Name: FUNCTION _may_act_for(tenant uuid); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -4299,10 +5225,91 @@ REVOKE ALL ON FUNCTION fieldmap._seal_tenant_chain(tenant uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._stamp_updated_at() FROM PUBLIC;
 
 --
+-- Name: FUNCTION _tf_code(transform text, value jsonb, rule jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._tf_code(transform text, value jsonb, rule jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._tf_code(transform text, value jsonb, rule jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._tf_code(transform text, value jsonb, rule jsonb) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._tf_code(transform text, value jsonb, rule jsonb) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _tf_datetime(transform text, value jsonb, rule jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._tf_datetime(transform text, value jsonb, rule jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._tf_datetime(transform text, value jsonb, rule jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._tf_datetime(transform text, value jsonb, rule jsonb) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._tf_datetime(transform text, value jsonb, rule jsonb) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _tf_error(transform text, value jsonb, problem text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._tf_error(transform text, value jsonb, problem text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._tf_error(transform text, value jsonb, problem text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._tf_error(transform text, value jsonb, problem text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._tf_error(transform text, value jsonb, problem text) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _tf_number(transform text, value jsonb, rule jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._tf_number(transform text, value jsonb, rule jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._tf_number(transform text, value jsonb, rule jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._tf_number(transform text, value jsonb, rule jsonb) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._tf_number(transform text, value jsonb, rule jsonb) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _tf_numeric(value jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._tf_numeric(value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._tf_numeric(value jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._tf_numeric(value jsonb) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._tf_numeric(value jsonb) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _tf_text(transform text, value jsonb, rule jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._tf_text(transform text, value jsonb, rule jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._tf_text(transform text, value jsonb, rule jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._tf_text(transform text, value jsonb, rule jsonb) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._tf_text(transform text, value jsonb, rule jsonb) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _transform(transform text, value jsonb, rule jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) TO fieldmap_auditor;
+
+--
 -- Name: FUNCTION _version_field_mapping(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 REVOKE ALL ON FUNCTION fieldmap._version_field_mapping() FROM PUBLIC;
+
+--
+-- Name: FUNCTION apply_mapping(connector text, entity text, record jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.apply_mapping(connector text, entity text, record jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.apply_mapping(connector text, entity text, record jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.apply_mapping(connector text, entity text, record jsonb) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap.apply_mapping(connector text, entity text, record jsonb) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION apply_mappings(connector text, entity text, records jsonb[]); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.apply_mappings(connector text, entity text, records jsonb[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.apply_mappings(connector text, entity text, records jsonb[]) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.apply_mappings(connector text, entity text, records jsonb[]) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap.apply_mappings(connector text, entity text, records jsonb[]) TO fieldmap_auditor;
 
 --
 -- Name: FUNCTION check_handle(value text, what text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -4320,6 +5327,7 @@ GRANT ALL ON FUNCTION fieldmap.check_handle(value text, what text) TO fieldmap_a
 REVOKE ALL ON FUNCTION fieldmap.closest_name(name text, candidates text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION fieldmap.closest_name(name text, candidates text[]) TO fieldmap_writer;
 GRANT ALL ON FUNCTION fieldmap.closest_name(name text, candidates text[]) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap.closest_name(name text, candidates text[]) TO fieldmap_auditor;
 
 --
 -- Name: FUNCTION compare_mappings(connector text, doc jsonb, direction text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -4481,6 +5489,33 @@ GRANT ALL ON FUNCTION fieldmap.set_context(tenant text, actor uuid, reason text,
 GRANT ALL ON FUNCTION fieldmap.set_context(tenant text, actor uuid, reason text, trace_id text, for_session boolean) TO fieldmap_auditor;
 
 --
+-- Name: FUNCTION transform(transform text, value jsonb, rule jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.transform(transform text, value jsonb, rule jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.transform(transform text, value jsonb, rule jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.transform(transform text, value jsonb, rule jsonb) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap.transform(transform text, value jsonb, rule jsonb) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION transform_rule_problem(rule jsonb, coercion text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.transform_rule_problem(rule jsonb, coercion text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.transform_rule_problem(rule jsonb, coercion text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.transform_rule_problem(rule jsonb, coercion text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap.transform_rule_problem(rule jsonb, coercion text) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION try_transform(transform text, value jsonb, rule jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.try_transform(transform text, value jsonb, rule jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.try_transform(transform text, value jsonb, rule jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.try_transform(transform text, value jsonb, rule jsonb) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap.try_transform(transform text, value jsonb, rule jsonb) TO fieldmap_auditor;
+
+--
 -- Name: FUNCTION verify_audit_chain(tenant text, seal boolean); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -4514,6 +5549,14 @@ GRANT SELECT ON TABLE fieldmap.audit_chain TO fieldmap_auditor;
 --
 
 GRANT SELECT ON TABLE fieldmap.audit_chain_heads TO fieldmap_auditor;
+
+--
+-- Name: TABLE currencies; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+GRANT SELECT ON TABLE fieldmap.currencies TO fieldmap_writer;
+GRANT SELECT ON TABLE fieldmap.currencies TO fieldmap_reader;
+GRANT SELECT ON TABLE fieldmap.currencies TO fieldmap_auditor;
 
 --
 -- Name: TABLE entity_schemas; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -4553,6 +5596,14 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE fieldmap.mapping_embeddings TO fieldm
 GRANT SELECT ON TABLE fieldmap.mapping_validation_results TO fieldmap_reader;
 GRANT SELECT ON TABLE fieldmap.mapping_validation_results TO fieldmap_auditor;
 GRANT SELECT,INSERT ON TABLE fieldmap.mapping_validation_results TO fieldmap_writer;
+
+--
+-- Name: TABLE phone_countries; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+GRANT SELECT ON TABLE fieldmap.phone_countries TO fieldmap_writer;
+GRANT SELECT ON TABLE fieldmap.phone_countries TO fieldmap_reader;
+GRANT SELECT ON TABLE fieldmap.phone_countries TO fieldmap_auditor;
 
 --
 -- Name: TABLE tenants; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

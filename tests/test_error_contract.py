@@ -90,10 +90,16 @@ BAD_CALLS: list[tuple[str, str, str]] = [
     ("purge_audit_log", "SELECT fieldmap.purge_audit_log(0)", "MR001"),
     ("erase_user", f"SELECT fieldmap.erase_user('{R}')", "MR004"),
     ("check_handle", "SELECT fieldmap.check_handle('X Y', 'connector name')", "MR001"),
+    ("transform", "SELECT fieldmap.transform('to_integer', '\"12.5\"')", "MR001"),
+    ("transform", "SELECT fieldmap.transform('upprecase', '\"x\"')", "MR001"),
+    ("apply_mapping", "SELECT fieldmap.apply_mapping('crm', 'account', '[1, 2]')", "MR001"),
+    ("apply_mapping", "SELECT fieldmap.apply_mapping('nope', 'account', '{}')", "MR004"),
+    ("apply_mappings", "SELECT * FROM fieldmap.apply_mappings('nope', 'account', ARRAY['{}'::jsonb])", "MR004"),
     ("load_entities", "SELECT * FROM fieldmap.load_entities('{}', 'latest')", "MR001"),
 ]
 # total functions (every input has an answer) and those that take no input a caller could get wrong
-NEVER_FAIL = {"is_handle", "closest_name", "refresh_lineage_grid", "list_tenants"}
+NEVER_FAIL = {"is_handle", "closest_name", "refresh_lineage_grid", "list_tenants", "try_transform",
+              "transform_rule_problem"}
 
 
 @pytest.mark.parametrize(("function", "call", "code"), BAD_CALLS, ids=[f"{f}:{c}" for f, _, c in BAD_CALLS])

@@ -20,8 +20,8 @@ def as_of(db: psycopg.Connection, mapping: uuid.UUID, at: object) -> dict | None
 CHANGES = [
     "UPDATE fieldmap.field_mappings SET notes = 'first' WHERE id = %(id)s",
     "UPDATE fieldmap.field_mappings SET confidence_score = 0.123456789012345, success_rate = 0.1 WHERE id = %(id)s",
-    """UPDATE fieldmap.field_mappings SET transformation_rule = '{"transform": "lowercase", "args": [1, 2.5, null]}',
-              mapping_type = 'transformed', coercion_function = 'lower' WHERE id = %(id)s""",
+    """UPDATE fieldmap.field_mappings SET transformation_rule = '{"transform": "map_values", "values": {"a": 1, "b": 2.5, "c": null}}',
+              mapping_type = 'transformed', coercion_function = 'lowercase' WHERE id = %(id)s""",
     "UPDATE fieldmap.field_mappings SET status = 'deprecated', notes = NULL WHERE id = %(id)s",
     "UPDATE fieldmap.field_mappings SET validation_status = 'validated', last_validated_at = now(),"
     " error_count = 3, avg_processing_time_ms = 12 WHERE id = %(id)s",

@@ -182,6 +182,31 @@ BREAKS: dict[str, list[str]] = {
         "DROP TYPE fieldmap.mapping_entry CASCADE",
         "ALTER TYPE fieldmap.mapping_entry DROP ATTRIBUTE action CASCADE",
     ],
+    "table_reference_codes": [
+        "DROP TABLE fieldmap.currencies",
+        "DELETE FROM fieldmap.phone_countries WHERE country = 'DE'",
+        "REVOKE SELECT ON fieldmap.currencies FROM fieldmap_reader",
+    ],
+    "function_closest_name": [
+        "DROP FUNCTION fieldmap.closest_name(text, text[]) CASCADE",
+        "CREATE OR REPLACE FUNCTION fieldmap.closest_name(name text, candidates text[]) RETURNS text"
+        " LANGUAGE sql AS 'SELECT candidates[1]'",
+    ],
+    "function_transforms": [
+        "DROP FUNCTION fieldmap.transform(text, jsonb, jsonb)",
+        "CREATE OR REPLACE FUNCTION fieldmap._tf_number(transform text, value jsonb, rule jsonb) RETURNS jsonb"
+        " LANGUAGE sql AS 'SELECT jsonb_build_object(''value'', value)'",
+        "REVOKE EXECUTE ON FUNCTION fieldmap.transform(text, jsonb, jsonb) FROM fieldmap_reader",
+    ],
+    "trigger_check_transform": [
+        "DROP TRIGGER _20_check_transform ON fieldmap.field_mappings",
+        "ALTER TABLE fieldmap.field_mappings DISABLE TRIGGER _20_check_transform",
+    ],
+    "function_apply_mapping": [
+        "DROP FUNCTION fieldmap.apply_mapping(text, text, jsonb)",
+        "CREATE OR REPLACE FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[])"
+        " RETURNS jsonb LANGUAGE sql AS 'SELECT fields'",
+    ],
     "view_active_mappings": [
         "DROP VIEW fieldmap.active_mappings",
         "ALTER VIEW fieldmap.active_mappings RESET (security_invoker)",

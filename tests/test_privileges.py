@@ -29,6 +29,8 @@ EXPECTED_TABLES: dict[str, dict[str, set[str]]] = {
     "lineage_grid": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
     "active_mappings": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
     "transforms": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "currencies": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "phone_countries": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
 }
 
 EXPECTED_FUNCTIONS: dict[str, set[str]] = {
@@ -46,17 +48,39 @@ EXPECTED_FUNCTIONS: dict[str, set[str]] = {
     "import_mappings(text,jsonb,text,boolean,boolean,text,text,text,text,boolean)": {W},
     "parse_mapping_doc(jsonb,text)": {W, R},
     "plan_import(text,jsonb,text,text)": {W, R},
-    "closest_name(text,text[])": {W, R},
+
     "find_mapping(text,text)": {W, R, A},
     "is_handle(text)": {W, R, A},
     "connector_id(text)": {W, R, A},
     "list_tenants()": {W, R, A},
+    "closest_name(text,text[])": {W, R, A},
+    "transform(text,jsonb,jsonb)": {W, R, A},
+    "try_transform(text,jsonb,jsonb)": {W, R, A},
+    "transform_rule_problem(jsonb,text)": {W, R, A},
+    "apply_mapping(text,text,jsonb)": {W, R, A},
+    "apply_mappings(text,text,jsonb[])": {W, R, A},
     "check_handle(text,text)": {W, R, A},
     "create_user(text,text,boolean)": set(),
     "export_mappings(text)": {W, R},
     "compare_mappings(text,jsonb,text)": {W, R},
     "create_tenant(text,text,jsonb,boolean)": set(),
 }
+
+
+# Internal helpers of SECURITY INVOKER API functions (apply_mapping, the
+# transforms): they run with the caller's rights, so the caller needs them.
+# Pure functions: they read reference data at most and write nothing.
+INVOKER_HELPERS = {"_tf_error(text,jsonb,text)", "_tf_text(text,jsonb,jsonb)", "_tf_numeric(jsonb)",
+                   "_tf_number(text,jsonb,jsonb)", "_tf_datetime(text,jsonb,jsonb)", "_tf_code(text,jsonb,jsonb)",
+                   "_transform(text,jsonb,jsonb)", "_map_value(jsonb,jsonb,text)", "_jsonb_object_expr(text[])",
+                   "_canonical_record(jsonb,jsonb,jsonb[])"}
+
+
+def test_invoker_helpers_write_nothing_and_define_nothing(db: psycopg.Connection) -> None:
+    for name in INVOKER_HELPERS:
+        row = db.execute("""SELECT prosecdef, provolatile FROM pg_proc
+                             WHERE oid = ('fieldmap.' || %s)::regprocedure""", (name,)).fetchone()
+        assert row == (False, "i") or row == (False, "s"), f"{name} must be SECURITY INVOKER and IMMUTABLE or STABLE"
 
 
 def test_table_privileges_are_exactly_the_intended_ones(db: psycopg.Connection) -> None:
@@ -79,7 +103,9 @@ def test_function_privileges_are_exactly_the_intended_ones(db: psycopg.Connectio
     actual, expected = set(), set()
     for label, signature in funcs:
         name = label.replace(", ", ",")
-        if name.split("(")[0].startswith("_"):
+        if name in INVOKER_HELPERS:
+            wanted = {W, R, A}
+        elif name.split("(")[0].startswith("_"):
             wanted: set[str] = set()  # internal helpers: nobody
         else:
             assert name in EXPECTED_FUNCTIONS, f"new API function {name}: add it to the matrix"

@@ -52,7 +52,10 @@ EXPECTED: dict[str, dict[str, str]] = {
         "tenant_id": "uuid", "last_pos": "bigint", "last_hash": "bytea", "horizon": "xid8",
         "checkpoint_pos": "bigint", "checkpoint_hash": "bytea", "sealed_at": TS},
     "tenant_members": {"tenant_id": "uuid", "id": "uuid", "role_name": "name", "created_at": TS},
-    "transforms": {"name": "text", "description": "text"},
+    "transforms": {"name": "text", "description": "text", "output_type": "text", "rule_keys": "text[]",
+                   "required_keys": "text[]"},
+    "currencies": {"code": "text", "name": "text", "numeric_code": "text"},
+    "phone_countries": {"country": "text", "calling_code": "text", "trunk_prefix": "text"},
     "mapping_validation_results": {
         "tenant_id": "uuid", "id": "uuid", "field_mapping_id": "uuid", "validation_type": f"{V}(50)",
         "validation_status": f"{V}(50)", "error_message": "text", "sample_input": "jsonb",

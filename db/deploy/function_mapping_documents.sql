@@ -5,6 +5,7 @@
 -- requires: type_mapping_entry
 -- requires: view_active_mappings
 -- requires: table_transforms
+-- requires: function_transforms
 -- The YAML registry's way in and out: parse, plan and import, export,
 -- compare (the seed's validate_migration).
 -- Every API function here is SECURITY INVOKER: a writer's or reader's own
@@ -12,7 +13,6 @@
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
-\ir ../functions/closest_name.sql
 \ir ../functions/connector_id.sql
 \ir ../functions/parse_mapping_doc.sql
 \ir ../functions/plan_import.sql
@@ -20,7 +20,6 @@ SET LOCAL ROLE fieldmap_owner;
 \ir ../functions/export_mappings.sql
 \ir ../functions/compare_mappings.sql
 
-REVOKE ALL ON FUNCTION fieldmap.closest_name(text, text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.connector_id(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.parse_mapping_doc(jsonb, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.plan_import(text, jsonb, text, text) FROM PUBLIC;
@@ -28,7 +27,6 @@ REVOKE ALL ON FUNCTION fieldmap.import_mappings(text, jsonb, text, boolean, bool
 REVOKE ALL ON FUNCTION fieldmap.export_mappings(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.compare_mappings(text, jsonb, text) FROM PUBLIC;
 
-GRANT EXECUTE ON FUNCTION fieldmap.closest_name(text, text[]) TO fieldmap_writer, fieldmap_reader;
 GRANT EXECUTE ON FUNCTION fieldmap.connector_id(text) TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 GRANT EXECUTE ON FUNCTION fieldmap.parse_mapping_doc(jsonb, text) TO fieldmap_writer, fieldmap_reader;
 GRANT EXECUTE ON FUNCTION fieldmap.plan_import(text, jsonb, text, text) TO fieldmap_writer, fieldmap_reader;

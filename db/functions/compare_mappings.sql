@@ -6,8 +6,8 @@
 --   missing in database  a field of the file with no active mapping
 --   missing in file      an active mapping of a field the file does not list
 --   mismatch             the field's mapping has another source field or
---                        table, another transform, or another confidence
---                        (when the file gives one)
+--                        table, another transform or rule, or another
+--                        confidence (when the file gives one)
 -- No rows: the database holds exactly the file's mappings. A document with
 -- an unacceptable entry is refused (the first problem is the message).
 CREATE OR REPLACE FUNCTION fieldmap.compare_mappings(connector text, doc jsonb, direction text DEFAULT 'auto')
@@ -27,20 +27,22 @@ BEGIN
   END IF;
   RETURN QUERY
   WITH file AS (
-    SELECT p.entity, p.canonical_field, p.source_table, p.source_field, p.transform, p.confidence
+    SELECT p.entity, p.canonical_field, p.source_table, p.source_field, p.transform, p.transformation_rule AS rule,
+           p.confidence
       FROM unnest(v_entries) p
   ), db AS (
     SELECT a.canonical_entity::text AS entity, a.canonical_field::text AS canonical_field,
            a.source_table::text AS source_table, a.source_field::text AS source_field,
-           a.transformation_rule->>'transform' AS transform, a.confidence_score AS confidence
+           a.transformation_rule->>'transform' AS transform, a.transformation_rule AS rule,
+           a.confidence_score AS confidence
       FROM fieldmap.active_mappings a
      WHERE a.connector_name = compare_mappings.connector
   ), joined AS (
     SELECT coalesce(fl.entity, d.entity) AS entity, coalesce(fl.canonical_field, d.canonical_field) AS canonical_field,
            CASE WHEN fl.entity IS NULL THEN 'missing in file'
                 WHEN d.entity IS NULL THEN 'missing in database'
-                WHEN (fl.source_table, fl.source_field, fl.transform, coalesce(fl.confidence, d.confidence))
-                     IS DISTINCT FROM (d.source_table, d.source_field, d.transform, d.confidence) THEN 'mismatch'
+                WHEN (fl.source_table, fl.source_field, fl.rule, coalesce(fl.confidence, d.confidence))
+                     IS DISTINCT FROM (d.source_table, d.source_field, d.rule, d.confidence) THEN 'mismatch'
            END AS difference,
            CASE WHEN fl.entity IS NOT NULL
                 THEN fl.source_table || '.' || fl.source_field || coalesce(' (transform ' || fl.transform || ')', '')

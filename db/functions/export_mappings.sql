@@ -7,7 +7,9 @@
 -- An entity's source_table is the table most of its fields come from; a
 -- field from another table says so itself, so every set of mappings the
 -- database holds can be written (and imported back unchanged). transform
--- and confidence appear only when there is one / it is below 1.
+-- (with its rule's keys: values, date_order, ...) and confidence appear only
+-- when there is one / it is below 1. coercion_function is not part of the
+-- file format: set it with SQL; imports leave it as it is.
 -- Canonical order (applied by the YAML writer; JSON objects have none):
 -- entities, then fields, by name in byte order.
 CREATE OR REPLACE FUNCTION fieldmap.export_mappings(connector text)
@@ -31,6 +33,7 @@ BEGIN
   ), m AS (
     SELECT a.canonical_entity::text AS entity, a.canonical_field::text AS field, a.source_table::text AS source_table,
            a.source_field::text AS source_field, a.transformation_rule->>'transform' AS transform,
+           a.transformation_rule - 'transform' AS rule_keys,
            a.confidence_score AS confidence, t.source_table AS entity_table
       FROM a JOIN entity_table t USING (canonical_entity)
   )
@@ -45,7 +48,8 @@ BEGIN
                            ELSE jsonb_strip_nulls(jsonb_build_object(
                                   'source', m.source_field, 'transform', m.transform,
                                   'source_table', CASE WHEN m.source_table <> m.entity_table THEN m.source_table END,
-                                  'confidence', CASE WHEN m.confidence <> 1 THEN m.confidence END)) END)) AS body
+                                  'confidence', CASE WHEN m.confidence <> 1 THEN m.confidence END))
+                                || coalesce(m.rule_keys, '{}') END)) AS body
             FROM m
            GROUP BY m.entity) e;
   RETURN v_doc;

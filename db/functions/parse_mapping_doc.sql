@@ -6,8 +6,10 @@
 --   canonical-first: canonical_field: source_field | {source: S, ...}
 --   source-first (older files): source_field: canonical_field | {target: C, ...}
 -- and an entry written as a mapping may add transform (a name from
--- fieldmap.transforms), source_table (this field's table, when it is not the
--- entity's) and confidence (0..1, for reviewed suggestions).
+-- fieldmap.transforms) with the keys of its rule (map_values: values,
+-- default; to_timestamp: date_order, timezone; ...), source_table (this
+-- field's table, when it is not the entity's) and confidence (0..1, for
+-- reviewed suggestions).
 -- direction 'auto' decides per entity: {target:} entries mean source-first,
 -- {source:} entries canonical-first ("marked"); plain pairs go by which side
 -- names fields of the canonical entity ("inferred"); an entity of identical
@@ -32,7 +34,7 @@ DECLARE
   v_field       record;
   v_props       jsonb;
   v_names       text[];
-  v_transforms  text[] := ARRAY(SELECT t.name FROM fieldmap.transforms t ORDER BY t.name);
+  v_allowed     text[];
   v_dirs        jsonb := '{}';   -- entity -> direction as read (auto mode)
   v_marked      jsonb := '{}';   -- entity -> true when entries carried source:/target:
   v_dir         text;
@@ -173,7 +175,8 @@ BEGIN
     v_rows := '{}';
     FOR v_field IN SELECT f.key, f.value FROM jsonb_each(v_entity.value->'fields') f ORDER BY f.key LOOP
       e.field_key := v_field.key;
-      e.problem := NULL; e.transform := NULL; e.confidence := NULL; v_canon := NULL; v_src := NULL;
+      e.problem := NULL; e.transform := NULL; e.transformation_rule := NULL; e.confidence := NULL;
+      v_canon := NULL; v_src := NULL;
       e.source_table := coalesce(v_entity.value->>'source_table', v_entity.key);
       v_spec := v_field.value;
       v_other := CASE v_dir WHEN 'source-first' THEN 'target' ELSE 'source' END;  -- the name key
@@ -181,11 +184,15 @@ BEGIN
         v_canon := CASE v_dir WHEN 'source-first' THEN v_spec #>> '{}' ELSE v_field.key END;
         v_src := CASE v_dir WHEN 'source-first' THEN v_field.key ELSE v_spec #>> '{}' END;
       ELSIF jsonb_typeof(v_spec) = 'object' THEN
-        SELECT k INTO v_key FROM jsonb_object_keys(v_spec) k
-         WHERE k NOT IN (v_other, 'transform', 'source_table', 'confidence') ORDER BY k LIMIT 1;
-        IF v_key IS NOT NULL THEN
-          e.problem := format('entity "%s", field "%s": unknown key "%s" (expected %s, transform, source_table, confidence)',
-                              v_entity.key, v_field.key, v_key, v_other);
+        -- the keys an entry may have: its name, transform, source_table, confidence, and its transform's rule keys
+        v_allowed := ARRAY[v_other, 'transform', 'source_table', 'confidence']
+                     || coalesce((SELECT t.rule_keys FROM fieldmap.transforms t WHERE t.name = v_spec->>'transform'), '{}');
+        SELECT k INTO v_key FROM jsonb_object_keys(v_spec) k WHERE NOT k = ANY (v_allowed) ORDER BY k LIMIT 1;
+        IF v_key IS NOT NULL AND (NOT v_spec ? 'transform' OR v_spec->>'transform' IN (SELECT t.name FROM fieldmap.transforms t))
+        THEN
+          e.problem := format('entity "%s", field "%s": unknown key "%s"%s', v_entity.key, v_field.key, v_key,
+                              coalesce(' (did you mean "' || fieldmap.closest_name(v_key, v_allowed) || '"?)',
+                                       ' (expected ' || array_to_string(v_allowed, ', ') || ')'));
         ELSIF jsonb_typeof(v_spec->v_other) IS DISTINCT FROM 'string' THEN
           e.problem := format('entity "%s", field "%s": "%s" must be given as text', v_entity.key, v_field.key, v_other);
         ELSIF v_spec ? 'transform' AND jsonb_typeof(v_spec->'transform') <> 'string' THEN
@@ -198,6 +205,10 @@ BEGIN
                               v_entity.key, v_field.key, v_spec->'confidence');
         ELSE
           e.transform := v_spec->>'transform';
+          IF e.transform IS NOT NULL THEN  -- the rule: the transform and its keys, as the mapping stores it
+            e.transformation_rule := jsonb_build_object('transform', e.transform)
+                                     || (v_spec - ARRAY[v_other, 'transform', 'source_table', 'confidence']);
+          END IF;
           e.confidence := (v_spec->>'confidence')::double precision;
           e.source_table := coalesce(v_spec->>'source_table', e.source_table);
           v_canon := CASE v_dir WHEN 'source-first' THEN v_spec->>'target' ELSE v_field.key END;
@@ -219,17 +230,14 @@ BEGIN
           e.problem := format('entity "%s", field "%s": unknown canonical field "%s"%s', v_entity.key, v_field.key, v_canon,
                               coalesce(' (did you mean "' || v_key || '"?)',
                                        format(' (only fields of %s, or extras.<name>)', v_entity.key)));
-        ELSIF e.transform IS NOT NULL AND NOT e.transform = ANY (v_transforms) THEN
-          v_key := fieldmap.closest_name(e.transform, v_transforms);
-          e.problem := format('entity "%s", field "%s": unknown transform "%s"%s', v_entity.key, v_field.key, e.transform,
-                              coalesce(' (did you mean "' || v_key || '"?)',
-                                       ' (known: ' || array_to_string(v_transforms, ', ') || ')'));
+        ELSIF e.transform IS NOT NULL AND fieldmap.transform_rule_problem(e.transformation_rule) IS NOT NULL THEN
+          e.problem := format('entity "%s", field "%s": %s', v_entity.key, v_field.key,
+                              fieldmap.transform_rule_problem(e.transformation_rule));
         END IF;
       END IF;
       e.canonical_field := v_canon;
       e.source_field := v_src;
       e.mapping_type := CASE WHEN e.transform IS NULL THEN 'direct' ELSE 'transformed' END;
-      e.transformation_rule := CASE WHEN e.transform IS NOT NULL THEN jsonb_build_object('transform', e.transform) END;
       v_rows := v_rows || e;
     END LOOP;
 

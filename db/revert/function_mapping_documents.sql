@@ -6,5 +6,4 @@ DROP FUNCTION fieldmap.import_mappings(text, jsonb, text, boolean, boolean, text
 DROP FUNCTION fieldmap.plan_import(text, jsonb, text, text);
 DROP FUNCTION fieldmap.parse_mapping_doc(jsonb, text);
 DROP FUNCTION fieldmap.connector_id(text);
-DROP FUNCTION fieldmap.closest_name(text, text[]);
 COMMIT;

@@ -1,0 +1,7 @@
+-- Revert fieldmap:function_apply_mapping from pg
+BEGIN;
+DROP FUNCTION fieldmap.apply_mapping(text, text, jsonb);
+DROP FUNCTION fieldmap._jsonb_object_expr(text[]);
+DROP FUNCTION fieldmap._canonical_record(jsonb, jsonb, jsonb[]);
+DROP FUNCTION fieldmap.apply_mappings(text, text, jsonb[]);
+COMMIT;
