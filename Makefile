@@ -83,8 +83,9 @@ demo: deps deploy
 	echo "== export round trip: export to .demo/export, compare it with the database"; rm -rf .demo/export; \
 	$$fm export --out .demo/export > /dev/null; $$fm verify-migration .demo/export/*.yaml | tail -n 1; \
 	echo "== lineage grid (first rows; the owner refreshes it)"; \
-	psql -X -q -c "SELECT fieldmap.refresh_lineage_grid()" "$$DATABASE_URL" > /dev/null; $$fm grid --limit 12; \
+	psql -X -q -c "SELECT * FROM fieldmap.refresh_lineage_grid()" "$$DATABASE_URL" > /dev/null; $$fm grid --limit 12; \
 	echo "== audit chain of the tenant"; $$fm audit verify; \
+	echo "== pg_cron jobs: seal, purge, grid refresh, nightly validation"; $$fm cron install; \
 	echo "== status"; $$fm status
 
 test: deps $(DB_READY)

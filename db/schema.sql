@@ -297,10 +297,10 @@ BEGIN
      old_value, new_value, confidence_delta, changed_by, change_reason, trace_id, ip_address, user_agent)
   SELECT n.tenant_id, 'field_mapping', n.id, n.version,
          coalesce(v_action,
-                  CASE WHEN c.i = 20 AND n.status = 'deprecated' THEN 'deprecated'
+                  CASE WHEN c.i = 16 AND n.status = 'deprecated' THEN 'deprecated'
                        WHEN c.i = 14 AND n.validation_status IN ('validated', 'failed') THEN 'validated'
                        ELSE 'updated' END),
-         ('{connection_id,connector_id,entity_schema_id,source_table,source_field,source_data_type,canonical_entity,canonical_field,canonical_data_type,mapping_type,transformation_rule,coercion_function,confidence_score,validation_status,success_rate,avg_processing_time_ms,error_count,last_validated_at,mapping_source,status,notes}'::text[])[c.i],
+         ('{connection_id,connector_id,entity_schema_id,source_table,source_field,source_data_type,canonical_entity,canonical_field,canonical_data_type,mapping_type,transformation_rule,coercion_function,confidence_score,validation_status,mapping_source,status,notes}'::text[])[c.i],
          CASE c.i
            WHEN  1 THEN to_jsonb(o.connection_id)
            WHEN  2 THEN to_jsonb(o.connector_id)
@@ -316,13 +316,9 @@ BEGIN
            WHEN 12 THEN to_jsonb(o.coercion_function)
            WHEN 13 THEN to_jsonb(o.confidence_score)
            WHEN 14 THEN to_jsonb(o.validation_status)
-           WHEN 15 THEN to_jsonb(o.success_rate)
-           WHEN 16 THEN to_jsonb(o.avg_processing_time_ms)
-           WHEN 17 THEN to_jsonb(o.error_count)
-           WHEN 18 THEN to_jsonb(o.last_validated_at)
-           WHEN 19 THEN to_jsonb(o.mapping_source)
-           WHEN 20 THEN to_jsonb(o.status)
-           WHEN 21 THEN to_jsonb(o.notes)
+           WHEN 15 THEN to_jsonb(o.mapping_source)
+           WHEN 16 THEN to_jsonb(o.status)
+           WHEN 17 THEN to_jsonb(o.notes)
          END,
          CASE c.i
            WHEN  1 THEN to_jsonb(n.connection_id)
@@ -339,13 +335,9 @@ BEGIN
            WHEN 12 THEN to_jsonb(n.coercion_function)
            WHEN 13 THEN to_jsonb(n.confidence_score)
            WHEN 14 THEN to_jsonb(n.validation_status)
-           WHEN 15 THEN to_jsonb(n.success_rate)
-           WHEN 16 THEN to_jsonb(n.avg_processing_time_ms)
-           WHEN 17 THEN to_jsonb(n.error_count)
-           WHEN 18 THEN to_jsonb(n.last_validated_at)
-           WHEN 19 THEN to_jsonb(n.mapping_source)
-           WHEN 20 THEN to_jsonb(n.status)
-           WHEN 21 THEN to_jsonb(n.notes)
+           WHEN 15 THEN to_jsonb(n.mapping_source)
+           WHEN 16 THEN to_jsonb(n.status)
+           WHEN 17 THEN to_jsonb(n.notes)
          END,
          CASE WHEN c.i = 13 THEN n.confidence_score - o.confidence_score END,
          n.updated_by, v_reason, v_trace, inet_client_addr(), v_agent
@@ -366,13 +358,9 @@ BEGIN
            (12, o.coercion_function      IS DISTINCT FROM n.coercion_function),
            (13, o.confidence_score       IS DISTINCT FROM n.confidence_score),
            (14, o.validation_status      IS DISTINCT FROM n.validation_status),
-           (15, o.success_rate           IS DISTINCT FROM n.success_rate),
-           (16, o.avg_processing_time_ms IS DISTINCT FROM n.avg_processing_time_ms),
-           (17, o.error_count            IS DISTINCT FROM n.error_count),
-           (18, o.last_validated_at      IS DISTINCT FROM n.last_validated_at),
-           (19, o.mapping_source         IS DISTINCT FROM n.mapping_source),
-           (20, o.status                 IS DISTINCT FROM n.status),
-           (21, o.notes                  IS DISTINCT FROM n.notes)
+           (15, o.mapping_source         IS DISTINCT FROM n.mapping_source),
+           (16, o.status                 IS DISTINCT FROM n.status),
+           (17, o.notes                  IS DISTINCT FROM n.notes)
          ) AS c(i, changed)
    WHERE c.changed;
   RETURN NULL;
@@ -766,6 +754,36 @@ ALTER FUNCTION fieldmap._erase_user_values(v jsonb) OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._erase_user_values(v jsonb) IS 'Internal: a users row as JSON with email and display_name replaced by "<erased>".';
 
 --
+-- Name: _fits_type(jsonb, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._fits_type(value jsonb, registry_type text) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT value IS NULL OR jsonb_typeof(value) = 'null' OR CASE registry_type
+    WHEN 'string' THEN jsonb_typeof(value) = 'string'
+    WHEN 'integer' THEN jsonb_typeof(value) = 'number' AND (value #>> '{}')::numeric = trunc((value #>> '{}')::numeric)
+    WHEN 'number' THEN jsonb_typeof(value) = 'number'
+    WHEN 'decimal' THEN jsonb_typeof(value) = 'number' OR fieldmap._tf_numeric(value) IS NOT NULL
+    WHEN 'boolean' THEN jsonb_typeof(value) = 'boolean'
+    WHEN 'datetime' THEN jsonb_typeof(value) = 'string' AND NOT fieldmap._tf_datetime('to_timestamp', value, NULL) ? 'error'
+    WHEN 'string[]' THEN jsonb_typeof(value) = 'array'
+                         AND NOT EXISTS (SELECT FROM jsonb_array_elements(value) e WHERE jsonb_typeof(e) <> 'string')
+    WHEN 'object' THEN jsonb_typeof(value) = 'object'
+    ELSE true  -- extras.* targets take any value
+  END
+$$;
+
+ALTER FUNCTION fieldmap._fits_type(value jsonb, registry_type text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _fits_type(value jsonb, registry_type text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._fits_type(value jsonb, registry_type text) IS 'Internal: does a JSON value (or null) have a canonical registry type?';
+
+--
 -- Name: _jsonb_object_expr(text[]); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -833,6 +851,52 @@ ALTER FUNCTION fieldmap._may_act_for(tenant uuid) OWNER TO fieldmap_owner;
 --
 
 COMMENT ON FUNCTION fieldmap._may_act_for(tenant uuid) IS 'Internal: may the request''s role (SET ROLE role, else login role) act for this tenant? Owner privileges always; others via tenant_members.';
+
+--
+-- Name: _range_problem(text, text, text, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._range_problem(entity text, field text, registry_type text, value jsonb) RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  r      fieldmap.range_rules;
+  n      numeric;
+  v_time jsonb;
+BEGIN
+  IF value IS NULL OR jsonb_typeof(value) = 'null' THEN
+    RETURN NULL;
+  END IF;
+  IF registry_type = 'datetime' THEN
+    v_time := fieldmap._tf_datetime('to_timestamp', value, NULL);
+    IF NOT v_time ? 'error' AND left(v_time->>'value', 4)::integer NOT BETWEEN 1900 AND 2100 THEN
+      RETURN format('%s is outside the years 1900-2100', value);
+    END IF;
+  END IF;
+  IF registry_type IN ('integer', 'number', 'decimal') THEN
+    n := fieldmap._tf_numeric(value);
+  END IF;
+  SELECT * INTO r FROM fieldmap.range_rules x WHERE x.entity_name = entity AND x.field_name = field;
+  IF FOUND THEN
+    IF n IS NOT NULL AND (n < r.min_value OR n > r.max_value) THEN
+      RETURN format('%s is outside %s..%s', value, coalesce(r.min_value::text, ''), coalesce(r.max_value::text, ''));
+    END IF;
+    IF r.iso4217 AND NOT EXISTS (SELECT FROM fieldmap.currencies c WHERE c.code = value #>> '{}') THEN
+      RETURN format('%s is not an ISO 4217 currency code', value);
+    END IF;
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION fieldmap._range_problem(entity text, field text, registry_type text, value jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _range_problem(entity text, field text, registry_type text, value jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._range_problem(entity text, field text, registry_type text, value jsonb) IS 'Internal: what is out of range about a canonical value (range_rules, ISO 4217, datetimes in 1900-2100), or NULL.';
 
 --
 -- Name: _request_is_owner(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -1356,6 +1420,12 @@ DECLARE
   n      integer;
   last   integer;
 BEGIN
+  IF transform = 'to_text' THEN
+    IF jsonb_typeof(value) NOT IN ('string', 'number', 'boolean') THEN
+      RETURN fieldmap._tf_error(transform, value, 'is not a single value');
+    END IF;
+    RETURN jsonb_build_object('value', value #>> '{}');
+  END IF;
   IF jsonb_typeof(value) <> 'string' THEN
     RETURN fieldmap._tf_error(transform, value, 'is not text');
   END IF;
@@ -1409,7 +1479,7 @@ ALTER FUNCTION fieldmap._tf_text(transform text, value jsonb, rule jsonb) OWNER 
 -- Name: FUNCTION _tf_text(transform text, value jsonb, rule jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap._tf_text(transform text, value jsonb, rule jsonb) IS 'Internal: the text transforms (trim, lowercase, uppercase, normalize_email, split_full_name), {"value"} or {"error"}.';
+COMMENT ON FUNCTION fieldmap._tf_text(transform text, value jsonb, rule jsonb) IS 'Internal: the text transforms (to_text, trim, lowercase, uppercase, normalize_email, split_full_name), {"value"} or {"error"}.';
 
 --
 -- Name: _transform(text, jsonb, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -1424,7 +1494,7 @@ BEGIN
     RETURN jsonb_build_object('value', 'null'::jsonb);
   END IF;
   RETURN CASE
-    WHEN transform IN ('trim', 'lowercase', 'uppercase', 'normalize_email', 'split_full_name')
+    WHEN transform IN ('to_text', 'trim', 'lowercase', 'uppercase', 'normalize_email', 'split_full_name')
       THEN fieldmap._tf_text(transform, value, rule)
     WHEN transform IN ('to_integer', 'to_decimal', 'to_number', 'to_boolean') THEN fieldmap._tf_number(transform, value, rule)
     WHEN transform IN ('to_timestamp', 'to_date') THEN fieldmap._tf_datetime(transform, value, rule)
@@ -1442,6 +1512,125 @@ ALTER FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) OWNE
 COMMENT ON FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) IS 'Internal: one transform of a value under a rule already checked, {"value"} or {"error"}.';
 
 --
+-- Name: _validation_checks(uuid[], jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples jsonb) RETURNS TABLE(mapping_id uuid, validation_type text, validation_status text, error_message text, sample_input jsonb, sample_output jsonb, test_count integer, pass_count integer, fail_count integer)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  WITH m AS (
+    SELECT f.id, f.tenant_id, f.connector_id, f.canonical_entity::text AS entity, f.canonical_field::text AS field,
+           f.source_field::text AS source, lower(f.source_data_type) AS source_type,
+           f.transformation_rule AS rule, f.coercion_function AS coercion,
+           CASE WHEN f.canonical_field LIKE 'extras.%' THEN 'any'
+                ELSE s.schema_definition->'properties'->f.canonical_field->>'x-fieldmap-type' END AS canonical_type,
+           coalesce(s.schema_definition->'required', '[]') ? f.canonical_field AS required,
+           fieldmap.transform_rule_problem(f.transformation_rule, f.coercion_function) AS rule_problem,
+           coalesce(tc.output_type, tr.output_type) AS transform_type
+      FROM fieldmap.field_mappings f
+      JOIN fieldmap.entity_schemas s ON s.id = f.entity_schema_id
+      LEFT JOIN fieldmap.transforms tr ON tr.name = f.transformation_rule->>'transform'
+      LEFT JOIN fieldmap.transforms tc ON tc.name = f.coercion_function
+     WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id()) AND f.id = ANY (mapping_ids)
+  ), sample AS (  -- the given samples, else the connector's stored ones
+    SELECT m.id, x.rec, x.n
+      FROM m CROSS JOIN LATERAL (
+             SELECT e.rec, e.n FROM jsonb_array_elements(samples) WITH ORDINALITY AS e(rec, n) WHERE samples IS NOT NULL
+             UNION ALL
+             SELECT c.record, row_number() OVER (ORDER BY c.created_at, c.id)
+               FROM fieldmap.connector_samples c
+              WHERE samples IS NULL AND c.tenant_id = m.tenant_id AND c.connector_id = m.connector_id
+                AND c.entity = m.entity) x
+  ), live AS (
+    SELECT s.id, s.n, v.input, v.present,
+           CASE WHEN v.present THEN fieldmap._map_value(v.input, m.rule, m.coercion) END AS output
+      FROM sample s JOIN m ON m.id = s.id
+     CROSS JOIN LATERAL (SELECT coalesce(s.rec -> m.source, s.rec #> string_to_array(m.source, '.')) AS input,
+                                s.rec ? m.source OR s.rec #> string_to_array(m.source, '.') IS NOT NULL AS present) v
+  ), judged AS (
+    SELECT l.*, m.required,
+           CASE WHEN NOT l.present THEN
+                  CASE WHEN m.required THEN format('record %s lacks %s (the required %s)', l.n, m.source, m.field) END
+                WHEN l.output ? 'error' THEN format('record %s: %s', l.n, l.output->>'error')
+                WHEN m.required AND jsonb_typeof(l.output->'value') = 'null'
+                  THEN format('record %s: the required %s is null', l.n, m.field)
+                WHEN NOT fieldmap._fits_type(l.output->'value', m.canonical_type)
+                  THEN format('record %s: %s is not of type %s (%s.%s)', l.n, l.output->'value', m.canonical_type,
+                              m.entity, m.field)
+           END AS live_problem,
+           CASE WHEN l.present AND NOT l.output ? 'error' AND fieldmap._fits_type(l.output->'value', m.canonical_type)
+                THEN fieldmap._range_problem(m.entity, m.field, m.canonical_type, l.output->'value') END AS range_problem,
+           l.present AND NOT l.output ? 'error' AND jsonb_typeof(l.output->'value') <> 'null' AS has_value
+      FROM live l JOIN m ON m.id = l.id
+  ), agg AS (
+    SELECT j.id,
+           count(*) FILTER (WHERE j.present OR j.required)::integer AS tests,
+           count(j.live_problem)::integer AS live_fails,
+           string_agg(j.live_problem, '; ' ORDER BY j.n) AS live_problems,
+           count(*) FILTER (WHERE j.has_value)::integer AS ranged,
+           count(j.range_problem)::integer AS range_fails,
+           string_agg(j.range_problem, '; ' ORDER BY j.n) AS range_problems,
+           jsonb_agg(j.input ORDER BY j.n) FILTER (WHERE j.n <= 5) AS inputs,
+           jsonb_agg(coalesce(j.output->'value', j.output) ORDER BY j.n) FILTER (WHERE j.n <= 5) AS outputs
+      FROM judged j GROUP BY j.id
+  ), typed AS (
+    SELECT m.*, coalesce(m.transform_type, m.source_type) AS effective_type, tc.verdict, tc.advice
+      FROM m LEFT JOIN fieldmap.type_compatibility tc
+        ON tc.source_type = coalesce(m.transform_type, m.source_type) AND tc.canonical_type = m.canonical_type
+  )
+  SELECT t.id, 'format_check',
+         CASE WHEN t.canonical_type IS NULL OR t.rule_problem IS NOT NULL THEN 'failed' ELSE 'passed' END,
+         CASE WHEN t.canonical_type IS NULL THEN format('%s is not a field of the canonical entity %s', t.field, t.entity)
+              ELSE t.rule_problem END,
+         NULL::jsonb, NULL::jsonb, 1, CASE WHEN t.canonical_type IS NULL OR t.rule_problem IS NOT NULL THEN 0 ELSE 1 END,
+         CASE WHEN t.canonical_type IS NULL OR t.rule_problem IS NOT NULL THEN 1 ELSE 0 END
+    FROM typed t
+  UNION ALL
+  SELECT t.id, 'type_check', v.status, v.message, NULL, NULL, 1,
+         CASE WHEN v.status = 'passed' THEN 1 ELSE 0 END, CASE WHEN v.status = 'failed' THEN 1 ELSE 0 END
+    FROM typed t
+   CROSS JOIN LATERAL (SELECT
+     CASE WHEN t.canonical_type IS NULL THEN 'failed'
+          WHEN t.canonical_type = 'any' THEN 'passed'
+          WHEN t.effective_type = 'any' THEN  -- map_values: its values are the output
+            CASE WHEN EXISTS (SELECT FROM jsonb_each(t.rule->'values') x WHERE NOT fieldmap._fits_type(x.value, t.canonical_type))
+                   OR NOT fieldmap._fits_type(t.rule->'default', t.canonical_type) THEN 'failed' ELSE 'passed' END
+          WHEN t.effective_type IS NULL OR t.verdict IS NULL THEN 'warning'
+          WHEN t.verdict = 'compatible' OR (t.effective_type = 'date' AND t.canonical_type = 'datetime') THEN 'passed'
+          ELSE 'failed' END AS status,
+     CASE WHEN t.canonical_type IS NULL THEN format('no canonical type: %s is not a field of %s', t.field, t.entity)
+          WHEN t.canonical_type = 'any' THEN NULL
+          WHEN t.effective_type = 'any' THEN format('the values of map_values must be %s', t.canonical_type)
+          WHEN t.effective_type IS NULL THEN 'the source type is not known (source_data_type is not set): the live test checks sample values'
+          WHEN t.verdict IS NULL THEN format('no rule in fieldmap.type_compatibility for %s -> %s', t.effective_type, t.canonical_type)
+          WHEN t.verdict = 'needs_transform' THEN format('%s -> %s needs a transform (%s)', t.effective_type, t.canonical_type, t.advice)
+          WHEN t.verdict = 'incompatible' THEN format('%s cannot become %s', t.effective_type, t.canonical_type)
+     END AS message) v
+  UNION ALL
+  SELECT t.id, 'live_test',
+         CASE WHEN coalesce(a.tests, 0) = 0 THEN 'warning' WHEN a.live_fails > 0 THEN 'failed' ELSE 'passed' END,
+         CASE WHEN coalesce(a.tests, 0) = 0
+              THEN 'no sample records (pass samples, or store some with fieldmap.add_samples)' ELSE a.live_problems END,
+         a.inputs, a.outputs, coalesce(a.tests, 0), coalesce(a.tests - a.live_fails, 0), coalesce(a.live_fails, 0)
+    FROM typed t LEFT JOIN agg a ON a.id = t.id
+  UNION ALL
+  SELECT t.id, 'range_check',
+         CASE WHEN coalesce(a.ranged, 0) = 0 THEN 'warning' WHEN a.range_fails > 0 THEN 'failed' ELSE 'passed' END,
+         CASE WHEN coalesce(a.ranged, 0) = 0 THEN 'no sample values to check' ELSE a.range_problems END,
+         NULL, NULL, coalesce(a.ranged, 0), coalesce(a.ranged - a.range_fails, 0), coalesce(a.range_fails, 0)
+    FROM typed t LEFT JOIN agg a ON a.id = t.id
+$$;
+
+ALTER FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _validation_checks(mapping_ids uuid[], samples jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples jsonb) IS 'Internal: format_check, type_check, live_test and range_check of mappings of the session''s tenant, one row each, without recording them.';
+
+--
 -- Name: _version_field_mapping(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -1449,6 +1638,8 @@ CREATE FUNCTION fieldmap._version_field_mapping() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+DECLARE
+  v_definition fieldmap.field_mappings;
 BEGIN
   IF TG_OP = 'INSERT' THEN
     NEW.version := coalesce(nullif(current_setting('fieldmap._restore_version', true), '')::integer, 1);
@@ -1468,9 +1659,14 @@ BEGIN
   NEW.created_by := OLD.created_by;
   NEW.updated_at := OLD.updated_at;
   NEW.updated_by := OLD.updated_by;
-  -- whole-row comparison with the stamps put back: NULLs compare equal
-  IF NEW IS NOT DISTINCT FROM OLD THEN
-    RETURN NEW;  -- no-op update: no new version
+  -- whole-row comparison with the stamps (and the observations) put back: NULLs compare equal
+  v_definition := NEW;
+  v_definition.success_rate := OLD.success_rate;
+  v_definition.error_count := OLD.error_count;
+  v_definition.last_validated_at := OLD.last_validated_at;
+  v_definition.avg_processing_time_ms := OLD.avg_processing_time_ms;
+  IF v_definition IS NOT DISTINCT FROM OLD THEN
+    RETURN NEW;  -- no-op update, or observations only: no new version
   END IF;
   NEW.version := OLD.version + 1;
   NEW.updated_at := now();
@@ -1486,6 +1682,40 @@ ALTER FUNCTION fieldmap._version_field_mapping() OWNER TO fieldmap_owner;
 --
 
 COMMENT ON FUNCTION fieldmap._version_field_mapping() IS 'Internal trigger: sets version and created/updated stamps of field_mappings; a no-op update keeps them.';
+
+--
+-- Name: add_samples(text, text, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.add_samples(connector text, entity text, records jsonb) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_connector uuid := fieldmap.connector_id(connector);
+  v_count     integer;
+BEGIN
+  IF records IS NULL OR jsonb_typeof(records) <> 'array'
+     OR EXISTS (SELECT FROM jsonb_array_elements(records) e WHERE jsonb_typeof(e) <> 'object') THEN
+    RAISE EXCEPTION 'records must be a JSON array of source records (objects)' USING ERRCODE = 'MR001';
+  END IF;
+  IF NOT EXISTS (SELECT FROM fieldmap.entity_schemas s WHERE s.entity_name = add_samples.entity) THEN
+    RAISE EXCEPTION 'unknown canonical entity "%"', entity USING ERRCODE = 'MR001';
+  END IF;
+  INSERT INTO fieldmap.connector_samples (tenant_id, connector_id, entity, record)
+  SELECT fieldmap.current_tenant_id(), v_connector, entity, e FROM jsonb_array_elements(records) e;
+  GET DIAGNOSTICS v_count = ROW_COUNT;
+  RETURN v_count;
+END
+$$;
+
+ALTER FUNCTION fieldmap.add_samples(connector text, entity text, records jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION add_samples(connector text, entity text, records jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.add_samples(connector text, entity text, records jsonb) IS 'Stores sample source records (a JSON array of objects) of a connector''s entity for the live tests of validate_mapping(s). Returns how many.';
 
 --
 -- Name: apply_mapping(text, text, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -1821,6 +2051,35 @@ ALTER FUNCTION fieldmap.create_user(email text, display_name text, if_not_exists
 COMMENT ON FUNCTION fieldmap.create_user(email text, display_name text, if_not_exists boolean) IS 'Adds a user (the actor of set_context) to the session''s tenant; with if_not_exists, returns the existing one. Owner only.';
 
 --
+-- Name: cron_jobs(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.cron_jobs() RETURNS TABLE(name text, schedule text, command text, description text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT format('fieldmap-%s@%s', j.name, current_database()), j.schedule, j.command, j.description
+    FROM (VALUES
+      ('seal-audit', '* * * * *', 'SELECT fieldmap.seal_audit_chain()',
+       'appends committed audit rows to every tenant''s hash chain'),
+      ('purge-audit', '*/5 * * * *', 'SELECT fieldmap.purge_audit_log(10000)',
+       'deletes audit rows past their tenant''s retention, 10,000 at a time'),
+      ('refresh-grid', '* * * * *', 'SELECT * FROM fieldmap.refresh_lineage_grid()',
+       'refreshes the lineage grid when a change made it stale (a no-op when fresh)'),
+      ('validate', '17 3 * * *', 'SELECT * FROM fieldmap.validate_all_tenants()',
+       're-validates every tenant''s active mappings on their stored samples, nightly')
+    ) AS j(name, schedule, command, description)
+$$;
+
+ALTER FUNCTION fieldmap.cron_jobs() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION cron_jobs(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.cron_jobs() IS 'The pg_cron jobs the registry needs (name with the database, schedule, command, what it does); `fieldmap cron install` makes pg_cron''s jobs for this database exactly these.';
+
+--
 -- Name: current_tenant_id(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -2003,6 +2262,28 @@ ALTER FUNCTION fieldmap.find_mapping(connector text, field text) OWNER TO fieldm
 --
 
 COMMENT ON FUNCTION fieldmap.find_mapping(connector text, field text) IS 'The id of a connector''s mapping of a canonical field (''entity.field''), session''s tenant: the active one, else the latest. For mapping_history, mapping_as_of, restore_mapping_version in psql.';
+
+--
+-- Name: grid_status(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.grid_status() RETURNS TABLE(stale boolean, last_refresh_at timestamp with time zone, last_duration_ms double precision, last_rows bigint, refreshes bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT coalesce(pg_sequence_last_value('fieldmap.audit_log_seq_seq'::regclass), 0) > s.covered_seq
+         OR EXISTS (SELECT FROM unnest(s.pending_xids) x WHERE pg_xact_status(x) = 'committed'),
+         s.last_refresh_at, s.last_duration_ms, s.last_rows, s.refreshes
+    FROM fieldmap.grid_refresh_state s
+$$;
+
+ALTER FUNCTION fieldmap.grid_status() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION grid_status(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.grid_status() IS 'Whether the lineage grid is stale (a change was audited after its last refresh began), and when it was last refreshed, in how long, with how many rows.';
 
 --
 -- Name: import_mappings(text, jsonb, text, boolean, boolean, text, text, text, text, boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -2922,28 +3203,48 @@ COMMENT ON FUNCTION fieldmap.purge_audit_log(batch_size integer) IS 'Deletes at 
 -- Name: refresh_lineage_grid(boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-CREATE FUNCTION fieldmap.refresh_lineage_grid(concurrent boolean DEFAULT true) RETURNS void
+CREATE FUNCTION fieldmap.refresh_lineage_grid(force boolean DEFAULT false) RETURNS TABLE(refreshed boolean, reason text, duration_ms double precision, grid_rows bigint)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+DECLARE
+  v_saved   text := current_setting('fieldmap._all_tenants', true);
+  v_seq     bigint;
+  v_running xid8[];
+  v_started timestamptz;
 BEGIN
-  PERFORM set_config('fieldmap._all_tenants', 'on', true);
-  IF concurrent THEN
-    REFRESH MATERIALIZED VIEW CONCURRENTLY fieldmap.mv_mapping_lineage_grid;
-  ELSE
-    REFRESH MATERIALIZED VIEW fieldmap.mv_mapping_lineage_grid;
+  IF NOT pg_try_advisory_xact_lock(hashtext('fieldmap.refresh_lineage_grid')) THEN
+    RETURN QUERY SELECT false, 'another refresh is running', NULL::double precision, NULL::bigint;
+    RETURN;
   END IF;
-  PERFORM set_config('fieldmap._all_tenants', '', true);
+  IF NOT force AND NOT (SELECT g.stale FROM fieldmap.grid_status() g) THEN
+    RETURN QUERY SELECT false, 'fresh', NULL::double precision, NULL::bigint;
+    RETURN;
+  END IF;
+  -- what this refresh covers: read before the refresh takes its snapshot
+  v_seq := coalesce(pg_sequence_last_value('fieldmap.audit_log_seq_seq'::regclass), 0);
+  v_running := ARRAY(SELECT x FROM pg_snapshot_xip(pg_current_snapshot()) x
+                      WHERE x IS DISTINCT FROM pg_current_xact_id_if_assigned());
+  v_started := clock_timestamp();
+  PERFORM set_config('fieldmap._all_tenants', 'on', true);
+  REFRESH MATERIALIZED VIEW CONCURRENTLY fieldmap.mv_mapping_lineage_grid;
+  PERFORM set_config('fieldmap._all_tenants', coalesce(v_saved, ''), true);
+  UPDATE fieldmap.grid_refresh_state s
+     SET covered_seq = v_seq, pending_xids = v_running, last_refresh_at = v_started,
+         last_duration_ms = extract(epoch FROM clock_timestamp() - v_started) * 1000,
+         last_rows = (SELECT count(*) FROM fieldmap.mv_mapping_lineage_grid), refreshes = s.refreshes + 1;
+  RETURN QUERY SELECT true, CASE WHEN force THEN 'forced' ELSE 'stale' END, s.last_duration_ms, s.last_rows
+                 FROM fieldmap.grid_refresh_state s;
 END
 $$;
 
-ALTER FUNCTION fieldmap.refresh_lineage_grid(concurrent boolean) OWNER TO fieldmap_owner;
+ALTER FUNCTION fieldmap.refresh_lineage_grid(force boolean) OWNER TO fieldmap_owner;
 
 --
--- Name: FUNCTION refresh_lineage_grid(concurrent boolean); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+-- Name: FUNCTION refresh_lineage_grid(force boolean); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.refresh_lineage_grid(concurrent boolean) IS 'Refreshes mv_mapping_lineage_grid over every tenant (concurrently by default, so readers are not blocked). Owner only; pg_cron runs it.';
+COMMENT ON FUNCTION fieldmap.refresh_lineage_grid(force boolean) IS 'Refreshes mv_mapping_lineage_grid over every tenant, concurrently (readers are not blocked), when it is stale or when forced; records when and how long. Owner only; pg_cron runs it every minute.';
 
 --
 -- Name: restore_mapping_version(uuid, integer); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -2976,12 +3277,10 @@ BEGIN
   UPDATE fieldmap.field_mappings f
      SET (connection_id, connector_id, entity_schema_id, source_table, source_field, source_data_type,
           canonical_entity, canonical_field, canonical_data_type, mapping_type, transformation_rule,
-          coercion_function, confidence_score, validation_status, success_rate, avg_processing_time_ms,
-          error_count, last_validated_at, mapping_source, status, notes)
+          coercion_function, confidence_score, validation_status, mapping_source, status, notes)
        = (r.connection_id, r.connector_id, r.entity_schema_id, r.source_table, r.source_field, r.source_data_type,
           r.canonical_entity, r.canonical_field, r.canonical_data_type, r.mapping_type, r.transformation_rule,
-          r.coercion_function, r.confidence_score, r.validation_status, r.success_rate, r.avg_processing_time_ms,
-          r.error_count, r.last_validated_at, r.mapping_source, r.status, r.notes)
+          r.coercion_function, r.confidence_score, r.validation_status, r.mapping_source, r.status, r.notes)
    WHERE f.tenant_id = v_tenant AND f.id = mapping_id
   RETURNING f.version INTO v_new;
 
@@ -3210,6 +3509,162 @@ ALTER FUNCTION fieldmap.try_transform(transform text, value jsonb, rule jsonb) O
 --
 
 COMMENT ON FUNCTION fieldmap.try_transform(transform text, value jsonb, rule jsonb) IS 'Applies a transform (trim, to_timestamp, map_values, ...; see fieldmap.transforms) to a JSON value: {"value": result} or {"error": "<transform>: <value> <what is wrong>"}; never raises.';
+
+--
+-- Name: validate_all_tenants(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.validate_all_tenants() RETURNS TABLE(tenant text, mappings bigint, failed bigint)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_saved  text := current_setting('fieldmap.tenant_id', true);
+  v_tenant record;
+BEGIN
+  FOR v_tenant IN SELECT t.id, t.slug FROM fieldmap.tenants t WHERE t.status = 'active' ORDER BY t.slug LOOP
+    PERFORM set_config('fieldmap.tenant_id', v_tenant.id::text, true);
+    tenant := v_tenant.slug;
+    SELECT count(*), count(*) FILTER (WHERE v.validation_status = 'failed') INTO mappings, failed
+      FROM fieldmap.validate_mappings() v;
+    IF mappings > 0 THEN
+      RETURN NEXT;
+    END IF;
+  END LOOP;
+  PERFORM set_config('fieldmap.tenant_id', coalesce(v_saved, ''), true);
+END
+$$;
+
+ALTER FUNCTION fieldmap.validate_all_tenants() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION validate_all_tenants(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.validate_all_tenants() IS 'The nightly re-validation (owner): validate_mappings() in every active tenant; returns per tenant how many mappings were checked and failed.';
+
+--
+-- Name: validate_mapping(uuid, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.validate_mapping(mapping_id uuid, samples jsonb DEFAULT NULL::jsonb) RETURNS TABLE(validation_type text, validation_status text, error_message text, test_count integer, pass_count integer, fail_count integer)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  IF samples IS NOT NULL AND (jsonb_typeof(samples) <> 'array'
+                              OR EXISTS (SELECT FROM jsonb_array_elements(samples) e WHERE jsonb_typeof(e) <> 'object')) THEN
+    RAISE EXCEPTION 'samples must be a JSON array of source records (objects), not %',
+      CASE WHEN jsonb_typeof(samples) = 'array' THEN 'an array holding ' || (SELECT jsonb_typeof(e) FROM
+             jsonb_array_elements(samples) e WHERE jsonb_typeof(e) <> 'object' LIMIT 1) ELSE jsonb_typeof(samples) END
+      USING ERRCODE = 'MR001';
+  END IF;
+  IF NOT EXISTS (SELECT FROM fieldmap.field_mappings f
+                  WHERE f.tenant_id = fieldmap.current_tenant_id() AND f.id = validate_mapping.mapping_id) THEN
+    RAISE EXCEPTION 'no mapping % in this tenant', mapping_id USING ERRCODE = 'MR004';
+  END IF;
+  RETURN QUERY
+    SELECT r.validation_type, r.validation_status, r.error_message, r.test_count, r.pass_count, r.fail_count
+      FROM fieldmap.validate_mapping_ids(ARRAY[mapping_id], samples) r;
+END
+$$;
+
+ALTER FUNCTION fieldmap.validate_mapping(mapping_id uuid, samples jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION validate_mapping(mapping_id uuid, samples jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.validate_mapping(mapping_id uuid, samples jsonb) IS 'Validates a mapping (session''s tenant) with format_check, type_check, live_test and range_check on the given sample source records (a JSON array of objects) or the connector''s stored samples; records the results and sets validation_status (audited), success_rate, error_count, last_validated_at. Returns the four checks.';
+
+--
+-- Name: validate_mapping_ids(uuid[], jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.validate_mapping_ids(mapping_ids uuid[], samples jsonb DEFAULT NULL::jsonb) RETURNS TABLE(mapping_id uuid, validation_type text, validation_status text, error_message text, test_count integer, pass_count integer, fail_count integer)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_tenant  uuid := fieldmap.current_tenant_id();
+  v_actor   uuid := nullif(current_setting('fieldmap.actor_id', true), '')::uuid;
+  v_started timestamptz := clock_timestamp();
+  v_checks  jsonb;
+  v_ms      double precision;
+BEGIN
+  SELECT jsonb_agg(to_jsonb(c)) INTO v_checks FROM fieldmap._validation_checks(mapping_ids, samples) c;
+  v_ms := extract(epoch FROM clock_timestamp() - v_started) * 1000 / greatest(cardinality(mapping_ids), 1);
+  INSERT INTO fieldmap.mapping_validation_results
+    (tenant_id, field_mapping_id, validation_type, validation_status, error_message, sample_input, sample_output,
+     test_count, pass_count, fail_count, duration_ms, validated_by)
+  SELECT v_tenant, c.mapping_id, c.validation_type, c.validation_status, c.error_message, c.sample_input,
+         c.sample_output, c.test_count, c.pass_count, c.fail_count, v_ms, v_actor
+    FROM jsonb_to_recordset(v_checks) AS c(mapping_id uuid, validation_type text, validation_status text,
+                                           error_message text, sample_input jsonb, sample_output jsonb,
+                                           test_count integer, pass_count integer, fail_count integer);
+  UPDATE fieldmap.field_mappings f
+     SET validation_status = CASE WHEN v.failed THEN 'failed' ELSE 'validated' END,
+         success_rate = CASE WHEN v.tests > 0 THEN v.passes::double precision / v.tests END,
+         error_count = v.fails, last_validated_at = now(), avg_processing_time_ms = round(v_ms)::integer
+    FROM (SELECT c.mapping_id, bool_or(c.validation_status = 'failed') AS failed,
+                 sum(c.test_count) FILTER (WHERE c.validation_type = 'live_test') AS tests,
+                 sum(c.pass_count) FILTER (WHERE c.validation_type = 'live_test') AS passes,
+                 sum(c.fail_count) FILTER (WHERE c.validation_type = 'live_test') AS fails
+            FROM jsonb_to_recordset(v_checks) AS c(mapping_id uuid, validation_type text, validation_status text,
+                                                   test_count integer, pass_count integer, fail_count integer)
+           GROUP BY c.mapping_id) v
+   WHERE f.tenant_id = v_tenant AND f.id = v.mapping_id;
+  RETURN QUERY
+    SELECT c.mapping_id, c.validation_type, c.validation_status, c.error_message, c.test_count, c.pass_count, c.fail_count
+      FROM jsonb_to_recordset(v_checks) AS c(mapping_id uuid, validation_type text, validation_status text,
+                                             error_message text, test_count integer, pass_count integer,
+                                             fail_count integer)
+     ORDER BY c.mapping_id, array_position(ARRAY['format_check', 'type_check', 'live_test', 'range_check'],
+                                           c.validation_type);
+END
+$$;
+
+ALTER FUNCTION fieldmap.validate_mapping_ids(mapping_ids uuid[], samples jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION validate_mapping_ids(mapping_ids uuid[], samples jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.validate_mapping_ids(mapping_ids uuid[], samples jsonb) IS 'Validates the given mappings of the session''s tenant (set-based: the four checks of validate_mapping), records the results and verdicts; returns every check.';
+
+--
+-- Name: validate_mappings(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.validate_mappings(connector text DEFAULT NULL::text) RETURNS TABLE(mapping_id uuid, connector_name text, entity text, field text, validation_status text, failed text[], warnings text[])
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_connector uuid := CASE WHEN connector IS NOT NULL THEN fieldmap.connector_id(connector) END;
+  v_ids       uuid[] := ARRAY(SELECT a.id FROM fieldmap.active_mappings a
+                               WHERE v_connector IS NULL OR a.connector_id = v_connector);
+BEGIN
+  RETURN QUERY
+    SELECT r.mapping_id, c.connector_name::text AS connector_name, f.canonical_entity::text, f.canonical_field::text,
+           CASE WHEN bool_or(r.validation_status = 'failed') THEN 'failed' ELSE 'validated' END,
+           coalesce(array_agg(r.validation_type) FILTER (WHERE r.validation_status = 'failed'), '{}'),
+           coalesce(array_agg(r.validation_type) FILTER (WHERE r.validation_status = 'warning'), '{}')
+      FROM fieldmap.validate_mapping_ids(v_ids, NULL) r
+      JOIN fieldmap.field_mappings f ON f.tenant_id = fieldmap.current_tenant_id() AND f.id = r.mapping_id
+      JOIN fieldmap.connector_definitions c ON c.id = f.connector_id
+     GROUP BY r.mapping_id, c.connector_name, f.canonical_entity, f.canonical_field
+     ORDER BY c.connector_name, f.canonical_entity, f.canonical_field;
+END
+$$;
+
+ALTER FUNCTION fieldmap.validate_mappings(connector text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION validate_mappings(connector text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.validate_mappings(connector text) IS 'Validates every active mapping (of a connector, or all) of the session''s tenant on the stored samples, set-based; returns each mapping''s verdict with its failed and warning checks.';
 
 --
 -- Name: verify_audit_chain(text, boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -3518,6 +3973,42 @@ ALTER TABLE fieldmap.audit_log ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY
 );
 
 --
+-- Name: connector_samples; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TABLE fieldmap.connector_samples (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    connector_id uuid NOT NULL,
+    entity text NOT NULL,
+    record jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT connector_samples_record_check CHECK ((jsonb_typeof(record) = 'object'::text))
+);
+
+ALTER TABLE ONLY fieldmap.connector_samples FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE fieldmap.connector_samples OWNER TO fieldmap_owner;
+
+--
+-- Name: TABLE connector_samples; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TABLE fieldmap.connector_samples IS 'fieldmap: sample source records of a connector''s entity, for the live test of validate_mapping (validate_mappings uses them).';
+
+--
+-- Name: COLUMN connector_samples.entity; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.connector_samples.entity IS 'The canonical entity the record is a source object of.';
+
+--
+-- Name: COLUMN connector_samples.record; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.connector_samples.record IS 'A source record as the vendor delivers it (a JSON object).';
+
+--
 -- Name: currencies; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -3583,6 +4074,41 @@ COMMENT ON COLUMN fieldmap.entity_schemas.entity_version IS 'Semantic version (M
 --
 
 COMMENT ON COLUMN fieldmap.entity_schemas.schema_definition IS 'JSON Schema (draft 2020-12) of the entity: properties with JSON types, required fields, and x-fieldmap-type holding the registry type (string, integer, number, decimal, boolean, datetime, string[], object).';
+
+--
+-- Name: grid_refresh_state; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TABLE fieldmap.grid_refresh_state (
+    one boolean DEFAULT true NOT NULL,
+    covered_seq bigint DEFAULT 0 NOT NULL,
+    pending_xids xid8[] DEFAULT '{}'::xid8[] NOT NULL,
+    last_refresh_at timestamp with time zone,
+    last_duration_ms double precision,
+    last_rows bigint,
+    refreshes bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT grid_refresh_state_one_check CHECK (one)
+);
+
+ALTER TABLE fieldmap.grid_refresh_state OWNER TO fieldmap_owner;
+
+--
+-- Name: TABLE grid_refresh_state; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TABLE fieldmap.grid_refresh_state IS 'fieldmap: the lineage grid''s last refresh (when, how long, how many rows) and what it covered (audit sequence number and transactions running at its start), from which its staleness follows. One row.';
+
+--
+-- Name: COLUMN grid_refresh_state.covered_seq; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.grid_refresh_state.covered_seq IS 'The audit log''s sequence number read when the last refresh started: every change numbered up to it is in the grid, unless its transaction is in pending_xids.';
+
+--
+-- Name: COLUMN grid_refresh_state.pending_xids; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.grid_refresh_state.pending_xids IS 'Transactions running when the last refresh started; one that commits later may hold changes the grid lacks.';
 
 --
 -- Name: users; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -3786,6 +4312,7 @@ CREATE TABLE fieldmap.mapping_validation_results (
     test_count integer DEFAULT 1 NOT NULL,
     pass_count integer DEFAULT 0 NOT NULL,
     fail_count integer DEFAULT 0 NOT NULL,
+    duration_ms double precision,
     validated_at timestamp with time zone DEFAULT now() NOT NULL,
     validated_by uuid,
     CONSTRAINT mapping_validation_results_counts_check CHECK (((test_count >= 0) AND (pass_count >= 0) AND (fail_count >= 0) AND ((pass_count + fail_count) <= test_count))),
@@ -3834,6 +4361,12 @@ COMMENT ON COLUMN fieldmap.mapping_validation_results.sample_output IS 'What the
 COMMENT ON COLUMN fieldmap.mapping_validation_results.test_count IS 'Number of cases tested; pass_count + fail_count never exceed it (the rest were warnings).';
 
 --
+-- Name: COLUMN mapping_validation_results.duration_ms; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_validation_results.duration_ms IS 'How long the validation run that wrote this row took, per mapping, in milliseconds.';
+
+--
 -- Name: COLUMN mapping_validation_results.validated_by; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -3876,6 +4409,34 @@ COMMENT ON COLUMN fieldmap.phone_countries.calling_code IS 'Its international ca
 --
 
 COMMENT ON COLUMN fieldmap.phone_countries.trunk_prefix IS 'The prefix of national numbers that E.164 drops (0 in DE, 1 in US); NULL where numbers keep it (IT).';
+
+--
+-- Name: range_rules; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TABLE fieldmap.range_rules (
+    entity_name text NOT NULL,
+    field_name text NOT NULL,
+    min_value numeric,
+    max_value numeric,
+    iso4217 boolean DEFAULT false NOT NULL,
+    note text,
+    CONSTRAINT range_rules_bounds_check CHECK (((min_value IS NULL) OR (max_value IS NULL) OR (min_value <= max_value)))
+);
+
+ALTER TABLE fieldmap.range_rules OWNER TO fieldmap_owner;
+
+--
+-- Name: TABLE range_rules; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TABLE fieldmap.range_rules IS 'fieldmap: bounds and code lists of canonical fields (validate_mapping''s range_check); datetimes must lie in 1900-2100 and numbers be finite whatever the table says.';
+
+--
+-- Name: COLUMN range_rules.iso4217; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.range_rules.iso4217 IS 'The value must be an ISO 4217 code (fieldmap.currencies).';
 
 --
 -- Name: tenant_members; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -4009,6 +4570,40 @@ COMMENT ON COLUMN fieldmap.transforms.rule_keys IS 'The keys of transformation_r
 COMMENT ON COLUMN fieldmap.transforms.required_keys IS 'The rule keys it cannot do without.';
 
 --
+-- Name: type_compatibility; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TABLE fieldmap.type_compatibility (
+    source_type text NOT NULL,
+    canonical_type text NOT NULL,
+    verdict text NOT NULL,
+    advice text,
+    CONSTRAINT type_compatibility_canonical_check CHECK ((canonical_type = ANY (ARRAY['string'::text, 'integer'::text, 'number'::text, 'decimal'::text, 'boolean'::text, 'datetime'::text, 'string[]'::text, 'object'::text]))),
+    CONSTRAINT type_compatibility_source_check CHECK ((source_type = lower(source_type))),
+    CONSTRAINT type_compatibility_verdict_check CHECK ((verdict = ANY (ARRAY['compatible'::text, 'needs_transform'::text, 'incompatible'::text])))
+);
+
+ALTER TABLE fieldmap.type_compatibility OWNER TO fieldmap_owner;
+
+--
+-- Name: TABLE type_compatibility; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TABLE fieldmap.type_compatibility IS 'fieldmap: whether a source type (lower case; transforms'' output types too) fits a canonical type as it is, needs a transform first (advice names one), or cannot be mapped. Read by validate_mapping''s type_check.';
+
+--
+-- Name: COLUMN type_compatibility.verdict; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.type_compatibility.verdict IS 'compatible | needs_transform | incompatible.';
+
+--
+-- Name: COLUMN type_compatibility.advice; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.type_compatibility.advice IS 'The transform that makes a needs_transform pair fit.';
+
+--
 -- Name: audit_chain audit_chain_audit_key; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -4044,6 +4639,13 @@ ALTER TABLE ONLY fieldmap.connector_definitions
     ADD CONSTRAINT connector_definitions_pkey PRIMARY KEY (tenant_id, id);
 
 --
+-- Name: connector_samples connector_samples_pkey; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+ALTER TABLE ONLY fieldmap.connector_samples
+    ADD CONSTRAINT connector_samples_pkey PRIMARY KEY (tenant_id, id);
+
+--
 -- Name: currencies currencies_pkey; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -4072,6 +4674,13 @@ ALTER TABLE ONLY fieldmap.field_mappings
     ADD CONSTRAINT field_mappings_pkey PRIMARY KEY (tenant_id, id);
 
 --
+-- Name: grid_refresh_state grid_refresh_state_pkey; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+ALTER TABLE ONLY fieldmap.grid_refresh_state
+    ADD CONSTRAINT grid_refresh_state_pkey PRIMARY KEY (one);
+
+--
 -- Name: mapping_embeddings mapping_embeddings_pkey; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -4091,6 +4700,13 @@ ALTER TABLE ONLY fieldmap.mapping_validation_results
 
 ALTER TABLE ONLY fieldmap.phone_countries
     ADD CONSTRAINT phone_countries_pkey PRIMARY KEY (country);
+
+--
+-- Name: range_rules range_rules_pkey; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+ALTER TABLE ONLY fieldmap.range_rules
+    ADD CONSTRAINT range_rules_pkey PRIMARY KEY (entity_name, field_name);
 
 --
 -- Name: tenant_members tenant_members_id_key; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
@@ -4126,6 +4742,13 @@ ALTER TABLE ONLY fieldmap.tenants
 
 ALTER TABLE ONLY fieldmap.transforms
     ADD CONSTRAINT transforms_pkey PRIMARY KEY (name);
+
+--
+-- Name: type_compatibility type_compatibility_pkey; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+ALTER TABLE ONLY fieldmap.type_compatibility
+    ADD CONSTRAINT type_compatibility_pkey PRIMARY KEY (source_type, canonical_type);
 
 --
 -- Name: mapping_embeddings unique_embedding_mapping; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
@@ -4179,6 +4802,12 @@ CREATE INDEX idx_audit_tenant_created ON fieldmap.audit_log USING btree (tenant_
 --
 
 CREATE INDEX idx_audit_tenant_txid ON fieldmap.audit_log USING btree (tenant_id, txid);
+
+--
+-- Name: idx_connector_samples_entity; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE INDEX idx_connector_samples_entity ON fieldmap.connector_samples USING btree (tenant_id, connector_id, entity);
 
 --
 -- Name: idx_connector_tenant_status; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
@@ -4677,6 +5306,20 @@ ALTER TABLE ONLY fieldmap.connector_definitions
     ADD CONSTRAINT connector_definitions_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES fieldmap.tenants(id);
 
 --
+-- Name: connector_samples connector_samples_connector_fkey; Type: FK CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+ALTER TABLE ONLY fieldmap.connector_samples
+    ADD CONSTRAINT connector_samples_connector_fkey FOREIGN KEY (tenant_id, connector_id) REFERENCES fieldmap.connector_definitions(tenant_id, id) ON DELETE CASCADE;
+
+--
+-- Name: connector_samples connector_samples_tenant_id_fkey; Type: FK CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+ALTER TABLE ONLY fieldmap.connector_samples
+    ADD CONSTRAINT connector_samples_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES fieldmap.tenants(id);
+
+--
 -- Name: field_mappings field_mappings_connector_fkey; Type: FK CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -4809,6 +5452,18 @@ CREATE POLICY all_tenants ON fieldmap.connector_definitions FOR SELECT TO fieldm
 COMMENT ON POLICY all_tenants ON fieldmap.connector_definitions IS 'Owner maintenance that reads every tenant (lineage grid refresh) says so with fieldmap._all_tenants; honoured for owner requests only.';
 
 --
+-- Name: connector_samples all_tenants; Type: POLICY; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE POLICY all_tenants ON fieldmap.connector_samples FOR SELECT TO fieldmap_owner USING (( SELECT fieldmap._all_tenants_mode() AS _all_tenants_mode));
+
+--
+-- Name: POLICY all_tenants ON connector_samples; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON POLICY all_tenants ON fieldmap.connector_samples IS 'Owner maintenance that reads every tenant says so with fieldmap._all_tenants; honoured for owner requests only.';
+
+--
 -- Name: field_mappings all_tenants; Type: POLICY; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -4879,6 +5534,12 @@ ALTER TABLE fieldmap.audit_log ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE fieldmap.connector_definitions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: connector_samples; Type: ROW SECURITY; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+ALTER TABLE fieldmap.connector_samples ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: field_mappings; Type: ROW SECURITY; Schema: fieldmap; Owner: fieldmap_owner
@@ -4993,6 +5654,18 @@ CREATE POLICY tenant_isolation ON fieldmap.connector_definitions USING ((tenant_
 --
 
 COMMENT ON POLICY tenant_isolation ON fieldmap.connector_definitions IS 'Rows of the session''s tenant only (fieldmap.set_context); no tenant set is an error.';
+
+--
+-- Name: connector_samples tenant_isolation; Type: POLICY; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE POLICY tenant_isolation ON fieldmap.connector_samples USING ((tenant_id = ( SELECT fieldmap.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT fieldmap.current_tenant_id() AS current_tenant_id)));
+
+--
+-- Name: POLICY tenant_isolation ON connector_samples; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON POLICY tenant_isolation ON fieldmap.connector_samples IS 'Rows of the session''s tenant only (fieldmap.set_context); no tenant set is an error.';
 
 --
 -- Name: field_mappings tenant_isolation; Type: POLICY; Schema: fieldmap; Owner: fieldmap_owner
@@ -5171,6 +5844,15 @@ REVOKE ALL ON FUNCTION fieldmap._entity_field_schema(registry_type text) FROM PU
 REVOKE ALL ON FUNCTION fieldmap._erase_user_values(v jsonb) FROM PUBLIC;
 
 --
+-- Name: FUNCTION _fits_type(value jsonb, registry_type text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._fits_type(value jsonb, registry_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._fits_type(value jsonb, registry_type text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._fits_type(value jsonb, registry_type text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._fits_type(value jsonb, registry_type text) TO fieldmap_auditor;
+
+--
 -- Name: FUNCTION _jsonb_object_expr(pairs text[]); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -5193,6 +5875,15 @@ GRANT ALL ON FUNCTION fieldmap._map_value(value jsonb, rule jsonb, coercion text
 --
 
 REVOKE ALL ON FUNCTION fieldmap._may_act_for(tenant uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION _range_problem(entity text, field text, registry_type text, value jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._range_problem(entity text, field text, registry_type text, value jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._range_problem(entity text, field text, registry_type text, value jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._range_problem(entity text, field text, registry_type text, value jsonb) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._range_problem(entity text, field text, registry_type text, value jsonb) TO fieldmap_auditor;
 
 --
 -- Name: FUNCTION _request_is_owner(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -5288,10 +5979,26 @@ GRANT ALL ON FUNCTION fieldmap._transform(transform text, value jsonb, rule json
 GRANT ALL ON FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) TO fieldmap_auditor;
 
 --
+-- Name: FUNCTION _validation_checks(mapping_ids uuid[], samples jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples jsonb) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples jsonb) TO fieldmap_auditor;
+
+--
 -- Name: FUNCTION _version_field_mapping(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 REVOKE ALL ON FUNCTION fieldmap._version_field_mapping() FROM PUBLIC;
+
+--
+-- Name: FUNCTION add_samples(connector text, entity text, records jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.add_samples(connector text, entity text, records jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.add_samples(connector text, entity text, records jsonb) TO fieldmap_writer;
 
 --
 -- Name: FUNCTION apply_mapping(connector text, entity text, record jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -5359,6 +6066,12 @@ REVOKE ALL ON FUNCTION fieldmap.create_tenant(slug text, name text, settings jso
 REVOKE ALL ON FUNCTION fieldmap.create_user(email text, display_name text, if_not_exists boolean) FROM PUBLIC;
 
 --
+-- Name: FUNCTION cron_jobs(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.cron_jobs() FROM PUBLIC;
+
+--
 -- Name: FUNCTION current_tenant_id(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -5389,6 +6102,15 @@ REVOKE ALL ON FUNCTION fieldmap.find_mapping(connector text, field text) FROM PU
 GRANT ALL ON FUNCTION fieldmap.find_mapping(connector text, field text) TO fieldmap_writer;
 GRANT ALL ON FUNCTION fieldmap.find_mapping(connector text, field text) TO fieldmap_reader;
 GRANT ALL ON FUNCTION fieldmap.find_mapping(connector text, field text) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION grid_status(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.grid_status() FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.grid_status() TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.grid_status() TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap.grid_status() TO fieldmap_auditor;
 
 --
 -- Name: FUNCTION import_mappings(connector text, doc jsonb, mode text, dry_run boolean, partial boolean, direction text, mapping_source text, change_reason text, connector_type text, details boolean); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -5459,10 +6181,10 @@ GRANT ALL ON FUNCTION fieldmap.plan_import(connector text, doc jsonb, mode text,
 REVOKE ALL ON FUNCTION fieldmap.purge_audit_log(batch_size integer) FROM PUBLIC;
 
 --
--- Name: FUNCTION refresh_lineage_grid(concurrent boolean); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+-- Name: FUNCTION refresh_lineage_grid(force boolean); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-REVOKE ALL ON FUNCTION fieldmap.refresh_lineage_grid(concurrent boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap.refresh_lineage_grid(force boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION restore_mapping_version(mapping_id uuid, version integer); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -5516,6 +6238,33 @@ GRANT ALL ON FUNCTION fieldmap.try_transform(transform text, value jsonb, rule j
 GRANT ALL ON FUNCTION fieldmap.try_transform(transform text, value jsonb, rule jsonb) TO fieldmap_auditor;
 
 --
+-- Name: FUNCTION validate_all_tenants(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.validate_all_tenants() FROM PUBLIC;
+
+--
+-- Name: FUNCTION validate_mapping(mapping_id uuid, samples jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.validate_mapping(mapping_id uuid, samples jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.validate_mapping(mapping_id uuid, samples jsonb) TO fieldmap_writer;
+
+--
+-- Name: FUNCTION validate_mapping_ids(mapping_ids uuid[], samples jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.validate_mapping_ids(mapping_ids uuid[], samples jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.validate_mapping_ids(mapping_ids uuid[], samples jsonb) TO fieldmap_writer;
+
+--
+-- Name: FUNCTION validate_mappings(connector text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.validate_mappings(connector text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.validate_mappings(connector text) TO fieldmap_writer;
+
+--
 -- Name: FUNCTION verify_audit_chain(tenant text, seal boolean); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -5549,6 +6298,14 @@ GRANT SELECT ON TABLE fieldmap.audit_chain TO fieldmap_auditor;
 --
 
 GRANT SELECT ON TABLE fieldmap.audit_chain_heads TO fieldmap_auditor;
+
+--
+-- Name: TABLE connector_samples; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+GRANT SELECT ON TABLE fieldmap.connector_samples TO fieldmap_reader;
+GRANT SELECT ON TABLE fieldmap.connector_samples TO fieldmap_auditor;
+GRANT SELECT,INSERT,DELETE ON TABLE fieldmap.connector_samples TO fieldmap_writer;
 
 --
 -- Name: TABLE currencies; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -5606,6 +6363,14 @@ GRANT SELECT ON TABLE fieldmap.phone_countries TO fieldmap_reader;
 GRANT SELECT ON TABLE fieldmap.phone_countries TO fieldmap_auditor;
 
 --
+-- Name: TABLE range_rules; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+GRANT SELECT ON TABLE fieldmap.range_rules TO fieldmap_writer;
+GRANT SELECT ON TABLE fieldmap.range_rules TO fieldmap_reader;
+GRANT SELECT ON TABLE fieldmap.range_rules TO fieldmap_auditor;
+
+--
 -- Name: TABLE tenants; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -5620,6 +6385,14 @@ GRANT SELECT ON TABLE fieldmap.tenants TO fieldmap_auditor;
 GRANT SELECT ON TABLE fieldmap.transforms TO fieldmap_writer;
 GRANT SELECT ON TABLE fieldmap.transforms TO fieldmap_reader;
 GRANT SELECT ON TABLE fieldmap.transforms TO fieldmap_auditor;
+
+--
+-- Name: TABLE type_compatibility; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+GRANT SELECT ON TABLE fieldmap.type_compatibility TO fieldmap_writer;
+GRANT SELECT ON TABLE fieldmap.type_compatibility TO fieldmap_reader;
+GRANT SELECT ON TABLE fieldmap.type_compatibility TO fieldmap_auditor;
 
 --
 -- Name: DEFAULT PRIVILEGES FOR FUNCTIONS; Type: DEFAULT ACL; Schema: -; Owner: fieldmap_owner

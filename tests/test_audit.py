@@ -116,6 +116,23 @@ def test_a_large_update_after_a_one_row_update_in_the_same_session_is_audited_ro
     assert n == 2000 and got == (2000, 2000, 2, 2, pytest.approx(-1000.0))
 
 
+# the latest validation's observations: no part of a mapping's definition, neither versioned nor audited
+OBSERVATIONS = ["success_rate", "error_count", "last_validated_at", "avg_processing_time_ms"]
+
+
+def test_observations_of_a_validation_make_no_version_and_no_audit_rows(
+        db: psycopg.Connection, acme: dict, mapping: uuid.UUID) -> None:
+    db.execute("""UPDATE fieldmap.field_mappings SET success_rate = 0.5, error_count = 2, last_validated_at = now(),
+                         avg_processing_time_ms = 1 WHERE id = %s""", (mapping,))
+    row = mapping_row(db, mapping)
+    assert (row["success_rate"], row["error_count"], row["version"]) == (0.5, 2, 1)
+    assert len(audit_rows(db, mapping)) == 1
+    db.execute("UPDATE fieldmap.field_mappings SET validation_status = 'validated', error_count = 0 WHERE id = %s",
+               (mapping,))
+    assert [(r["action"], r["field_changed"]) for r in audit_rows(db, mapping)[1:]] == [("validated", "validation_status")]
+    assert mapping_row(db, mapping)["version"] == 2
+
+
 def test_the_update_audit_knows_every_column_of_field_mappings(db: psycopg.Connection) -> None:
     # _audit_mappings_updated lists the columns by number three times (compare,
     # old value, new value) and once by name; a new column must be in all four
@@ -123,7 +140,8 @@ def test_the_update_audit_knows_every_column_of_field_mappings(db: psycopg.Conne
         """SELECT column_name FROM information_schema.columns
             WHERE table_schema = 'fieldmap' AND table_name = 'field_mappings'
               AND column_name NOT IN ('id', 'tenant_id', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by')
-            ORDER BY ordinal_position""")]
+              AND column_name NOT IN (SELECT unnest(%s::text[]))
+            ORDER BY ordinal_position""", (OBSERVATIONS,))]
     src = db.execute("SELECT prosrc FROM pg_proc WHERE oid = 'fieldmap._audit_mappings_updated()'::regprocedure").fetchone()[0]
     names = re.search(r"'\{([a-z_,]+)\}'::text\[\]", src).group(1).split(",")
     numbered = list(enumerate(names, 1))

@@ -336,18 +336,19 @@ def test_grid_reads_the_tenants_view_as_an_app_role_and_refreshes_nothing(db: ps
     assert len(rows) == 8  # not refreshed by reading
 
 
-def test_status_reports_lag_unsealed_rows_cron_and_embeddings(db: psycopg.Connection, demo: str) -> None:
+def test_status_reports_the_grid_unsealed_rows_cron_and_embeddings(db: psycopg.Connection, demo: str) -> None:
+    db.execute("SELECT * FROM fieldmap.refresh_lineage_grid()")
     out = fieldmap_cli(demo, "status")
-    assert "lags" not in out.stdout and "no embeddings yet" in out.stdout
+    assert "grid       current, last refreshed" in out.stdout and "no embeddings yet" in out.stdout
     assert "pg_cron    runs in database" in out.stdout
     assert cli(demo, "import", str(LEGACY / "zendesk.yaml"))[0] == 0
     out = fieldmap_cli(demo, "status")
-    assert "the lineage grid lags the mappings of demo" in out.stdout
+    assert "grid       STALE" in out.stdout
     st = json.loads(fieldmap_cli(demo, "status", "--json").stdout)
     demo_row = next(t for t in st["tenants"] if t["slug"] == "demo")
-    assert demo_row["unsealed_audit_rows"] > 0
-    db.execute("SELECT fieldmap.refresh_lineage_grid()")
-    assert "lags" not in fieldmap_cli(demo, "status").stdout
+    assert demo_row["unsealed_audit_rows"] > 0 and st["grid"]["stale"]
+    db.execute("SELECT * FROM fieldmap.refresh_lineage_grid()")
+    assert "grid       current" in fieldmap_cli(demo, "status").stdout
 
 
 # --- found by a new user's trial ----------------------------------------------------

@@ -176,6 +176,12 @@ def calls(t: dict) -> list[tuple[str, str, str, tuple]]:
         ("seal_audit_chain, _seal_tenant_chain", WRITER, "SELECT fieldmap.seal_audit_chain()", ()),
         ("verify_audit_chain", AUDITOR, "SELECT ok FROM fieldmap.verify_audit_chain()", ()),
         ("lineage_grid", AUDITOR, "SELECT count(*) FROM fieldmap.lineage_grid", ()),
+        ("grid_status", AUDITOR, "SELECT * FROM fieldmap.grid_status()", ()),
+        ("apply_mapping, transforms", WRITER,
+         "SELECT fieldmap.apply_mapping('hubspot', 'contact', '{\"email\": \"A@B.TEST\", \"firstname\": 1}')", ()),
+        ("validate_mapping", WRITER, "SELECT * FROM fieldmap.validate_mapping(%s, '[{\"firstname\": \"x\"}]')",
+         (t["alpha_first_name"],)),
+        ("validate_mappings", WRITER, "SELECT * FROM fieldmap.validate_mappings()", ()),
         ("active_mappings", WRITER, "SELECT count(*) FROM fieldmap.active_mappings", ()),
     ]
 

@@ -96,10 +96,14 @@ BAD_CALLS: list[tuple[str, str, str]] = [
     ("apply_mapping", "SELECT fieldmap.apply_mapping('nope', 'account', '{}')", "MR004"),
     ("apply_mappings", "SELECT * FROM fieldmap.apply_mappings('nope', 'account', ARRAY['{}'::jsonb])", "MR004"),
     ("load_entities", "SELECT * FROM fieldmap.load_entities('{}', 'latest')", "MR001"),
+    ("validate_mapping", f"SELECT * FROM fieldmap.validate_mapping('{R}')", "MR004"),
+    ("validate_mapping", f"SELECT * FROM fieldmap.validate_mapping('{R}', '{{\"not\": \"a list\"}}')", "MR001"),
+    ("validate_mappings", "SELECT * FROM fieldmap.validate_mappings('nope')", "MR004"),
+    ("add_samples", "SELECT fieldmap.add_samples('nope', 'account', '[]')", "MR004"),
 ]
 # total functions (every input has an answer) and those that take no input a caller could get wrong
 NEVER_FAIL = {"is_handle", "closest_name", "refresh_lineage_grid", "list_tenants", "try_transform",
-              "transform_rule_problem"}
+              "transform_rule_problem", "grid_status", "cron_jobs", "validate_mapping_ids", "validate_all_tenants"}
 
 
 @pytest.mark.parametrize(("function", "call", "code"), BAD_CALLS, ids=[f"{f}:{c}" for f, _, c in BAD_CALLS])

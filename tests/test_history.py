@@ -41,7 +41,7 @@ def test_mapping_as_of_every_version_reproduces_the_exact_row(db: psycopg.Connec
     assert [s["version"] for s in snapshots] == list(range(1, len(CHANGES) + 2))
 
     for snap in snapshots:
-        assert as_of(db, mapping, snap["updated_at"]) == snap
+        assert definition(as_of(db, mapping, snap["updated_at"])) == definition(snap)
     assert as_of(db, mapping, created_before) is None
 
     db.execute("DELETE FROM fieldmap.field_mappings WHERE id = %s", (mapping,))
@@ -52,11 +52,19 @@ def test_mapping_as_of_every_version_reproduces_the_exact_row(db: psycopg.Connec
     assert [h["version"] for h in history] == [1, 2, 3, 4, 5, 6, 7, 7]
     assert [h["action"] for h in history] == ["created", "updated", "updated", "updated", "deprecated", "validated",
                                               "updated", "deleted"]
-    assert sorted(history[2]["fields_changed"]) == ["confidence_score", "success_rate"]
+    assert sorted(history[2]["fields_changed"]) == ["confidence_score"]  # success_rate: an observation
     assert history[-1]["mapping"] is None
     assert history[1]["change_reason"] == "change 0"
     for snap in snapshots:
-        assert as_of(db, mapping, snap["updated_at"]) == snap
+        assert definition(as_of(db, mapping, snap["updated_at"])) == definition(snap)
+
+
+def definition(row: dict | None) -> dict | None:
+    """A mapping without the observations of its latest validation, which are not versioned."""
+    if row is None:
+        return None
+    return {k: v for k, v in row.items()
+            if k not in ("success_rate", "error_count", "last_validated_at", "avg_processing_time_ms")}
 
 
 def test_history_of_another_mapping_or_nothing_is_empty(db: psycopg.Connection, acme: dict) -> None:

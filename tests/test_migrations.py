@@ -40,7 +40,6 @@ BREAKS: dict[str, list[str]] = {
     ],
     "extensions": ["DROP EXTENSION vector CASCADE", "DROP EXTENSION pg_trgm CASCADE"],
     "extension_pg_cron": None,  # tested in the cron database below
-    "cron_audit_jobs": None,  # likewise
     "domain_handle": [
         "ALTER DOMAIN fieldmap.handle DROP CONSTRAINT handle_check",
         "CREATE OR REPLACE FUNCTION fieldmap.is_handle(value text) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT true'",
@@ -158,6 +157,7 @@ BREAKS: dict[str, list[str]] = {
     ],
     "function_refresh_lineage_grid": [
         "DROP FUNCTION fieldmap.refresh_lineage_grid(boolean)",
+        "REVOKE EXECUTE ON FUNCTION fieldmap.grid_status() FROM fieldmap_reader",
         "GRANT EXECUTE ON FUNCTION fieldmap.refresh_lineage_grid(boolean) TO fieldmap_writer",
     ],
     "function_mapping_documents": [
@@ -207,6 +207,36 @@ BREAKS: dict[str, list[str]] = {
         "CREATE OR REPLACE FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[])"
         " RETURNS jsonb LANGUAGE sql AS 'SELECT fields'",
     ],
+    "table_validation_rules": [
+        "DROP TABLE fieldmap.type_compatibility",
+        "DELETE FROM fieldmap.range_rules WHERE field_name = 'probability'",
+        "REVOKE SELECT ON fieldmap.type_compatibility FROM fieldmap_reader",
+    ],
+    "table_connector_samples": [
+        "DROP TABLE fieldmap.connector_samples",
+        "ALTER TABLE fieldmap.connector_samples NO FORCE ROW LEVEL SECURITY",
+        "GRANT INSERT ON fieldmap.connector_samples TO fieldmap_reader",
+    ],
+    "function_validation": [
+        "DROP FUNCTION fieldmap.validate_mapping(uuid, jsonb)",
+        "GRANT EXECUTE ON FUNCTION fieldmap.validate_mapping(uuid, jsonb) TO fieldmap_reader",
+        "CREATE OR REPLACE FUNCTION fieldmap._fits_type(value jsonb, registry_type text) RETURNS boolean"
+        " LANGUAGE sql AS 'SELECT true'",
+    ],
+    "table_grid_refresh_state": [
+        "DROP TABLE fieldmap.grid_refresh_state CASCADE",
+        "INSERT INTO fieldmap.grid_refresh_state (one) VALUES (true) ON CONFLICT DO NOTHING;"
+        " ALTER TABLE fieldmap.grid_refresh_state DROP CONSTRAINT grid_refresh_state_one_check;"
+        " ALTER TABLE fieldmap.grid_refresh_state DROP CONSTRAINT grid_refresh_state_pkey;"
+        " INSERT INTO fieldmap.grid_refresh_state (one) VALUES (false)",
+        "GRANT UPDATE ON fieldmap.grid_refresh_state TO fieldmap_writer",
+    ],
+    "function_cron_jobs": [
+        "DROP FUNCTION fieldmap.cron_jobs()",
+        "GRANT EXECUTE ON FUNCTION fieldmap.cron_jobs() TO fieldmap_writer",
+        "CREATE OR REPLACE FUNCTION fieldmap.cron_jobs() RETURNS TABLE (name text, schedule text, command text,"
+        " description text) LANGUAGE sql AS $$ SELECT 'x', 'y', 'z', 'w' $$",
+    ],
     "view_active_mappings": [
         "DROP VIEW fieldmap.active_mappings",
         "ALTER VIEW fieldmap.active_mappings RESET (security_invoker)",
@@ -255,16 +285,3 @@ def test_verify_pg_cron_fails_without_pg_cron_in_the_cron_database() -> None:
     assert ok.returncode == 0, ok.stderr
     broken = psql(url, "BEGIN;\nDROP EXTENSION IF EXISTS pg_cron CASCADE;\n\\i verify/extension_pg_cron.sql\n")
     assert broken.returncode != 0 and "pg_cron is missing" in broken.stderr
-
-
-def test_verify_cron_jobs_fails_without_the_jobs_in_the_cron_database() -> None:
-    with psycopg.connect(url_for("postgres")) as c:
-        cron_db = c.execute("SELECT current_setting('cron.database_name', true)").fetchone()[0]
-    url = url_for(cron_db)
-    jobs = ("SELECT cron.schedule('fieldmap-seal-audit', '* * * * *', 'SELECT fieldmap.seal_audit_chain()');"
-            "SELECT cron.schedule('fieldmap-purge-audit', '*/5 * * * *', 'SELECT fieldmap.purge_audit_log(10000)');")
-    setup = "BEGIN;\nCREATE EXTENSION IF NOT EXISTS pg_cron;\n"
-    ok = psql(url, f"{setup}{jobs}\n\\i verify/cron_audit_jobs.sql\n")
-    assert ok.returncode == 0, ok.stderr
-    broken = psql(url, f"{setup}{jobs}\nSELECT cron.unschedule('fieldmap-purge-audit');\n\\i verify/cron_audit_jobs.sql\n")
-    assert broken.returncode != 0 and "fieldmap-purge-audit missing" in broken.stderr

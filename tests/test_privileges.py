@@ -30,6 +30,10 @@ EXPECTED_TABLES: dict[str, dict[str, set[str]]] = {
     "active_mappings": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
     "transforms": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
     "currencies": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "type_compatibility": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "range_rules": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "connector_samples": {W: {"SELECT", "INSERT", "DELETE"}, R: {"SELECT"}, A: {"SELECT"}},
+    "grid_refresh_state": {},
     "phone_countries": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
 }
 
@@ -59,6 +63,13 @@ EXPECTED_FUNCTIONS: dict[str, set[str]] = {
     "transform_rule_problem(jsonb,text)": {W, R, A},
     "apply_mapping(text,text,jsonb)": {W, R, A},
     "apply_mappings(text,text,jsonb[])": {W, R, A},
+    "grid_status()": {W, R, A},
+    "validate_mapping(uuid,jsonb)": {W},
+    "validate_mappings(text)": {W},
+    "validate_mapping_ids(uuid[],jsonb)": {W},
+    "add_samples(text,text,jsonb)": {W},
+    "validate_all_tenants()": set(),
+    "cron_jobs()": set(),
     "check_handle(text,text)": {W, R, A},
     "create_user(text,text,boolean)": set(),
     "export_mappings(text)": {W, R},
@@ -73,7 +84,8 @@ EXPECTED_FUNCTIONS: dict[str, set[str]] = {
 INVOKER_HELPERS = {"_tf_error(text,jsonb,text)", "_tf_text(text,jsonb,jsonb)", "_tf_numeric(jsonb)",
                    "_tf_number(text,jsonb,jsonb)", "_tf_datetime(text,jsonb,jsonb)", "_tf_code(text,jsonb,jsonb)",
                    "_transform(text,jsonb,jsonb)", "_map_value(jsonb,jsonb,text)", "_jsonb_object_expr(text[])",
-                   "_canonical_record(jsonb,jsonb,jsonb[])"}
+                   "_canonical_record(jsonb,jsonb,jsonb[])", "_fits_type(jsonb,text)",
+                   "_range_problem(text,text,text,jsonb)", "_validation_checks(uuid[],jsonb)"}
 
 
 def test_invoker_helpers_write_nothing_and_define_nothing(db: psycopg.Connection) -> None:

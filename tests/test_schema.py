@@ -56,11 +56,19 @@ EXPECTED: dict[str, dict[str, str]] = {
                    "required_keys": "text[]"},
     "currencies": {"code": "text", "name": "text", "numeric_code": "text"},
     "phone_countries": {"country": "text", "calling_code": "text", "trunk_prefix": "text"},
+    "type_compatibility": {"source_type": "text", "canonical_type": "text", "verdict": "text", "advice": "text"},
+    "range_rules": {"entity_name": "text", "field_name": "text", "min_value": "numeric", "max_value": "numeric",
+                    "iso4217": "boolean", "note": "text"},
+    "connector_samples": {"tenant_id": "uuid", "id": "uuid", "connector_id": "uuid", "entity": "text",
+                          "record": "jsonb", "created_at": TS},
+    "grid_refresh_state": {"one": "boolean", "covered_seq": "bigint", "pending_xids": "xid8[]",
+                           "last_refresh_at": TS, "last_duration_ms": "double precision", "last_rows": "bigint",
+                           "refreshes": "bigint"},
     "mapping_validation_results": {
         "tenant_id": "uuid", "id": "uuid", "field_mapping_id": "uuid", "validation_type": f"{V}(50)",
         "validation_status": f"{V}(50)", "error_message": "text", "sample_input": "jsonb",
         "sample_output": "jsonb", "test_count": "integer", "pass_count": "integer", "fail_count": "integer",
-        "validated_at": TS, "validated_by": "uuid"},
+        "duration_ms": "double precision", "validated_at": TS, "validated_by": "uuid"},
     "mv_mapping_lineage_grid": {
         "id": "uuid", "tenant_id": "uuid", "source_system": f"{V}(255)", "source_table": f"{V}(255)",
         "source_field": f"{V}(255)", "target_entity": f"{V}(255)", "target_field": f"{V}(255)",
@@ -71,7 +79,7 @@ EXPECTED: dict[str, dict[str, str]] = {
 }
 
 TENANT_TABLES = ["users", "connector_definitions", "field_mappings", "mapping_embeddings",
-                 "audit_log", "mapping_validation_results", "audit_chain", "tenant_members"]
+                 "audit_log", "mapping_validation_results", "audit_chain", "tenant_members", "connector_samples"]
 
 
 def columns(db: psycopg.Connection, table: str) -> dict[str, str]:

@@ -23,6 +23,6 @@ def test_schema_sql_is_the_deployed_schema(db_url: str) -> None:
 
 def test_schema_sql_shows_every_policy_trigger_and_grant() -> None:
     text = schema.SCHEMA_SQL.read_text()
-    assert text.count("CREATE POLICY tenant_isolation ON fieldmap.") == 8
+    assert text.count("CREATE POLICY tenant_isolation ON fieldmap.") == 9  # every tenant-owned table
     assert "CREATE TRIGGER _50_audit_update AFTER UPDATE ON fieldmap.field_mappings" in text
     assert "GRANT SELECT ON TABLE fieldmap.lineage_grid TO fieldmap_reader;" in text

@@ -20,6 +20,7 @@ CREATE TABLE fieldmap.mapping_validation_results (
     test_count         integer NOT NULL DEFAULT 1,
     pass_count         integer NOT NULL DEFAULT 0,
     fail_count         integer NOT NULL DEFAULT 0,
+    duration_ms        double precision,
 
     validated_at       timestamptz NOT NULL DEFAULT now(),
     validated_by       uuid,
@@ -47,6 +48,7 @@ COMMENT ON COLUMN fieldmap.mapping_validation_results.validation_status IS 'pass
 COMMENT ON COLUMN fieldmap.mapping_validation_results.sample_input IS 'Sample of source data the validation used.';
 COMMENT ON COLUMN fieldmap.mapping_validation_results.sample_output IS 'What the mapping produced from sample_input.';
 COMMENT ON COLUMN fieldmap.mapping_validation_results.test_count IS 'Number of cases tested; pass_count + fail_count never exceed it (the rest were warnings).';
+COMMENT ON COLUMN fieldmap.mapping_validation_results.duration_ms IS 'How long the validation run that wrote this row took, per mapping, in milliseconds.';
 COMMENT ON COLUMN fieldmap.mapping_validation_results.validated_by IS 'User (of the same tenant) who ran the validation; NULL for jobs.';
 
 GRANT SELECT ON fieldmap.mapping_validation_results TO fieldmap_reader, fieldmap_auditor;

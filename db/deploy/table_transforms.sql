@@ -22,6 +22,8 @@ CREATE TABLE fieldmap.transforms (
 );
 
 INSERT INTO fieldmap.transforms (name, description, output_type, rule_keys, required_keys) VALUES
+  ('to_text', 'Text from a number or true/false (an integer id into a text id field); text stays as it is.', 'string',
+   '{}', '{}'),
   ('trim', 'Removes leading and trailing white space from text.', 'string', '{}', '{}'),
   ('lowercase', 'Lower-cases text.', 'string', '{}', '{}'),
   ('uppercase', 'Upper-cases text.', 'string', '{}', '{}'),

@@ -16,7 +16,7 @@ AS $$
          CASE WHEN length(value::text) > 80 THEN left(value::text, 77) || '...' ELSE value::text END || ' ' || problem)
 $$;
 
--- trim, lowercase, uppercase, normalize_email, split_full_name (rule part: first | last)
+-- to_text, trim, lowercase, uppercase, normalize_email, split_full_name (rule part: first | last)
 CREATE OR REPLACE FUNCTION fieldmap._tf_text(transform text, value jsonb, rule jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql
@@ -29,6 +29,12 @@ DECLARE
   n      integer;
   last   integer;
 BEGIN
+  IF transform = 'to_text' THEN
+    IF jsonb_typeof(value) NOT IN ('string', 'number', 'boolean') THEN
+      RETURN fieldmap._tf_error(transform, value, 'is not a single value');
+    END IF;
+    RETURN jsonb_build_object('value', value #>> '{}');
+  END IF;
   IF jsonb_typeof(value) <> 'string' THEN
     RETURN fieldmap._tf_error(transform, value, 'is not text');
   END IF;
@@ -79,4 +85,4 @@ $$;
 COMMENT ON FUNCTION fieldmap._tf_error(text, jsonb, text) IS
   'Internal: a transform''s failure, {"error": "<transform>: <value> <problem>"}.';
 COMMENT ON FUNCTION fieldmap._tf_text(text, jsonb, jsonb) IS
-  'Internal: the text transforms (trim, lowercase, uppercase, normalize_email, split_full_name), {"value"} or {"error"}.';
+  'Internal: the text transforms (to_text, trim, lowercase, uppercase, normalize_email, split_full_name), {"value"} or {"error"}.';

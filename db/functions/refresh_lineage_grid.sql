@@ -1,23 +1,65 @@
--- fieldmap.refresh_lineage_grid(concurrent boolean DEFAULT true)
--- The grid spans every tenant, and REFRESH runs its query as the view's
--- owner, whom forced row-level security confines to one tenant; so the
--- refresh declares all-tenants mode (fieldmap._all_tenants) for its own
--- transaction only.
--- SECURITY INVOKER: owner only (pg_cron, a DBA); REFRESH needs the view's owner anyway.
-CREATE OR REPLACE FUNCTION fieldmap.refresh_lineage_grid(concurrent boolean DEFAULT true)
-RETURNS void
+-- fieldmap.grid_status() -> (stale, last_refresh_at, last_duration_ms, last_rows, refreshes)
+-- fieldmap.refresh_lineage_grid(force boolean DEFAULT false)
+--   -> (refreshed, reason, duration_ms, grid_rows)
+-- The grid is stale when a change was audited after the last refresh began
+-- (grid_refresh_state explains how that is known without any work in the
+-- write path). refresh_lineage_grid refreshes only a stale grid, unless
+-- forced; CONCURRENTLY, so readers are never blocked; one at a time (a
+-- second caller is told another refresh runs). The grid spans every
+-- tenant: the refresh runs in the owner's all-tenants mode. Owner only:
+-- pg_cron runs it every minute (a no-op when fresh).
+
+CREATE OR REPLACE FUNCTION fieldmap.grid_status()
+RETURNS TABLE (stale boolean, last_refresh_at timestamptz, last_duration_ms double precision, last_rows bigint,
+               refreshes bigint)
+LANGUAGE sql
+STABLE
+SECURITY DEFINER  -- app roles may see whether the grid is current, not the audit log's numbers
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT coalesce(pg_sequence_last_value('fieldmap.audit_log_seq_seq'::regclass), 0) > s.covered_seq
+         OR EXISTS (SELECT FROM unnest(s.pending_xids) x WHERE pg_xact_status(x) = 'committed'),
+         s.last_refresh_at, s.last_duration_ms, s.last_rows, s.refreshes
+    FROM fieldmap.grid_refresh_state s
+$$;
+
+CREATE OR REPLACE FUNCTION fieldmap.refresh_lineage_grid(force boolean DEFAULT false)
+RETURNS TABLE (refreshed boolean, reason text, duration_ms double precision, grid_rows bigint)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  v_saved   text := current_setting('fieldmap._all_tenants', true);
+  v_seq     bigint;
+  v_running xid8[];
+  v_started timestamptz;
 BEGIN
-  PERFORM set_config('fieldmap._all_tenants', 'on', true);
-  IF concurrent THEN
-    REFRESH MATERIALIZED VIEW CONCURRENTLY fieldmap.mv_mapping_lineage_grid;
-  ELSE
-    REFRESH MATERIALIZED VIEW fieldmap.mv_mapping_lineage_grid;
+  IF NOT pg_try_advisory_xact_lock(hashtext('fieldmap.refresh_lineage_grid')) THEN
+    RETURN QUERY SELECT false, 'another refresh is running', NULL::double precision, NULL::bigint;
+    RETURN;
   END IF;
-  PERFORM set_config('fieldmap._all_tenants', '', true);
+  IF NOT force AND NOT (SELECT g.stale FROM fieldmap.grid_status() g) THEN
+    RETURN QUERY SELECT false, 'fresh', NULL::double precision, NULL::bigint;
+    RETURN;
+  END IF;
+  -- what this refresh covers: read before the refresh takes its snapshot
+  v_seq := coalesce(pg_sequence_last_value('fieldmap.audit_log_seq_seq'::regclass), 0);
+  v_running := ARRAY(SELECT x FROM pg_snapshot_xip(pg_current_snapshot()) x
+                      WHERE x IS DISTINCT FROM pg_current_xact_id_if_assigned());
+  v_started := clock_timestamp();
+  PERFORM set_config('fieldmap._all_tenants', 'on', true);
+  REFRESH MATERIALIZED VIEW CONCURRENTLY fieldmap.mv_mapping_lineage_grid;
+  PERFORM set_config('fieldmap._all_tenants', coalesce(v_saved, ''), true);
+  UPDATE fieldmap.grid_refresh_state s
+     SET covered_seq = v_seq, pending_xids = v_running, last_refresh_at = v_started,
+         last_duration_ms = extract(epoch FROM clock_timestamp() - v_started) * 1000,
+         last_rows = (SELECT count(*) FROM fieldmap.mv_mapping_lineage_grid), refreshes = s.refreshes + 1;
+  RETURN QUERY SELECT true, CASE WHEN force THEN 'forced' ELSE 'stale' END, s.last_duration_ms, s.last_rows
+                 FROM fieldmap.grid_refresh_state s;
 END
 $$;
+
+COMMENT ON FUNCTION fieldmap.grid_status() IS
+  'Whether the lineage grid is stale (a change was audited after its last refresh began), and when it was last refreshed, in how long, with how many rows.';
 COMMENT ON FUNCTION fieldmap.refresh_lineage_grid(boolean) IS
-  'Refreshes mv_mapping_lineage_grid over every tenant (concurrently by default, so readers are not blocked). Owner only; pg_cron runs it.';
+  'Refreshes mv_mapping_lineage_grid over every tenant, concurrently (readers are not blocked), when it is stale or when forced; records when and how long. Owner only; pg_cron runs it every minute.';

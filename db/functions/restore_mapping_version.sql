@@ -2,7 +2,8 @@
 -- Makes an earlier version current again. The restore is itself a change:
 -- audited with action restored, under a new version number. A deleted
 -- mapping is re-inserted under its own id. Restoring what is already current
--- changes nothing and returns the current version.
+-- changes nothing and returns the current version. The observations of the
+-- latest validation (success_rate, ...) are not versioned and stay as they are.
 -- SECURITY INVOKER: a writer's own UPDATE and INSERT privileges suffice; the
 -- history comes from mapping_history, which writers may run.
 CREATE OR REPLACE FUNCTION fieldmap.restore_mapping_version(mapping_id uuid, version integer)
@@ -33,12 +34,10 @@ BEGIN
   UPDATE fieldmap.field_mappings f
      SET (connection_id, connector_id, entity_schema_id, source_table, source_field, source_data_type,
           canonical_entity, canonical_field, canonical_data_type, mapping_type, transformation_rule,
-          coercion_function, confidence_score, validation_status, success_rate, avg_processing_time_ms,
-          error_count, last_validated_at, mapping_source, status, notes)
+          coercion_function, confidence_score, validation_status, mapping_source, status, notes)
        = (r.connection_id, r.connector_id, r.entity_schema_id, r.source_table, r.source_field, r.source_data_type,
           r.canonical_entity, r.canonical_field, r.canonical_data_type, r.mapping_type, r.transformation_rule,
-          r.coercion_function, r.confidence_score, r.validation_status, r.success_rate, r.avg_processing_time_ms,
-          r.error_count, r.last_validated_at, r.mapping_source, r.status, r.notes)
+          r.coercion_function, r.confidence_score, r.validation_status, r.mapping_source, r.status, r.notes)
    WHERE f.tenant_id = v_tenant AND f.id = mapping_id
   RETURNING f.version INTO v_new;
 

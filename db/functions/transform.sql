@@ -93,7 +93,7 @@ BEGIN
     RETURN jsonb_build_object('value', 'null'::jsonb);
   END IF;
   RETURN CASE
-    WHEN transform IN ('trim', 'lowercase', 'uppercase', 'normalize_email', 'split_full_name')
+    WHEN transform IN ('to_text', 'trim', 'lowercase', 'uppercase', 'normalize_email', 'split_full_name')
       THEN fieldmap._tf_text(transform, value, rule)
     WHEN transform IN ('to_integer', 'to_decimal', 'to_number', 'to_boolean') THEN fieldmap._tf_number(transform, value, rule)
     WHEN transform IN ('to_timestamp', 'to_date') THEN fieldmap._tf_datetime(transform, value, rule)

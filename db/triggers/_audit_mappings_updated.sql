@@ -11,7 +11,11 @@
 -- plan checks) for every row, so a 100,000-row UPDATE took 3.1-3.6x as long
 -- as unaudited; set-based it is ~1.9x, for about four points of single-row
 -- throughput (bench/bench_audit.py, README "Audit cost").
--- Columns are compared one by one, numbered in the order below (1..21); a new
+-- The observations of validations (success_rate, error_count,
+-- last_validated_at, avg_processing_time_ms) are not audited: they are no
+-- part of the definition (see _version_field_mapping); their history is
+-- mapping_validation_results.
+-- Columns are compared one by one, numbered in the order below (1..17); a new
 -- column of field_mappings must be added to the three lists and the name
 -- array, and test_audit's column check fails until it is.
 -- Settings: the plan is made once per session, with the row counts of the
@@ -41,10 +45,10 @@ BEGIN
      old_value, new_value, confidence_delta, changed_by, change_reason, trace_id, ip_address, user_agent)
   SELECT n.tenant_id, 'field_mapping', n.id, n.version,
          coalesce(v_action,
-                  CASE WHEN c.i = 20 AND n.status = 'deprecated' THEN 'deprecated'
+                  CASE WHEN c.i = 16 AND n.status = 'deprecated' THEN 'deprecated'
                        WHEN c.i = 14 AND n.validation_status IN ('validated', 'failed') THEN 'validated'
                        ELSE 'updated' END),
-         ('{connection_id,connector_id,entity_schema_id,source_table,source_field,source_data_type,canonical_entity,canonical_field,canonical_data_type,mapping_type,transformation_rule,coercion_function,confidence_score,validation_status,success_rate,avg_processing_time_ms,error_count,last_validated_at,mapping_source,status,notes}'::text[])[c.i],
+         ('{connection_id,connector_id,entity_schema_id,source_table,source_field,source_data_type,canonical_entity,canonical_field,canonical_data_type,mapping_type,transformation_rule,coercion_function,confidence_score,validation_status,mapping_source,status,notes}'::text[])[c.i],
          CASE c.i
            WHEN  1 THEN to_jsonb(o.connection_id)
            WHEN  2 THEN to_jsonb(o.connector_id)
@@ -60,13 +64,9 @@ BEGIN
            WHEN 12 THEN to_jsonb(o.coercion_function)
            WHEN 13 THEN to_jsonb(o.confidence_score)
            WHEN 14 THEN to_jsonb(o.validation_status)
-           WHEN 15 THEN to_jsonb(o.success_rate)
-           WHEN 16 THEN to_jsonb(o.avg_processing_time_ms)
-           WHEN 17 THEN to_jsonb(o.error_count)
-           WHEN 18 THEN to_jsonb(o.last_validated_at)
-           WHEN 19 THEN to_jsonb(o.mapping_source)
-           WHEN 20 THEN to_jsonb(o.status)
-           WHEN 21 THEN to_jsonb(o.notes)
+           WHEN 15 THEN to_jsonb(o.mapping_source)
+           WHEN 16 THEN to_jsonb(o.status)
+           WHEN 17 THEN to_jsonb(o.notes)
          END,
          CASE c.i
            WHEN  1 THEN to_jsonb(n.connection_id)
@@ -83,13 +83,9 @@ BEGIN
            WHEN 12 THEN to_jsonb(n.coercion_function)
            WHEN 13 THEN to_jsonb(n.confidence_score)
            WHEN 14 THEN to_jsonb(n.validation_status)
-           WHEN 15 THEN to_jsonb(n.success_rate)
-           WHEN 16 THEN to_jsonb(n.avg_processing_time_ms)
-           WHEN 17 THEN to_jsonb(n.error_count)
-           WHEN 18 THEN to_jsonb(n.last_validated_at)
-           WHEN 19 THEN to_jsonb(n.mapping_source)
-           WHEN 20 THEN to_jsonb(n.status)
-           WHEN 21 THEN to_jsonb(n.notes)
+           WHEN 15 THEN to_jsonb(n.mapping_source)
+           WHEN 16 THEN to_jsonb(n.status)
+           WHEN 17 THEN to_jsonb(n.notes)
          END,
          CASE WHEN c.i = 13 THEN n.confidence_score - o.confidence_score END,
          n.updated_by, v_reason, v_trace, inet_client_addr(), v_agent
@@ -110,13 +106,9 @@ BEGIN
            (12, o.coercion_function      IS DISTINCT FROM n.coercion_function),
            (13, o.confidence_score       IS DISTINCT FROM n.confidence_score),
            (14, o.validation_status      IS DISTINCT FROM n.validation_status),
-           (15, o.success_rate           IS DISTINCT FROM n.success_rate),
-           (16, o.avg_processing_time_ms IS DISTINCT FROM n.avg_processing_time_ms),
-           (17, o.error_count            IS DISTINCT FROM n.error_count),
-           (18, o.last_validated_at      IS DISTINCT FROM n.last_validated_at),
-           (19, o.mapping_source         IS DISTINCT FROM n.mapping_source),
-           (20, o.status                 IS DISTINCT FROM n.status),
-           (21, o.notes                  IS DISTINCT FROM n.notes)
+           (15, o.mapping_source         IS DISTINCT FROM n.mapping_source),
+           (16, o.status                 IS DISTINCT FROM n.status),
+           (17, o.notes                  IS DISTINCT FROM n.notes)
          ) AS c(i, changed)
    WHERE c.changed;
   RETURN NULL;

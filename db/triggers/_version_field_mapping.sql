@@ -3,6 +3,11 @@
 -- version, created_* and updated_* belong to the database: whatever the
 -- client sends is replaced. An UPDATE that changes nothing else keeps the old
 -- stamps: no new version (and _audit_mappings_updated writes nothing for it).
+-- The observations of the latest validation (success_rate, error_count,
+-- last_validated_at, avg_processing_time_ms) are not part of a mapping's
+-- definition: changing only them makes no new version and no audit rows
+-- (their history is mapping_validation_results); validation_status is, and
+-- its change is versioned and audited (action validated).
 -- A restore of a deleted mapping re-inserts it at the version that
 -- restore_mapping_version() put in fieldmap._restore_version.
 -- The audit of these writes is set-based, per statement:
@@ -15,6 +20,8 @@ LANGUAGE plpgsql
 SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+  v_definition fieldmap.field_mappings;
 BEGIN
   IF TG_OP = 'INSERT' THEN
     NEW.version := coalesce(nullif(current_setting('fieldmap._restore_version', true), '')::integer, 1);
@@ -34,9 +41,14 @@ BEGIN
   NEW.created_by := OLD.created_by;
   NEW.updated_at := OLD.updated_at;
   NEW.updated_by := OLD.updated_by;
-  -- whole-row comparison with the stamps put back: NULLs compare equal
-  IF NEW IS NOT DISTINCT FROM OLD THEN
-    RETURN NEW;  -- no-op update: no new version
+  -- whole-row comparison with the stamps (and the observations) put back: NULLs compare equal
+  v_definition := NEW;
+  v_definition.success_rate := OLD.success_rate;
+  v_definition.error_count := OLD.error_count;
+  v_definition.last_validated_at := OLD.last_validated_at;
+  v_definition.avg_processing_time_ms := OLD.avg_processing_time_ms;
+  IF v_definition IS NOT DISTINCT FROM OLD THEN
+    RETURN NEW;  -- no-op update, or observations only: no new version
   END IF;
   NEW.version := OLD.version + 1;
   NEW.updated_at := now();

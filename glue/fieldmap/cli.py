@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psycopg
 
-from . import __version__, migration
+from . import __version__, cron, migration
 from .db import Target, connect, target
 from .entities import load_entities
 from .errors import (EXIT_CODES, EXIT_DATABASE, EXIT_DIFFERENCES, EXIT_MIRROR, EXIT_OUTPUT, EXIT_PARTIAL, EXIT_PIPE,
@@ -351,6 +351,56 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0 if all(r["ok"] for r in rows) else EXIT_DIFFERENCES
 
 
+def _cron_place(args: argparse.Namespace) -> tuple[psycopg.Connection, cron.CronPlace]:
+    t = _target(args)
+    conn = connect(t, autocommit=True)
+    return conn, cron.locate(conn, t)
+
+
+def _job_lines(rows: list[dict]) -> list[str]:
+    return [f"{r['job']:<40} {r['action']:<9} {r['schedule']}" for r in rows]
+
+
+def cmd_cron_install(args: argparse.Namespace) -> int:
+    conn, place = _cron_place(args)
+    with conn:
+        changes = cron.install(conn, place)
+    _emit(args, {"cron_database": place.cron_db, "database": place.registry_db, "jobs": changes},
+          "\n".join(_job_lines(changes) + [f"pg_cron runs in database {place.cron_db}; "
+                                           f"these jobs run in {place.registry_db}"]))
+    return 0
+
+
+def cmd_cron_remove(args: argparse.Namespace) -> int:
+    conn, place = _cron_place(args)
+    with conn:
+        removed = cron.remove(place)
+    _emit(args, {"cron_database": place.cron_db, "database": place.registry_db, "jobs": removed},
+          "\n".join(_job_lines(removed)) or "no fieldmap jobs for this database")
+    return 0
+
+
+def cmd_cron_list(args: argparse.Namespace) -> int:
+    conn, place = _cron_place(args)
+    with conn:
+        rows = cron.jobs(place)
+    lines = [f"{r['name']:<40} {r['schedule']:<12} {'active' if r['active'] else 'inactive':<8} "
+             + (f"last run {r['last_start']:%Y-%m-%d %H:%M:%S} {r['last_status']}" if r["last_start"] else "never run")
+             for r in rows]
+    _emit(args, rows, "\n".join(lines) or "no fieldmap jobs for this database: run 'fieldmap cron install'")
+    return 0
+
+
+def cmd_cron_runs(args: argparse.Namespace) -> int:
+    conn, place = _cron_place(args)
+    with conn:
+        rows = cron.runs(place, args.limit)
+    lines = [f"{r['start_time']:%Y-%m-%d %H:%M:%S}  {r['status']:<9} {r['job']:<40} "
+             f"{(r['message'] or '').splitlines()[0] if r['message'] else ''}" for r in rows if r["start_time"]]
+    _emit(args, rows, "\n".join(lines) or "no runs yet")
+    return 0
+
+
 # --- the parser --------------------------------------------------------------
 
 class _Parser(argparse.ArgumentParser):
@@ -462,6 +512,13 @@ def build_parser() -> argparse.ArgumentParser:
     rst.add_argument("--reason", help="change reason recorded in the audit trail")
     rst.add_argument("--mirror", metavar="DIR", type=_directory,
                      help="rewrite the YAML mirror DIR from the database too (default: $FIELDMAP_MIRROR)")
+
+    crn = group("cron", "pg_cron jobs of this registry (seal, purge, grid refresh, nightly validation)")
+    command(crn, "install", cmd_cron_install, "make pg_cron's jobs for this database exactly fieldmap.cron_jobs()")
+    command(crn, "list", cmd_cron_list, "this database's jobs with their last run")
+    command(crn, "remove", cmd_cron_remove, "remove this database's jobs from pg_cron")
+    runs = command(crn, "runs", cmd_cron_runs, "recent runs of this database's jobs, failures first")
+    runs.add_argument("--limit", type=_positive, default=20, help="at most this many runs (default 20)")
 
     aud = group("audit", "the tamper-evident audit chain")
     command(aud, "seal", cmd_audit_seal, "append committed audit rows to their tenant's hash chain", (tenant, scope))

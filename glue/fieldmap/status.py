@@ -46,6 +46,8 @@ def collect(conn: psycopg.Connection) -> dict:
             rows = None  # not readable by this role (or no tenant in context)
         st["tables"].append({**t, "rows": rows})
     st["tenants"] = _try(conn, "per_tenant_counts")
+    grid = _try(conn, "grid_status")
+    st["grid"] = grid[0] if grid else None
     if "pg_cron" in st["extensions"]:
         st["cron_jobs"] = _try(conn, "cron_jobs")
     return st
@@ -80,10 +82,13 @@ def render(st: dict) -> str:
                 embedded = f"{t['embeddings']:>7} embeddings"
             lines.append(f"  {t['slug']:<22} {t['connectors']:>3} connectors {t['active_mappings']:>7} active mappings"
                          f"  {embedded}  {t['grid_rows']:>7} grid rows  {t['unsealed_audit_rows']:>5} audit rows unsealed")
-        lagging = [t["slug"] for t in tenants if t["grid_rows"] != t["active_mappings"]]
-        if lagging:
-            lines.append(f"  the lineage grid lags the mappings of {', '.join(lagging)}: "
-                         "the owner refreshes it with fieldmap.refresh_lineage_grid()")
+    grid = st.get("grid")
+    if grid is not None:
+        when = (f"last refreshed {grid['last_refresh_at']:%Y-%m-%d %H:%M:%S%z} in {grid['last_duration_ms']:.0f} ms"
+                if grid["last_refresh_at"] else "never refreshed")
+        lines.append(f"grid       {'STALE' if grid['stale'] else 'current'}, {when}"
+                     + (" (the pg_cron job fieldmap-refresh-grid refreshes it within a minute; "
+                        "fieldmap.refresh_lineage_grid() now)" if grid["stale"] else ""))
     cron_db = st["cron_database"]
     if not st["cron_visible"]:
         lines.append("pg_cron    (where it runs is visible to superusers and pg_read_all_settings only)")

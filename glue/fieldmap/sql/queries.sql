@@ -140,3 +140,37 @@ SELECT t.slug::text AS slug,
 SELECT jobname::text AS name, schedule::text AS schedule, command::text AS command, active,
        database::text AS database
   FROM cron.job ORDER BY jobname;
+
+-- name: cron_jobs_defined
+SELECT name, schedule, command, description FROM fieldmap.cron_jobs() ORDER BY name;
+
+-- name: cron_jobs_installed
+SELECT j.jobid, j.jobname::text AS name, j.schedule::text AS schedule, j.command::text AS command, j.active,
+       j.database::text AS database, r.status::text AS last_status, r.start_time AS last_start,
+       r.return_message::text AS last_message
+  FROM cron.job j
+  LEFT JOIN LATERAL (SELECT d.status, d.start_time, d.return_message FROM cron.job_run_details d
+                      WHERE d.jobid = j.jobid ORDER BY d.start_time DESC NULLS LAST LIMIT 1) r ON true
+ WHERE j.database = %(database)s::text AND j.jobname LIKE 'fieldmap-%%@' || %(database)s::text
+ ORDER BY j.jobname;
+
+-- name: cron_schedule
+SELECT cron.schedule_in_database(%(name)s::text, %(schedule)s::text, %(command)s::text, %(database)s::text) AS jobid;
+
+-- name: cron_alter
+SELECT cron.alter_job(%(jobid)s::bigint, %(schedule)s::text, %(command)s::text, %(database)s::text, NULL, true);
+
+-- name: cron_unschedule
+SELECT cron.unschedule(%(jobid)s::bigint) AS removed;
+
+-- name: cron_runs
+SELECT j.jobname::text AS job, d.status::text AS status, d.start_time, d.end_time,
+       d.return_message::text AS message
+  FROM cron.job_run_details d
+  JOIN cron.job j ON j.jobid = d.jobid
+ WHERE j.database = %(database)s::text AND j.jobname LIKE 'fieldmap-%%@' || %(database)s::text
+ ORDER BY d.status = 'failed' DESC, d.start_time DESC NULLS LAST
+ LIMIT %(limit)s::integer;
+
+-- name: grid_status
+SELECT stale, last_refresh_at, last_duration_ms, last_rows, refreshes FROM fieldmap.grid_status();

@@ -1,0 +1,4 @@
+-- Revert fieldmap:table_grid_refresh_state from pg
+BEGIN;
+DROP TABLE fieldmap.grid_refresh_state;
+COMMIT;
