@@ -832,6 +832,28 @@ ALTER FUNCTION fieldmap._map_value(value jsonb, rule jsonb, coercion text) OWNER
 COMMENT ON FUNCTION fieldmap._map_value(value jsonb, rule jsonb, coercion text) IS 'Internal: a mapping''s transforms applied to one value (the rule''s transform, then the coercion), {"value"} or {"error"}.';
 
 --
+-- Name: _mark_grid_stale(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._mark_grid_stale() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  PERFORM nextval('fieldmap.grid_changes');
+  RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION fieldmap._mark_grid_stale() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _mark_grid_stale(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._mark_grid_stale() IS 'Trigger: marks the lineage grid stale (draws a number from fieldmap.grid_changes) after a statement changed one of its inputs.';
+
+--
 -- Name: _may_act_for(uuid); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -2271,7 +2293,7 @@ CREATE FUNCTION fieldmap.grid_status() RETURNS TABLE(stale boolean, last_refresh
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  SELECT coalesce(pg_sequence_last_value('fieldmap.audit_log_seq_seq'::regclass), 0) > s.covered_seq
+  SELECT coalesce(pg_sequence_last_value('fieldmap.grid_changes'::regclass), 0) > s.covered_seq
          OR EXISTS (SELECT FROM unnest(s.pending_xids) x WHERE pg_xact_status(x) = 'committed'),
          s.last_refresh_at, s.last_duration_ms, s.last_rows, s.refreshes
     FROM fieldmap.grid_refresh_state s
@@ -2283,7 +2305,7 @@ ALTER FUNCTION fieldmap.grid_status() OWNER TO fieldmap_owner;
 -- Name: FUNCTION grid_status(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.grid_status() IS 'Whether the lineage grid is stale (a change was audited after its last refresh began), and when it was last refreshed, in how long, with how many rows.';
+COMMENT ON FUNCTION fieldmap.grid_status() IS 'Whether the lineage grid is stale (one of its inputs changed after its last refresh began), and when it was last refreshed, in how long, with how many rows.';
 
 --
 -- Name: import_mappings(text, jsonb, text, boolean, boolean, text, text, text, text, boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -3210,6 +3232,7 @@ CREATE FUNCTION fieldmap.refresh_lineage_grid(force boolean DEFAULT false) RETUR
 DECLARE
   v_saved   text := current_setting('fieldmap._all_tenants', true);
   v_seq     bigint;
+  v_self    bigint;
   v_running xid8[];
   v_started timestamptz;
 BEGIN
@@ -3221,10 +3244,19 @@ BEGIN
     RETURN QUERY SELECT false, 'fresh', NULL::double precision, NULL::bigint;
     RETURN;
   END IF;
-  -- what this refresh covers: read before the refresh takes its snapshot
-  v_seq := coalesce(pg_sequence_last_value('fieldmap.audit_log_seq_seq'::regclass), 0);
-  v_running := ARRAY(SELECT x FROM pg_snapshot_xip(pg_current_snapshot()) x
-                      WHERE x IS DISTINCT FROM pg_current_xact_id_if_assigned());
+  -- What this refresh covers, read before REFRESH takes its snapshot: every
+  -- number drawn so far, except those of transactions still running, which
+  -- REFRESH will not see. A writer draws only after it has a transaction id,
+  -- so those hold a lock on their id now: read them, for this database only
+  -- (ids are cluster-wide; other databases' work is no change to the grid),
+  -- and widen pg_locks' 32-bit ids to xid8 against this transaction's own.
+  v_seq := coalesce(pg_sequence_last_value('fieldmap.grid_changes'::regclass), 0);
+  v_self := pg_current_xact_id()::text::bigint;
+  v_running := ARRAY(SELECT (v_self - ((v_self - l.transactionid::text::bigint) % 4294967296))::text::xid8
+                       FROM pg_locks l
+                       JOIN pg_stat_activity a ON a.pid = l.pid
+                      WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted
+                        AND l.pid <> pg_backend_pid() AND a.datname = current_database());
   v_started := clock_timestamp();
   PERFORM set_config('fieldmap._all_tenants', 'on', true);
   REFRESH MATERIALIZED VIEW CONCURRENTLY fieldmap.mv_mapping_lineage_grid;
@@ -4076,6 +4108,25 @@ COMMENT ON COLUMN fieldmap.entity_schemas.entity_version IS 'Semantic version (M
 COMMENT ON COLUMN fieldmap.entity_schemas.schema_definition IS 'JSON Schema (draft 2020-12) of the entity: properties with JSON types, required fields, and x-fieldmap-type holding the registry type (string, integer, number, decimal, boolean, datetime, string[], object).';
 
 --
+-- Name: grid_changes; Type: SEQUENCE; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE SEQUENCE fieldmap.grid_changes
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER TABLE fieldmap.grid_changes OWNER TO fieldmap_owner;
+
+--
+-- Name: SEQUENCE grid_changes; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON SEQUENCE fieldmap.grid_changes IS 'fieldmap: one number per statement that changed an input of the lineage grid; compared with grid_refresh_state.covered_seq.';
+
+--
 -- Name: grid_refresh_state; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -4096,13 +4147,13 @@ ALTER TABLE fieldmap.grid_refresh_state OWNER TO fieldmap_owner;
 -- Name: TABLE grid_refresh_state; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON TABLE fieldmap.grid_refresh_state IS 'fieldmap: the lineage grid''s last refresh (when, how long, how many rows) and what it covered (audit sequence number and transactions running at its start), from which its staleness follows. One row.';
+COMMENT ON TABLE fieldmap.grid_refresh_state IS 'fieldmap: the lineage grid''s last refresh (when, how long, how many rows) and what it covered (last number of grid_changes and transactions running at its start), from which its staleness follows. One row.';
 
 --
 -- Name: COLUMN grid_refresh_state.covered_seq; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON COLUMN fieldmap.grid_refresh_state.covered_seq IS 'The audit log''s sequence number read when the last refresh started: every change numbered up to it is in the grid, unless its transaction is in pending_xids.';
+COMMENT ON COLUMN fieldmap.grid_refresh_state.covered_seq IS 'The last number of grid_changes read when the last refresh started: every change numbered up to it is in the grid, unless its transaction is in pending_xids.';
 
 --
 -- Name: COLUMN grid_refresh_state.pending_xids; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -5278,6 +5329,42 @@ CREATE TRIGGER _50_audit_update AFTER UPDATE ON fieldmap.users FOR EACH ROW WHEN
 COMMENT ON TRIGGER _50_audit_update ON fieldmap.users IS 'Audits each changed column of a user.';
 
 --
+-- Name: connector_definitions _90_mark_grid_stale; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TRIGGER _90_mark_grid_stale AFTER DELETE OR UPDATE OF connector_name OR TRUNCATE ON fieldmap.connector_definitions FOR EACH STATEMENT EXECUTE FUNCTION fieldmap._mark_grid_stale();
+
+--
+-- Name: TRIGGER _90_mark_grid_stale ON connector_definitions; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TRIGGER _90_mark_grid_stale ON fieldmap.connector_definitions IS 'Marks the lineage grid stale after a connector is renamed or removed (a new connector has no mappings yet).';
+
+--
+-- Name: field_mappings _90_mark_grid_stale; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TRIGGER _90_mark_grid_stale AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON fieldmap.field_mappings FOR EACH STATEMENT EXECUTE FUNCTION fieldmap._mark_grid_stale();
+
+--
+-- Name: TRIGGER _90_mark_grid_stale ON field_mappings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TRIGGER _90_mark_grid_stale ON fieldmap.field_mappings IS 'Marks the lineage grid stale after any change of mappings.';
+
+--
+-- Name: users _90_mark_grid_stale; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TRIGGER _90_mark_grid_stale AFTER DELETE OR UPDATE OF email OR TRUNCATE ON fieldmap.users FOR EACH STATEMENT EXECUTE FUNCTION fieldmap._mark_grid_stale();
+
+--
+-- Name: TRIGGER _90_mark_grid_stale ON users; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TRIGGER _90_mark_grid_stale ON fieldmap.users IS 'Marks the lineage grid stale after a user''s e-mail changes (erasure included) or a user is removed.';
+
+--
 -- Name: audit_chain_heads audit_chain_heads_tenant_id_fkey; Type: FK CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -5871,6 +5958,12 @@ GRANT ALL ON FUNCTION fieldmap._map_value(value jsonb, rule jsonb, coercion text
 GRANT ALL ON FUNCTION fieldmap._map_value(value jsonb, rule jsonb, coercion text) TO fieldmap_auditor;
 
 --
+-- Name: FUNCTION _mark_grid_stale(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._mark_grid_stale() FROM PUBLIC;
+
+--
 -- Name: FUNCTION _may_act_for(tenant uuid); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6322,6 +6415,12 @@ GRANT SELECT ON TABLE fieldmap.currencies TO fieldmap_auditor;
 GRANT SELECT ON TABLE fieldmap.entity_schemas TO fieldmap_writer;
 GRANT SELECT ON TABLE fieldmap.entity_schemas TO fieldmap_reader;
 GRANT SELECT ON TABLE fieldmap.entity_schemas TO fieldmap_auditor;
+
+--
+-- Name: SEQUENCE grid_changes; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+GRANT USAGE ON SEQUENCE fieldmap.grid_changes TO fieldmap_writer;
 
 --
 -- Name: TABLE users; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

@@ -230,6 +230,13 @@ BREAKS: dict[str, list[str]] = {
         " ALTER TABLE fieldmap.grid_refresh_state DROP CONSTRAINT grid_refresh_state_pkey;"
         " INSERT INTO fieldmap.grid_refresh_state (one) VALUES (false)",
         "GRANT UPDATE ON fieldmap.grid_refresh_state TO fieldmap_writer",
+        "REVOKE USAGE ON SEQUENCE fieldmap.grid_changes FROM fieldmap_writer",
+    ],
+    "trigger_grid_stale": [
+        "DROP TRIGGER _90_mark_grid_stale ON fieldmap.users",
+        "ALTER TABLE fieldmap.field_mappings DISABLE TRIGGER _90_mark_grid_stale",
+        "CREATE OR REPLACE FUNCTION fieldmap._mark_grid_stale() RETURNS trigger LANGUAGE plpgsql"
+        " AS 'BEGIN RETURN NULL; END'",
     ],
     "function_cron_jobs": [
         "DROP FUNCTION fieldmap.cron_jobs()",

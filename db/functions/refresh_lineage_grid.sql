@@ -1,9 +1,9 @@
 -- fieldmap.grid_status() -> (stale, last_refresh_at, last_duration_ms, last_rows, refreshes)
 -- fieldmap.refresh_lineage_grid(force boolean DEFAULT false)
 --   -> (refreshed, reason, duration_ms, grid_rows)
--- The grid is stale when a change was audited after the last refresh began
--- (grid_refresh_state explains how that is known without any work in the
--- write path). refresh_lineage_grid refreshes only a stale grid, unless
+-- The grid is stale when one of its inputs changed after the last refresh
+-- began (grid_refresh_state explains how that is known without a lock in
+-- the write path). refresh_lineage_grid refreshes only a stale grid, unless
 -- forced; CONCURRENTLY, so readers are never blocked; one at a time (a
 -- second caller is told another refresh runs). The grid spans every
 -- tenant: the refresh runs in the owner's all-tenants mode. Owner only:
@@ -14,10 +14,10 @@ RETURNS TABLE (stale boolean, last_refresh_at timestamptz, last_duration_ms doub
                refreshes bigint)
 LANGUAGE sql
 STABLE
-SECURITY DEFINER  -- app roles may see whether the grid is current, not the audit log's numbers
+SECURITY DEFINER  -- app roles may see whether the grid is current, not the refresh state
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT coalesce(pg_sequence_last_value('fieldmap.audit_log_seq_seq'::regclass), 0) > s.covered_seq
+  SELECT coalesce(pg_sequence_last_value('fieldmap.grid_changes'::regclass), 0) > s.covered_seq
          OR EXISTS (SELECT FROM unnest(s.pending_xids) x WHERE pg_xact_status(x) = 'committed'),
          s.last_refresh_at, s.last_duration_ms, s.last_rows, s.refreshes
     FROM fieldmap.grid_refresh_state s
@@ -31,6 +31,7 @@ AS $$
 DECLARE
   v_saved   text := current_setting('fieldmap._all_tenants', true);
   v_seq     bigint;
+  v_self    bigint;
   v_running xid8[];
   v_started timestamptz;
 BEGIN
@@ -42,10 +43,19 @@ BEGIN
     RETURN QUERY SELECT false, 'fresh', NULL::double precision, NULL::bigint;
     RETURN;
   END IF;
-  -- what this refresh covers: read before the refresh takes its snapshot
-  v_seq := coalesce(pg_sequence_last_value('fieldmap.audit_log_seq_seq'::regclass), 0);
-  v_running := ARRAY(SELECT x FROM pg_snapshot_xip(pg_current_snapshot()) x
-                      WHERE x IS DISTINCT FROM pg_current_xact_id_if_assigned());
+  -- What this refresh covers, read before REFRESH takes its snapshot: every
+  -- number drawn so far, except those of transactions still running, which
+  -- REFRESH will not see. A writer draws only after it has a transaction id,
+  -- so those hold a lock on their id now: read them, for this database only
+  -- (ids are cluster-wide; other databases' work is no change to the grid),
+  -- and widen pg_locks' 32-bit ids to xid8 against this transaction's own.
+  v_seq := coalesce(pg_sequence_last_value('fieldmap.grid_changes'::regclass), 0);
+  v_self := pg_current_xact_id()::text::bigint;
+  v_running := ARRAY(SELECT (v_self - ((v_self - l.transactionid::text::bigint) % 4294967296))::text::xid8
+                       FROM pg_locks l
+                       JOIN pg_stat_activity a ON a.pid = l.pid
+                      WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted
+                        AND l.pid <> pg_backend_pid() AND a.datname = current_database());
   v_started := clock_timestamp();
   PERFORM set_config('fieldmap._all_tenants', 'on', true);
   REFRESH MATERIALIZED VIEW CONCURRENTLY fieldmap.mv_mapping_lineage_grid;
@@ -60,6 +70,6 @@ END
 $$;
 
 COMMENT ON FUNCTION fieldmap.grid_status() IS
-  'Whether the lineage grid is stale (a change was audited after its last refresh began), and when it was last refreshed, in how long, with how many rows.';
+  'Whether the lineage grid is stale (one of its inputs changed after its last refresh began), and when it was last refreshed, in how long, with how many rows.';
 COMMENT ON FUNCTION fieldmap.refresh_lineage_grid(boolean) IS
   'Refreshes mv_mapping_lineage_grid over every tenant, concurrently (readers are not blocked), when it is stale or when forced; records when and how long. Owner only; pg_cron runs it every minute.';

@@ -1,0 +1,30 @@
+-- Deploy fieldmap:trigger_grid_stale to pg
+-- requires: table_grid_refresh_state
+-- requires: table_field_mappings
+-- requires: table_connector_definitions
+-- requires: table_users
+-- requires: function_refresh_lineage_grid
+-- The grid reads mappings (every column it shows), connector names and
+-- users' e-mails (an erasure must reach it). Entity schemas are not read by
+-- the grid, so changing one leaves it fresh.
+BEGIN;
+SET LOCAL ROLE fieldmap_owner;
+
+\ir ../triggers/_mark_grid_stale.sql
+REVOKE ALL ON FUNCTION fieldmap._mark_grid_stale() FROM PUBLIC;
+
+CREATE TRIGGER _90_mark_grid_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+  ON fieldmap.field_mappings FOR EACH STATEMENT EXECUTE FUNCTION fieldmap._mark_grid_stale();
+CREATE TRIGGER _90_mark_grid_stale AFTER UPDATE OF connector_name OR DELETE OR TRUNCATE
+  ON fieldmap.connector_definitions FOR EACH STATEMENT EXECUTE FUNCTION fieldmap._mark_grid_stale();
+CREATE TRIGGER _90_mark_grid_stale AFTER UPDATE OF email OR DELETE OR TRUNCATE
+  ON fieldmap.users FOR EACH STATEMENT EXECUTE FUNCTION fieldmap._mark_grid_stale();
+
+COMMENT ON TRIGGER _90_mark_grid_stale ON fieldmap.field_mappings IS
+  'Marks the lineage grid stale after any change of mappings.';
+COMMENT ON TRIGGER _90_mark_grid_stale ON fieldmap.connector_definitions IS
+  'Marks the lineage grid stale after a connector is renamed or removed (a new connector has no mappings yet).';
+COMMENT ON TRIGGER _90_mark_grid_stale ON fieldmap.users IS
+  'Marks the lineage grid stale after a user''s e-mail changes (erasure included) or a user is removed.';
+
+COMMIT;
