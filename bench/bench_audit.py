@@ -21,8 +21,8 @@ import time
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
+from synthetic import ENTITY
 
-ENTITY = '{"bench": {"fields": {' + ", ".join(f'"f{i}": "string"' for i in range(20)) + "}}}"
 LOG_ROWS = 1_000_000
 
 

@@ -18,9 +18,8 @@ import time
 from pathlib import Path
 
 import psycopg
+from synthetic import ENTITIES_YAML, LEGACY
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("FIELDMAP_SHARED", ROOT.parent / "shared"))
 N = 100_000
 
 
@@ -30,8 +29,8 @@ def _cli(url: str, *args: str) -> None:
 
 
 def _legacy_wall(url: str) -> float:
-    files = sorted(str(p) for p in (SHARED / "fixtures" / "legacy-yaml").glob("*.yaml"))
-    _cli(url, "entities", "load", str(SHARED / "fixtures" / "canonical-entities.yaml"))
+    files = sorted(str(p) for p in LEGACY.glob("*.yaml"))
+    _cli(url, "entities", "load", str(ENTITIES_YAML))
     times = []
     for i in range(5):
         _cli(url, "tenant", "add", f"legacy-{i}")

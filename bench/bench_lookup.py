@@ -13,37 +13,12 @@ import statistics
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from synthetic import grow, registry
 
 TENANTS = 100
 CONNECTORS_PER_TENANT = 10
 RUNS = 5
 LOOKUPS_PER_RUN = 2000
-
-SETUP_TENANTS = """
-INSERT INTO fieldmap.tenants (slug, name)
-SELECT 'bench-' || g, 'Bench tenant ' || g FROM generate_series(1, %(tenants)s::int) g
-"""
-
-SETUP_CONNECTORS = """
-INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
-SELECT t.id, 'connector_' || c, 'rest_api'
-  FROM fieldmap.tenants t CROSS JOIN generate_series(0, %(connectors)s::int - 1) c
- WHERE t.slug <> 'system'
-"""
-
-ENTITY = '{"bench": {"fields": {' + ", ".join(f'"f{i}": "string"' for i in range(20)) + "}}}"
-
-# mappings number lo..hi (per tenant), spread over its connectors and 50 tables
-GROW = """
-INSERT INTO fieldmap.field_mappings
-  (tenant_id, connector_id, entity_schema_id, source_table, source_field, canonical_entity, canonical_field)
-SELECT t.id, cd.id, es.id, 'Table' || (i %% 50), 'Field' || i, 'bench', 'extras.f' || i
-  FROM fieldmap.tenants t
-  CROSS JOIN generate_series(%(lo)s::int, %(hi)s::int) i
-  JOIN fieldmap.connector_definitions cd
-    ON cd.tenant_id = t.id AND cd.connector_name = 'connector_' || (i %% %(connectors)s::int)
-  CROSS JOIN (SELECT id FROM fieldmap.entity_schemas WHERE entity_name = 'bench') es
-"""
 
 APP_ROLE = "fieldmap_bench_reader"  # cluster-wide; created if missing, member of fieldmap_reader
 
@@ -102,15 +77,12 @@ def _app_role_url(conn: psycopg.Connection, url: str, tenant_slug: str) -> str:
 def run(url: str) -> list[dict]:
     rows = []
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(SETUP_TENANTS, {"tenants": TENANTS})
-        conn.execute(SETUP_CONNECTORS, {"connectors": CONNECTORS_PER_TENANT})
-        conn.execute("SELECT * FROM fieldmap.load_entities(%s::json)", (ENTITY,))
+        registry(conn, TENANTS, CONNECTORS_PER_TENANT)
         lo = 1
         for total in (10_000, 100_000):
             hi = total // TENANTS
-            conn.execute(GROW, {"lo": lo, "hi": hi, "connectors": CONNECTORS_PER_TENANT})
+            grow(conn, lo, hi, CONNECTORS_PER_TENANT)
             lo = hi + 1
-            conn.execute("ANALYZE")
             conn.execute(TIMER)
             p50, p99 = measure(conn)
             scale = f"{total:,} mappings, {TENANTS} tenants"

@@ -21,6 +21,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))  # the benchmarks share bench/synthetic.py
 BENCH_DB = "fieldmap_bench"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 

@@ -656,26 +656,6 @@ ALTER FUNCTION fieldmap._audit_rows_inserted_deleted() OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._audit_rows_inserted_deleted() IS 'Internal statement trigger: audits every row a statement inserted (created) or deleted (deleted), set-based from the transition table.';
 
 --
--- Name: _canonical_record(jsonb, jsonb, jsonb[]); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
---
-
-CREATE FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-  SELECT fields || CASE WHEN extras = '{}' THEN '{}' ELSE jsonb_build_object('extras', extras) END
-                || CASE WHEN cardinality(errors) = 0 THEN '{}' ELSE jsonb_build_object('_errors', to_jsonb(errors)) END
-$$;
-
-ALTER FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) OWNER TO fieldmap_owner;
-
---
--- Name: FUNCTION _canonical_record(fields jsonb, extras jsonb, errors jsonb[]); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
---
-
-COMMENT ON FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) IS 'Internal: an output record of apply_mappings from its fields, extras and errors (the last two only when not empty).';
-
---
 -- Name: _check_mapping_transform(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -1146,7 +1126,10 @@ BEGIN
   s := btrim(value #>> '{}');
 
   IF transform = 'to_currency_code' THEN
-    SELECT c.code INTO v_code FROM fieldmap.currencies c WHERE c.code = upper(s) OR lower(c.name) = lower(s) LIMIT 1;
+    SELECT c.code INTO v_code FROM fieldmap.currencies c WHERE c.code = upper(s);
+    IF v_code IS NULL THEN
+      SELECT c.code INTO v_code FROM fieldmap.currencies c WHERE lower(c.name) = lower(s) ORDER BY c.code LIMIT 1;
+    END IF;
     IF v_code IS NULL THEN
       v_code := CASE s WHEN '€' THEN 'EUR' WHEN '£' THEN 'GBP' WHEN '₹' THEN 'INR' WHEN '₩' THEN 'KRW' WHEN '₽' THEN 'RUB'
                        WHEN '₺' THEN 'TRY' WHEN '₪' THEN 'ILS' WHEN '₫' THEN 'VND' WHEN '₴' THEN 'UAH' WHEN '₦' THEN 'NGN'
@@ -1534,6 +1517,89 @@ ALTER FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) OWNE
 COMMENT ON FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) IS 'Internal: one transform of a value under a rule already checked, {"value"} or {"error"}.';
 
 --
+-- Name: _transform_sql(text, jsonb, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._transform_sql(transform text, rule jsonb, v text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+  c_iso    CONSTANT text := '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])'
+                            '(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?'
+                            '(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$';
+  c_blanks CONSTANT text := E' \t\r\n\u00a0';
+  s        text := format('(%s #>> ''{}'')', v);
+  t        text := format('jsonb_typeof(%s)', v);
+  n        text := format('(%s)::numeric', v);
+  ts       text;
+  v_when   text;
+BEGIN
+  v_when := CASE transform
+    WHEN 'to_text' THEN
+      format('WHEN %s IN (''string'', ''number'', ''boolean'') THEN to_jsonb(%s)', t, s)
+    WHEN 'trim' THEN
+      format('WHEN %s = ''string'' THEN to_jsonb(btrim(%s, %L))', t, s, c_blanks)
+    WHEN 'lowercase' THEN
+      format('WHEN %s = ''string'' THEN to_jsonb(lower(%s))', t, s)
+    WHEN 'uppercase' THEN
+      format('WHEN %s = ''string'' THEN to_jsonb(upper(%s))', t, s)
+    WHEN 'to_boolean' THEN
+      format('WHEN %1$s = ''boolean'' THEN %2$s '
+             'WHEN %1$s IN (''string'', ''number'') AND lower(btrim(%3$s)) IN (''true'', ''yes'', ''1'', ''on'') '
+             'THEN ''true''::jsonb '
+             'WHEN %1$s IN (''string'', ''number'') AND lower(btrim(%3$s)) IN (''false'', ''no'', ''0'', ''off'') '
+             'THEN ''false''::jsonb', t, v, s)
+    WHEN 'to_integer' THEN
+      format('WHEN %1$s = ''number'' AND %2$s = trunc(%2$s) AND abs(%2$s) < 9e18 '
+             'THEN to_jsonb(%2$s::bigint) '
+             'WHEN %1$s = ''string'' AND %3$s ~ ''^[+-]?[0-9]{1,18}$'' THEN to_jsonb(%3$s::bigint)',
+             t, n, s)
+    WHEN 'to_decimal' THEN
+      format('WHEN %1$s = ''number'' THEN to_jsonb(%2$s::text) '
+             'WHEN %1$s = ''string'' AND %3$s ~ ''^[+-]?[0-9]{1,30}(\.[0-9]{1,30})?$'' '
+             'THEN to_jsonb(%3$s::numeric::text)', t, n, s)
+    WHEN 'to_number' THEN
+      format('WHEN %1$s = ''number'' AND abs(%2$s) < 1e300 AND (abs(%2$s) > 1e-300 OR %2$s = 0) '
+             'THEN to_jsonb(%2$s::double precision) '
+             'WHEN %1$s = ''string'' AND %3$s ~ ''^[+-]?[0-9]{1,15}(\.[0-9]{1,15})?$'' '
+             'THEN to_jsonb(%3$s::numeric::double precision)', t, n, s)
+    WHEN 'to_currency_code' THEN
+      format('WHEN %1$s IN (''string'', ''number'') AND %2$L::jsonb ? upper(btrim(%3$s)) '
+             'THEN to_jsonb(upper(btrim(%3$s)))',
+             t, (SELECT jsonb_object_agg(c.code, true) FROM fieldmap.currencies c), s)
+    WHEN 'map_values' THEN
+      format('WHEN %1$s IN (''string'', ''number'', ''boolean'') AND %2$L::jsonb ? %3$s '
+             'THEN %2$L::jsonb -> %3$s', t, rule->'values', s)
+    WHEN 'to_date' THEN
+      format('WHEN %s = ''string'' AND %s ~ %L THEN to_jsonb(left(%s, 10))', t, s, c_iso, s)
+    WHEN 'to_timestamp' THEN
+      -- with a zone the text says the instant; without one it is in the
+      -- rule's time zone. After the date (11 characters with the T), a Z at
+      -- the end, a + or a - can only be a zone
+      -- (rtrim: 14:22:10.500000 -> 14:22:10.5, 14:22:10.000000 -> 14:22:10)
+      format('WHEN %1$s = ''string'' AND %2$s ~ %3$L THEN to_jsonb(rtrim(rtrim(to_char('
+             'CASE WHEN right(%2$s, 1) = ''Z'' OR strpos(substr(%2$s, 12), ''+'') > 0 '
+             'OR strpos(substr(%2$s, 12), ''-'') > 0 THEN %2$s::timestamptz '
+             'ELSE %2$s::timestamp AT TIME ZONE %4$L END AT TIME ZONE ''UTC'', ''YYYY-MM-DD"T"HH24:MI:SS.US''), '
+             '''0''), ''.'') || ''Z'')', t, s, c_iso, coalesce(rule->>'timezone', 'UTC'))
+  END;
+  IF v_when IS NULL THEN
+    RETURN NULL;
+  END IF;
+  RETURN format('CASE WHEN %s IS NULL OR %s = ''null'' THEN ''null''::jsonb %s END', v, t, v_when);
+END
+$_$;
+
+ALTER FUNCTION fieldmap._transform_sql(transform text, rule jsonb, v text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _transform_sql(transform text, rule jsonb, v text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._transform_sql(transform text, rule jsonb, v text) IS 'Internal: the fast path of a transform as an SQL expression over a value expression (the transformed value for the values it decides exactly as the transform does, else SQL NULL), compiled into apply_mappings'' query; NULL when the transform has none.';
+
+--
 -- Name: _validation_checks(uuid[], jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -1554,7 +1620,7 @@ CREATE FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples jsonb) R
       JOIN fieldmap.entity_schemas s ON s.id = f.entity_schema_id
       LEFT JOIN fieldmap.transforms tr ON tr.name = f.transformation_rule->>'transform'
       LEFT JOIN fieldmap.transforms tc ON tc.name = f.coercion_function
-     WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id()) AND f.id = ANY (mapping_ids)
+     WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id()) AND f.id IN (SELECT unnest(mapping_ids))  -- a hash, not a scan of the array per row
   ), sample AS (  -- the given samples, else the connector's stored ones
     SELECT m.id, x.rec, x.n
       FROM m CROSS JOIN LATERAL (
@@ -1564,27 +1630,29 @@ CREATE FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples jsonb) R
                FROM fieldmap.connector_samples c
               WHERE samples IS NULL AND c.tenant_id = m.tenant_id AND c.connector_id = m.connector_id
                 AND c.entity = m.entity) x
-  ), live AS (
-    SELECT s.id, s.n, v.input, v.present,
-           CASE WHEN v.present THEN fieldmap._map_value(v.input, m.rule, m.coercion) END AS output
+  ), live AS MATERIALIZED (  -- each transform once per value, not once per reference to its output
+    SELECT s.id, s.n, v.input, v.input IS NOT NULL AS present,  -- a JSON null is present; a missing key is SQL NULL
+           CASE WHEN v.input IS NOT NULL THEN fieldmap._map_value(v.input, m.rule, m.coercion) END AS output
       FROM sample s JOIN m ON m.id = s.id
-     CROSS JOIN LATERAL (SELECT coalesce(s.rec -> m.source, s.rec #> string_to_array(m.source, '.')) AS input,
-                                s.rec ? m.source OR s.rec #> string_to_array(m.source, '.') IS NOT NULL AS present) v
-  ), judged AS (
+     CROSS JOIN LATERAL (SELECT CASE WHEN strpos(m.source, '.') = 0 THEN s.rec -> m.source  -- the record read once
+                                     ELSE coalesce(s.rec -> m.source, s.rec #> string_to_array(m.source, '.')) END
+                                AS input OFFSET 0) v
+  ), judged AS MATERIALIZED (  -- the range check once per value, though agg reads it twice
     SELECT l.*, m.required,
            CASE WHEN NOT l.present THEN
                   CASE WHEN m.required THEN format('record %s lacks %s (the required %s)', l.n, m.source, m.field) END
                 WHEN l.output ? 'error' THEN format('record %s: %s', l.n, l.output->>'error')
                 WHEN m.required AND jsonb_typeof(l.output->'value') = 'null'
                   THEN format('record %s: the required %s is null', l.n, m.field)
-                WHEN NOT fieldmap._fits_type(l.output->'value', m.canonical_type)
+                WHEN NOT f.fits
                   THEN format('record %s: %s is not of type %s (%s.%s)', l.n, l.output->'value', m.canonical_type,
                               m.entity, m.field)
            END AS live_problem,
-           CASE WHEN l.present AND NOT l.output ? 'error' AND fieldmap._fits_type(l.output->'value', m.canonical_type)
+           CASE WHEN l.present AND NOT l.output ? 'error' AND f.fits
                 THEN fieldmap._range_problem(m.entity, m.field, m.canonical_type, l.output->'value') END AS range_problem,
            l.present AND NOT l.output ? 'error' AND jsonb_typeof(l.output->'value') <> 'null' AS has_value
       FROM live l JOIN m ON m.id = l.id
+     CROSS JOIN LATERAL (SELECT fieldmap._fits_type(l.output->'value', m.canonical_type) AS fits OFFSET 0) f
   ), agg AS (
     SELECT j.id,
            count(*) FILTER (WHERE j.present OR j.required)::integer AS tests,
@@ -1771,15 +1839,18 @@ COMMENT ON FUNCTION fieldmap.apply_mapping(connector text, entity text, record j
 CREATE FUNCTION fieldmap.apply_mappings(connector text, entity text, records jsonb[]) RETURNS TABLE(ord bigint, canonical jsonb)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET enable_memoize TO 'off'
     AS $_$
 DECLARE
   v_connector uuid := fieldmap.connector_id(connector);
   m           record;
   i           integer := 0;
-  v_path      text;
   v_present   text;
   v_value     text;
-  v_lateral   text[] := '{}';
+  v_fast      text;
+  v_values    text[] := '{}';   -- the source values, x.v<i>
+  v_fast_cols text[] := '{}';   -- the transforms' fast paths, t.f<i>
+  v_slow_cols text[] := '{}';   -- the full way for the values they leave open, u.s<i>
   v_pairs     text[] := '{}';   -- jsonb_build_object arguments of canonical fields, 2 per field
   v_extras    text[] := '{}';   -- the same for extras.<name> targets
   v_absent    text[] := '{}';   -- CASE expressions naming a canonical field to leave out
@@ -1787,6 +1858,7 @@ DECLARE
   v_errors    text[] := '{}';
   v_used      text[] := '{}';   -- top-level source keys some mapping reads
   v_sql       text;
+  v_extras_sql text;
 BEGIN
   IF NOT EXISTS (SELECT FROM fieldmap.entity_schemas s WHERE s.entity_name = apply_mappings.entity) THEN
     RAISE EXCEPTION 'unknown canonical entity "%"%', entity,
@@ -1802,24 +1874,33 @@ BEGIN
      ORDER BY a.canonical_field
   LOOP
     i := i + 1;
+    -- x.v<i>: the source value, SQL NULL when the record lacks it (a JSON null is 'null')
     IF strpos(m.source, '.') > 0 THEN  -- the exact key first, else the path
-      v_path := format('coalesce(r.rec -> %L, r.rec #> %L::text[])', m.source, string_to_array(m.source, '.'));
-      v_present := format('(r.rec ? %L OR r.rec #> %L::text[] IS NOT NULL)', m.source, string_to_array(m.source, '.'));
+      v_values := v_values || format('coalesce(r.rec -> %L, r.rec #> %L::text[]) AS v%s',
+                                     m.source, string_to_array(m.source, '.'), i);
       v_used := v_used || m.source || split_part(m.source, '.', 1);
     ELSE
-      v_path := format('(r.rec -> %L)', m.source);
-      v_present := format('r.rec ? %L', m.source);
+      v_values := v_values || format('r.rec -> %L AS v%s', m.source, i);
       v_used := v_used || m.source;
     END IF;
+    v_present := format('x.v%s IS NOT NULL', i);
     IF m.rule IS NOT NULL OR m.coercion IS NOT NULL THEN
-      v_lateral := v_lateral || format('fieldmap._map_value(%s, %L::jsonb, %L) AS t%s', v_path, m.rule, m.coercion, i);
-      v_value := format('t.t%s -> ''value''', i);
-      v_present := format('(%s AND NOT t.t%s ? ''error'')', v_present, i);
+      -- t.f<i>: the transform's fast path (SQL NULL when it leaves the value
+      -- open); u.s<i>: the full way, {"value"} or {"error"}, only for those
+      v_fast := CASE WHEN m.rule IS NULL THEN fieldmap._transform_sql(m.coercion, NULL, format('x.v%s', i))
+                     WHEN m.coercion IS NULL THEN fieldmap._transform_sql(m.rule->>'transform', m.rule, format('x.v%s', i))
+                END;
+      v_fast_cols := v_fast_cols || format('%s AS f%s', coalesce(v_fast, 'NULL::jsonb'), i);
+      v_slow_cols := v_slow_cols || format('CASE WHEN t.f%1$s IS NULL AND x.v%1$s IS NOT NULL '
+                                           'THEN fieldmap._map_value(x.v%1$s, %2$L::jsonb, %3$L) END AS s%1$s',
+                                           i, m.rule, m.coercion);
+      v_value := format('coalesce(t.f%1$s, u.s%1$s -> ''value'')', i);
+      v_present := format('(x.v%1$s IS NOT NULL AND (t.f%1$s IS NOT NULL OR NOT u.s%1$s ? ''error''))', i);
       v_errors := v_errors || format(
-        'CASE WHEN t.t%s ? ''error'' THEN jsonb_build_object(''field'', %L, ''source'', %L, ''value'', %s, '
-        '''error'', t.t%s ->> ''error'') END', i, m.target, m.source, v_path, i);
+        'CASE WHEN u.s%1$s ? ''error'' THEN jsonb_build_object(''field'', %2$L, ''source'', %3$L, ''value'', x.v%1$s, '
+        '''error'', u.s%1$s ->> ''error'') END', i, m.target, m.source);
     ELSE
-      v_value := v_path;
+      v_value := format('x.v%s', i);
     END IF;
     IF m.target LIKE 'extras.%' THEN
       v_extras := v_extras || format('%L', substr(m.target, 8)) || v_value;
@@ -1833,19 +1914,36 @@ BEGIN
     RAISE EXCEPTION 'connector "%" maps no field of entity "%"', connector, entity USING ERRCODE = 'MR004';
   END IF;
 
+  -- extras: the source keys no mapping reads, then the extras.<name> targets (an explicit target wins)
+  v_extras_sql := format('r.rec - %L::text[]', v_used);
+  IF v_extras <> '{}' THEN
+    v_extras_sql := format('(%s) || (%s - array_remove(ARRAY[%s]::text[], NULL))', v_extras_sql,
+                           fieldmap._jsonb_object_expr(v_extras), array_to_string(v_absent_x, ', '));
+  END IF;
+  -- the output is built once and the absent keys taken out in one go: every
+  -- jsonb operator writes a new value, and a record is a few microseconds
+  v_pairs := v_pairs || ARRAY['''extras''', 'o.e'];
+  v_absent := v_absent || 'CASE WHEN o.e = ''{}'' THEN ''extras'' END'::text;
+  IF v_errors <> '{}' THEN
+    v_pairs := v_pairs || ARRAY['''_errors''', 'o.er'];
+    v_absent := v_absent || 'CASE WHEN o.er = ''[]'' THEN ''_errors'' END'::text;
+  END IF;
   v_sql := format(
-    'SELECT r.ord, CASE WHEN jsonb_typeof(r.rec) = ''object'' THEN fieldmap._canonical_record('
-    '  %s - array_remove(ARRAY[%s]::text[], NULL),'                                      -- canonical fields
-    '  (r.rec - %L::text[]) || (%s - array_remove(ARRAY[%s]::text[], NULL)),'            -- extras
-    '  array_remove(ARRAY[%s]::jsonb[], NULL))'                                          -- errors
+    'SELECT r.ord, CASE WHEN jsonb_typeof(r.rec) = ''object'' THEN %s - array_remove(ARRAY[%s]::text[], NULL)'
     ' ELSE jsonb_build_object(''_errors'', jsonb_build_array(jsonb_build_object(''error'', '
     '        format(''record %%s is not a JSON object but %%s'', r.ord, coalesce(jsonb_typeof(r.rec), ''missing''))))) END'
-    ' FROM unnest($1) WITH ORDINALITY AS r(rec, ord)%s',
-    fieldmap._jsonb_object_expr(v_pairs), array_to_string(v_absent, ', '),
-    v_used, fieldmap._jsonb_object_expr(v_extras), array_to_string(v_absent_x, ', '),
-    array_to_string(v_errors, ', '),
-    CASE WHEN v_lateral = '{}' THEN ''
-         ELSE ' CROSS JOIN LATERAL (SELECT ' || array_to_string(v_lateral, ', ') || ') t' END);
+    ' FROM unnest($1) WITH ORDINALITY AS r(rec, ord)'
+    ' CROSS JOIN LATERAL (SELECT %s OFFSET 0) x%s'
+    ' CROSS JOIN LATERAL (SELECT %s AS e, %s AS er OFFSET 0) o',
+    fieldmap._jsonb_object_expr(v_pairs), array_to_string(v_absent, ', '), array_to_string(v_values, ', '),
+    -- OFFSET 0 keeps each lateral from being flattened: every value and
+    -- transform is computed once per record, not once per reference to it
+    CASE WHEN v_fast_cols = '{}' THEN ''
+         ELSE ' CROSS JOIN LATERAL (SELECT ' || array_to_string(v_fast_cols, ', ') || ' OFFSET 0) t'
+              ' CROSS JOIN LATERAL (SELECT ' || array_to_string(v_slow_cols, ', ') || ' OFFSET 0) u' END,
+    v_extras_sql,
+    CASE WHEN v_errors = '{}' THEN '''[]''::jsonb'
+         ELSE format('to_jsonb(array_remove(ARRAY[%s]::jsonb[], NULL))', array_to_string(v_errors, ', ')) END);
   RETURN QUERY EXECUTE v_sql USING records;
 END
 $_$;
@@ -3228,6 +3326,9 @@ COMMENT ON FUNCTION fieldmap.purge_audit_log(batch_size integer) IS 'Deletes at 
 CREATE FUNCTION fieldmap.refresh_lineage_grid(force boolean DEFAULT false) RETURNS TABLE(refreshed boolean, reason text, duration_ms double precision, grid_rows bigint)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET enable_nestloop TO 'off'
+    SET jit TO 'off'
+    SET work_mem TO '256MB'
     AS $$
 DECLARE
   v_saved   text := current_setting('fieldmap._all_tenants', true);
@@ -3616,41 +3717,43 @@ COMMENT ON FUNCTION fieldmap.validate_mapping(mapping_id uuid, samples jsonb) IS
 CREATE FUNCTION fieldmap.validate_mapping_ids(mapping_ids uuid[], samples jsonb DEFAULT NULL::jsonb) RETURNS TABLE(mapping_id uuid, validation_type text, validation_status text, error_message text, test_count integer, pass_count integer, fail_count integer)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET work_mem TO '64MB'
     AS $$
 DECLARE
   v_tenant  uuid := fieldmap.current_tenant_id();
   v_actor   uuid := nullif(current_setting('fieldmap.actor_id', true), '')::uuid;
   v_started timestamptz := clock_timestamp();
-  v_checks  jsonb;
-  v_ms      double precision;
 BEGIN
-  SELECT jsonb_agg(to_jsonb(c)) INTO v_checks FROM fieldmap._validation_checks(mapping_ids, samples) c;
-  v_ms := extract(epoch FROM clock_timestamp() - v_started) * 1000 / greatest(cardinality(mapping_ids), 1);
-  INSERT INTO fieldmap.mapping_validation_results
-    (tenant_id, field_mapping_id, validation_type, validation_status, error_message, sample_input, sample_output,
-     test_count, pass_count, fail_count, duration_ms, validated_by)
-  SELECT v_tenant, c.mapping_id, c.validation_type, c.validation_status, c.error_message, c.sample_input,
-         c.sample_output, c.test_count, c.pass_count, c.fail_count, v_ms, v_actor
-    FROM jsonb_to_recordset(v_checks) AS c(mapping_id uuid, validation_type text, validation_status text,
-                                           error_message text, sample_input jsonb, sample_output jsonb,
-                                           test_count integer, pass_count integer, fail_count integer);
-  UPDATE fieldmap.field_mappings f
-     SET validation_status = CASE WHEN v.failed THEN 'failed' ELSE 'validated' END,
-         success_rate = CASE WHEN v.tests > 0 THEN v.passes::double precision / v.tests END,
-         error_count = v.fails, last_validated_at = now(), avg_processing_time_ms = round(v_ms)::integer
-    FROM (SELECT c.mapping_id, bool_or(c.validation_status = 'failed') AS failed,
-                 sum(c.test_count) FILTER (WHERE c.validation_type = 'live_test') AS tests,
-                 sum(c.pass_count) FILTER (WHERE c.validation_type = 'live_test') AS passes,
-                 sum(c.fail_count) FILTER (WHERE c.validation_type = 'live_test') AS fails
-            FROM jsonb_to_recordset(v_checks) AS c(mapping_id uuid, validation_type text, validation_status text,
-                                                   test_count integer, pass_count integer, fail_count integer)
-           GROUP BY c.mapping_id) v
-   WHERE f.tenant_id = v_tenant AND f.id = v.mapping_id;
+  -- One statement: the checks once (c), their duration per mapping once
+  -- they are done (timed), then the results, the verdicts, and the rows back.
   RETURN QUERY
-    SELECT c.mapping_id, c.validation_type, c.validation_status, c.error_message, c.test_count, c.pass_count, c.fail_count
-      FROM jsonb_to_recordset(v_checks) AS c(mapping_id uuid, validation_type text, validation_status text,
-                                             error_message text, test_count integer, pass_count integer,
-                                             fail_count integer)
+    WITH c AS MATERIALIZED (
+      SELECT * FROM fieldmap._validation_checks(mapping_ids, samples)
+    ), timed AS MATERIALIZED (
+      SELECT extract(epoch FROM clock_timestamp() - v_started) * 1000 / greatest(cardinality(mapping_ids), 1) AS ms
+        FROM (SELECT count(*) FROM c) done
+    ), results AS (
+      INSERT INTO fieldmap.mapping_validation_results
+        (tenant_id, field_mapping_id, validation_type, validation_status, error_message, sample_input, sample_output,
+         test_count, pass_count, fail_count, duration_ms, validated_by)
+      SELECT v_tenant, c.mapping_id, c.validation_type, c.validation_status, c.error_message, c.sample_input,
+             c.sample_output, c.test_count, c.pass_count, c.fail_count, timed.ms, v_actor
+        FROM c, timed
+    ), verdicts AS (
+      UPDATE fieldmap.field_mappings f
+         SET validation_status = CASE WHEN v.failed THEN 'failed' ELSE 'validated' END,
+             success_rate = CASE WHEN v.tests > 0 THEN v.passes::double precision / v.tests END,
+             error_count = v.fails, last_validated_at = now(), avg_processing_time_ms = round(v.ms)::integer
+        FROM (SELECT c.mapping_id, bool_or(c.validation_status = 'failed') AS failed, min(timed.ms) AS ms,
+                     sum(c.test_count) FILTER (WHERE c.validation_type = 'live_test') AS tests,
+                     sum(c.pass_count) FILTER (WHERE c.validation_type = 'live_test') AS passes,
+                     sum(c.fail_count) FILTER (WHERE c.validation_type = 'live_test') AS fails
+                FROM c, timed GROUP BY c.mapping_id) v
+       WHERE f.tenant_id = v_tenant AND f.id = v.mapping_id
+    )
+    SELECT c.mapping_id, c.validation_type, c.validation_status, c.error_message, c.test_count, c.pass_count,
+           c.fail_count
+      FROM c
      ORDER BY c.mapping_id, array_position(ARRAY['format_check', 'type_check', 'live_test', 'range_check'],
                                            c.validation_type);
 END
@@ -5904,15 +6007,6 @@ REVOKE ALL ON FUNCTION fieldmap._audit_row_hash(a fieldmap.audit_log, personal_d
 REVOKE ALL ON FUNCTION fieldmap._audit_rows_inserted_deleted() FROM PUBLIC;
 
 --
--- Name: FUNCTION _canonical_record(fields jsonb, extras jsonb, errors jsonb[]); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
---
-
-REVOKE ALL ON FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) TO fieldmap_writer;
-GRANT ALL ON FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) TO fieldmap_reader;
-GRANT ALL ON FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[]) TO fieldmap_auditor;
-
---
 -- Name: FUNCTION _check_mapping_transform(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6070,6 +6164,15 @@ REVOKE ALL ON FUNCTION fieldmap._transform(transform text, value jsonb, rule jso
 GRANT ALL ON FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) TO fieldmap_writer;
 GRANT ALL ON FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) TO fieldmap_reader;
 GRANT ALL ON FUNCTION fieldmap._transform(transform text, value jsonb, rule jsonb) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _transform_sql(transform text, rule jsonb, v text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._transform_sql(transform text, rule jsonb, v text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._transform_sql(transform text, rule jsonb, v text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._transform_sql(transform text, rule jsonb, v text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._transform_sql(transform text, rule jsonb, v text) TO fieldmap_auditor;
 
 --
 -- Name: FUNCTION _validation_checks(mapping_ids uuid[], samples jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

@@ -204,8 +204,8 @@ BREAKS: dict[str, list[str]] = {
     ],
     "function_apply_mapping": [
         "DROP FUNCTION fieldmap.apply_mapping(text, text, jsonb)",
-        "CREATE OR REPLACE FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[])"
-        " RETURNS jsonb LANGUAGE sql AS 'SELECT fields'",
+        "CREATE OR REPLACE FUNCTION fieldmap._transform_sql(transform text, rule jsonb, v text)"
+        " RETURNS text LANGUAGE sql AS $$SELECT 'CASE WHEN true THEN ''{\"value\": 1}''::jsonb END'$$",
     ],
     "table_validation_rules": [
         "DROP TABLE fieldmap.type_compatibility",

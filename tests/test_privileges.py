@@ -84,7 +84,7 @@ EXPECTED_FUNCTIONS: dict[str, set[str]] = {
 INVOKER_HELPERS = {"_tf_error(text,jsonb,text)", "_tf_text(text,jsonb,jsonb)", "_tf_numeric(jsonb)",
                    "_tf_number(text,jsonb,jsonb)", "_tf_datetime(text,jsonb,jsonb)", "_tf_code(text,jsonb,jsonb)",
                    "_transform(text,jsonb,jsonb)", "_map_value(jsonb,jsonb,text)", "_jsonb_object_expr(text[])",
-                   "_canonical_record(jsonb,jsonb,jsonb[])", "_fits_type(jsonb,text)",
+                   "_transform_sql(text,jsonb,text)", "_fits_type(jsonb,text)",
                    "_range_problem(text,text,text,jsonb)", "_validation_checks(uuid[],jsonb)"}
 
 

@@ -178,3 +178,65 @@ def test_a_good_rule_is_stored_and_an_update_leaving_it_alone_is_not_checked(db:
     db.execute("UPDATE fieldmap.field_mappings SET notes = 'n' WHERE id = %s", (mapping,))
     with raises_sqlstate("MR001", 'unknown transform "nope"'):
         db.execute("UPDATE fieldmap.field_mappings SET coercion_function = 'trim' WHERE id = %s", (mapping,))
+
+
+# The fast paths apply_mappings compiles (fieldmap._transform_sql) must decide
+# every value they decide exactly as the transform does, and leave the rest.
+FAST_VALUES = [
+    None, True, False, 0, -0.0, 1, -3, 1.5, 80.0, 1e300, 1e-300, 12345678901234567890, 9e18, {"a": 1}, [1],
+    "", " a ", "Hello", "\u00a0x\t", "true", "Yes", " ON ", "0", "off", "maybe", "12", "-7", "+3", "007",
+    "1,234.5", "1e3", "12.50", "0.0001", "9223372036854775807", "9223372036854775808", "99999999999999999999",
+    "usd", " eur ", "EUR", "€", "dollars", "978", "Closed Won", "closed won", "1",
+    "2024-03-05", "2024-02-28", "2024-02-29", "2023-02-29", "2024-02-30", "2024-12-31", "2024-13-01", "2024-00-10",
+    "2024-03-05T14:22", "2024-03-05T14:22:10", "2024-03-05T14:22:10.5", "2024-03-05T14:22:10.000",
+    "2024-03-05T14:22:10.123456", "2024-03-05T14:22:10.1234567", "2024-03-05T14:22:10Z", "2024-03-05T14:22Z",
+    "2024-03-05T14:22:10z", "2024-03-05T24:00:00Z", "2024-03-05T23:60:00Z", "2024-03-05T14:22:10+01",
+    "2024-03-05T14:22:10+0130", "2024-03-05T14:22:10+01:30", "2024-03-05T14:22:10-05:00", "2024-03-05T14:22+01:00",
+    "2024-03-05T14:22:10+16:00", "2024-03-05T14:22:10+15:59", "2024-03-05T14:22:10.000+0000", "2024-03-05 14:22:10",
+    "0999-01-01", "1000-01-01T00:00:00+01:00", "9999-12-28T23:59:59-15:00", "03/05/2024", "1709648530",
+]
+FAST_RULES = [("to_text", None), ("trim", None), ("lowercase", None), ("uppercase", None), ("to_boolean", None),
+              ("to_integer", None), ("to_decimal", None), ("to_number", None), ("to_currency_code", None),
+              ("map_values", {"values": {"Closed Won": "closed_won", "1": "one", "true": "yes", "x": None}}),
+              ("to_date", None), ("to_timestamp", None), ("to_timestamp", {"timezone": "Europe/Berlin"})]
+
+
+def fast_and_full(db: psycopg.Connection, transform: str, rule: dict | None, values: list) -> list[tuple]:
+    rule = {"transform": transform, **(rule or {})}
+    fast = db.execute("SELECT fieldmap._transform_sql(%s, %s::jsonb, 'x.v')", (transform, json.dumps(rule))).fetchone()[0]
+    assert fast, f"{transform} has no fast path"
+    return db.execute(f"""SELECT x.v, {fast}, fieldmap._map_value(x.v, %s::jsonb, NULL)
+                            FROM unnest(%s::jsonb[]) AS x(v)""",
+                      (json.dumps(rule), [json.dumps(v) for v in values])).fetchall()
+
+
+@pytest.mark.parametrize(("transform", "rule"), FAST_RULES, ids=[f"{t}-{bool(r)}" for t, r in FAST_RULES])
+def test_a_fast_path_decides_what_it_decides_as_the_transform_does(db: psycopg.Connection, transform: str,
+                                                                   rule: dict | None) -> None:
+    rows = fast_and_full(db, transform, rule, FAST_VALUES)
+    wrong = [(v, fast, full) for v, fast, full in rows if fast is not None and full != {"value": fast}]
+    assert not wrong, wrong
+    assert sum(fast is not None for _, fast, _ in rows) >= 3  # it does take the common values
+
+
+def test_the_timestamp_fast_path_on_many_generated_values(db: psycopg.Connection) -> None:
+    import random
+    rnd = random.Random(11)
+    values = []
+    for _ in range(3000):
+        date = f"{rnd.randrange(1899, 2101)}-{rnd.randrange(0, 14):02d}-{rnd.randrange(0, 33):02d}"
+        time = f"T{rnd.randrange(0, 25):02d}:{rnd.randrange(0, 61):02d}" + rnd.choice(
+            ["", f":{rnd.randrange(0, 61):02d}", f":{rnd.randrange(0, 60):02d}.{rnd.randrange(0, 10**6):0{rnd.randrange(1, 8)}d}"])
+        zone = rnd.choice(["", "Z", f"+{rnd.randrange(0, 17):02d}:{rnd.randrange(0, 60):02d}",
+                           f"-{rnd.randrange(0, 17):02d}{rnd.randrange(0, 60):02d}", f"+{rnd.randrange(0, 17):02d}"])
+        values.append(date + rnd.choice(["", time, time + zone]))
+    for transform, rule in (("to_timestamp", None), ("to_timestamp", {"timezone": "America/New_York"}), ("to_date", None)):
+        rows = fast_and_full(db, transform, rule, values)
+        wrong = [(v, fast, full) for v, fast, full in rows if fast is not None and full != {"value": fast}]
+        assert not wrong, wrong[:5]
+        assert sum(fast is not None for _, fast, _ in rows) > 1000
+
+
+def test_transforms_without_a_fast_path_take_the_full_way(db: psycopg.Connection) -> None:
+    for transform in ("normalize_email", "normalize_phone", "split_full_name"):
+        assert db.execute("SELECT fieldmap._transform_sql(%s, NULL, 'x.v')", (transform,)).fetchone() == (None,)

@@ -6,14 +6,15 @@
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
+\ir ../functions/_transform_sql.sql
 \ir ../functions/apply_mapping.sql
 
+REVOKE ALL ON FUNCTION fieldmap._transform_sql(text, jsonb, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.apply_mappings(text, text, jsonb[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._jsonb_object_expr(text[]) FROM PUBLIC;
-REVOKE ALL ON FUNCTION fieldmap._canonical_record(jsonb, jsonb, jsonb[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.apply_mapping(text, text, jsonb) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION fieldmap.apply_mappings(text, text, jsonb[]), fieldmap._jsonb_object_expr(text[]),
-  fieldmap._canonical_record(jsonb, jsonb, jsonb[]),
+GRANT EXECUTE ON FUNCTION fieldmap._transform_sql(text, jsonb, text),
+  fieldmap.apply_mappings(text, text, jsonb[]), fieldmap._jsonb_object_expr(text[]),
   fieldmap.apply_mapping(text, text, jsonb) TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 
 COMMIT;

@@ -48,7 +48,10 @@ BEGIN
   s := btrim(value #>> '{}');
 
   IF transform = 'to_currency_code' THEN
-    SELECT c.code INTO v_code FROM fieldmap.currencies c WHERE c.code = upper(s) OR lower(c.name) = lower(s) LIMIT 1;
+    SELECT c.code INTO v_code FROM fieldmap.currencies c WHERE c.code = upper(s);
+    IF v_code IS NULL THEN
+      SELECT c.code INTO v_code FROM fieldmap.currencies c WHERE lower(c.name) = lower(s) ORDER BY c.code LIMIT 1;
+    END IF;
     IF v_code IS NULL THEN
       v_code := CASE s WHEN '€' THEN 'EUR' WHEN '£' THEN 'GBP' WHEN '₹' THEN 'INR' WHEN '₩' THEN 'KRW' WHEN '₽' THEN 'RUB'
                        WHEN '₺' THEN 'TRY' WHEN '₪' THEN 'ILS' WHEN '₫' THEN 'VND' WHEN '₴' THEN 'UAH' WHEN '₦' THEN 'NGN'

@@ -17,7 +17,8 @@
 --     hides the others, and the call does not fail;
 --   * extras and _errors appear only when they have something.
 -- The mappings are compiled into one SQL expression (format %L) and run over
--- all records at once: set-based, no call per field unless it transforms.
+-- all records at once: set-based, no function call per field unless it
+-- transforms a value its transform's fast path (_transform_sql) leaves open.
 -- apply_mappings keeps the records' order (ord, from 1); an element that is
 -- not a JSON object comes back as {"_errors": [...]}. apply_mapping takes one
 -- record and refuses anything but a JSON object.
@@ -26,15 +27,18 @@ RETURNS TABLE (ord bigint, canonical jsonb)
 LANGUAGE plpgsql
 STABLE
 SET search_path = pg_catalog, pg_temp
+SET enable_memoize = off  -- no two records share a value: caching the laterals per value only costs
 AS $$
 DECLARE
   v_connector uuid := fieldmap.connector_id(connector);
   m           record;
   i           integer := 0;
-  v_path      text;
   v_present   text;
   v_value     text;
-  v_lateral   text[] := '{}';
+  v_fast      text;
+  v_values    text[] := '{}';   -- the source values, x.v<i>
+  v_fast_cols text[] := '{}';   -- the transforms' fast paths, t.f<i>
+  v_slow_cols text[] := '{}';   -- the full way for the values they leave open, u.s<i>
   v_pairs     text[] := '{}';   -- jsonb_build_object arguments of canonical fields, 2 per field
   v_extras    text[] := '{}';   -- the same for extras.<name> targets
   v_absent    text[] := '{}';   -- CASE expressions naming a canonical field to leave out
@@ -42,6 +46,7 @@ DECLARE
   v_errors    text[] := '{}';
   v_used      text[] := '{}';   -- top-level source keys some mapping reads
   v_sql       text;
+  v_extras_sql text;
 BEGIN
   IF NOT EXISTS (SELECT FROM fieldmap.entity_schemas s WHERE s.entity_name = apply_mappings.entity) THEN
     RAISE EXCEPTION 'unknown canonical entity "%"%', entity,
@@ -57,24 +62,33 @@ BEGIN
      ORDER BY a.canonical_field
   LOOP
     i := i + 1;
+    -- x.v<i>: the source value, SQL NULL when the record lacks it (a JSON null is 'null')
     IF strpos(m.source, '.') > 0 THEN  -- the exact key first, else the path
-      v_path := format('coalesce(r.rec -> %L, r.rec #> %L::text[])', m.source, string_to_array(m.source, '.'));
-      v_present := format('(r.rec ? %L OR r.rec #> %L::text[] IS NOT NULL)', m.source, string_to_array(m.source, '.'));
+      v_values := v_values || format('coalesce(r.rec -> %L, r.rec #> %L::text[]) AS v%s',
+                                     m.source, string_to_array(m.source, '.'), i);
       v_used := v_used || m.source || split_part(m.source, '.', 1);
     ELSE
-      v_path := format('(r.rec -> %L)', m.source);
-      v_present := format('r.rec ? %L', m.source);
+      v_values := v_values || format('r.rec -> %L AS v%s', m.source, i);
       v_used := v_used || m.source;
     END IF;
+    v_present := format('x.v%s IS NOT NULL', i);
     IF m.rule IS NOT NULL OR m.coercion IS NOT NULL THEN
-      v_lateral := v_lateral || format('fieldmap._map_value(%s, %L::jsonb, %L) AS t%s', v_path, m.rule, m.coercion, i);
-      v_value := format('t.t%s -> ''value''', i);
-      v_present := format('(%s AND NOT t.t%s ? ''error'')', v_present, i);
+      -- t.f<i>: the transform's fast path (SQL NULL when it leaves the value
+      -- open); u.s<i>: the full way, {"value"} or {"error"}, only for those
+      v_fast := CASE WHEN m.rule IS NULL THEN fieldmap._transform_sql(m.coercion, NULL, format('x.v%s', i))
+                     WHEN m.coercion IS NULL THEN fieldmap._transform_sql(m.rule->>'transform', m.rule, format('x.v%s', i))
+                END;
+      v_fast_cols := v_fast_cols || format('%s AS f%s', coalesce(v_fast, 'NULL::jsonb'), i);
+      v_slow_cols := v_slow_cols || format('CASE WHEN t.f%1$s IS NULL AND x.v%1$s IS NOT NULL '
+                                           'THEN fieldmap._map_value(x.v%1$s, %2$L::jsonb, %3$L) END AS s%1$s',
+                                           i, m.rule, m.coercion);
+      v_value := format('coalesce(t.f%1$s, u.s%1$s -> ''value'')', i);
+      v_present := format('(x.v%1$s IS NOT NULL AND (t.f%1$s IS NOT NULL OR NOT u.s%1$s ? ''error''))', i);
       v_errors := v_errors || format(
-        'CASE WHEN t.t%s ? ''error'' THEN jsonb_build_object(''field'', %L, ''source'', %L, ''value'', %s, '
-        '''error'', t.t%s ->> ''error'') END', i, m.target, m.source, v_path, i);
+        'CASE WHEN u.s%1$s ? ''error'' THEN jsonb_build_object(''field'', %2$L, ''source'', %3$L, ''value'', x.v%1$s, '
+        '''error'', u.s%1$s ->> ''error'') END', i, m.target, m.source);
     ELSE
-      v_value := v_path;
+      v_value := format('x.v%s', i);
     END IF;
     IF m.target LIKE 'extras.%' THEN
       v_extras := v_extras || format('%L', substr(m.target, 8)) || v_value;
@@ -88,33 +102,38 @@ BEGIN
     RAISE EXCEPTION 'connector "%" maps no field of entity "%"', connector, entity USING ERRCODE = 'MR004';
   END IF;
 
+  -- extras: the source keys no mapping reads, then the extras.<name> targets (an explicit target wins)
+  v_extras_sql := format('r.rec - %L::text[]', v_used);
+  IF v_extras <> '{}' THEN
+    v_extras_sql := format('(%s) || (%s - array_remove(ARRAY[%s]::text[], NULL))', v_extras_sql,
+                           fieldmap._jsonb_object_expr(v_extras), array_to_string(v_absent_x, ', '));
+  END IF;
+  -- the output is built once and the absent keys taken out in one go: every
+  -- jsonb operator writes a new value, and a record is a few microseconds
+  v_pairs := v_pairs || ARRAY['''extras''', 'o.e'];
+  v_absent := v_absent || 'CASE WHEN o.e = ''{}'' THEN ''extras'' END'::text;
+  IF v_errors <> '{}' THEN
+    v_pairs := v_pairs || ARRAY['''_errors''', 'o.er'];
+    v_absent := v_absent || 'CASE WHEN o.er = ''[]'' THEN ''_errors'' END'::text;
+  END IF;
   v_sql := format(
-    'SELECT r.ord, CASE WHEN jsonb_typeof(r.rec) = ''object'' THEN fieldmap._canonical_record('
-    '  %s - array_remove(ARRAY[%s]::text[], NULL),'                                      -- canonical fields
-    '  (r.rec - %L::text[]) || (%s - array_remove(ARRAY[%s]::text[], NULL)),'            -- extras
-    '  array_remove(ARRAY[%s]::jsonb[], NULL))'                                          -- errors
+    'SELECT r.ord, CASE WHEN jsonb_typeof(r.rec) = ''object'' THEN %s - array_remove(ARRAY[%s]::text[], NULL)'
     ' ELSE jsonb_build_object(''_errors'', jsonb_build_array(jsonb_build_object(''error'', '
     '        format(''record %%s is not a JSON object but %%s'', r.ord, coalesce(jsonb_typeof(r.rec), ''missing''))))) END'
-    ' FROM unnest($1) WITH ORDINALITY AS r(rec, ord)%s',
-    fieldmap._jsonb_object_expr(v_pairs), array_to_string(v_absent, ', '),
-    v_used, fieldmap._jsonb_object_expr(v_extras), array_to_string(v_absent_x, ', '),
-    array_to_string(v_errors, ', '),
-    CASE WHEN v_lateral = '{}' THEN ''
-         ELSE ' CROSS JOIN LATERAL (SELECT ' || array_to_string(v_lateral, ', ') || ') t' END);
+    ' FROM unnest($1) WITH ORDINALITY AS r(rec, ord)'
+    ' CROSS JOIN LATERAL (SELECT %s OFFSET 0) x%s'
+    ' CROSS JOIN LATERAL (SELECT %s AS e, %s AS er OFFSET 0) o',
+    fieldmap._jsonb_object_expr(v_pairs), array_to_string(v_absent, ', '), array_to_string(v_values, ', '),
+    -- OFFSET 0 keeps each lateral from being flattened: every value and
+    -- transform is computed once per record, not once per reference to it
+    CASE WHEN v_fast_cols = '{}' THEN ''
+         ELSE ' CROSS JOIN LATERAL (SELECT ' || array_to_string(v_fast_cols, ', ') || ' OFFSET 0) t'
+              ' CROSS JOIN LATERAL (SELECT ' || array_to_string(v_slow_cols, ', ') || ' OFFSET 0) u' END,
+    v_extras_sql,
+    CASE WHEN v_errors = '{}' THEN '''[]''::jsonb'
+         ELSE format('to_jsonb(array_remove(ARRAY[%s]::jsonb[], NULL))', array_to_string(v_errors, ', ')) END);
   RETURN QUERY EXECUTE v_sql USING records;
 END
-$$;
-
--- The output record from its parts: extras and _errors only when not empty.
--- A SET clause keeps it from being inlined, so each part is computed once.
-CREATE OR REPLACE FUNCTION fieldmap._canonical_record(fields jsonb, extras jsonb, errors jsonb[])
-RETURNS jsonb
-LANGUAGE sql
-IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-  SELECT fields || CASE WHEN extras = '{}' THEN '{}' ELSE jsonb_build_object('extras', extras) END
-                || CASE WHEN cardinality(errors) = 0 THEN '{}' ELSE jsonb_build_object('_errors', to_jsonb(errors)) END
 $$;
 
 -- jsonb_build_object takes at most 100 arguments: 50 pairs per call, joined by ||
@@ -146,8 +165,6 @@ $$;
 
 COMMENT ON FUNCTION fieldmap.apply_mappings(text, text, jsonb[]) IS
   'The canonical records of many source records of a connector''s entity (session''s tenant), in order (ord from 1): mapped and transformed fields, extras (extras.* targets and unmapped source keys), and _errors for values a transform could not convert. Set-based: the mappings are compiled into one query.';
-COMMENT ON FUNCTION fieldmap._canonical_record(jsonb, jsonb, jsonb[]) IS
-  'Internal: an output record of apply_mappings from its fields, extras and errors (the last two only when not empty).';
 COMMENT ON FUNCTION fieldmap._jsonb_object_expr(text[]) IS
   'Internal: a jsonb_build_object expression over key/value expression pairs, split into calls of at most 50 pairs.';
 COMMENT ON FUNCTION fieldmap.apply_mapping(text, text, jsonb) IS

@@ -27,6 +27,13 @@ CREATE OR REPLACE FUNCTION fieldmap.refresh_lineage_grid(force boolean DEFAULT f
 RETURNS TABLE (refreshed boolean, reason text, duration_ms double precision, grid_rows bigint)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+-- The grid's query reads every tenant through the policies' all-tenants
+-- branch ((tenant_id = ...) OR all-tenants mode), which the planner cannot
+-- estimate: it picks nested loops that take 3 s at 1M mappings where hash
+-- joins take 1 s. JIT would compile the diff queries anew every minute.
+SET enable_nestloop = off
+SET jit = off
+SET work_mem = '256MB'  -- the concurrent refresh diffs old and new grid: in memory, not in temporary files
 AS $$
 DECLARE
   v_saved   text := current_setting('fieldmap._all_tenants', true);

@@ -101,7 +101,7 @@ AS $$
       JOIN fieldmap.entity_schemas s ON s.id = f.entity_schema_id
       LEFT JOIN fieldmap.transforms tr ON tr.name = f.transformation_rule->>'transform'
       LEFT JOIN fieldmap.transforms tc ON tc.name = f.coercion_function
-     WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id()) AND f.id = ANY (mapping_ids)
+     WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id()) AND f.id IN (SELECT unnest(mapping_ids))  -- a hash, not a scan of the array per row
   ), sample AS (  -- the given samples, else the connector's stored ones
     SELECT m.id, x.rec, x.n
       FROM m CROSS JOIN LATERAL (
@@ -111,27 +111,29 @@ AS $$
                FROM fieldmap.connector_samples c
               WHERE samples IS NULL AND c.tenant_id = m.tenant_id AND c.connector_id = m.connector_id
                 AND c.entity = m.entity) x
-  ), live AS (
-    SELECT s.id, s.n, v.input, v.present,
-           CASE WHEN v.present THEN fieldmap._map_value(v.input, m.rule, m.coercion) END AS output
+  ), live AS MATERIALIZED (  -- each transform once per value, not once per reference to its output
+    SELECT s.id, s.n, v.input, v.input IS NOT NULL AS present,  -- a JSON null is present; a missing key is SQL NULL
+           CASE WHEN v.input IS NOT NULL THEN fieldmap._map_value(v.input, m.rule, m.coercion) END AS output
       FROM sample s JOIN m ON m.id = s.id
-     CROSS JOIN LATERAL (SELECT coalesce(s.rec -> m.source, s.rec #> string_to_array(m.source, '.')) AS input,
-                                s.rec ? m.source OR s.rec #> string_to_array(m.source, '.') IS NOT NULL AS present) v
-  ), judged AS (
+     CROSS JOIN LATERAL (SELECT CASE WHEN strpos(m.source, '.') = 0 THEN s.rec -> m.source  -- the record read once
+                                     ELSE coalesce(s.rec -> m.source, s.rec #> string_to_array(m.source, '.')) END
+                                AS input OFFSET 0) v
+  ), judged AS MATERIALIZED (  -- the range check once per value, though agg reads it twice
     SELECT l.*, m.required,
            CASE WHEN NOT l.present THEN
                   CASE WHEN m.required THEN format('record %s lacks %s (the required %s)', l.n, m.source, m.field) END
                 WHEN l.output ? 'error' THEN format('record %s: %s', l.n, l.output->>'error')
                 WHEN m.required AND jsonb_typeof(l.output->'value') = 'null'
                   THEN format('record %s: the required %s is null', l.n, m.field)
-                WHEN NOT fieldmap._fits_type(l.output->'value', m.canonical_type)
+                WHEN NOT f.fits
                   THEN format('record %s: %s is not of type %s (%s.%s)', l.n, l.output->'value', m.canonical_type,
                               m.entity, m.field)
            END AS live_problem,
-           CASE WHEN l.present AND NOT l.output ? 'error' AND fieldmap._fits_type(l.output->'value', m.canonical_type)
+           CASE WHEN l.present AND NOT l.output ? 'error' AND f.fits
                 THEN fieldmap._range_problem(m.entity, m.field, m.canonical_type, l.output->'value') END AS range_problem,
            l.present AND NOT l.output ? 'error' AND jsonb_typeof(l.output->'value') <> 'null' AS has_value
       FROM live l JOIN m ON m.id = l.id
+     CROSS JOIN LATERAL (SELECT fieldmap._fits_type(l.output->'value', m.canonical_type) AS fits OFFSET 0) f
   ), agg AS (
     SELECT j.id,
            count(*) FILTER (WHERE j.present OR j.required)::integer AS tests,
@@ -199,41 +201,43 @@ RETURNS TABLE (mapping_id uuid, validation_type text, validation_status text, er
                test_count integer, pass_count integer, fail_count integer)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET work_mem = '64MB'  -- a tenant's checks sorted and grouped in memory, not on disk
 AS $$
 DECLARE
   v_tenant  uuid := fieldmap.current_tenant_id();
   v_actor   uuid := nullif(current_setting('fieldmap.actor_id', true), '')::uuid;
   v_started timestamptz := clock_timestamp();
-  v_checks  jsonb;
-  v_ms      double precision;
 BEGIN
-  SELECT jsonb_agg(to_jsonb(c)) INTO v_checks FROM fieldmap._validation_checks(mapping_ids, samples) c;
-  v_ms := extract(epoch FROM clock_timestamp() - v_started) * 1000 / greatest(cardinality(mapping_ids), 1);
-  INSERT INTO fieldmap.mapping_validation_results
-    (tenant_id, field_mapping_id, validation_type, validation_status, error_message, sample_input, sample_output,
-     test_count, pass_count, fail_count, duration_ms, validated_by)
-  SELECT v_tenant, c.mapping_id, c.validation_type, c.validation_status, c.error_message, c.sample_input,
-         c.sample_output, c.test_count, c.pass_count, c.fail_count, v_ms, v_actor
-    FROM jsonb_to_recordset(v_checks) AS c(mapping_id uuid, validation_type text, validation_status text,
-                                           error_message text, sample_input jsonb, sample_output jsonb,
-                                           test_count integer, pass_count integer, fail_count integer);
-  UPDATE fieldmap.field_mappings f
-     SET validation_status = CASE WHEN v.failed THEN 'failed' ELSE 'validated' END,
-         success_rate = CASE WHEN v.tests > 0 THEN v.passes::double precision / v.tests END,
-         error_count = v.fails, last_validated_at = now(), avg_processing_time_ms = round(v_ms)::integer
-    FROM (SELECT c.mapping_id, bool_or(c.validation_status = 'failed') AS failed,
-                 sum(c.test_count) FILTER (WHERE c.validation_type = 'live_test') AS tests,
-                 sum(c.pass_count) FILTER (WHERE c.validation_type = 'live_test') AS passes,
-                 sum(c.fail_count) FILTER (WHERE c.validation_type = 'live_test') AS fails
-            FROM jsonb_to_recordset(v_checks) AS c(mapping_id uuid, validation_type text, validation_status text,
-                                                   test_count integer, pass_count integer, fail_count integer)
-           GROUP BY c.mapping_id) v
-   WHERE f.tenant_id = v_tenant AND f.id = v.mapping_id;
+  -- One statement: the checks once (c), their duration per mapping once
+  -- they are done (timed), then the results, the verdicts, and the rows back.
   RETURN QUERY
-    SELECT c.mapping_id, c.validation_type, c.validation_status, c.error_message, c.test_count, c.pass_count, c.fail_count
-      FROM jsonb_to_recordset(v_checks) AS c(mapping_id uuid, validation_type text, validation_status text,
-                                             error_message text, test_count integer, pass_count integer,
-                                             fail_count integer)
+    WITH c AS MATERIALIZED (
+      SELECT * FROM fieldmap._validation_checks(mapping_ids, samples)
+    ), timed AS MATERIALIZED (
+      SELECT extract(epoch FROM clock_timestamp() - v_started) * 1000 / greatest(cardinality(mapping_ids), 1) AS ms
+        FROM (SELECT count(*) FROM c) done
+    ), results AS (
+      INSERT INTO fieldmap.mapping_validation_results
+        (tenant_id, field_mapping_id, validation_type, validation_status, error_message, sample_input, sample_output,
+         test_count, pass_count, fail_count, duration_ms, validated_by)
+      SELECT v_tenant, c.mapping_id, c.validation_type, c.validation_status, c.error_message, c.sample_input,
+             c.sample_output, c.test_count, c.pass_count, c.fail_count, timed.ms, v_actor
+        FROM c, timed
+    ), verdicts AS (
+      UPDATE fieldmap.field_mappings f
+         SET validation_status = CASE WHEN v.failed THEN 'failed' ELSE 'validated' END,
+             success_rate = CASE WHEN v.tests > 0 THEN v.passes::double precision / v.tests END,
+             error_count = v.fails, last_validated_at = now(), avg_processing_time_ms = round(v.ms)::integer
+        FROM (SELECT c.mapping_id, bool_or(c.validation_status = 'failed') AS failed, min(timed.ms) AS ms,
+                     sum(c.test_count) FILTER (WHERE c.validation_type = 'live_test') AS tests,
+                     sum(c.pass_count) FILTER (WHERE c.validation_type = 'live_test') AS passes,
+                     sum(c.fail_count) FILTER (WHERE c.validation_type = 'live_test') AS fails
+                FROM c, timed GROUP BY c.mapping_id) v
+       WHERE f.tenant_id = v_tenant AND f.id = v.mapping_id
+    )
+    SELECT c.mapping_id, c.validation_type, c.validation_status, c.error_message, c.test_count, c.pass_count,
+           c.fail_count
+      FROM c
      ORDER BY c.mapping_id, array_position(ARRAY['format_check', 'type_check', 'live_test', 'range_check'],
                                            c.validation_type);
 END

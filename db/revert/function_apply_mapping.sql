@@ -2,6 +2,6 @@
 BEGIN;
 DROP FUNCTION fieldmap.apply_mapping(text, text, jsonb);
 DROP FUNCTION fieldmap._jsonb_object_expr(text[]);
-DROP FUNCTION fieldmap._canonical_record(jsonb, jsonb, jsonb[]);
 DROP FUNCTION fieldmap.apply_mappings(text, text, jsonb[]);
+DROP FUNCTION fieldmap._transform_sql(text, jsonb, text);
 COMMIT;

@@ -1,0 +1,56 @@
+"""Synthetic registries for the benchmarks, made in SQL (set-based inserts
+through the real triggers): tenants, connectors, a 20-field entity, and
+mappings numbered lo..hi per tenant, spread over the tenant's connectors and
+50 source tables, each on its own extras.f<i> slot (one active source per
+canonical field holds)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("FIELDMAP_SHARED", ROOT.parent / "shared"))
+ENTITIES_YAML = SHARED / "fixtures" / "canonical-entities.yaml"
+LEGACY = SHARED / "fixtures" / "legacy-yaml"
+
+ENTITY = '{"bench": {"fields": {' + ", ".join(f'"f{i}": "string"' for i in range(20)) + "}}}"
+
+TENANTS = """
+INSERT INTO fieldmap.tenants (slug, name)
+SELECT 'bench-' || g, 'Bench tenant ' || g FROM generate_series(1, %(tenants)s::int) g
+"""
+
+CONNECTORS = """
+INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
+SELECT t.id, 'connector_' || c, 'rest_api'
+  FROM fieldmap.tenants t CROSS JOIN generate_series(0, %(connectors)s::int - 1) c
+ WHERE t.slug LIKE 'bench-%%'
+"""
+
+GROW = """
+INSERT INTO fieldmap.field_mappings
+  (tenant_id, connector_id, entity_schema_id, source_table, source_field, canonical_entity, canonical_field)
+SELECT t.id, cd.id, es.id, 'Table' || (i %% 50), 'Field' || i, 'bench', 'extras.f' || i
+  FROM fieldmap.tenants t
+  CROSS JOIN generate_series(%(lo)s::int, %(hi)s::int) i
+  JOIN fieldmap.connector_definitions cd
+    ON cd.tenant_id = t.id AND cd.connector_name = 'connector_' || (i %% %(connectors)s::int)
+  CROSS JOIN (SELECT id FROM fieldmap.entity_schemas WHERE entity_name = 'bench') es
+ WHERE t.slug LIKE 'bench-%%'
+"""
+
+
+def registry(conn: psycopg.Connection, tenants: int, connectors: int) -> None:
+    """Tenants bench-1..N, each with connectors connector_0..C-1, and the bench entity."""
+    conn.execute(TENANTS, {"tenants": tenants})
+    conn.execute(CONNECTORS, {"connectors": connectors})
+    conn.execute("SELECT * FROM fieldmap.load_entities(%s::json)", (ENTITY,))
+
+
+def grow(conn: psycopg.Connection, lo: int, hi: int, connectors: int) -> None:
+    """Mappings lo..hi in every bench tenant."""
+    conn.execute(GROW, {"lo": lo, "hi": hi, "connectors": connectors})
+    conn.execute("ANALYZE")
