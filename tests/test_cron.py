@@ -55,6 +55,8 @@ def test_install_twice_gives_the_same_jobs(db: psycopg.Connection, db_url: str, 
     ids = cron.execute("SELECT jobname, jobid FROM cron.job WHERE database = %s ORDER BY 1", (db.info.dbname,)).fetchall()
     rc, second, _ = cli_json(db_url, "install")
     assert rc == 0 and actions(second["jobs"]) == dict.fromkeys(JOBS, "unchanged")
+    status = fieldmap_cli(db_url, "status")
+    assert status.returncode == 0 and "4 jobs for this database" in status.stdout, status.stderr
     assert cron.execute("SELECT jobname, jobid FROM cron.job WHERE database = %s ORDER BY 1",
                         (db.info.dbname,)).fetchall() == ids
     # what pg_cron holds is what the registry defines, name for name

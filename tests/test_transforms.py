@@ -96,7 +96,12 @@ CASES: list[tuple[str, object, dict | None, object]] = [
     ("split_full_name", "Martin Luther King Jr.", {"part": "last"}, "King Jr."),
     ("split_full_name", "Cher", {"part": "first"}, "Cher"),
     ("split_full_name", "Cher", {"part": "last"}, None.__class__),  # JSON null: no last name
-    ("split_full_name", "   ", {"part": "first"}, None),
+    ("split_full_name", "   ", {"part": "first"}, None.__class__),  # blank: no value
+    ("to_number", "", None, None.__class__),  # vendors send "" for an empty value
+    ("to_timestamp", "  ", None, None.__class__),
+    ("to_currency_code", "", None, None.__class__),
+    ("to_boolean", "", None, None.__class__),
+    ("trim", "   ", None, ""),  # the text transforms keep text
     ("map_values", "closedwon", {"values": {"closedwon": "closed_won", "appointmentscheduled": "prospecting"}},
      "closed_won"),
     ("map_values", " ClosedWon ", {"values": {"closedwon": "closed_won"}}, "closed_won"),

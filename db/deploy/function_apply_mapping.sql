@@ -6,6 +6,7 @@
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
+\ir ../functions/_source_value.sql
 \ir ../functions/_transform_sql.sql
 \ir ../functions/apply_mapping.sql
 
@@ -13,7 +14,7 @@ REVOKE ALL ON FUNCTION fieldmap._transform_sql(text, jsonb, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.apply_mappings(text, text, jsonb[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._jsonb_object_expr(text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.apply_mapping(text, text, jsonb) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION fieldmap._transform_sql(text, jsonb, text),
+GRANT EXECUTE ON FUNCTION fieldmap._source_value(jsonb, text), fieldmap._transform_sql(text, jsonb, text),
   fieldmap.apply_mappings(text, text, jsonb[]), fieldmap._jsonb_object_expr(text[]),
   fieldmap.apply_mapping(text, text, jsonb) TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 

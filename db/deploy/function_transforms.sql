@@ -26,7 +26,8 @@ REVOKE ALL ON FUNCTION fieldmap._map_value(jsonb, jsonb, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.transform_rule_problem(jsonb, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.try_transform(text, jsonb, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.transform(text, jsonb, jsonb) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION fieldmap._tf_error(text, jsonb, text), fieldmap._tf_text(text, jsonb, jsonb),
+GRANT EXECUTE ON FUNCTION fieldmap._blank_chars(), fieldmap._boolean_words(boolean),
+  fieldmap._tf_error(text, jsonb, text), fieldmap._tf_text(text, jsonb, jsonb),
   fieldmap._tf_numeric(jsonb), fieldmap._tf_number(text, jsonb, jsonb), fieldmap._tf_datetime(text, jsonb, jsonb),
   fieldmap._tf_code(text, jsonb, jsonb), fieldmap._transform(text, jsonb, jsonb), fieldmap._map_value(jsonb, jsonb, text),
   fieldmap.transform_rule_problem(jsonb, text), fieldmap.try_transform(text, jsonb, jsonb),

@@ -22,6 +22,10 @@ CREATE TABLE fieldmap.connector_samples (
 );
 
 CREATE INDEX idx_connector_samples_entity ON fieldmap.connector_samples (tenant_id, connector_id, entity);
+-- one copy of a record per connector and entity (jsonb text is canonical: key order does not matter)
+CREATE UNIQUE INDEX connector_samples_record_key
+    ON fieldmap.connector_samples (tenant_id, connector_id, entity, md5(record::text));
+COMMENT ON INDEX fieldmap.connector_samples_record_key IS 'A sample record is stored once per connector and entity.';
 
 ALTER TABLE fieldmap.connector_samples ENABLE ROW LEVEL SECURITY;
 ALTER TABLE fieldmap.connector_samples FORCE ROW LEVEL SECURITY;

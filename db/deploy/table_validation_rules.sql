@@ -71,11 +71,10 @@ WITH family (family, types) AS (VALUES
     ('object', 'string', 'incompatible', NULL)
 )
 INSERT INTO fieldmap.type_compatibility (source_type, canonical_type, verdict, advice)
-SELECT t, v.canonical_type, v.verdict, v.advice
-  FROM family f CROSS JOIN unnest(f.types) t JOIN verdict v ON v.family = f.family;
-INSERT INTO fieldmap.type_compatibility (source_type, canonical_type, verdict, advice) VALUES
-  ('date', 'string', 'compatible', NULL)
-ON CONFLICT DO NOTHING;
+SELECT t, c, coalesce(v.verdict, 'incompatible'), v.advice  -- a pair not listed cannot be converted
+  FROM family f CROSS JOIN unnest(f.types) t
+ CROSS JOIN unnest(ARRAY['string', 'integer', 'number', 'decimal', 'boolean', 'datetime', 'string[]', 'object']) c
+  LEFT JOIN verdict v ON v.family = f.family AND v.canonical_type = c;
 
 CREATE TABLE fieldmap.range_rules (
     entity_name  text NOT NULL,

@@ -56,7 +56,7 @@ BEGIN
       v_code := CASE s WHEN '€' THEN 'EUR' WHEN '£' THEN 'GBP' WHEN '₹' THEN 'INR' WHEN '₩' THEN 'KRW' WHEN '₽' THEN 'RUB'
                        WHEN '₺' THEN 'TRY' WHEN '₪' THEN 'ILS' WHEN '₫' THEN 'VND' WHEN '₴' THEN 'UAH' WHEN '₦' THEN 'NGN'
                        WHEN 'US$' THEN 'USD' WHEN 'A$' THEN 'AUD' WHEN 'C$' THEN 'CAD' WHEN 'NZ$' THEN 'NZD'
-                       WHEN 'HK$' THEN 'HKD' WHEN 'S$' THEN 'SGD' WHEN 'R$' THEN 'BRL' WHEN 'CHF' THEN 'CHF' END;
+                       WHEN 'HK$' THEN 'HKD' WHEN 'S$' THEN 'SGD' WHEN 'R$' THEN 'BRL' END;
     END IF;
     IF v_code IS NULL THEN
       RETURN fieldmap._tf_error(transform, value, CASE WHEN s IN ('$', '¥', 'kr', 'R')

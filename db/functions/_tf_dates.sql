@@ -27,7 +27,7 @@ DECLARE
                             '\s*(Z|z|[+-][0-9]{2}(?::?[0-9]{2})?)?$';
   c_dmy    CONSTANT text := '^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})'
                             '(?:[ T,]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?\s*([AaPp][Mm])?)?$';
-  v_order  text := coalesce(rule->>'date_order', 'MDY');
+  v_order  text := upper(coalesce(rule->>'date_order', 'MDY'));
   s        text;
   m        text[];
   n        numeric;

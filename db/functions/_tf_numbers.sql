@@ -29,6 +29,17 @@ BEGIN
 END
 $$;
 
+-- The words to_boolean reads as true, or as false (any case, blanks trimmed).
+-- Read by to_boolean and by its fast path in apply_mappings (_transform_sql).
+CREATE OR REPLACE FUNCTION fieldmap._boolean_words(truth boolean)
+RETURNS text[]
+LANGUAGE sql
+IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN truth THEN ARRAY['true', 'yes', '1', 'on'] ELSE ARRAY['false', 'no', '0', 'off'] END;
+
+COMMENT ON FUNCTION fieldmap._boolean_words(boolean) IS
+  'Internal: the words to_boolean reads as true (true, yes, 1, on) or false (false, no, 0, off).';
+
 -- to_integer, to_decimal, to_number, to_boolean
 CREATE OR REPLACE FUNCTION fieldmap._tf_number(transform text, value jsonb, rule jsonb)
 RETURNS jsonb
@@ -45,9 +56,9 @@ BEGIN
       RETURN jsonb_build_object('value', value);
     END IF;
     s := lower(btrim(value #>> '{}'));
-    IF jsonb_typeof(value) IN ('string', 'number') AND s IN ('true', 'yes', '1', 'on') THEN
+    IF jsonb_typeof(value) IN ('string', 'number') AND s = ANY (fieldmap._boolean_words(true)) THEN
       RETURN jsonb_build_object('value', true);
-    ELSIF jsonb_typeof(value) IN ('string', 'number') AND s IN ('false', 'no', '0', 'off') THEN
+    ELSIF jsonb_typeof(value) IN ('string', 'number') AND s = ANY (fieldmap._boolean_words(false)) THEN
       RETURN jsonb_build_object('value', false);
     END IF;
     RETURN fieldmap._tf_error(transform, value, 'is not true/false, yes/no, 1/0 or on/off');

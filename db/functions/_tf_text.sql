@@ -4,7 +4,7 @@
 -- A transform returns {"value": <result>} or {"error": "<transform>: <value>
 -- <what is wrong>"}: it never raises, so that apply_mapping can report every
 -- bad field of a record at once (fieldmap.transform raises for one value).
--- JSON null never reaches them (try_transform passes it through).
+-- JSON null never reaches them (_transform passes it through).
 
 CREATE OR REPLACE FUNCTION fieldmap._tf_error(transform text, value jsonb, problem text)
 RETURNS jsonb
@@ -15,6 +15,17 @@ AS $$
   SELECT jsonb_build_object('error', transform || ': ' ||
          CASE WHEN length(value::text) > 80 THEN left(value::text, 77) || '...' ELSE value::text END || ' ' || problem)
 $$;
+
+-- The characters trim removes: blanks, tabs, line ends, no-break spaces.
+-- Read by trim and by its fast path in apply_mappings (_transform_sql).
+CREATE OR REPLACE FUNCTION fieldmap._blank_chars()
+RETURNS text
+LANGUAGE sql
+IMMUTABLE PARALLEL SAFE
+RETURN E' \t\r\n\u00a0';
+
+COMMENT ON FUNCTION fieldmap._blank_chars() IS
+  'Internal: the characters the trim transform removes (blank, tab, CR, LF, no-break space).';
 
 -- to_text, trim, lowercase, uppercase, normalize_email, split_full_name (rule part: first | last)
 CREATE OR REPLACE FUNCTION fieldmap._tf_text(transform text, value jsonb, rule jsonb)
@@ -41,7 +52,7 @@ BEGIN
   s := value #>> '{}';
   CASE transform
     WHEN 'trim' THEN
-      RETURN jsonb_build_object('value', btrim(s, E' \t\r\n\u00a0'));
+      RETURN jsonb_build_object('value', btrim(s, fieldmap._blank_chars()));
     WHEN 'lowercase' THEN
       RETURN jsonb_build_object('value', lower(s));
     WHEN 'uppercase' THEN

@@ -27,11 +27,10 @@ DECLARE
   c_iso    CONSTANT text := '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])'
                             '(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?'
                             '(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$';
-  c_blanks CONSTANT text := E' \t\r\n\u00a0';
+  c_blanks CONSTANT text := fieldmap._blank_chars();
   s        text := format('(%s #>> ''{}'')', v);
   t        text := format('jsonb_typeof(%s)', v);
   n        text := format('(%s)::numeric', v);
-  ts       text;
   v_when   text;
 BEGIN
   v_when := CASE transform
@@ -45,10 +44,10 @@ BEGIN
       format('WHEN %s = ''string'' THEN to_jsonb(upper(%s))', t, s)
     WHEN 'to_boolean' THEN
       format('WHEN %1$s = ''boolean'' THEN %2$s '
-             'WHEN %1$s IN (''string'', ''number'') AND lower(btrim(%3$s)) IN (''true'', ''yes'', ''1'', ''on'') '
+             'WHEN %1$s IN (''string'', ''number'') AND lower(btrim(%3$s)) = ANY (%4$L::text[]) '
              'THEN ''true''::jsonb '
-             'WHEN %1$s IN (''string'', ''number'') AND lower(btrim(%3$s)) IN (''false'', ''no'', ''0'', ''off'') '
-             'THEN ''false''::jsonb', t, v, s)
+             'WHEN %1$s IN (''string'', ''number'') AND lower(btrim(%3$s)) = ANY (%5$L::text[]) '
+             'THEN ''false''::jsonb', t, v, s, fieldmap._boolean_words(true), fieldmap._boolean_words(false))
     WHEN 'to_integer' THEN
       format('WHEN %1$s = ''number'' AND %2$s = trunc(%2$s) AND abs(%2$s) < 9e18 '
              'THEN to_jsonb(%2$s::bigint) '

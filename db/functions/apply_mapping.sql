@@ -1,17 +1,21 @@
 -- fieldmap.apply_mappings(connector text, entity text, records jsonb[]) -> (ord, canonical)
 -- fieldmap.apply_mapping(connector text, entity text, record jsonb) -> jsonb
+-- fieldmap._jsonb_object_expr(pairs text[]) -> text (a helper of the compiler)
 -- The canonical record of a source record: the reference semantics of a
 -- connector's mappings of an entity (its active, connector-wide mappings in
 -- the session's tenant, whatever source table they name):
---   * each mapping reads its source field: the top-level key of that exact
---     name, else, for a dotted name (address.city), the path into nested
---     objects; the value goes through the mapping's transform (its
---     transformation_rule's, then its coercion_function) or is copied as is;
+--   * each mapping reads its source field (fieldmap._source_value: the
+--     top-level key of that exact name, else, for a dotted name
+--     (address.city), the path into nested objects); the value goes through
+--     the mapping's transform (its transformation_rule's, then its
+--     coercion_function) or is copied as is;
 --   * a source field the record lacks leaves the canonical field out; a JSON
 --     null stays null;
 --   * a target extras.<name> lands in output.extras.<name> (the rest of the
 --     name is one key); every top-level source key no mapping reads is kept
---     in output.extras as well (an explicit extras target wins);
+--     in output.extras as well, except one named like a mapped extras.<name>
+--     slot: it would shadow the mapped value, so it is left out and reported
+--     in _errors;
 --   * a value a transform cannot convert leaves its field out and adds
 --     {field, source, value, error} to output._errors: one bad value never
 --     hides the others, and the call does not fail;
@@ -20,14 +24,15 @@
 -- all records at once: set-based, no function call per field unless it
 -- transforms a value its transform's fast path (_transform_sql) leaves open.
 -- apply_mappings keeps the records' order (ord, from 1); an element that is
--- not a JSON object comes back as {"_errors": [...]}. apply_mapping takes one
--- record and refuses anything but a JSON object.
+-- not a JSON object comes back as {"_errors": [...]}; a NULL array is an
+-- error. apply_mapping takes one record and refuses anything but a JSON
+-- object.
 CREATE OR REPLACE FUNCTION fieldmap.apply_mappings(connector text, entity text, records jsonb[])
 RETURNS TABLE (ord bigint, canonical jsonb)
 LANGUAGE plpgsql
 STABLE
 SET search_path = pg_catalog, pg_temp
-SET enable_memoize = off  -- no two records share a value: caching the laterals per value only costs
+SET enable_memoize = off  -- the laterals' cache key is a record's whole tuple of values, new for every record
 AS $$
 DECLARE
   v_connector uuid := fieldmap.connector_id(connector);
@@ -47,7 +52,13 @@ DECLARE
   v_used      text[] := '{}';   -- top-level source keys some mapping reads
   v_sql       text;
   v_extras_sql text;
+  v_slots     text[] := '{}';   -- the names of extras.<name> targets ...
+  v_slot_src  text[] := '{}';   -- ... and their sources
+  v_slot      record;
 BEGIN
+  IF records IS NULL THEN
+    RAISE EXCEPTION 'records must be an array of JSON objects, not NULL' USING ERRCODE = 'MR001';
+  END IF;
   IF NOT EXISTS (SELECT FROM fieldmap.entity_schemas s WHERE s.entity_name = apply_mappings.entity) THEN
     RAISE EXCEPTION 'unknown canonical entity "%"%', entity,
       coalesce(' (did you mean "' || fieldmap.closest_name(entity, ARRAY(SELECT DISTINCT s.entity_name::text
@@ -63,13 +74,10 @@ BEGIN
   LOOP
     i := i + 1;
     -- x.v<i>: the source value, SQL NULL when the record lacks it (a JSON null is 'null')
-    IF strpos(m.source, '.') > 0 THEN  -- the exact key first, else the path
-      v_values := v_values || format('coalesce(r.rec -> %L, r.rec #> %L::text[]) AS v%s',
-                                     m.source, string_to_array(m.source, '.'), i);
-      v_used := v_used || m.source || split_part(m.source, '.', 1);
-    ELSE
-      v_values := v_values || format('r.rec -> %L AS v%s', m.source, i);
-      v_used := v_used || m.source;
+    v_values := v_values || format('fieldmap._source_value(r.rec, %L) AS v%s', m.source, i);
+    v_used := v_used || m.source;
+    IF strpos(m.source, '.') > 0 THEN
+      v_used := v_used || split_part(m.source, '.', 1);
     END IF;
     v_present := format('x.v%s IS NOT NULL', i);
     IF m.rule IS NOT NULL OR m.coercion IS NOT NULL THEN
@@ -91,6 +99,8 @@ BEGIN
       v_value := format('x.v%s', i);
     END IF;
     IF m.target LIKE 'extras.%' THEN
+      v_slots := v_slots || substr(m.target, 8);
+      v_slot_src := v_slot_src || m.source;
       v_extras := v_extras || format('%L', substr(m.target, 8)) || v_value;
       v_absent_x := v_absent_x || format('CASE WHEN NOT %s THEN %L END', v_present, substr(m.target, 8));
     ELSE
@@ -102,8 +112,19 @@ BEGIN
     RAISE EXCEPTION 'connector "%" maps no field of entity "%"', connector, entity USING ERRCODE = 'MR004';
   END IF;
 
-  -- extras: the source keys no mapping reads, then the extras.<name> targets (an explicit target wins)
-  v_extras_sql := format('r.rec - %L::text[]', v_used);
+  -- extras: the source keys no mapping reads (nor a slot's name), then the extras.<name> targets
+  -- an unmapped source key with the name of a mapped extras.<name> slot
+  -- would shadow the mapped value (or stand in for it when that value is
+  -- missing or bad): the slot is the mapping's; the collision is reported
+  FOR v_slot IN SELECT x.slot, x.source FROM unnest(v_slots, v_slot_src) AS x(slot, source)
+                 WHERE NOT x.slot = ANY (v_used) LOOP
+    v_errors := v_errors || format(
+      'CASE WHEN r.rec ? %1$L THEN jsonb_build_object(''field'', %2$L, ''source'', %1$L, ''value'', r.rec -> %1$L, '
+      '''error'', %3$L) END', v_slot.slot, 'extras.' || v_slot.slot,
+      format('the unmapped source field %s has the name of extras.%s, which is mapped from %s: it was left out',
+             v_slot.slot, v_slot.slot, v_slot.source));
+  END LOOP;
+  v_extras_sql := format('r.rec - %L::text[]', v_used || v_slots);
   IF v_extras <> '{}' THEN
     v_extras_sql := format('(%s) || (%s - array_remove(ARRAY[%s]::text[], NULL))', v_extras_sql,
                            fieldmap._jsonb_object_expr(v_extras), array_to_string(v_absent_x, ', '));
@@ -119,7 +140,7 @@ BEGIN
   v_sql := format(
     'SELECT r.ord, CASE WHEN jsonb_typeof(r.rec) = ''object'' THEN %s - array_remove(ARRAY[%s]::text[], NULL)'
     ' ELSE jsonb_build_object(''_errors'', jsonb_build_array(jsonb_build_object(''error'', '
-    '        format(''record %%s is not a JSON object but %%s'', r.ord, coalesce(jsonb_typeof(r.rec), ''missing''))))) END'
+    '        format(''record %%s is not a JSON object but %%s'', r.ord, coalesce(jsonb_typeof(r.rec), ''NULL''))))) END'
     ' FROM unnest($1) WITH ORDINALITY AS r(rec, ord)'
     ' CROSS JOIN LATERAL (SELECT %s OFFSET 0) x%s'
     ' CROSS JOIN LATERAL (SELECT %s AS e, %s AS er OFFSET 0) o',
@@ -127,8 +148,8 @@ BEGIN
     -- OFFSET 0 keeps each lateral from being flattened: every value and
     -- transform is computed once per record, not once per reference to it
     CASE WHEN v_fast_cols = '{}' THEN ''
-         ELSE ' CROSS JOIN LATERAL (SELECT ' || array_to_string(v_fast_cols, ', ') || ' OFFSET 0) t'
-              ' CROSS JOIN LATERAL (SELECT ' || array_to_string(v_slow_cols, ', ') || ' OFFSET 0) u' END,
+         ELSE format(' CROSS JOIN LATERAL (SELECT %s OFFSET 0) t CROSS JOIN LATERAL (SELECT %s OFFSET 0) u',
+                     array_to_string(v_fast_cols, ', '), array_to_string(v_slow_cols, ', ')) END,
     v_extras_sql,
     CASE WHEN v_errors = '{}' THEN '''[]''::jsonb'
          ELSE format('to_jsonb(array_remove(ARRAY[%s]::jsonb[], NULL))', array_to_string(v_errors, ', ')) END);
@@ -143,7 +164,7 @@ LANGUAGE sql
 IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT coalesce(string_agg('jsonb_build_object(' || array_to_string(pairs[g:g + 99], ', ') || ')', ' || ' ORDER BY g),
+  SELECT coalesce(string_agg(format('jsonb_build_object(%s)', array_to_string(pairs[g:g + 99], ', ')), ' || ' ORDER BY g),
                   '''{}''::jsonb')
     FROM generate_series(1, cardinality(pairs), 100) g
 $$;

@@ -13,7 +13,11 @@ BEGIN
   SELECT c.id INTO v_id FROM fieldmap.connector_definitions c
    WHERE c.tenant_id = fieldmap.current_tenant_id() AND c.connector_name = connector_id.connector;
   IF v_id IS NULL THEN
-    RAISE EXCEPTION 'unknown connector "%"', connector USING ERRCODE = 'MR004';
+    RAISE EXCEPTION 'unknown connector "%"%', connector,
+      coalesce(' (did you mean "' || fieldmap.closest_name(connector, ARRAY(
+                 SELECT c.connector_name::text FROM fieldmap.connector_definitions c
+                  WHERE c.tenant_id = fieldmap.current_tenant_id())) || '"?)', '')
+      USING ERRCODE = 'MR004';
   END IF;
   RETURN v_id;
 END

@@ -7,11 +7,13 @@
 -- A mapping names its transform in transformation_rule ({"transform":
 -- "map_values", "values": {...}}) and/or a rule-less one in
 -- coercion_function; the value goes through the rule's transform first,
--- then the coercion. JSON null passes through every transform unchanged.
+-- then the coercion. JSON null passes through every transform unchanged,
+-- and so does an empty or blank string through every typed one (a number,
+-- date, code, phone, e-mail, name or boolean that is "" is no value).
 
 -- What is wrong with a mapping's transformation_rule and coercion_function,
 -- or NULL when both can be applied. The database refuses to store a mapping
--- for which this is not NULL (trigger _10_version).
+-- for which this is not NULL (trigger _20_check_transform).
 CREATE OR REPLACE FUNCTION fieldmap.transform_rule_problem(rule jsonb, coercion text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql
@@ -45,7 +47,7 @@ BEGIN
     IF v_key IS NOT NULL THEN
       RETURN format('transform %s needs "%s" in its rule', v_name, v_key);
     END IF;
-    IF rule ? 'date_order' AND rule->>'date_order' IS DISTINCT FROM 'MDY' AND rule->>'date_order' IS DISTINCT FROM 'DMY' THEN
+    IF rule ? 'date_order' AND upper(rule->>'date_order') IS DISTINCT FROM 'MDY' AND upper(rule->>'date_order') IS DISTINCT FROM 'DMY' THEN
       RETURN format('date_order must be "MDY" (month first) or "DMY" (day first), not %s', rule->'date_order');
     END IF;
     IF rule ? 'timezone' AND NOT EXISTS (SELECT FROM pg_timezone_names z WHERE z.name = rule->>'timezone') THEN
@@ -92,6 +94,11 @@ BEGIN
   IF value IS NULL OR jsonb_typeof(value) = 'null' THEN
     RETURN jsonb_build_object('value', 'null'::jsonb);
   END IF;
+  -- vendors send "" for an empty number, date, code or phone: no value, not a bad one
+  IF jsonb_typeof(value) = 'string' AND btrim(value #>> '{}') = ''
+     AND transform NOT IN ('to_text', 'trim', 'lowercase', 'uppercase', 'map_values') THEN
+    RETURN jsonb_build_object('value', 'null'::jsonb);
+  END IF;
   RETURN CASE
     WHEN transform IN ('to_text', 'trim', 'lowercase', 'uppercase', 'normalize_email', 'split_full_name')
       THEN fieldmap._tf_text(transform, value, rule)
@@ -128,7 +135,11 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_rule    jsonb := coalesce(rule, '{}') || jsonb_build_object('transform', transform);
-  v_problem text := fieldmap.transform_rule_problem(v_rule);
+  v_problem text := CASE
+    WHEN transform IS NULL THEN 'no transform named (the transforms are listed in fieldmap.transforms)'
+    WHEN rule ? 'transform' AND rule->>'transform' IS DISTINCT FROM transform
+      THEN format('the rule names transform %s, the call %s: name one', rule->'transform', transform)
+    ELSE fieldmap.transform_rule_problem(v_rule) END;
 BEGIN
   IF v_problem IS NOT NULL THEN
     RETURN jsonb_build_object('error', v_problem);

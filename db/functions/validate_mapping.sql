@@ -115,9 +115,7 @@ AS $$
     SELECT s.id, s.n, v.input, v.input IS NOT NULL AS present,  -- a JSON null is present; a missing key is SQL NULL
            CASE WHEN v.input IS NOT NULL THEN fieldmap._map_value(v.input, m.rule, m.coercion) END AS output
       FROM sample s JOIN m ON m.id = s.id
-     CROSS JOIN LATERAL (SELECT CASE WHEN strpos(m.source, '.') = 0 THEN s.rec -> m.source  -- the record read once
-                                     ELSE coalesce(s.rec -> m.source, s.rec #> string_to_array(m.source, '.')) END
-                                AS input OFFSET 0) v
+     CROSS JOIN LATERAL (SELECT fieldmap._source_value(s.rec, m.source) AS input OFFSET 0) v  -- the record read once
   ), judged AS MATERIALIZED (  -- the range check once per value, though agg reads it twice
     SELECT l.*, m.required,
            CASE WHEN NOT l.present THEN
@@ -138,10 +136,15 @@ AS $$
     SELECT j.id,
            count(*) FILTER (WHERE j.present OR j.required)::integer AS tests,
            count(j.live_problem)::integer AS live_fails,
-           string_agg(j.live_problem, '; ' ORDER BY j.n) AS live_problems,
+           -- the first 20 problems, and how many more: a message stays readable whatever the samples
+           array_to_string((array_agg(j.live_problem ORDER BY j.n) FILTER (WHERE j.live_problem IS NOT NULL))[1:20], '; ')
+             || CASE WHEN count(j.live_problem) > 20 THEN format('; ... and %s more', count(j.live_problem) - 20) ELSE '' END
+             AS live_problems,
            count(*) FILTER (WHERE j.has_value)::integer AS ranged,
            count(j.range_problem)::integer AS range_fails,
-           string_agg(j.range_problem, '; ' ORDER BY j.n) AS range_problems,
+           array_to_string((array_agg(j.range_problem ORDER BY j.n) FILTER (WHERE j.range_problem IS NOT NULL))[1:20], '; ')
+             || CASE WHEN count(j.range_problem) > 20 THEN format('; ... and %s more', count(j.range_problem) - 20) ELSE '' END
+             AS range_problems,
            jsonb_agg(j.input ORDER BY j.n) FILTER (WHERE j.n <= 5) AS inputs,
            jsonb_agg(coalesce(j.output->'value', j.output) ORDER BY j.n) FILTER (WHERE j.n <= 5) AS outputs
       FROM judged j GROUP BY j.id
@@ -168,7 +171,7 @@ AS $$
             CASE WHEN EXISTS (SELECT FROM jsonb_each(t.rule->'values') x WHERE NOT fieldmap._fits_type(x.value, t.canonical_type))
                    OR NOT fieldmap._fits_type(t.rule->'default', t.canonical_type) THEN 'failed' ELSE 'passed' END
           WHEN t.effective_type IS NULL OR t.verdict IS NULL THEN 'warning'
-          WHEN t.verdict = 'compatible' OR (t.effective_type = 'date' AND t.canonical_type = 'datetime') THEN 'passed'
+          WHEN t.verdict = 'compatible' THEN 'passed'
           ELSE 'failed' END AS status,
      CASE WHEN t.canonical_type IS NULL THEN format('no canonical type: %s is not a field of %s', t.field, t.entity)
           WHEN t.canonical_type = 'any' THEN NULL
@@ -207,7 +210,17 @@ DECLARE
   v_tenant  uuid := fieldmap.current_tenant_id();
   v_actor   uuid := nullif(current_setting('fieldmap.actor_id', true), '')::uuid;
   v_started timestamptz := clock_timestamp();
+  v_unknown uuid;
 BEGIN
+  IF mapping_ids IS NULL THEN
+    RAISE EXCEPTION 'mapping_ids must be an array of mapping ids, not NULL' USING ERRCODE = 'MR001';
+  END IF;
+  SELECT x INTO v_unknown FROM unnest(mapping_ids) x
+   WHERE x IS NULL OR NOT EXISTS (SELECT FROM fieldmap.field_mappings f WHERE f.tenant_id = v_tenant AND f.id = x)
+   LIMIT 1;
+  IF FOUND THEN  -- another tenant's id looks like no id at all
+    RAISE EXCEPTION 'no mapping % in this tenant', coalesce(v_unknown::text, 'NULL') USING ERRCODE = 'MR004';
+  END IF;
   -- One statement: the checks once (c), their duration per mapping once
   -- they are done (timed), then the results, the verdicts, and the rows back.
   RETURN QUERY
@@ -225,10 +238,11 @@ BEGIN
         FROM c, timed
     ), verdicts AS (
       UPDATE fieldmap.field_mappings f
-         SET validation_status = CASE WHEN v.failed THEN 'failed' ELSE 'validated' END,
+         SET validation_status = CASE WHEN v.failed THEN 'failed' WHEN v.live_passed THEN 'validated' ELSE 'pending' END,
              success_rate = CASE WHEN v.tests > 0 THEN v.passes::double precision / v.tests END,
              error_count = v.fails, last_validated_at = now(), avg_processing_time_ms = round(v.ms)::integer
         FROM (SELECT c.mapping_id, bool_or(c.validation_status = 'failed') AS failed, min(timed.ms) AS ms,
+                     bool_or(c.validation_type = 'live_test' AND c.validation_status = 'passed') AS live_passed,
                      sum(c.test_count) FILTER (WHERE c.validation_type = 'live_test') AS tests,
                      sum(c.pass_count) FILTER (WHERE c.validation_type = 'live_test') AS passes,
                      sum(c.fail_count) FILTER (WHERE c.validation_type = 'live_test') AS fails
@@ -279,7 +293,9 @@ DECLARE
 BEGIN
   RETURN QUERY
     SELECT r.mapping_id, c.connector_name::text AS connector_name, f.canonical_entity::text, f.canonical_field::text,
-           CASE WHEN bool_or(r.validation_status = 'failed') THEN 'failed' ELSE 'validated' END,
+           CASE WHEN bool_or(r.validation_status = 'failed') THEN 'failed'
+                WHEN bool_or(r.validation_type = 'live_test' AND r.validation_status = 'passed') THEN 'validated'
+                ELSE 'pending' END,  -- nothing failed, but nothing was tried on real values either
            coalesce(array_agg(r.validation_type) FILTER (WHERE r.validation_status = 'failed'), '{}'),
            coalesce(array_agg(r.validation_type) FILTER (WHERE r.validation_status = 'warning'), '{}')
       FROM fieldmap.validate_mapping_ids(v_ids, NULL) r
@@ -295,20 +311,40 @@ RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
   v_connector uuid := fieldmap.connector_id(connector);
   v_count     integer;
+  v_bad       text;
 BEGIN
-  IF records IS NULL OR jsonb_typeof(records) <> 'array'
-     OR EXISTS (SELECT FROM jsonb_array_elements(records) e WHERE jsonb_typeof(e) <> 'object') THEN
-    RAISE EXCEPTION 'records must be a JSON array of source records (objects)' USING ERRCODE = 'MR001';
+  IF records IS NULL OR jsonb_typeof(records) <> 'array' THEN
+    RAISE EXCEPTION 'records must be a JSON array of source records (objects), not %',
+      coalesce(jsonb_typeof(records), 'NULL') USING ERRCODE = 'MR001';
+  END IF;
+  SELECT format('record %s is %s, not an object', e.n, jsonb_typeof(e.rec)) INTO v_bad
+    FROM jsonb_array_elements(records) WITH ORDINALITY AS e(rec, n)
+   WHERE jsonb_typeof(e.rec) <> 'object' ORDER BY e.n LIMIT 1;
+  IF v_bad IS NOT NULL THEN
+    RAISE EXCEPTION '%', v_bad USING ERRCODE = 'MR001';
   END IF;
   IF NOT EXISTS (SELECT FROM fieldmap.entity_schemas s WHERE s.entity_name = add_samples.entity) THEN
-    RAISE EXCEPTION 'unknown canonical entity "%"', entity USING ERRCODE = 'MR001';
+    RAISE EXCEPTION 'unknown canonical entity "%"%', entity,
+      coalesce(' (did you mean "' || fieldmap.closest_name(entity, ARRAY(SELECT DISTINCT s.entity_name::text
+                                                                       FROM fieldmap.entity_schemas s)) || '"?)', '')
+      USING ERRCODE = 'MR001';
   END IF;
+  -- a record stored once is enough (the same samples added again add nothing)
   INSERT INTO fieldmap.connector_samples (tenant_id, connector_id, entity, record)
-  SELECT fieldmap.current_tenant_id(), v_connector, entity, e FROM jsonb_array_elements(records) e;
+  SELECT fieldmap.current_tenant_id(), v_connector, add_samples.entity, e FROM jsonb_array_elements(records) e
+  ON CONFLICT (tenant_id, connector_id, entity, md5(record::text)) DO NOTHING;
   GET DIAGNOSTICS v_count = ROW_COUNT;
+  -- samples are for tests, not a copy of the source: the nightly validation reads them all
+  IF (SELECT count(*) FROM fieldmap.connector_samples c
+       WHERE c.tenant_id = fieldmap.current_tenant_id() AND c.connector_id = v_connector
+         AND c.entity = add_samples.entity) > 1000 THEN
+    RAISE EXCEPTION 'a connector keeps at most 1,000 sample records per entity (%.%)', connector, entity
+      USING ERRCODE = 'MR001', HINT = 'delete older samples from fieldmap.connector_samples first';
+  END IF;
   RETURN v_count;
 END
 $$;

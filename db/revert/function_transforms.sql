@@ -11,4 +11,6 @@ DROP FUNCTION fieldmap._tf_number(text, jsonb, jsonb);
 DROP FUNCTION fieldmap._tf_numeric(jsonb);
 DROP FUNCTION fieldmap._tf_text(text, jsonb, jsonb);
 DROP FUNCTION fieldmap._tf_error(text, jsonb, text);
+DROP FUNCTION fieldmap._boolean_words(boolean);
+DROP FUNCTION fieldmap._blank_chars();
 COMMIT;

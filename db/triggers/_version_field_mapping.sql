@@ -8,6 +8,8 @@
 -- definition: changing only them makes no new version and no audit rows
 -- (their history is mapping_validation_results); validation_status is, and
 -- its change is versioned and audited (action validated).
+-- The mapping type follows the transform (direct <-> transformed), and a
+-- change of what validation tested sends its verdict back to pending.
 -- A restore of a deleted mapping re-inserts it at the version that
 -- restore_mapping_version() put in fieldmap._restore_version.
 -- The audit of these writes is set-based, per statement:
@@ -23,6 +25,12 @@ AS $$
 DECLARE
   v_definition fieldmap.field_mappings;
 BEGIN
+  -- the mapping type follows the transform, whoever wrote the row
+  IF NEW.mapping_type = 'direct' AND (NEW.transformation_rule IS NOT NULL OR NEW.coercion_function IS NOT NULL) THEN
+    NEW.mapping_type := 'transformed';
+  ELSIF NEW.mapping_type = 'transformed' AND NEW.transformation_rule IS NULL AND NEW.coercion_function IS NULL THEN
+    NEW.mapping_type := 'direct';
+  END IF;
   IF TG_OP = 'INSERT' THEN
     NEW.version := coalesce(nullif(current_setting('fieldmap._restore_version', true), '')::integer, 1);
     NEW.created_at := now();
@@ -53,6 +61,17 @@ BEGIN
   NEW.version := OLD.version + 1;
   NEW.updated_at := now();
   NEW.updated_by := nullif(current_setting('fieldmap.actor_id', true), '')::uuid;
+  -- a verdict is about what was validated: when that changes (and this
+  -- update does not set a verdict itself, as validation and restore do),
+  -- the mapping waits for its next validation
+  IF NEW.validation_status = OLD.validation_status AND OLD.validation_status <> 'pending'
+     AND (NEW.source_table, NEW.source_field, NEW.source_data_type, NEW.canonical_entity, NEW.canonical_field,
+          NEW.entity_schema_id, NEW.transformation_rule, NEW.coercion_function)
+         IS DISTINCT FROM (OLD.source_table, OLD.source_field, OLD.source_data_type, OLD.canonical_entity,
+                           OLD.canonical_field, OLD.entity_schema_id, OLD.transformation_rule, OLD.coercion_function)
+  THEN
+    NEW.validation_status := 'pending';
+  END IF;
   RETURN NEW;
 END
 $$;

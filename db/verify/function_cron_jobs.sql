@@ -8,6 +8,11 @@ BEGIN
          'the seal and grid jobs are not listed';
   ASSERT NOT has_function_privilege('fieldmap_writer', 'fieldmap.cron_jobs()', 'EXECUTE'),
          'fieldmap_writer may read the job list';
+  ASSERT NOT EXISTS (SELECT FROM fieldmap.cron_jobs() j
+                      WHERE NOT EXISTS (SELECT FROM pg_proc p
+                                         WHERE p.pronamespace = 'fieldmap'::regnamespace
+                                           AND p.proname = substring(j.command FROM 'fieldmap\.([a-z_]+)'))),
+         'a cron job calls a function that does not exist';
 END
 $$;
 ROLLBACK;

@@ -17,6 +17,10 @@ BEGIN
          = 'failed', 'validate_mapping does not catch a value of the wrong type';
   ASSERT NOT has_function_privilege('fieldmap_reader', 'fieldmap.validate_mapping(uuid, jsonb)', 'EXECUTE'),
          'fieldmap_reader may validate (it writes results)';
+  ASSERT NOT has_function_privilege('fieldmap_writer', 'fieldmap.validate_all_tenants()', 'EXECUTE'),
+         'fieldmap_writer may run the nightly validation of every tenant';
+  PERFORM 'fieldmap.validate_mappings(text)'::regprocedure, 'fieldmap.add_samples(text, text, jsonb)'::regprocedure,
+          'fieldmap.validate_all_tenants()'::regprocedure, 'fieldmap.validate_mapping_ids(uuid[], jsonb)'::regprocedure;
 END
 $$;
 ROLLBACK;

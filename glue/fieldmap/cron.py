@@ -34,15 +34,15 @@ def locate(conn: psycopg.Connection, t: Target) -> CronPlace:
         with conn.transaction():
             cron_db = conn.execute(query("cron_database")).fetchone()["cron_database"]
     except psycopg.errors.InsufficientPrivilege:
-        raise DatabaseError("cannot tell where pg_cron runs: reading cron.database_name needs a superuser or "
-                            "a member of pg_read_all_settings") from None
+        raise DatabaseError("pg_cron's jobs are managed by a superuser (or pg_cron's owner): this role may not read "
+                            "where pg_cron runs (cron.database_name)") from None
     if not cron_db:
         raise DatabaseError("pg_cron is not preloaded on this server: add pg_cron to shared_preload_libraries, "
                             "set cron.database_name, and restart the server") from None
-    url = make_conninfo(t.url, dbname=cron_db) if "=" in t.url or "://" in t.url else t.url
+    url = make_conninfo(t.url, dbname=cron_db)
     place = CronPlace(registry_db, cron_db, url)
     with cron_connection(place) as cron:
-        if not cron.execute("SELECT count(*) AS n FROM pg_extension WHERE extname = 'pg_cron'").fetchone()["n"]:
+        if not cron.execute(query("pg_cron_installed")).fetchone()["installed"]:
             raise DatabaseError(f"pg_cron is preloaded but not installed in its database {cron_db}: "
                                 f"run CREATE EXTENSION pg_cron there")
     return place
@@ -57,8 +57,8 @@ def _run(conn: psycopg.Connection, name: str, params: dict) -> list[dict]:
         with conn.cursor(row_factory=dict_row) as cur:
             return cur.execute(query(name), params).fetchall()
     except psycopg.errors.InsufficientPrivilege as exc:
-        raise DatabaseError(f"this user may not manage pg_cron jobs ({exc.diag.message_primary}); "
-                            "run as a superuser or the owner of the cron schema", sqlstate=exc.sqlstate) from None
+        raise DatabaseError(f"pg_cron's jobs are managed by a superuser (or pg_cron's owner); this role may not "
+                            f"({exc.diag.message_primary})", sqlstate=exc.sqlstate) from None
     except psycopg.Error as exc:
         raise from_db_error(exc) from None
 

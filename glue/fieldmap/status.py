@@ -7,6 +7,9 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
+from . import cron
+from .db import Target
+from .errors import FieldmapError
 from .queries import query
 
 
@@ -21,12 +24,12 @@ def _try(conn: psycopg.Connection, name: str) -> list[dict] | None:
         return None
 
 
-def collect(conn: psycopg.Connection) -> dict:
+def collect(conn: psycopg.Connection, t: Target) -> dict:
     server = conn.execute(query("server")).fetchone()
-    cron = _try(conn, "cron_database")  # a superuser-only setting: unknown to app roles
+    cron_db = _try(conn, "cron_database")  # a superuser-only setting: unknown to app roles
     st: dict = {"database": server["database"], "server_version": server["server_version"],
-                "deployed": server["deployed"], "cron_database": cron[0]["cron_database"] if cron else None,
-                "cron_visible": cron is not None,
+                "deployed": server["deployed"], "cron_database": cron_db[0]["cron_database"] if cron_db else None,
+                "cron_visible": cron_db is not None,
                 "deployed_changes": 0, "last_change": None, "tables": [], "tenants": None, "cron_jobs": None}
     st["extensions"] = {r["name"]: r["version"] for r in conn.execute(query("extensions")).fetchall()}
     changes = _try(conn, "sqitch_changes") if server["sqitch"] else []
@@ -35,21 +38,24 @@ def collect(conn: psycopg.Connection) -> dict:
         st["last_change"] = changes[-1]["change"] if changes else None
     if not server["deployed"]:
         return st
-    for t in conn.execute(query("fieldmap_tables")).fetchall():
+    for table in conn.execute(query("fieldmap_tables")).fetchall():
         try:
             with conn.transaction():
                 rows = conn.execute(sql.SQL("SELECT count(*) AS n FROM fieldmap.{}").format(
-                    sql.Identifier(t["name"]))).fetchone()["n"]
+                    sql.Identifier(table["name"]))).fetchone()["n"]
         except psycopg.OperationalError:
             raise
         except psycopg.DatabaseError:
             rows = None  # not readable by this role (or no tenant in context)
-        st["tables"].append({**t, "rows": rows})
+        st["tables"].append({**table, "rows": rows})
     st["tenants"] = _try(conn, "per_tenant_counts")
     grid = _try(conn, "grid_status")
     st["grid"] = grid[0] if grid else None
-    if "pg_cron" in st["extensions"]:
-        st["cron_jobs"] = _try(conn, "cron_jobs")
+    if st["cron_database"]:
+        try:  # this database's jobs, in pg_cron's own database
+            st["cron_jobs"] = cron.jobs(cron.locate(conn, t))
+        except FieldmapError:
+            st["cron_jobs"] = None
     return st
 
 
@@ -59,8 +65,8 @@ def render(st: dict) -> str:
         lines.append("fieldmap   not deployed in this database: run 'make deploy' (or 'sqitch deploy')")
         return "\n".join(lines)
     lines += [
-        f"sqitch     {st['deployed_changes']} changes deployed" + (f", last: {st['last_change']}" if st["last_change"]
-                                                                   else " (or the registry is not readable)"),
+        (f"sqitch     {st['deployed_changes']} changes deployed, last: {st['last_change']}" if st["last_change"]
+         else "sqitch     deployed (this role may not read Sqitch's registry for the details)"),
         "extensions " + ", ".join(f"{n} {v}" for n, v in st["extensions"].items()),
         "tables",
     ]
@@ -94,12 +100,14 @@ def render(st: dict) -> str:
         lines.append("pg_cron    (where it runs is visible to superusers and pg_read_all_settings only)")
     elif cron_db is None:
         lines.append("pg_cron    not preloaded on this server (shared_preload_libraries)")
-    elif cron_db != st["database"]:
-        lines.append(f"pg_cron    runs in database {cron_db}, not this one: jobs for this database are scheduled "
-                     "from there with cron.schedule_in_database()")
     else:
-        lines.append(f"pg_cron    runs in this database ({cron_db})")
-    if st["cron_jobs"]:
-        for j in st["cron_jobs"]:
-            lines.append(f"  {j['name']:<22} {j['schedule']:<12} {j['command']}{'' if j['active'] else ' (inactive)'}")
+        where = "this database" if cron_db == st["database"] else f"database {cron_db}"
+        jobs = st["cron_jobs"]
+        lines.append(f"pg_cron    runs in {where}; "
+                     + ("this database's jobs are not readable by this role" if jobs is None
+                        else f"{len(jobs)} jobs for this database" + ("" if jobs else " (run 'fieldmap cron install')")))
+        width = max((len(j["name"]) for j in jobs or []), default=0)
+        for j in jobs or []:
+            last = f"last run {j['last_start']:%Y-%m-%d %H:%M} {j['last_status']}" if j["last_start"] else "never run"
+            lines.append(f"  {j['name']:<{width}}  {j['schedule']:<12} {'active' if j['active'] else 'inactive':<8} {last}")
     return "\n".join(lines)
