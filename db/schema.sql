@@ -656,6 +656,71 @@ ALTER FUNCTION fieldmap._audit_rows_inserted_deleted() OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._audit_rows_inserted_deleted() IS 'Internal statement trigger: audits every row a statement inserted (created) or deleted (deleted), set-based from the transition table.';
 
 --
+-- Name: _blank_chars(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._blank_chars() RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ' 	
+ '::text;
+
+ALTER FUNCTION fieldmap._blank_chars() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _blank_chars(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._blank_chars() IS 'Internal: the characters the trim transform removes (blank, tab, CR, LF, no-break space).';
+
+--
+-- Name: _boolean_words(boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._boolean_words(truth boolean) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN truth THEN ARRAY['true'::text, 'yes'::text, '1'::text, 'on'::text] ELSE ARRAY['false'::text, 'no'::text, '0'::text, 'off'::text] END;
+
+ALTER FUNCTION fieldmap._boolean_words(truth boolean) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _boolean_words(truth boolean); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._boolean_words(truth boolean) IS 'Internal: the words to_boolean reads as true (true, yes, 1, on) or false (false, no, 0, off).';
+
+--
+-- Name: _check_embedding_dims(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._check_embedding_dims() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_dims integer;
+BEGIN
+  IF NEW.embedding_vector IS NULL THEN
+    RETURN NEW;
+  END IF;
+  SELECT m.dims INTO v_dims FROM fieldmap.embedding_models m WHERE m.name = NEW.embedding_model;
+  IF public.vector_dims(NEW.embedding_vector) IS DISTINCT FROM v_dims THEN
+    RAISE EXCEPTION 'a vector of % dimensions cannot be stored for model "%", which has %',
+      public.vector_dims(NEW.embedding_vector), NEW.embedding_model, coalesce(v_dims::text, 'no registered dimension')
+      USING ERRCODE = 'MR001';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+ALTER FUNCTION fieldmap._check_embedding_dims() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _check_embedding_dims(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._check_embedding_dims() IS 'Trigger: refuses a vector whose dimension is not its model''s (fieldmap.embedding_models).';
+
+--
 -- Name: _check_mapping_transform(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -681,6 +746,91 @@ ALTER FUNCTION fieldmap._check_mapping_transform() OWNER TO fieldmap_owner;
 --
 
 COMMENT ON FUNCTION fieldmap._check_mapping_transform() IS 'Internal trigger: refuses a mapping whose transformation_rule or coercion_function cannot be applied (transform_rule_problem).';
+
+--
+-- Name: _described_mappings(uuid[], double precision[]); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._described_mappings(ids uuid[], similarities double precision[]) RETURNS TABLE(id uuid, similarity double precision, connector text, source_table text, source_field text, canonical_entity text, canonical_field text, status text, confidence_score double precision, mapping_source text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  -- one index lookup per id (LATERAL): a join would let the planner read a
+  -- large tenant's whole mapping table to describe ten rows
+  SELECT n.mapping_id, n.similarity, d.connector_name::text, d.source_table::text, d.source_field::text,
+         d.canonical_entity::text, d.canonical_field::text, d.status::text, d.confidence_score, d.mapping_source::text
+    FROM unnest(ids, similarities) n (mapping_id, similarity)
+   CROSS JOIN LATERAL (
+         SELECT c.connector_name, f.source_table, f.source_field, f.canonical_entity, f.canonical_field, f.status,
+                f.confidence_score, f.mapping_source
+           FROM fieldmap.field_mappings f
+           JOIN fieldmap.connector_definitions c ON c.tenant_id = f.tenant_id AND c.id = f.connector_id
+          WHERE f.tenant_id = fieldmap.current_tenant_id() AND f.id = n.mapping_id
+          OFFSET 0) d
+   ORDER BY 2 DESC, 1
+$$;
+
+ALTER FUNCTION fieldmap._described_mappings(ids uuid[], similarities double precision[]) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _described_mappings(ids uuid[], similarities double precision[]); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._described_mappings(ids uuid[], similarities double precision[]) IS 'Internal: search results (mapping ids with their similarity) with the connector, source and canonical field of each, most similar first.';
+
+--
+-- Name: _drop_stale_embeddings(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._drop_stale_embeddings() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  DELETE FROM fieldmap.mapping_embeddings e
+   WHERE e.tenant_id = NEW.tenant_id AND e.field_mapping_id = NEW.id
+     AND e.content_hash IS DISTINCT FROM md5(fieldmap.embedding_text(NEW.source_table, NEW.source_field));
+  RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION fieldmap._drop_stale_embeddings() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _drop_stale_embeddings(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._drop_stale_embeddings() IS 'Trigger: removes a mapping''s vectors whose content hash is no longer that of its embedding_text, so that it is pending again.';
+
+--
+-- Name: _embedding_model_dims(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._embedding_model_dims(model text) RETURNS integer
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_dims integer;
+BEGIN
+  SELECT m.dims INTO v_dims FROM fieldmap.embedding_models m WHERE m.name = model;
+  IF v_dims IS NULL THEN
+    RAISE EXCEPTION 'unknown embedding model "%"%', model,
+      coalesce(' (did you mean "' || fieldmap.closest_name(model, ARRAY(SELECT m.name::text FROM fieldmap.embedding_models m))
+               || '"?)', ' (registered: ' || (SELECT string_agg(m.name, ', ' ORDER BY m.name) FROM fieldmap.embedding_models m) || ')')
+      USING ERRCODE = 'MR004', HINT = 'an owner registers a model with fieldmap.add_embedding_model(name, dims)';
+  END IF;
+  RETURN v_dims;
+END
+$$;
+
+ALTER FUNCTION fieldmap._embedding_model_dims(model text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _embedding_model_dims(model text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._embedding_model_dims(model text) IS 'Internal: the dimension of a registered embedding model; an unknown model is an error with a did-you-mean.';
 
 --
 -- Name: _entity_field_schema(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -771,7 +921,7 @@ CREATE FUNCTION fieldmap._jsonb_object_expr(pairs text[]) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  SELECT coalesce(string_agg('jsonb_build_object(' || array_to_string(pairs[g:g + 99], ', ') || ')', ' || ' ORDER BY g),
+  SELECT coalesce(string_agg(format('jsonb_build_object(%s)', array_to_string(pairs[g:g + 99], ', ')), ' || ' ORDER BY g),
                   '''{}''::jsonb')
     FROM generate_series(1, cardinality(pairs), 100) g
 $$;
@@ -853,6 +1003,64 @@ ALTER FUNCTION fieldmap._may_act_for(tenant uuid) OWNER TO fieldmap_owner;
 --
 
 COMMENT ON FUNCTION fieldmap._may_act_for(tenant uuid) IS 'Internal: may the request''s role (SET ROLE role, else login role) act for this tenant? Owner privileges always; others via tenant_members.';
+
+--
+-- Name: _nearest_mappings(public.vector, text, integer, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k integer, filters jsonb) RETURNS TABLE(mapping_id uuid, similarity double precision)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "hnsw.iterative_scan" TO 'relaxed_order'
+    SET "hnsw.ef_search" TO '40'
+    AS $_$
+DECLARE
+  v_dims      integer := fieldmap._embedding_model_dims(model);
+  v_tenant    uuid := fieldmap.current_tenant_id();
+  v_connector uuid := CASE WHEN filters ? 'connector' THEN fieldmap.connector_id(filters->>'connector') END;
+  v_small     boolean;
+  v_distance  text;
+BEGIN
+  IF query IS NULL OR public.vector_dims(query) <> v_dims THEN
+    RAISE EXCEPTION 'the query vector has % dimensions; model "%" has %', coalesce(public.vector_dims(query)::text, 'no'),
+      model, v_dims USING ERRCODE = 'MR001';
+  END IF;
+  SELECT count(*) < 5000 INTO v_small
+    FROM (SELECT FROM fieldmap.mapping_embeddings e
+           WHERE e.tenant_id = v_tenant AND e.embedding_model = model LIMIT 5000) few;
+  -- the HNSW index is on the vector cast to the model's dimension
+  v_distance := CASE WHEN v_small THEN 'e.embedding_vector OPERATOR(public.<=>) $1'
+                     ELSE format('e.embedding_vector::public.vector(%s) OPERATOR(public.<=>) $1::public.vector(%s)', v_dims, v_dims) END;
+  -- Through the index, k + min(2k, 20) candidates re-ranked exactly: the iterative scan
+  -- hands rows out nearly, not exactly, in order, and the first k that pass
+  -- the tenant and filters miss some of the true k nearest.
+  RETURN QUERY EXECUTE format(
+    'SELECT n.id, n.similarity FROM ('
+    '  SELECT f.id, 1 - (%1$s) AS similarity'
+    '    FROM fieldmap.mapping_embeddings e'
+    '    JOIN fieldmap.field_mappings f ON f.tenant_id = e.tenant_id AND f.id = e.field_mapping_id'
+    '   WHERE e.tenant_id = %2$L AND e.embedding_model = %3$L%4$s'
+    '   ORDER BY %1$s LIMIT %6$s) n'
+    ' ORDER BY n.similarity DESC, n.id LIMIT %5$s',
+    v_distance, v_tenant, model,
+    concat(CASE WHEN v_connector IS NOT NULL THEN format(' AND f.connector_id = %L', v_connector) END,
+           CASE WHEN filters ? 'entity' THEN format(' AND f.canonical_entity = %L', filters->>'entity') END,
+           CASE WHEN filters ? 'status' THEN format(' AND f.status = %L', filters->>'status') END,
+           CASE WHEN filters ? 'min_confidence'
+                THEN format(' AND f.confidence_score >= %L', filters->>'min_confidence') END,
+           CASE WHEN filters ? 'exclude' THEN format(' AND f.id <> %L', filters->>'exclude') END,
+           CASE WHEN filters ? 'canonical_only' THEN ' AND f.canonical_field NOT LIKE ''extras.%''' END),
+    k, CASE WHEN v_small THEN k ELSE k + least(2 * k, 20) END) USING query;
+END
+$_$;
+
+ALTER FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k integer, filters jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _nearest_mappings(query public.vector, model text, k integer, filters jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k integer, filters jsonb) IS 'Internal: the session tenant''s k mappings nearest to a vector of a model, exactly for a tenant with few vectors, else by the model''s HNSW index with an iterative scan.';
 
 --
 -- Name: _range_problem(text, text, text, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -1045,6 +1253,94 @@ ALTER FUNCTION fieldmap._seal_tenant_chain(tenant uuid) OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._seal_tenant_chain(tenant uuid) IS 'Internal: appends a tenant''s committed, unsealed audit rows to its hash chain, in order; serialised per tenant.';
 
 --
+-- Name: _search_filters(jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._search_filters(filters jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  c_keys CONSTANT text[] := ARRAY['connector', 'entity', 'status', 'min_confidence', 'model'];
+  v_key  text;
+BEGIN
+  IF filters IS NULL OR filters = 'null' THEN
+    RETURN '{}';
+  END IF;
+  IF jsonb_typeof(filters) <> 'object' THEN
+    RAISE EXCEPTION 'filters must be a JSON object (e.g. {"connector": "hubspot", "min_confidence": 0.8}), not %',
+      jsonb_typeof(filters) USING ERRCODE = 'MR001';
+  END IF;
+  FOR v_key IN SELECT k FROM jsonb_object_keys(filters) k ORDER BY k LOOP
+    IF NOT v_key = ANY (c_keys) THEN
+      RAISE EXCEPTION 'unknown filter "%"%', v_key,
+        coalesce(' (did you mean "' || fieldmap.closest_name(v_key, c_keys) || '"?)',
+                 ' (known: ' || array_to_string(c_keys, ', ') || ')') USING ERRCODE = 'MR001';
+    END IF;
+    IF v_key = 'min_confidence' THEN
+      IF jsonb_typeof(filters->v_key) <> 'number' OR (filters->>v_key)::numeric NOT BETWEEN 0 AND 1 THEN
+        RAISE EXCEPTION 'filter min_confidence must be a number from 0 to 1, not %', left((filters->v_key)::text, 80)
+          USING ERRCODE = 'MR001';
+      END IF;
+    ELSIF jsonb_typeof(filters->v_key) <> 'string' OR length(filters->>v_key) NOT BETWEEN 1 AND 255 THEN
+      RAISE EXCEPTION 'filter % must be a name (text of 1 to 255 characters), not %', v_key, left((filters->v_key)::text, 80)
+        USING ERRCODE = 'MR001';
+    ELSIF v_key = 'status' AND NOT filters->>v_key IN ('active', 'deprecated', 'pending_review') THEN
+      RAISE EXCEPTION 'filter status must be active, deprecated or pending_review, not "%"', filters->>v_key
+        USING ERRCODE = 'MR001';
+    END IF;
+  END LOOP;
+  RETURN filters;
+END
+$$;
+
+ALTER FUNCTION fieldmap._search_filters(filters jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _search_filters(filters jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._search_filters(filters jsonb) IS 'Internal: the filters of search_similar checked (connector, entity, status, min_confidence, model; their types), or a clear error.';
+
+--
+-- Name: _singular(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._singular(word text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  SELECT CASE WHEN word ~ 'ies$' THEN left(word, -3) || 'y'
+              WHEN word ~ 'ses$' THEN left(word, -2)
+              WHEN word ~ '[^s]s$' THEN left(word, -1)
+              ELSE word END
+$_$;
+
+ALTER FUNCTION fieldmap._singular(word text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _singular(word text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._singular(word text) IS 'Internal: the singular of an English plural (opportunities -> opportunity), for matching a field''s words with its table''s.';
+
+--
+-- Name: _source_value(jsonb, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._source_value(rec jsonb, source text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (strpos(source, '.'::text) = 0) THEN (rec -> source) ELSE COALESCE((rec -> source), (rec #> string_to_array(source, '.'::text))) END;
+
+ALTER FUNCTION fieldmap._source_value(rec jsonb, source text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _source_value(rec jsonb, source text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._source_value(rec jsonb, source text) IS 'Internal: the value a mapping reads from a source record (the exact key, else the dotted path), SQL NULL when absent; used by apply_mappings and validation.';
+
+--
 -- Name: _stamp_updated_at(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -1134,7 +1430,7 @@ BEGIN
       v_code := CASE s WHEN '€' THEN 'EUR' WHEN '£' THEN 'GBP' WHEN '₹' THEN 'INR' WHEN '₩' THEN 'KRW' WHEN '₽' THEN 'RUB'
                        WHEN '₺' THEN 'TRY' WHEN '₪' THEN 'ILS' WHEN '₫' THEN 'VND' WHEN '₴' THEN 'UAH' WHEN '₦' THEN 'NGN'
                        WHEN 'US$' THEN 'USD' WHEN 'A$' THEN 'AUD' WHEN 'C$' THEN 'CAD' WHEN 'NZ$' THEN 'NZD'
-                       WHEN 'HK$' THEN 'HKD' WHEN 'S$' THEN 'SGD' WHEN 'R$' THEN 'BRL' WHEN 'CHF' THEN 'CHF' END;
+                       WHEN 'HK$' THEN 'HKD' WHEN 'S$' THEN 'SGD' WHEN 'R$' THEN 'BRL' END;
     END IF;
     IF v_code IS NULL THEN
       RETURN fieldmap._tf_error(transform, value, CASE WHEN s IN ('$', '¥', 'kr', 'R')
@@ -1195,7 +1491,7 @@ DECLARE
                             '\s*(Z|z|[+-][0-9]{2}(?::?[0-9]{2})?)?$';
   c_dmy    CONSTANT text := '^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})'
                             '(?:[ T,]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?\s*([AaPp][Mm])?)?$';
-  v_order  text := coalesce(rule->>'date_order', 'MDY');
+  v_order  text := upper(coalesce(rule->>'date_order', 'MDY'));
   s        text;
   m        text[];
   n        numeric;
@@ -1338,9 +1634,9 @@ BEGIN
       RETURN jsonb_build_object('value', value);
     END IF;
     s := lower(btrim(value #>> '{}'));
-    IF jsonb_typeof(value) IN ('string', 'number') AND s IN ('true', 'yes', '1', 'on') THEN
+    IF jsonb_typeof(value) IN ('string', 'number') AND s = ANY (fieldmap._boolean_words(true)) THEN
       RETURN jsonb_build_object('value', true);
-    ELSIF jsonb_typeof(value) IN ('string', 'number') AND s IN ('false', 'no', '0', 'off') THEN
+    ELSIF jsonb_typeof(value) IN ('string', 'number') AND s = ANY (fieldmap._boolean_words(false)) THEN
       RETURN jsonb_build_object('value', false);
     END IF;
     RETURN fieldmap._tf_error(transform, value, 'is not true/false, yes/no, 1/0 or on/off');
@@ -1437,7 +1733,7 @@ BEGIN
   s := value #>> '{}';
   CASE transform
     WHEN 'trim' THEN
-      RETURN jsonb_build_object('value', btrim(s, E' \t\r\n\u00a0'));
+      RETURN jsonb_build_object('value', btrim(s, fieldmap._blank_chars()));
     WHEN 'lowercase' THEN
       RETURN jsonb_build_object('value', lower(s));
     WHEN 'uppercase' THEN
@@ -1498,6 +1794,11 @@ BEGIN
   IF value IS NULL OR jsonb_typeof(value) = 'null' THEN
     RETURN jsonb_build_object('value', 'null'::jsonb);
   END IF;
+  -- vendors send "" for an empty number, date, code or phone: no value, not a bad one
+  IF jsonb_typeof(value) = 'string' AND btrim(value #>> '{}') = ''
+     AND transform NOT IN ('to_text', 'trim', 'lowercase', 'uppercase', 'map_values') THEN
+    RETURN jsonb_build_object('value', 'null'::jsonb);
+  END IF;
   RETURN CASE
     WHEN transform IN ('to_text', 'trim', 'lowercase', 'uppercase', 'normalize_email', 'split_full_name')
       THEN fieldmap._tf_text(transform, value, rule)
@@ -1528,11 +1829,10 @@ DECLARE
   c_iso    CONSTANT text := '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])'
                             '(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?'
                             '(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$';
-  c_blanks CONSTANT text := E' \t\r\n\u00a0';
+  c_blanks CONSTANT text := fieldmap._blank_chars();
   s        text := format('(%s #>> ''{}'')', v);
   t        text := format('jsonb_typeof(%s)', v);
   n        text := format('(%s)::numeric', v);
-  ts       text;
   v_when   text;
 BEGIN
   v_when := CASE transform
@@ -1546,10 +1846,10 @@ BEGIN
       format('WHEN %s = ''string'' THEN to_jsonb(upper(%s))', t, s)
     WHEN 'to_boolean' THEN
       format('WHEN %1$s = ''boolean'' THEN %2$s '
-             'WHEN %1$s IN (''string'', ''number'') AND lower(btrim(%3$s)) IN (''true'', ''yes'', ''1'', ''on'') '
+             'WHEN %1$s IN (''string'', ''number'') AND lower(btrim(%3$s)) = ANY (%4$L::text[]) '
              'THEN ''true''::jsonb '
-             'WHEN %1$s IN (''string'', ''number'') AND lower(btrim(%3$s)) IN (''false'', ''no'', ''0'', ''off'') '
-             'THEN ''false''::jsonb', t, v, s)
+             'WHEN %1$s IN (''string'', ''number'') AND lower(btrim(%3$s)) = ANY (%5$L::text[]) '
+             'THEN ''false''::jsonb', t, v, s, fieldmap._boolean_words(true), fieldmap._boolean_words(false))
     WHEN 'to_integer' THEN
       format('WHEN %1$s = ''number'' AND %2$s = trunc(%2$s) AND abs(%2$s) < 9e18 '
              'THEN to_jsonb(%2$s::bigint) '
@@ -1634,9 +1934,7 @@ CREATE FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples jsonb) R
     SELECT s.id, s.n, v.input, v.input IS NOT NULL AS present,  -- a JSON null is present; a missing key is SQL NULL
            CASE WHEN v.input IS NOT NULL THEN fieldmap._map_value(v.input, m.rule, m.coercion) END AS output
       FROM sample s JOIN m ON m.id = s.id
-     CROSS JOIN LATERAL (SELECT CASE WHEN strpos(m.source, '.') = 0 THEN s.rec -> m.source  -- the record read once
-                                     ELSE coalesce(s.rec -> m.source, s.rec #> string_to_array(m.source, '.')) END
-                                AS input OFFSET 0) v
+     CROSS JOIN LATERAL (SELECT fieldmap._source_value(s.rec, m.source) AS input OFFSET 0) v  -- the record read once
   ), judged AS MATERIALIZED (  -- the range check once per value, though agg reads it twice
     SELECT l.*, m.required,
            CASE WHEN NOT l.present THEN
@@ -1657,10 +1955,15 @@ CREATE FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples jsonb) R
     SELECT j.id,
            count(*) FILTER (WHERE j.present OR j.required)::integer AS tests,
            count(j.live_problem)::integer AS live_fails,
-           string_agg(j.live_problem, '; ' ORDER BY j.n) AS live_problems,
+           -- the first 20 problems, and how many more: a message stays readable whatever the samples
+           array_to_string((array_agg(j.live_problem ORDER BY j.n) FILTER (WHERE j.live_problem IS NOT NULL))[1:20], '; ')
+             || CASE WHEN count(j.live_problem) > 20 THEN format('; ... and %s more', count(j.live_problem) - 20) ELSE '' END
+             AS live_problems,
            count(*) FILTER (WHERE j.has_value)::integer AS ranged,
            count(j.range_problem)::integer AS range_fails,
-           string_agg(j.range_problem, '; ' ORDER BY j.n) AS range_problems,
+           array_to_string((array_agg(j.range_problem ORDER BY j.n) FILTER (WHERE j.range_problem IS NOT NULL))[1:20], '; ')
+             || CASE WHEN count(j.range_problem) > 20 THEN format('; ... and %s more', count(j.range_problem) - 20) ELSE '' END
+             AS range_problems,
            jsonb_agg(j.input ORDER BY j.n) FILTER (WHERE j.n <= 5) AS inputs,
            jsonb_agg(coalesce(j.output->'value', j.output) ORDER BY j.n) FILTER (WHERE j.n <= 5) AS outputs
       FROM judged j GROUP BY j.id
@@ -1687,7 +1990,7 @@ CREATE FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples jsonb) R
             CASE WHEN EXISTS (SELECT FROM jsonb_each(t.rule->'values') x WHERE NOT fieldmap._fits_type(x.value, t.canonical_type))
                    OR NOT fieldmap._fits_type(t.rule->'default', t.canonical_type) THEN 'failed' ELSE 'passed' END
           WHEN t.effective_type IS NULL OR t.verdict IS NULL THEN 'warning'
-          WHEN t.verdict = 'compatible' OR (t.effective_type = 'date' AND t.canonical_type = 'datetime') THEN 'passed'
+          WHEN t.verdict = 'compatible' THEN 'passed'
           ELSE 'failed' END AS status,
      CASE WHEN t.canonical_type IS NULL THEN format('no canonical type: %s is not a field of %s', t.field, t.entity)
           WHEN t.canonical_type = 'any' THEN NULL
@@ -1731,6 +2034,12 @@ CREATE FUNCTION fieldmap._version_field_mapping() RETURNS trigger
 DECLARE
   v_definition fieldmap.field_mappings;
 BEGIN
+  -- the mapping type follows the transform, whoever wrote the row
+  IF NEW.mapping_type = 'direct' AND (NEW.transformation_rule IS NOT NULL OR NEW.coercion_function IS NOT NULL) THEN
+    NEW.mapping_type := 'transformed';
+  ELSIF NEW.mapping_type = 'transformed' AND NEW.transformation_rule IS NULL AND NEW.coercion_function IS NULL THEN
+    NEW.mapping_type := 'direct';
+  END IF;
   IF TG_OP = 'INSERT' THEN
     NEW.version := coalesce(nullif(current_setting('fieldmap._restore_version', true), '')::integer, 1);
     NEW.created_at := now();
@@ -1761,6 +2070,17 @@ BEGIN
   NEW.version := OLD.version + 1;
   NEW.updated_at := now();
   NEW.updated_by := nullif(current_setting('fieldmap.actor_id', true), '')::uuid;
+  -- a verdict is about what was validated: when that changes (and this
+  -- update does not set a verdict itself, as validation and restore do),
+  -- the mapping waits for its next validation
+  IF NEW.validation_status = OLD.validation_status AND OLD.validation_status <> 'pending'
+     AND (NEW.source_table, NEW.source_field, NEW.source_data_type, NEW.canonical_entity, NEW.canonical_field,
+          NEW.entity_schema_id, NEW.transformation_rule, NEW.coercion_function)
+         IS DISTINCT FROM (OLD.source_table, OLD.source_field, OLD.source_data_type, OLD.canonical_entity,
+                           OLD.canonical_field, OLD.entity_schema_id, OLD.transformation_rule, OLD.coercion_function)
+  THEN
+    NEW.validation_status := 'pending';
+  END IF;
   RETURN NEW;
 END
 $$;
@@ -1774,6 +2094,48 @@ ALTER FUNCTION fieldmap._version_field_mapping() OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._version_field_mapping() IS 'Internal trigger: sets version and created/updated stamps of field_mappings; a no-op update keeps them.';
 
 --
+-- Name: add_embedding_model(text, integer, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.add_embedding_model(name text, dims integer, description text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_known integer;
+  v_index text := 'idx_embedding_hnsw_' || left(md5(name), 12);
+BEGIN
+  IF name IS NULL OR btrim(name) = '' OR length(name) > 100 THEN
+    RAISE EXCEPTION 'a model needs a name of 1 to 100 characters' USING ERRCODE = 'MR001';
+  END IF;
+  IF dims IS NULL OR dims NOT BETWEEN 1 AND 2000 THEN
+    RAISE EXCEPTION 'model "%": % dimensions; HNSW indexes take 1 to 2000', name, dims USING ERRCODE = 'MR001';
+  END IF;
+  SELECT m.dims INTO v_known FROM fieldmap.embedding_models m WHERE m.name = add_embedding_model.name;
+  IF v_known IS NOT NULL AND v_known <> dims THEN
+    RAISE EXCEPTION 'model "%" is registered with % dimensions, not %', name, v_known, dims USING ERRCODE = 'MR005';
+  END IF;
+  INSERT INTO fieldmap.embedding_models (name, dims, description)
+  VALUES (add_embedding_model.name, add_embedding_model.dims, add_embedding_model.description)
+  ON CONFLICT DO NOTHING;
+  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON fieldmap.mapping_embeddings '
+                 'USING hnsw ((embedding_vector::public.vector(%s)) public.vector_cosine_ops) '
+                 'WHERE embedding_model = %L', v_index, dims, name);
+  EXECUTE format('COMMENT ON INDEX fieldmap.%I IS %L', v_index,
+                 format('HNSW (cosine) over the %s-dimensional vectors of model %s.', dims, name));
+  RETURN v_index;
+END
+$$;
+
+ALTER FUNCTION fieldmap.add_embedding_model(name text, dims integer, description text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION add_embedding_model(name text, dims integer, description text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.add_embedding_model(name text, dims integer, description text) IS 'Registers an embedding model with its dimension and builds its HNSW (cosine) index on mapping_embeddings; returns the index name. Owner only.';
+
+--
 -- Name: add_samples(text, text, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -1781,20 +2143,40 @@ CREATE FUNCTION fieldmap.add_samples(connector text, entity text, records jsonb)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+#variable_conflict use_column
 DECLARE
   v_connector uuid := fieldmap.connector_id(connector);
   v_count     integer;
+  v_bad       text;
 BEGIN
-  IF records IS NULL OR jsonb_typeof(records) <> 'array'
-     OR EXISTS (SELECT FROM jsonb_array_elements(records) e WHERE jsonb_typeof(e) <> 'object') THEN
-    RAISE EXCEPTION 'records must be a JSON array of source records (objects)' USING ERRCODE = 'MR001';
+  IF records IS NULL OR jsonb_typeof(records) <> 'array' THEN
+    RAISE EXCEPTION 'records must be a JSON array of source records (objects), not %',
+      coalesce(jsonb_typeof(records), 'NULL') USING ERRCODE = 'MR001';
+  END IF;
+  SELECT format('record %s is %s, not an object', e.n, jsonb_typeof(e.rec)) INTO v_bad
+    FROM jsonb_array_elements(records) WITH ORDINALITY AS e(rec, n)
+   WHERE jsonb_typeof(e.rec) <> 'object' ORDER BY e.n LIMIT 1;
+  IF v_bad IS NOT NULL THEN
+    RAISE EXCEPTION '%', v_bad USING ERRCODE = 'MR001';
   END IF;
   IF NOT EXISTS (SELECT FROM fieldmap.entity_schemas s WHERE s.entity_name = add_samples.entity) THEN
-    RAISE EXCEPTION 'unknown canonical entity "%"', entity USING ERRCODE = 'MR001';
+    RAISE EXCEPTION 'unknown canonical entity "%"%', entity,
+      coalesce(' (did you mean "' || fieldmap.closest_name(entity, ARRAY(SELECT DISTINCT s.entity_name::text
+                                                                       FROM fieldmap.entity_schemas s)) || '"?)', '')
+      USING ERRCODE = 'MR001';
   END IF;
+  -- a record stored once is enough (the same samples added again add nothing)
   INSERT INTO fieldmap.connector_samples (tenant_id, connector_id, entity, record)
-  SELECT fieldmap.current_tenant_id(), v_connector, entity, e FROM jsonb_array_elements(records) e;
+  SELECT fieldmap.current_tenant_id(), v_connector, add_samples.entity, e FROM jsonb_array_elements(records) e
+  ON CONFLICT (tenant_id, connector_id, entity, md5(record::text)) DO NOTHING;
   GET DIAGNOSTICS v_count = ROW_COUNT;
+  -- samples are for tests, not a copy of the source: the nightly validation reads them all
+  IF (SELECT count(*) FROM fieldmap.connector_samples c
+       WHERE c.tenant_id = fieldmap.current_tenant_id() AND c.connector_id = v_connector
+         AND c.entity = add_samples.entity) > 1000 THEN
+    RAISE EXCEPTION 'a connector keeps at most 1,000 sample records per entity (%.%)', connector, entity
+      USING ERRCODE = 'MR001', HINT = 'delete older samples from fieldmap.connector_samples first';
+  END IF;
   RETURN v_count;
 END
 $$;
@@ -1859,7 +2241,13 @@ DECLARE
   v_used      text[] := '{}';   -- top-level source keys some mapping reads
   v_sql       text;
   v_extras_sql text;
+  v_slots     text[] := '{}';   -- the names of extras.<name> targets ...
+  v_slot_src  text[] := '{}';   -- ... and their sources
+  v_slot      record;
 BEGIN
+  IF records IS NULL THEN
+    RAISE EXCEPTION 'records must be an array of JSON objects, not NULL' USING ERRCODE = 'MR001';
+  END IF;
   IF NOT EXISTS (SELECT FROM fieldmap.entity_schemas s WHERE s.entity_name = apply_mappings.entity) THEN
     RAISE EXCEPTION 'unknown canonical entity "%"%', entity,
       coalesce(' (did you mean "' || fieldmap.closest_name(entity, ARRAY(SELECT DISTINCT s.entity_name::text
@@ -1875,13 +2263,10 @@ BEGIN
   LOOP
     i := i + 1;
     -- x.v<i>: the source value, SQL NULL when the record lacks it (a JSON null is 'null')
-    IF strpos(m.source, '.') > 0 THEN  -- the exact key first, else the path
-      v_values := v_values || format('coalesce(r.rec -> %L, r.rec #> %L::text[]) AS v%s',
-                                     m.source, string_to_array(m.source, '.'), i);
-      v_used := v_used || m.source || split_part(m.source, '.', 1);
-    ELSE
-      v_values := v_values || format('r.rec -> %L AS v%s', m.source, i);
-      v_used := v_used || m.source;
+    v_values := v_values || format('fieldmap._source_value(r.rec, %L) AS v%s', m.source, i);
+    v_used := v_used || m.source;
+    IF strpos(m.source, '.') > 0 THEN
+      v_used := v_used || split_part(m.source, '.', 1);
     END IF;
     v_present := format('x.v%s IS NOT NULL', i);
     IF m.rule IS NOT NULL OR m.coercion IS NOT NULL THEN
@@ -1903,6 +2288,8 @@ BEGIN
       v_value := format('x.v%s', i);
     END IF;
     IF m.target LIKE 'extras.%' THEN
+      v_slots := v_slots || substr(m.target, 8);
+      v_slot_src := v_slot_src || m.source;
       v_extras := v_extras || format('%L', substr(m.target, 8)) || v_value;
       v_absent_x := v_absent_x || format('CASE WHEN NOT %s THEN %L END', v_present, substr(m.target, 8));
     ELSE
@@ -1914,8 +2301,19 @@ BEGIN
     RAISE EXCEPTION 'connector "%" maps no field of entity "%"', connector, entity USING ERRCODE = 'MR004';
   END IF;
 
-  -- extras: the source keys no mapping reads, then the extras.<name> targets (an explicit target wins)
-  v_extras_sql := format('r.rec - %L::text[]', v_used);
+  -- extras: the source keys no mapping reads (nor a slot's name), then the extras.<name> targets
+  -- an unmapped source key with the name of a mapped extras.<name> slot
+  -- would shadow the mapped value (or stand in for it when that value is
+  -- missing or bad): the slot is the mapping's; the collision is reported
+  FOR v_slot IN SELECT x.slot, x.source FROM unnest(v_slots, v_slot_src) AS x(slot, source)
+                 WHERE NOT x.slot = ANY (v_used) LOOP
+    v_errors := v_errors || format(
+      'CASE WHEN r.rec ? %1$L THEN jsonb_build_object(''field'', %2$L, ''source'', %1$L, ''value'', r.rec -> %1$L, '
+      '''error'', %3$L) END', v_slot.slot, 'extras.' || v_slot.slot,
+      format('the unmapped source field %s has the name of extras.%s, which is mapped from %s: it was left out',
+             v_slot.slot, v_slot.slot, v_slot.source));
+  END LOOP;
+  v_extras_sql := format('r.rec - %L::text[]', v_used || v_slots);
   IF v_extras <> '{}' THEN
     v_extras_sql := format('(%s) || (%s - array_remove(ARRAY[%s]::text[], NULL))', v_extras_sql,
                            fieldmap._jsonb_object_expr(v_extras), array_to_string(v_absent_x, ', '));
@@ -1931,7 +2329,7 @@ BEGIN
   v_sql := format(
     'SELECT r.ord, CASE WHEN jsonb_typeof(r.rec) = ''object'' THEN %s - array_remove(ARRAY[%s]::text[], NULL)'
     ' ELSE jsonb_build_object(''_errors'', jsonb_build_array(jsonb_build_object(''error'', '
-    '        format(''record %%s is not a JSON object but %%s'', r.ord, coalesce(jsonb_typeof(r.rec), ''missing''))))) END'
+    '        format(''record %%s is not a JSON object but %%s'', r.ord, coalesce(jsonb_typeof(r.rec), ''NULL''))))) END'
     ' FROM unnest($1) WITH ORDINALITY AS r(rec, ord)'
     ' CROSS JOIN LATERAL (SELECT %s OFFSET 0) x%s'
     ' CROSS JOIN LATERAL (SELECT %s AS e, %s AS er OFFSET 0) o',
@@ -1939,8 +2337,8 @@ BEGIN
     -- OFFSET 0 keeps each lateral from being flattened: every value and
     -- transform is computed once per record, not once per reference to it
     CASE WHEN v_fast_cols = '{}' THEN ''
-         ELSE ' CROSS JOIN LATERAL (SELECT ' || array_to_string(v_fast_cols, ', ') || ' OFFSET 0) t'
-              ' CROSS JOIN LATERAL (SELECT ' || array_to_string(v_slow_cols, ', ') || ' OFFSET 0) u' END,
+         ELSE format(' CROSS JOIN LATERAL (SELECT %s OFFSET 0) t CROSS JOIN LATERAL (SELECT %s OFFSET 0) u',
+                     array_to_string(v_fast_cols, ', '), array_to_string(v_slow_cols, ', ')) END,
     v_extras_sql,
     CASE WHEN v_errors = '{}' THEN '''[]''::jsonb'
          ELSE format('to_jsonb(array_remove(ARRAY[%s]::jsonb[], NULL))', array_to_string(v_errors, ', ')) END);
@@ -2081,7 +2479,11 @@ BEGIN
   SELECT c.id INTO v_id FROM fieldmap.connector_definitions c
    WHERE c.tenant_id = fieldmap.current_tenant_id() AND c.connector_name = connector_id.connector;
   IF v_id IS NULL THEN
-    RAISE EXCEPTION 'unknown connector "%"', connector USING ERRCODE = 'MR004';
+    RAISE EXCEPTION 'unknown connector "%"%', connector,
+      coalesce(' (did you mean "' || fieldmap.closest_name(connector, ARRAY(
+                 SELECT c.connector_name::text FROM fieldmap.connector_definitions c
+                  WHERE c.tenant_id = fieldmap.current_tenant_id())) || '"?)', '')
+      USING ERRCODE = 'MR004';
   END IF;
   RETURN v_id;
 END
@@ -2239,6 +2641,53 @@ ALTER FUNCTION fieldmap.current_tenant_id() OWNER TO fieldmap_owner;
 --
 
 COMMENT ON FUNCTION fieldmap.current_tenant_id() IS 'The session''s tenant (set by fieldmap.set_context). Raises when none is set or the request''s role may not act for it: tenant isolation fails closed.';
+
+--
+-- Name: default_embedding_model(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.default_embedding_model() RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT 'sentence-transformers/all-MiniLM-L6-v2'::text
+$$;
+
+ALTER FUNCTION fieldmap.default_embedding_model() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION default_embedding_model(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.default_embedding_model() IS 'The embedding model used when none is named: sentence-transformers/all-MiniLM-L6-v2 (384 dimensions).';
+
+--
+-- Name: embedding_text(text, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.embedding_text(source_table text, source_field text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  WITH t AS (
+    SELECT ARRAY(SELECT w FROM unnest(string_to_array(fieldmap.name_words(coalesce(source_table, '')), ' ')) w
+                 UNION SELECT fieldmap._singular(w)
+                         FROM unnest(string_to_array(fieldmap.name_words(coalesce(source_table, '')), ' ')) w) AS words
+  )
+  SELECT coalesce(nullif(array_to_string(ARRAY(
+           SELECT f.w FROM t, unnest(string_to_array(fieldmap.name_words(coalesce(source_field, '')), ' '))
+                               WITH ORDINALITY AS f(w, n)
+            WHERE f.w <> '' AND NOT (f.w = ANY (t.words) OR fieldmap._singular(f.w) = ANY (t.words))
+            ORDER BY f.n), ' '), ''), 'id')
+$$;
+
+ALTER FUNCTION fieldmap.embedding_text(source_table text, source_field text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION embedding_text(source_table text, source_field text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.embedding_text(source_table text, source_field text) IS 'The text embedded for a source field: its words without its table''s (Deal_Name on Deals -> name; ORGANISATION_ID on Organisations -> id). The same for stored mappings and for queries.';
 
 --
 -- Name: erase_user(uuid); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -2928,6 +3377,27 @@ ALTER FUNCTION fieldmap.mapping_history(mapping_id uuid) OWNER TO fieldmap_owner
 COMMENT ON FUNCTION fieldmap.mapping_history(mapping_id uuid) IS 'Every version of a mapping (session''s tenant), oldest first: version, action, when, who, why, trace id, the columns changed and the whole mapping as JSON (NULL once deleted). Works after the mapping was deleted.';
 
 --
+-- Name: name_words(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.name_words(name text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  -- camelCase and ACRONYMWord boundaries become spaces, then anything not a letter or digit
+  SELECT btrim(lower(regexp_replace(regexp_replace(regexp_replace(name,
+           '([a-z0-9])([A-Z])', '\1 \2', 'g'), '([A-Z]+)([A-Z][a-z])', '\1 \2', 'g'), '[^A-Za-z0-9]+', ' ', 'g')))
+$$;
+
+ALTER FUNCTION fieldmap.name_words(name text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION name_words(name text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.name_words(name text) IS 'An identifier as lower-case words: camelCase, ACRONYMs, underscores, dots and dashes split (CloseDate -> close date).';
+
+--
 -- Name: parse_mapping_doc(jsonb, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -3177,6 +3647,84 @@ ALTER FUNCTION fieldmap.parse_mapping_doc(doc jsonb, direction text) OWNER TO fi
 COMMENT ON FUNCTION fieldmap.parse_mapping_doc(doc jsonb, direction text) IS 'Reads a connector''s mapping document (its YAML as JSON, canonical-first or source-first) into entries: entity, canonical field, source table and field, transform, confidence, the direction read, and the problem that makes an entry unacceptable, if any. Writes nothing.';
 
 --
+-- Name: pending_embedding_count(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.pending_embedding_count(model text) RETURNS bigint
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  -- the schema's pending rows as pending_embeddings hands them out (it checks
+  -- the model), the mappings counted without computing their texts
+  SELECT (SELECT count(*) FROM fieldmap.pending_embeddings(model, 1) k WHERE k.kind <> 'mapping')
+       + (SELECT count(*) FROM fieldmap.field_mappings f
+           WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
+             AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
+                              WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model))
+$$;
+
+ALTER FUNCTION fieldmap.pending_embedding_count(model text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION pending_embedding_count(model text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.pending_embedding_count(model text) IS 'How many items pending_embeddings would hand out for the model (up to 100,000), for progress reports.';
+
+--
+-- Name: pending_embeddings(text, integer, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.pending_embeddings(model text, "limit" integer DEFAULT 256, after text DEFAULT NULL::text) RETURNS TABLE(kind text, key text, embedding_text text, content_hash text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+  v_after uuid;
+BEGIN
+  PERFORM fieldmap._embedding_model_dims(model);
+  IF "limit" IS NULL OR "limit" NOT BETWEEN 1 AND 100000 THEN
+    RAISE EXCEPTION 'limit must be 1 to 100000, not %', coalesce("limit"::text, 'NULL') USING ERRCODE = 'MR001';
+  END IF;
+  IF after IS NOT NULL AND after !~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' THEN
+    RAISE EXCEPTION 'after must be a mapping id (the last key of the previous batch), not "%"', after USING ERRCODE = 'MR001';
+  END IF;
+  v_after := after::uuid;
+  IF after IS NULL AND has_table_privilege('fieldmap.schema_embeddings', 'INSERT') THEN
+    RETURN QUERY
+      SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END,
+             t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END,
+             t.embedding_text, md5(t.embedding_text)
+        FROM fieldmap.schema_embedding_texts t
+        LEFT JOIN fieldmap.schema_embeddings e
+          ON e.embedding_model = model AND e.entity_name = t.entity_name AND e.field_name = t.field_name
+       WHERE e.embedding_text IS DISTINCT FROM t.embedding_text
+       ORDER BY 2;
+  END IF;
+  -- a mapping without a vector of the model; a changed text has none
+  -- (trigger _30_drop_stale_embeddings), so only the texts handed out are computed
+  RETURN QUERY
+    SELECT 'mapping', p.id::text, p.text, md5(p.text)
+      FROM (SELECT f.id, fieldmap.embedding_text(f.source_table, f.source_field) AS text
+              FROM fieldmap.field_mappings f
+             WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
+               AND (v_after IS NULL OR f.id > v_after)
+               AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
+                                WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model)
+             ORDER BY f.id
+             LIMIT "limit") p;
+END
+$_$;
+
+ALTER FUNCTION fieldmap.pending_embeddings(model text, "limit" integer, after text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION pending_embeddings(model text, "limit" integer, after text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.pending_embeddings(model text, "limit" integer, after text) IS 'What needs a vector of the model: the canonical schema (for roles that may write it, with after NULL), then the session tenant''s mappings in id order after `after`; kind, key, the text to encode and its MD5 for put_embeddings.';
+
+--
 -- Name: plan_import(text, jsonb, text, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -3318,6 +3866,80 @@ ALTER FUNCTION fieldmap.purge_audit_log(batch_size integer) OWNER TO fieldmap_ow
 --
 
 COMMENT ON FUNCTION fieldmap.purge_audit_log(batch_size integer) IS 'Deletes at most batch_size audit rows past their tenant''s audit_retention_days, oldest first, moving the chain checkpoint so the rest still verifies; audited as purged. Call until it returns 0.';
+
+--
+-- Name: put_embeddings(text, text[], text[], text[], public.vector[]); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]) RETURNS TABLE(stored integer, ignored integer)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+  v_dims   integer := fieldmap._embedding_model_dims(model);
+  v_n      integer := cardinality(keys);
+  v_bad    record;
+  v_stored integer := 0;
+  v_count  integer;
+BEGIN
+  IF v_n IS NULL OR cardinality(kinds) IS DISTINCT FROM v_n OR cardinality(hashes) IS DISTINCT FROM v_n
+     OR cardinality(vectors) IS DISTINCT FROM v_n THEN
+    RAISE EXCEPTION 'kinds, keys, hashes and vectors must be arrays of one length (% kinds, % keys, % hashes, % vectors)',
+      coalesce(cardinality(kinds), 0), coalesce(v_n, 0), coalesce(cardinality(hashes), 0), coalesce(cardinality(vectors), 0)
+      USING ERRCODE = 'MR001';
+  END IF;
+  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims INTO v_bad
+    FROM unnest(kinds, keys, vectors) WITH ORDINALITY AS x(kind, k, v, n)
+   WHERE x.v IS NULL OR public.vector_dims(x.v) <> v_dims OR x.kind IS NULL OR x.kind NOT IN ('mapping', 'entity', 'field')
+      OR x.k IS NULL OR (x.kind = 'mapping' AND x.k !~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$')
+   ORDER BY x.n LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION '%', CASE
+      WHEN v_bad.kind IS NULL OR v_bad.kind NOT IN ('mapping', 'entity', 'field')
+        THEN format('kind %s of key %s is not mapping, entity or field', coalesce(v_bad.kind, 'NULL'), v_bad.k)
+      WHEN v_bad.k IS NULL THEN 'a key is NULL'
+      WHEN v_bad.kind = 'mapping' AND v_bad.k !~* '^[0-9a-f]{8}-' THEN format('mapping key %s is not a mapping id', v_bad.k)
+      WHEN v_bad.dims IS NULL THEN format('the vector of %s %s is NULL', v_bad.kind, v_bad.k)
+      ELSE format('the vector of %s %s has %s dimensions; model "%s" has %s', v_bad.kind, v_bad.k, v_bad.dims, model, v_dims)
+    END USING ERRCODE = 'MR001';
+  END IF;
+
+  INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
+  SELECT f.tenant_id, f.id, t.text, x.v, model
+    FROM unnest(kinds, keys, hashes, vectors) AS x(kind, k, h, v)
+    JOIN fieldmap.field_mappings f ON f.tenant_id = (SELECT fieldmap.current_tenant_id())
+                                  AND f.id = CASE WHEN x.kind = 'mapping' THEN x.k::uuid END  -- no cast of schema keys
+   CROSS JOIN LATERAL (SELECT fieldmap.embedding_text(f.source_table, f.source_field) AS text) t
+   WHERE x.kind = 'mapping' AND md5(t.text) = x.h
+  ON CONFLICT (tenant_id, field_mapping_id, embedding_model) DO UPDATE
+     SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now();
+  GET DIAGNOSTICS v_count = ROW_COUNT;
+  v_stored := v_stored + v_count;
+
+  IF EXISTS (SELECT FROM unnest(kinds) k WHERE k <> 'mapping') THEN
+    INSERT INTO fieldmap.schema_embeddings (embedding_model, entity_name, field_name, embedding_text, embedding_vector)
+    SELECT model, t.entity_name, t.field_name, t.embedding_text, x.v
+      FROM unnest(kinds, keys, hashes, vectors) AS x(kind, k, h, v)
+      JOIN fieldmap.schema_embedding_texts t
+        ON t.entity_name = split_part(x.k, '.', 1)
+       AND t.field_name = CASE x.kind WHEN 'field' THEN split_part(x.k, '.', 2) ELSE '' END
+     WHERE x.kind <> 'mapping' AND md5(t.embedding_text) = x.h
+    ON CONFLICT (embedding_model, entity_name, field_name) DO UPDATE
+       SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now();
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    v_stored := v_stored + v_count;
+  END IF;
+  RETURN QUERY SELECT v_stored, v_n - v_stored;
+END
+$_$;
+
+ALTER FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]) IS 'Stores a batch of vectors of the model in one call: each only if its text (the hash handed out) is still current; a wrong dimension refuses the batch. Returns how many were stored and ignored.';
 
 --
 -- Name: refresh_lineage_grid(boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -3476,6 +4098,39 @@ ALTER FUNCTION fieldmap.seal_audit_chain(tenant text) OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap.seal_audit_chain(tenant text) IS 'Appends committed audit rows to their tenant''s hash chain (one tenant, the session''s, or all for an owner/cron). Returns the number of rows sealed.';
 
 --
+-- Name: search_similar(public.vector, integer, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.search_similar(query public.vector, k integer DEFAULT 10, filters jsonb DEFAULT '{}'::jsonb) RETURNS TABLE(id uuid, similarity double precision, connector text, source_table text, source_field text, canonical_entity text, canonical_field text, status text, confidence_score double precision, mapping_source text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_filters jsonb := fieldmap._search_filters(filters);
+  v_ids     uuid[];
+  v_sims    double precision[];
+BEGIN
+  IF k IS NULL OR k NOT BETWEEN 1 AND 1000 THEN
+    RAISE EXCEPTION 'k must be 1 to 1000, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
+  END IF;
+  -- first the search, on its own: joined in one query, the planner could skip
+  -- calling it for a tenant without mappings, and a wrong vector or filter
+  -- would go unreported
+  SELECT array_agg(n.mapping_id), array_agg(n.similarity) INTO v_ids, v_sims
+    FROM fieldmap._nearest_mappings(query, coalesce(v_filters->>'model', fieldmap.default_embedding_model()), k, v_filters) n;
+  RETURN QUERY SELECT * FROM fieldmap._described_mappings(v_ids, v_sims);
+END
+$$;
+
+ALTER FUNCTION fieldmap.search_similar(query public.vector, k integer, filters jsonb) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION search_similar(query public.vector, k integer, filters jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.search_similar(query public.vector, k integer, filters jsonb) IS 'The k mappings of the session''s tenant most similar (cosine) to a query vector, with their connector, source and canonical field; filters: connector, entity, status, min_confidence, model (default all-MiniLM-L6-v2).';
+
+--
 -- Name: set_context(text, uuid, text, text, boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -3511,6 +4166,230 @@ ALTER FUNCTION fieldmap.set_context(tenant text, actor uuid, reason text, trace_
 --
 
 COMMENT ON FUNCTION fieldmap.set_context(tenant text, actor uuid, reason text, trace_id text, for_session boolean) IS 'Sets the acting tenant (slug or id), actor (a user of that tenant), change reason and trace id for this transaction (or the session when for_session). Every audited change records them. Returns the tenant id.';
+
+--
+-- Name: similar_to_mapping(uuid, integer); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.similar_to_mapping(mapping_id uuid, k integer DEFAULT 10) RETURNS TABLE(id uuid, similarity double precision, connector text, source_table text, source_field text, canonical_entity text, canonical_field text, status text, confidence_score double precision, mapping_source text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_model  text := fieldmap.default_embedding_model();
+  v_vector public.vector;
+BEGIN
+  IF NOT EXISTS (SELECT FROM fieldmap.field_mappings f
+                  WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id()) AND f.id = similar_to_mapping.mapping_id) THEN
+    RAISE EXCEPTION 'no mapping % in this tenant', coalesce(similar_to_mapping.mapping_id::text, 'NULL') USING ERRCODE = 'MR004';
+  END IF;
+  SELECT e.embedding_vector INTO v_vector FROM fieldmap.mapping_embeddings e
+   WHERE e.tenant_id = (SELECT fieldmap.current_tenant_id()) AND e.field_mapping_id = similar_to_mapping.mapping_id
+     AND e.embedding_model = v_model;
+  IF v_vector IS NULL THEN
+    RAISE EXCEPTION 'mapping % has no embedding yet', similar_to_mapping.mapping_id USING ERRCODE = 'MR004',
+      HINT = 'run fieldmap embed (pg_cron or cron runs it every few minutes)';
+  END IF;
+  IF k IS NULL OR k NOT BETWEEN 1 AND 1000 THEN
+    RAISE EXCEPTION 'k must be 1 to 1000, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
+  END IF;
+  RETURN QUERY
+    SELECT d.* FROM (SELECT array_agg(n.mapping_id) AS ids, array_agg(n.similarity) AS sims
+                       FROM fieldmap._nearest_mappings(v_vector, v_model, k,
+                                                       jsonb_build_object('exclude', similar_to_mapping.mapping_id)) n) found
+     CROSS JOIN LATERAL fieldmap._described_mappings(found.ids, found.sims) d;
+END
+$$;
+
+ALTER FUNCTION fieldmap.similar_to_mapping(mapping_id uuid, k integer) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION similar_to_mapping(mapping_id uuid, k integer); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.similar_to_mapping(mapping_id uuid, k integer) IS 'The k mappings most similar to a mapping (by its stored embedding of the default model): no model needed in psql.';
+
+--
+-- Name: suggest_fields(text, text, text[], text[], public.vector[], public.vector, integer); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.suggest_fields(connector text, source_table text, source_fields text[], source_types text[], query_vectors public.vector[], table_vector public.vector DEFAULT NULL::public.vector, k integer DEFAULT 3) RETURNS TABLE(source_field text, rank integer, target text, confidence double precision, evidence jsonb)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    SET "hnsw.max_scan_tuples" TO '2000'
+    AS $_$
+DECLARE
+  v_model     text := fieldmap.default_embedding_model();
+  v_dims      integer := fieldmap._embedding_model_dims(v_model);
+  v_tenant    uuid := fieldmap.current_tenant_id();
+  v_n         integer := cardinality(source_fields);
+  v_connector uuid;
+  v_bad       text;
+BEGIN
+  IF source_table IS NULL OR btrim(source_table) = '' THEN
+    RAISE EXCEPTION 'a suggestion needs the source table' USING ERRCODE = 'MR001';
+  END IF;
+  IF v_n IS NULL OR v_n NOT BETWEEN 1 AND 2000 OR cardinality(query_vectors) IS DISTINCT FROM v_n
+     OR (source_types IS NOT NULL AND cardinality(source_types) IS DISTINCT FROM v_n) THEN
+    RAISE EXCEPTION 'source_fields (1 to 2000), source_types and query_vectors must be arrays of one length (% fields, % types, % vectors)',
+      coalesce(v_n, 0), coalesce(cardinality(source_types), 0), coalesce(cardinality(query_vectors), 0)
+      USING ERRCODE = 'MR001';
+  END IF;
+  IF k IS NULL OR k NOT BETWEEN 1 AND 50 THEN
+    RAISE EXCEPTION 'k must be 1 to 50, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
+  END IF;
+  SELECT format('%s: %s', coalesce(x.f, 'NULL'),
+                CASE WHEN x.f IS NULL OR btrim(x.f) = '' THEN 'a source field needs a name'
+                     WHEN length(x.f) > 255 THEN 'a source field name is at most 255 characters'
+                     ELSE format('its vector has %s dimensions; model "%s" has %s',
+                                 coalesce(public.vector_dims(x.q)::text, 'no'), v_model, v_dims) END)
+    INTO v_bad
+    FROM unnest(source_fields, query_vectors) WITH ORDINALITY AS x(f, q, n)
+   WHERE x.f IS NULL OR btrim(x.f) = '' OR length(x.f) > 255 OR x.q IS NULL OR public.vector_dims(x.q) <> v_dims
+   ORDER BY x.n LIMIT 1;
+  IF v_bad IS NOT NULL THEN
+    RAISE EXCEPTION '%', v_bad USING ERRCODE = 'MR001';
+  END IF;
+  IF table_vector IS NOT NULL AND public.vector_dims(table_vector) <> v_dims THEN
+    RAISE EXCEPTION 'the table vector has % dimensions; model "%" has %', public.vector_dims(table_vector), v_model, v_dims
+      USING ERRCODE = 'MR001';
+  END IF;
+  IF NOT EXISTS (SELECT FROM fieldmap.schema_embeddings e WHERE e.embedding_model = v_model AND e.field_name <> '') THEN
+    RAISE EXCEPTION 'the canonical schema has no embeddings of model "%" yet', v_model USING ERRCODE = 'MR007',
+      HINT = 'the owner runs fieldmap embed once after loading entities';
+  END IF;
+  SELECT c.id INTO v_connector FROM fieldmap.connector_definitions c
+   WHERE c.tenant_id = v_tenant AND c.connector_name = suggest_fields.connector;  -- NULL for a new connector
+
+  RETURN QUERY
+  WITH fld AS (
+    SELECT x.n::integer AS n, x.f, lower(btrim(x.t)) AS t, x.q, fieldmap.embedding_text(suggest_fields.source_table, x.f) AS stem
+      FROM unnest(source_fields, coalesce(source_types, array_fill(NULL::text, ARRAY[v_n])), query_vectors)
+           WITH ORDINALITY AS x(f, t, q, n)
+  ), cand AS (  -- every field of every canonical entity
+    SELECT c.entity_name, c.field_name, c.registry_type, e.embedding_text AS stem,  -- embedding_text(entity, field)
+           e.embedding_vector AS vec
+      FROM fieldmap.canonical_fields c
+      JOIN fieldmap.schema_embeddings e
+        ON e.embedding_model = v_model AND e.entity_name = c.entity_name AND e.field_name = c.field_name
+     WHERE c.field_name <> 'extras'
+  ), ent AS (
+    SELECT e.entity_name::text AS entity_name, e.embedding_vector AS vec
+      FROM fieldmap.schema_embeddings e
+     WHERE e.embedding_model = v_model AND e.field_name = '' AND e.entity_name IN (SELECT cand.entity_name FROM cand)
+  ), nb AS MATERIALIZED (  -- each field's nearest approved mappings of canonical fields
+    SELECT fld.n, m.canonical_entity::text AS entity_name, m.canonical_field::text AS field_name, nm.similarity,
+           me.embedding_text AS stem, cd.connector_name::text AS connector, m.source_field::text AS source
+      FROM fld
+     CROSS JOIN LATERAL fieldmap._nearest_mappings(fld.q, v_model, 50, '{"status": "active", "canonical_only": true}') nm
+      JOIN fieldmap.field_mappings m ON m.tenant_id = v_tenant AND m.id = nm.mapping_id
+      JOIN fieldmap.mapping_embeddings me  -- the text of the vector found: embedding_text(table, field)
+        ON me.tenant_id = v_tenant AND me.field_mapping_id = nm.mapping_id AND me.embedding_model = v_model
+      JOIN fieldmap.connector_definitions cd ON cd.tenant_id = m.tenant_id AND cd.id = m.connector_id
+  ), alike AS (  -- per field and entity: does the field look like one of the entity's canonical fields?
+    SELECT fld.n, ent.entity_name,
+           (SELECT max(1 - (fld.q OPERATOR(public.<=>) cand.vec)) FROM cand WHERE cand.entity_name = ent.entity_name) > 0.75
+             AS alike
+      FROM fld CROSS JOIN ent
+  ), looks AS (  -- a field alike to several entities' fields (an id, a timestamp) says little: its vote is shared
+    SELECT a.n, a.entity_name,
+           CASE WHEN a.alike THEN 1.0 / count(*) FILTER (WHERE a.alike) OVER (PARTITION BY a.n) ELSE 0 END AS vote
+      FROM alike a
+  ), prior AS (
+    SELECT ent.entity_name,
+           10 * CASE WHEN table_vector IS NULL
+                     THEN public.similarity(fieldmap.name_words(suggest_fields.source_table), fieldmap.name_words(ent.entity_name))
+                     ELSE 1 - (table_vector OPERATOR(public.<=>) ent.vec) END
+           + 2 * (SELECT avg(l.vote) FROM looks l WHERE l.entity_name = ent.entity_name)
+           + CASE WHEN EXISTS (SELECT FROM fieldmap.field_mappings m
+                                WHERE m.tenant_id = v_tenant AND m.connector_id = v_connector
+                                  AND m.source_table = suggest_fields.source_table AND m.status = 'active'
+                                  AND m.canonical_entity = ent.entity_name) THEN 5 ELSE 0 END AS s
+      FROM ent
+  ), logp AS (
+    SELECT p.entity_name, p.s - (SELECT max(q.s) + ln(sum(exp(q.s - (SELECT max(r.s) FROM prior r)))) FROM prior q) AS logp
+      FROM prior p
+  ), scored AS (
+    SELECT fld.n, fld.f, cand.entity_name, cand.field_name, lp.logp,
+           coalesce(near.best, 0) AS nn, 1 - (fld.q OPERATOR(public.<=>) cand.vec) AS name_sim,
+           greatest(public.similarity(fld.stem, cand.stem), coalesce(near.lexical, 0)) AS lexical,
+           coalesce(tc.verdict, 'unknown') AS verdict,
+           CASE WHEN fld.stem = 'id' AND cand.stem = 'id' THEN 'own id'
+                WHEN fld.stem <> 'id' AND cand.stem = 'id'
+                 AND (fld.stem ~ '(^| )id$' OR fld.t IN ('lookup', 'reference', 'many2one', 'relation'))
+                THEN 'a reference, not the own id' END AS id_rule,
+           near.similar
+      FROM fld CROSS JOIN cand
+      JOIN logp lp ON lp.entity_name = cand.entity_name
+      LEFT JOIN fieldmap.type_compatibility tc ON tc.source_type = fld.t AND tc.canonical_type = cand.registry_type
+      LEFT JOIN LATERAL (
+        SELECT max(nb.similarity) AS best, max(public.similarity(fld.stem, nb.stem)) AS lexical,
+               to_jsonb((array_agg(jsonb_build_object('connector', nb.connector, 'source_field', nb.source,
+                                                      'similarity', round(nb.similarity::numeric, 3))
+                                   ORDER BY nb.similarity DESC))[1:3]) AS similar
+          FROM nb WHERE nb.n = fld.n AND nb.entity_name = cand.entity_name AND nb.field_name = cand.field_name) near
+        ON true
+  ), total AS (
+    SELECT s.*,
+           0.5 * s.nn + 1.2 * s.name_sim + 1.0 * s.lexical
+           + 0.5 * CASE s.verdict WHEN 'compatible' THEN 1 WHEN 'needs_transform' THEN 0.5 WHEN 'incompatible' THEN 0
+                                  ELSE 0.5 END
+           + CASE s.id_rule WHEN 'own id' THEN 1 WHEN 'a reference, not the own id' THEN -1 ELSE 0 END
+           + 0.5 * s.logp AS score
+      FROM scored s
+  ), ranked AS (
+    SELECT t.*, row_number() OVER w AS rk,
+           nth_value(t.score, 1) OVER w AS best, nth_value(t.score, 2) OVER w AS second
+      FROM total t
+    WINDOW w AS (PARTITION BY t.n ORDER BY t.score DESC, t.entity_name, t.field_name
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+  ), judged AS (
+    SELECT r.*, 1 / (1 + exp(-(1.118 * r.score + 1.289 * (r.score - CASE WHEN r.rk = 1 THEN r.second ELSE r.best END)
+                             - 2.855))) AS conf
+      FROM ranked r
+  )
+  SELECT j.f, j.rk::integer, j.entity_name || '.' || j.field_name, round(j.conf::numeric, 3)::double precision,
+         jsonb_build_object('entity', jsonb_build_object('name', j.entity_name, 'probability', round(exp(j.logp)::numeric, 3)),
+                            'similar_mappings', coalesce(j.similar, '[]'),
+                            'name_similarity', round(j.name_sim::numeric, 3), 'lexical', round(j.lexical::numeric, 3),
+                            'type', j.verdict, 'id_rule', j.id_rule, 'score', round(j.score::numeric, 3))
+    FROM judged j
+   WHERE j.rk <= k
+     AND EXISTS (SELECT FROM judged o  -- something fits: the best is like its target, by meaning or by letters
+                  WHERE o.n = j.n AND o.rk = 1 AND (greatest(o.name_sim, o.nn) >= 0.35 OR o.lexical >= 0.35))
+   ORDER BY j.n, j.rk;
+END
+$_$;
+
+ALTER FUNCTION fieldmap.suggest_fields(connector text, source_table text, source_fields text[], source_types text[], query_vectors public.vector[], table_vector public.vector, k integer) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION suggest_fields(connector text, source_table text, source_fields text[], source_types text[], query_vectors public.vector[], table_vector public.vector, k integer); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.suggest_fields(connector text, source_table text, source_fields text[], source_types text[], query_vectors public.vector[], table_vector public.vector, k integer) IS 'Ranked canonical entity.field proposals for the fields of a source table (session''s tenant), each with a confidence in [0,1] and its evidence (entity, similar approved mappings, name and lexical similarity, type, id rule); no rows for a field nothing fits. The onboarding of a connector (fieldmap suggest --fields).';
+
+--
+-- Name: suggest_mapping(text, text, text, text, public.vector, integer, public.vector); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.suggest_mapping(connector text, source_table text, source_field text, source_type text, query public.vector, k integer DEFAULT 3, table_vector public.vector DEFAULT NULL::public.vector) RETURNS TABLE(rank integer, target text, confidence double precision, evidence jsonb)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  SELECT s.rank, s.target, s.confidence, s.evidence
+    FROM fieldmap.suggest_fields(connector, source_table, ARRAY[source_field], ARRAY[source_type], ARRAY[query],
+                                 table_vector, k) s
+   ORDER BY s.rank
+$$;
+
+ALTER FUNCTION fieldmap.suggest_mapping(connector text, source_table text, source_field text, source_type text, query public.vector, k integer, table_vector public.vector) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION suggest_mapping(connector text, source_table text, source_field text, source_type text, query public.vector, k integer, table_vector public.vector); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.suggest_mapping(connector text, source_table text, source_field text, source_type text, query public.vector, k integer, table_vector public.vector) IS 'Ranked canonical entity.field proposals for one source field (see suggest_fields): query is the vector of embedding_text(source_table, source_field); no rows when nothing fits.';
 
 --
 -- Name: transform(text, jsonb, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -3573,7 +4452,7 @@ BEGIN
     IF v_key IS NOT NULL THEN
       RETURN format('transform %s needs "%s" in its rule', v_name, v_key);
     END IF;
-    IF rule ? 'date_order' AND rule->>'date_order' IS DISTINCT FROM 'MDY' AND rule->>'date_order' IS DISTINCT FROM 'DMY' THEN
+    IF rule ? 'date_order' AND upper(rule->>'date_order') IS DISTINCT FROM 'MDY' AND upper(rule->>'date_order') IS DISTINCT FROM 'DMY' THEN
       RETURN format('date_order must be "MDY" (month first) or "DMY" (day first), not %s', rule->'date_order');
     END IF;
     IF rule ? 'timezone' AND NOT EXISTS (SELECT FROM pg_timezone_names z WHERE z.name = rule->>'timezone') THEN
@@ -3626,7 +4505,11 @@ CREATE FUNCTION fieldmap.try_transform(transform text, value jsonb, rule jsonb D
     AS $$
 DECLARE
   v_rule    jsonb := coalesce(rule, '{}') || jsonb_build_object('transform', transform);
-  v_problem text := fieldmap.transform_rule_problem(v_rule);
+  v_problem text := CASE
+    WHEN transform IS NULL THEN 'no transform named (the transforms are listed in fieldmap.transforms)'
+    WHEN rule ? 'transform' AND rule->>'transform' IS DISTINCT FROM transform
+      THEN format('the rule names transform %s, the call %s: name one', rule->'transform', transform)
+    ELSE fieldmap.transform_rule_problem(v_rule) END;
 BEGIN
   IF v_problem IS NOT NULL THEN
     RETURN jsonb_build_object('error', v_problem);
@@ -3723,7 +4606,17 @@ DECLARE
   v_tenant  uuid := fieldmap.current_tenant_id();
   v_actor   uuid := nullif(current_setting('fieldmap.actor_id', true), '')::uuid;
   v_started timestamptz := clock_timestamp();
+  v_unknown uuid;
 BEGIN
+  IF mapping_ids IS NULL THEN
+    RAISE EXCEPTION 'mapping_ids must be an array of mapping ids, not NULL' USING ERRCODE = 'MR001';
+  END IF;
+  SELECT x INTO v_unknown FROM unnest(mapping_ids) x
+   WHERE x IS NULL OR NOT EXISTS (SELECT FROM fieldmap.field_mappings f WHERE f.tenant_id = v_tenant AND f.id = x)
+   LIMIT 1;
+  IF FOUND THEN  -- another tenant's id looks like no id at all
+    RAISE EXCEPTION 'no mapping % in this tenant', coalesce(v_unknown::text, 'NULL') USING ERRCODE = 'MR004';
+  END IF;
   -- One statement: the checks once (c), their duration per mapping once
   -- they are done (timed), then the results, the verdicts, and the rows back.
   RETURN QUERY
@@ -3741,10 +4634,11 @@ BEGIN
         FROM c, timed
     ), verdicts AS (
       UPDATE fieldmap.field_mappings f
-         SET validation_status = CASE WHEN v.failed THEN 'failed' ELSE 'validated' END,
+         SET validation_status = CASE WHEN v.failed THEN 'failed' WHEN v.live_passed THEN 'validated' ELSE 'pending' END,
              success_rate = CASE WHEN v.tests > 0 THEN v.passes::double precision / v.tests END,
              error_count = v.fails, last_validated_at = now(), avg_processing_time_ms = round(v.ms)::integer
         FROM (SELECT c.mapping_id, bool_or(c.validation_status = 'failed') AS failed, min(timed.ms) AS ms,
+                     bool_or(c.validation_type = 'live_test' AND c.validation_status = 'passed') AS live_passed,
                      sum(c.test_count) FILTER (WHERE c.validation_type = 'live_test') AS tests,
                      sum(c.pass_count) FILTER (WHERE c.validation_type = 'live_test') AS passes,
                      sum(c.fail_count) FILTER (WHERE c.validation_type = 'live_test') AS fails
@@ -3782,7 +4676,9 @@ DECLARE
 BEGIN
   RETURN QUERY
     SELECT r.mapping_id, c.connector_name::text AS connector_name, f.canonical_entity::text, f.canonical_field::text,
-           CASE WHEN bool_or(r.validation_status = 'failed') THEN 'failed' ELSE 'validated' END,
+           CASE WHEN bool_or(r.validation_status = 'failed') THEN 'failed'
+                WHEN bool_or(r.validation_type = 'live_test' AND r.validation_status = 'passed') THEN 'validated'
+                ELSE 'pending' END,  -- nothing failed, but nothing was tried on real values either
            coalesce(array_agg(r.validation_type) FILTER (WHERE r.validation_status = 'failed'), '{}'),
            coalesce(array_agg(r.validation_type) FILTER (WHERE r.validation_status = 'warning'), '{}')
       FROM fieldmap.validate_mapping_ids(v_ids, NULL) r
@@ -4108,6 +5004,72 @@ ALTER TABLE fieldmap.audit_log ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY
 );
 
 --
+-- Name: entity_schemas; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TABLE fieldmap.entity_schemas (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    entity_name character varying(255) NOT NULL,
+    entity_version character varying(50) DEFAULT '1.0.0'::character varying NOT NULL,
+    schema_definition jsonb NOT NULL,
+    description text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT entity_schemas_definition_check CHECK (((jsonb_typeof(schema_definition) = 'object'::text) AND ((schema_definition ->> 'type'::text) = 'object'::text) AND (jsonb_typeof((schema_definition -> 'properties'::text)) = 'object'::text))),
+    CONSTRAINT entity_schemas_name_check CHECK (((entity_name)::text ~ '^[a-z][a-z0-9_]*$'::text)),
+    CONSTRAINT entity_schemas_version_check CHECK (((entity_version)::text ~ '^[0-9]+\.[0-9]+\.[0-9]+$'::text))
+);
+
+ALTER TABLE fieldmap.entity_schemas OWNER TO fieldmap_owner;
+
+--
+-- Name: TABLE entity_schemas; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TABLE fieldmap.entity_schemas IS 'fieldmap: canonical entities (account, opportunity, ...) shared by all tenants, one row per entity and version.';
+
+--
+-- Name: COLUMN entity_schemas.entity_version; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.entity_schemas.entity_version IS 'Semantic version (MAJOR.MINOR.PATCH). A released version is immutable: change the version to change the fields.';
+
+--
+-- Name: COLUMN entity_schemas.schema_definition; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.entity_schemas.schema_definition IS 'JSON Schema (draft 2020-12) of the entity: properties with JSON types, required fields, and x-fieldmap-type holding the registry type (string, integer, number, decimal, boolean, datetime, string[], object).';
+
+--
+-- Name: canonical_fields; Type: VIEW; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE VIEW fieldmap.canonical_fields AS
+ SELECT (s.entity_name)::text AS entity_name,
+    p.key AS field_name,
+    (p.value ->> 'x-fieldmap-type'::text) AS registry_type,
+    (COALESCE((s.schema_definition -> 'required'::text), '[]'::jsonb) ? p.key) AS required,
+    s.description AS entity_description,
+    (s.entity_version)::text AS entity_version,
+    s.id AS entity_schema_id
+   FROM (( SELECT DISTINCT ON (e.entity_name) e.id,
+            e.entity_name,
+            e.entity_version,
+            e.schema_definition,
+            e.description,
+            e.created_at
+           FROM fieldmap.entity_schemas e
+          ORDER BY e.entity_name, (string_to_array((e.entity_version)::text, '.'::text))::integer[] DESC) s
+     CROSS JOIN LATERAL jsonb_each((s.schema_definition -> 'properties'::text)) p(key, value));
+
+ALTER TABLE fieldmap.canonical_fields OWNER TO fieldmap_owner;
+
+--
+-- Name: VIEW canonical_fields; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON VIEW fieldmap.canonical_fields IS 'fieldmap: every field of the latest version of every canonical entity, with its registry type and whether it is required.';
+
+--
 -- Name: connector_samples; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -4175,40 +5137,25 @@ COMMENT ON COLUMN fieldmap.currencies.code IS 'The alphabetic code, e.g. EUR.';
 COMMENT ON COLUMN fieldmap.currencies.numeric_code IS 'The numeric code, e.g. 978.';
 
 --
--- Name: entity_schemas; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
+-- Name: embedding_models; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-CREATE TABLE fieldmap.entity_schemas (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    entity_name character varying(255) NOT NULL,
-    entity_version character varying(50) DEFAULT '1.0.0'::character varying NOT NULL,
-    schema_definition jsonb NOT NULL,
+CREATE TABLE fieldmap.embedding_models (
+    name character varying(100) NOT NULL,
+    dims integer NOT NULL,
     description text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT entity_schemas_definition_check CHECK (((jsonb_typeof(schema_definition) = 'object'::text) AND ((schema_definition ->> 'type'::text) = 'object'::text) AND (jsonb_typeof((schema_definition -> 'properties'::text)) = 'object'::text))),
-    CONSTRAINT entity_schemas_name_check CHECK (((entity_name)::text ~ '^[a-z][a-z0-9_]*$'::text)),
-    CONSTRAINT entity_schemas_version_check CHECK (((entity_version)::text ~ '^[0-9]+\.[0-9]+\.[0-9]+$'::text))
+    CONSTRAINT embedding_models_dims_check CHECK (((dims >= 1) AND (dims <= 2000))),
+    CONSTRAINT embedding_models_name_check CHECK ((btrim((name)::text) <> ''::text))
 );
 
-ALTER TABLE fieldmap.entity_schemas OWNER TO fieldmap_owner;
+ALTER TABLE fieldmap.embedding_models OWNER TO fieldmap_owner;
 
 --
--- Name: TABLE entity_schemas; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+-- Name: TABLE embedding_models; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON TABLE fieldmap.entity_schemas IS 'fieldmap: canonical entities (account, opportunity, ...) shared by all tenants, one row per entity and version.';
-
---
--- Name: COLUMN entity_schemas.entity_version; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
---
-
-COMMENT ON COLUMN fieldmap.entity_schemas.entity_version IS 'Semantic version (MAJOR.MINOR.PATCH). A released version is immutable: change the version to change the fields.';
-
---
--- Name: COLUMN entity_schemas.schema_definition; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
---
-
-COMMENT ON COLUMN fieldmap.entity_schemas.schema_definition IS 'JSON Schema (draft 2020-12) of the entity: properties with JSON types, required fields, and x-fieldmap-type holding the registry type (string, integer, number, decimal, boolean, datetime, string[], object).';
+COMMENT ON TABLE fieldmap.embedding_models IS 'fieldmap: the embedding models whose vectors the registry stores, with their dimension (one HNSW index each; fieldmap.add_embedding_model).';
 
 --
 -- Name: grid_changes; Type: SEQUENCE; Schema: fieldmap; Owner: fieldmap_owner
@@ -4405,8 +5352,8 @@ CREATE TABLE fieldmap.mapping_embeddings (
     embedding_dims integer GENERATED ALWAYS AS (public.vector_dims(embedding_vector)) STORED,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    content_hash text GENERATED ALWAYS AS (md5(embedding_text)) STORED,
     CONSTRAINT mapping_embeddings_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT mapping_embeddings_minilm_dims_check CHECK ((((embedding_model)::text <> 'sentence-transformers/all-MiniLM-L6-v2'::text) OR (embedding_dims = 384))),
     CONSTRAINT mapping_embeddings_model_check CHECK ((btrim((embedding_model)::text) <> ''::text))
 );
 
@@ -4449,6 +5396,12 @@ COMMENT ON COLUMN fieldmap.mapping_embeddings.embedding_dims IS 'Dimension of em
 --
 
 COMMENT ON COLUMN fieldmap.mapping_embeddings.metadata IS 'Facts used in similarity matching: field types, common patterns, ...';
+
+--
+-- Name: COLUMN mapping_embeddings.content_hash; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_embeddings.content_hash IS 'MD5 of embedding_text (a change detector, not a seal): what put_embeddings compares with the mapping''s current text before storing a vector.';
 
 --
 -- Name: mapping_validation_results; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -4591,6 +5544,64 @@ COMMENT ON TABLE fieldmap.range_rules IS 'fieldmap: bounds and code lists of can
 --
 
 COMMENT ON COLUMN fieldmap.range_rules.iso4217 IS 'The value must be an ISO 4217 code (fieldmap.currencies).';
+
+--
+-- Name: schema_embedding_texts; Type: VIEW; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE VIEW fieldmap.schema_embedding_texts AS
+ SELECT DISTINCT c.entity_name,
+    ''::text AS field_name,
+    ((fieldmap.name_words(c.entity_name) || ': '::text) || COALESCE(c.entity_description, ''::text)) AS embedding_text
+   FROM fieldmap.canonical_fields c
+UNION ALL
+ SELECT c.entity_name,
+    c.field_name,
+    fieldmap.embedding_text(c.entity_name, c.field_name) AS embedding_text
+   FROM fieldmap.canonical_fields c
+  WHERE (c.field_name <> 'extras'::text);
+
+ALTER TABLE fieldmap.schema_embedding_texts OWNER TO fieldmap_owner;
+
+--
+-- Name: VIEW schema_embedding_texts; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON VIEW fieldmap.schema_embedding_texts IS 'fieldmap: the texts embedded for the canonical schema: each entity (field_name '''': name and description) and each field (its words without the entity''s name).';
+
+--
+-- Name: schema_embeddings; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TABLE fieldmap.schema_embeddings (
+    embedding_model character varying(100) NOT NULL,
+    entity_name character varying(255) NOT NULL,
+    field_name character varying(255) NOT NULL,
+    embedding_text text NOT NULL,
+    content_hash text GENERATED ALWAYS AS (md5(embedding_text)) STORED,
+    embedding_vector public.vector NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE fieldmap.schema_embeddings OWNER TO fieldmap_owner;
+
+--
+-- Name: TABLE schema_embeddings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TABLE fieldmap.schema_embeddings IS 'fieldmap: vectors of the canonical entities (field_name '''') and their fields, per model, shared by all tenants like the entities; written by the owner''s fieldmap embed.';
+
+--
+-- Name: COLUMN schema_embeddings.field_name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.schema_embeddings.field_name IS 'The canonical field, or '''' for the entity itself (its name and description).';
+
+--
+-- Name: COLUMN schema_embeddings.content_hash; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.schema_embeddings.content_hash IS 'MD5 of embedding_text, as in mapping_embeddings.';
 
 --
 -- Name: tenant_members; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -4807,6 +5818,13 @@ ALTER TABLE ONLY fieldmap.currencies
     ADD CONSTRAINT currencies_pkey PRIMARY KEY (code);
 
 --
+-- Name: embedding_models embedding_models_pkey; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+ALTER TABLE ONLY fieldmap.embedding_models
+    ADD CONSTRAINT embedding_models_pkey PRIMARY KEY (name);
+
+--
 -- Name: entity_schemas entity_schemas_id_name_key; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -4861,6 +5879,13 @@ ALTER TABLE ONLY fieldmap.phone_countries
 
 ALTER TABLE ONLY fieldmap.range_rules
     ADD CONSTRAINT range_rules_pkey PRIMARY KEY (entity_name, field_name);
+
+--
+-- Name: schema_embeddings schema_embeddings_pkey; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+ALTER TABLE ONLY fieldmap.schema_embeddings
+    ADD CONSTRAINT schema_embeddings_pkey PRIMARY KEY (embedding_model, entity_name, field_name);
 
 --
 -- Name: tenant_members tenant_members_id_key; Type: CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
@@ -4940,6 +5965,18 @@ ALTER TABLE ONLY fieldmap.users
     ADD CONSTRAINT users_tenant_email_key UNIQUE (tenant_id, email);
 
 --
+-- Name: connector_samples_record_key; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE UNIQUE INDEX connector_samples_record_key ON fieldmap.connector_samples USING btree (tenant_id, connector_id, entity, md5((record)::text));
+
+--
+-- Name: INDEX connector_samples_record_key; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON INDEX fieldmap.connector_samples_record_key IS 'A sample record is stored once per connector and entity.';
+
+--
 -- Name: idx_audit_mapping; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -4970,10 +6007,34 @@ CREATE INDEX idx_connector_samples_entity ON fieldmap.connector_samples USING bt
 CREATE INDEX idx_connector_tenant_status ON fieldmap.connector_definitions USING btree (tenant_id, status);
 
 --
+-- Name: idx_embedding_hnsw_5c46f9060a41; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE INDEX idx_embedding_hnsw_5c46f9060a41 ON fieldmap.mapping_embeddings USING hnsw (((embedding_vector)::public.vector(1536)) public.vector_cosine_ops) WHERE ((embedding_model)::text = 'text-embedding-ada-002'::text);
+
+--
+-- Name: INDEX idx_embedding_hnsw_5c46f9060a41; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON INDEX fieldmap.idx_embedding_hnsw_5c46f9060a41 IS 'HNSW (cosine) over the 1536-dimensional vectors of model text-embedding-ada-002.';
+
+--
 -- Name: idx_embedding_mapping; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 CREATE INDEX idx_embedding_mapping ON fieldmap.mapping_embeddings USING btree (tenant_id, field_mapping_id);
+
+--
+-- Name: idx_embedding_tenant_model; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE INDEX idx_embedding_tenant_model ON fieldmap.mapping_embeddings USING btree (tenant_id, embedding_model);
+
+--
+-- Name: INDEX idx_embedding_tenant_model; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON INDEX fieldmap.idx_embedding_tenant_model IS 'A tenant''s vectors of one model: the exact search of tenants too small for the HNSW index to serve well.';
 
 --
 -- Name: idx_embedding_vector_minilm; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
@@ -4985,13 +6046,25 @@ CREATE INDEX idx_embedding_vector_minilm ON fieldmap.mapping_embeddings USING hn
 -- Name: INDEX idx_embedding_vector_minilm; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON INDEX fieldmap.idx_embedding_vector_minilm IS 'HNSW (cosine) over all-MiniLM-L6-v2 embeddings (384 dimensions). Queries must cast to vector(384) and filter on the model to use it.';
+COMMENT ON INDEX fieldmap.idx_embedding_vector_minilm IS 'HNSW (cosine) over the 384-dimensional vectors of model sentence-transformers/all-MiniLM-L6-v2.';
 
 --
 -- Name: idx_entity_name; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 CREATE INDEX idx_entity_name ON fieldmap.entity_schemas USING btree (entity_name);
+
+--
+-- Name: idx_mapping_approved_canonical; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE INDEX idx_mapping_approved_canonical ON fieldmap.field_mappings USING btree (tenant_id, id) WHERE (((status)::text = 'active'::text) AND ((canonical_field)::text !~~ 'extras.%'::text));
+
+--
+-- Name: INDEX idx_mapping_approved_canonical; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON INDEX fieldmap.idx_mapping_approved_canonical IS 'The active mappings of canonical (not extras) fields per tenant: the neighbours suggestions draw on, found fast when few.';
 
 --
 -- Name: idx_mapping_confidence; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
@@ -5156,6 +6229,30 @@ CREATE TRIGGER _00_append_only_truncate BEFORE TRUNCATE ON fieldmap.audit_log FO
 COMMENT ON TRIGGER _00_append_only_truncate ON fieldmap.audit_log IS 'Refuses TRUNCATE.';
 
 --
+-- Name: mapping_embeddings _10_check_dims; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TRIGGER _10_check_dims BEFORE INSERT OR UPDATE OF embedding_vector, embedding_model ON fieldmap.mapping_embeddings FOR EACH ROW EXECUTE FUNCTION fieldmap._check_embedding_dims();
+
+--
+-- Name: TRIGGER _10_check_dims ON mapping_embeddings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TRIGGER _10_check_dims ON fieldmap.mapping_embeddings IS 'Refuses a vector whose dimension is not its model''s.';
+
+--
+-- Name: schema_embeddings _10_check_dims; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TRIGGER _10_check_dims BEFORE INSERT OR UPDATE OF embedding_vector, embedding_model ON fieldmap.schema_embeddings FOR EACH ROW EXECUTE FUNCTION fieldmap._check_embedding_dims();
+
+--
+-- Name: TRIGGER _10_check_dims ON schema_embeddings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TRIGGER _10_check_dims ON fieldmap.schema_embeddings IS 'Refuses a vector whose dimension is not its model''s.';
+
+--
 -- Name: connector_definitions _10_stamp; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -5214,6 +6311,18 @@ CREATE TRIGGER _20_check_transform BEFORE INSERT OR UPDATE OF transformation_rul
 --
 
 COMMENT ON TRIGGER _20_check_transform ON fieldmap.field_mappings IS 'Refuses an unknown transform or a rule its transform cannot read, from any client.';
+
+--
+-- Name: field_mappings _30_drop_stale_embeddings; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TRIGGER _30_drop_stale_embeddings AFTER UPDATE OF source_table, source_field ON fieldmap.field_mappings FOR EACH ROW WHEN ((((old.source_table)::text IS DISTINCT FROM (new.source_table)::text) OR ((old.source_field)::text IS DISTINCT FROM (new.source_field)::text))) EXECUTE FUNCTION fieldmap._drop_stale_embeddings();
+
+--
+-- Name: TRIGGER _30_drop_stale_embeddings ON field_mappings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TRIGGER _30_drop_stale_embeddings ON fieldmap.field_mappings IS 'A mapping whose embedding text changed loses its vectors and is pending for fieldmap embed again.';
 
 --
 -- Name: connector_definitions _50_audit_delete; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
@@ -5552,6 +6661,13 @@ ALTER TABLE ONLY fieldmap.mapping_embeddings
     ADD CONSTRAINT mapping_embeddings_mapping_fkey FOREIGN KEY (tenant_id, field_mapping_id) REFERENCES fieldmap.field_mappings(tenant_id, id) ON DELETE CASCADE;
 
 --
+-- Name: mapping_embeddings mapping_embeddings_model_fkey; Type: FK CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+ALTER TABLE ONLY fieldmap.mapping_embeddings
+    ADD CONSTRAINT mapping_embeddings_model_fkey FOREIGN KEY (embedding_model) REFERENCES fieldmap.embedding_models(name);
+
+--
 -- Name: mapping_embeddings mapping_embeddings_tenant_id_fkey; Type: FK CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -5578,6 +6694,13 @@ ALTER TABLE ONLY fieldmap.mapping_validation_results
 
 ALTER TABLE ONLY fieldmap.mapping_validation_results
     ADD CONSTRAINT mapping_validation_results_validated_by_fkey FOREIGN KEY (tenant_id, validated_by) REFERENCES fieldmap.users(tenant_id, id);
+
+--
+-- Name: schema_embeddings schema_embeddings_embedding_model_fkey; Type: FK CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+ALTER TABLE ONLY fieldmap.schema_embeddings
+    ADD CONSTRAINT schema_embeddings_embedding_model_fkey FOREIGN KEY (embedding_model) REFERENCES fieldmap.embedding_models(name);
 
 --
 -- Name: tenant_members tenant_members_tenant_id_fkey; Type: FK CONSTRAINT; Schema: fieldmap; Owner: fieldmap_owner
@@ -6007,10 +7130,58 @@ REVOKE ALL ON FUNCTION fieldmap._audit_row_hash(a fieldmap.audit_log, personal_d
 REVOKE ALL ON FUNCTION fieldmap._audit_rows_inserted_deleted() FROM PUBLIC;
 
 --
+-- Name: FUNCTION _blank_chars(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._blank_chars() FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._blank_chars() TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._blank_chars() TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._blank_chars() TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _boolean_words(truth boolean); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._boolean_words(truth boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._boolean_words(truth boolean) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._boolean_words(truth boolean) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._boolean_words(truth boolean) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _check_embedding_dims(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._check_embedding_dims() FROM PUBLIC;
+
+--
 -- Name: FUNCTION _check_mapping_transform(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 REVOKE ALL ON FUNCTION fieldmap._check_mapping_transform() FROM PUBLIC;
+
+--
+-- Name: FUNCTION _described_mappings(ids uuid[], similarities double precision[]); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._described_mappings(ids uuid[], similarities double precision[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._described_mappings(ids uuid[], similarities double precision[]) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._described_mappings(ids uuid[], similarities double precision[]) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._described_mappings(ids uuid[], similarities double precision[]) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _drop_stale_embeddings(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._drop_stale_embeddings() FROM PUBLIC;
+
+--
+-- Name: FUNCTION _embedding_model_dims(model text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._embedding_model_dims(model text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._embedding_model_dims(model text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._embedding_model_dims(model text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._embedding_model_dims(model text) TO fieldmap_auditor;
 
 --
 -- Name: FUNCTION _entity_field_schema(registry_type text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -6064,6 +7235,15 @@ REVOKE ALL ON FUNCTION fieldmap._mark_grid_stale() FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._may_act_for(tenant uuid) FROM PUBLIC;
 
 --
+-- Name: FUNCTION _nearest_mappings(query public.vector, model text, k integer, filters jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k integer, filters jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k integer, filters jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k integer, filters jsonb) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k integer, filters jsonb) TO fieldmap_auditor;
+
+--
 -- Name: FUNCTION _range_problem(entity text, field text, registry_type text, value jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6095,6 +7275,33 @@ REVOKE ALL ON FUNCTION fieldmap._resolve_tenant(tenant text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION fieldmap._seal_tenant_chain(tenant uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION _search_filters(filters jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._search_filters(filters jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._search_filters(filters jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._search_filters(filters jsonb) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._search_filters(filters jsonb) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _singular(word text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._singular(word text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._singular(word text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._singular(word text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._singular(word text) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _source_value(rec jsonb, source text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._source_value(rec jsonb, source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._source_value(rec jsonb, source text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._source_value(rec jsonb, source text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._source_value(rec jsonb, source text) TO fieldmap_auditor;
 
 --
 -- Name: FUNCTION _stamp_updated_at(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -6190,6 +7397,12 @@ GRANT ALL ON FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples js
 REVOKE ALL ON FUNCTION fieldmap._version_field_mapping() FROM PUBLIC;
 
 --
+-- Name: FUNCTION add_embedding_model(name text, dims integer, description text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.add_embedding_model(name text, dims integer, description text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION add_samples(connector text, entity text, records jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6277,6 +7490,24 @@ GRANT ALL ON FUNCTION fieldmap.current_tenant_id() TO fieldmap_reader;
 GRANT ALL ON FUNCTION fieldmap.current_tenant_id() TO fieldmap_auditor;
 
 --
+-- Name: FUNCTION default_embedding_model(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.default_embedding_model() FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.default_embedding_model() TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.default_embedding_model() TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap.default_embedding_model() TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION embedding_text(source_table text, source_field text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.embedding_text(source_table text, source_field text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.embedding_text(source_table text, source_field text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.embedding_text(source_table text, source_field text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap.embedding_text(source_table text, source_field text) TO fieldmap_auditor;
+
+--
 -- Name: FUNCTION erase_user(user_id uuid); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6355,12 +7586,35 @@ GRANT ALL ON FUNCTION fieldmap.mapping_history(mapping_id uuid) TO fieldmap_writ
 GRANT ALL ON FUNCTION fieldmap.mapping_history(mapping_id uuid) TO fieldmap_auditor;
 
 --
+-- Name: FUNCTION name_words(name text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.name_words(name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.name_words(name text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.name_words(name text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap.name_words(name text) TO fieldmap_auditor;
+
+--
 -- Name: FUNCTION parse_mapping_doc(doc jsonb, direction text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 REVOKE ALL ON FUNCTION fieldmap.parse_mapping_doc(doc jsonb, direction text) FROM PUBLIC;
 GRANT ALL ON FUNCTION fieldmap.parse_mapping_doc(doc jsonb, direction text) TO fieldmap_writer;
 GRANT ALL ON FUNCTION fieldmap.parse_mapping_doc(doc jsonb, direction text) TO fieldmap_reader;
+
+--
+-- Name: FUNCTION pending_embedding_count(model text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.pending_embedding_count(model text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.pending_embedding_count(model text) TO fieldmap_writer;
+
+--
+-- Name: FUNCTION pending_embeddings(model text, "limit" integer, after text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.pending_embeddings(model text, "limit" integer, after text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.pending_embeddings(model text, "limit" integer, after text) TO fieldmap_writer;
 
 --
 -- Name: FUNCTION plan_import(connector text, doc jsonb, mode text, direction text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -6375,6 +7629,13 @@ GRANT ALL ON FUNCTION fieldmap.plan_import(connector text, doc jsonb, mode text,
 --
 
 REVOKE ALL ON FUNCTION fieldmap.purge_audit_log(batch_size integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]) TO fieldmap_writer;
 
 --
 -- Name: FUNCTION refresh_lineage_grid(force boolean); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -6398,6 +7659,14 @@ GRANT ALL ON FUNCTION fieldmap.seal_audit_chain(tenant text) TO fieldmap_writer;
 GRANT ALL ON FUNCTION fieldmap.seal_audit_chain(tenant text) TO fieldmap_auditor;
 
 --
+-- Name: FUNCTION search_similar(query public.vector, k integer, filters jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.search_similar(query public.vector, k integer, filters jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.search_similar(query public.vector, k integer, filters jsonb) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.search_similar(query public.vector, k integer, filters jsonb) TO fieldmap_reader;
+
+--
 -- Name: FUNCTION set_context(tenant text, actor uuid, reason text, trace_id text, for_session boolean); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6405,6 +7674,30 @@ REVOKE ALL ON FUNCTION fieldmap.set_context(tenant text, actor uuid, reason text
 GRANT ALL ON FUNCTION fieldmap.set_context(tenant text, actor uuid, reason text, trace_id text, for_session boolean) TO fieldmap_writer;
 GRANT ALL ON FUNCTION fieldmap.set_context(tenant text, actor uuid, reason text, trace_id text, for_session boolean) TO fieldmap_reader;
 GRANT ALL ON FUNCTION fieldmap.set_context(tenant text, actor uuid, reason text, trace_id text, for_session boolean) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION similar_to_mapping(mapping_id uuid, k integer); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.similar_to_mapping(mapping_id uuid, k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.similar_to_mapping(mapping_id uuid, k integer) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.similar_to_mapping(mapping_id uuid, k integer) TO fieldmap_reader;
+
+--
+-- Name: FUNCTION suggest_fields(connector text, source_table text, source_fields text[], source_types text[], query_vectors public.vector[], table_vector public.vector, k integer); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.suggest_fields(connector text, source_table text, source_fields text[], source_types text[], query_vectors public.vector[], table_vector public.vector, k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.suggest_fields(connector text, source_table text, source_fields text[], source_types text[], query_vectors public.vector[], table_vector public.vector, k integer) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.suggest_fields(connector text, source_table text, source_fields text[], source_types text[], query_vectors public.vector[], table_vector public.vector, k integer) TO fieldmap_reader;
+
+--
+-- Name: FUNCTION suggest_mapping(connector text, source_table text, source_field text, source_type text, query public.vector, k integer, table_vector public.vector); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.suggest_mapping(connector text, source_table text, source_field text, source_type text, query public.vector, k integer, table_vector public.vector) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.suggest_mapping(connector text, source_table text, source_field text, source_type text, query public.vector, k integer, table_vector public.vector) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.suggest_mapping(connector text, source_table text, source_field text, source_type text, query public.vector, k integer, table_vector public.vector) TO fieldmap_reader;
 
 --
 -- Name: FUNCTION transform(transform text, value jsonb, rule jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -6496,6 +7789,22 @@ GRANT SELECT ON TABLE fieldmap.audit_chain TO fieldmap_auditor;
 GRANT SELECT ON TABLE fieldmap.audit_chain_heads TO fieldmap_auditor;
 
 --
+-- Name: TABLE entity_schemas; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+GRANT SELECT ON TABLE fieldmap.entity_schemas TO fieldmap_writer;
+GRANT SELECT ON TABLE fieldmap.entity_schemas TO fieldmap_reader;
+GRANT SELECT ON TABLE fieldmap.entity_schemas TO fieldmap_auditor;
+
+--
+-- Name: TABLE canonical_fields; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+GRANT SELECT ON TABLE fieldmap.canonical_fields TO fieldmap_writer;
+GRANT SELECT ON TABLE fieldmap.canonical_fields TO fieldmap_reader;
+GRANT SELECT ON TABLE fieldmap.canonical_fields TO fieldmap_auditor;
+
+--
 -- Name: TABLE connector_samples; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6512,12 +7821,12 @@ GRANT SELECT ON TABLE fieldmap.currencies TO fieldmap_reader;
 GRANT SELECT ON TABLE fieldmap.currencies TO fieldmap_auditor;
 
 --
--- Name: TABLE entity_schemas; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+-- Name: TABLE embedding_models; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-GRANT SELECT ON TABLE fieldmap.entity_schemas TO fieldmap_writer;
-GRANT SELECT ON TABLE fieldmap.entity_schemas TO fieldmap_reader;
-GRANT SELECT ON TABLE fieldmap.entity_schemas TO fieldmap_auditor;
+GRANT SELECT ON TABLE fieldmap.embedding_models TO fieldmap_writer;
+GRANT SELECT ON TABLE fieldmap.embedding_models TO fieldmap_reader;
+GRANT SELECT ON TABLE fieldmap.embedding_models TO fieldmap_auditor;
 
 --
 -- Name: SEQUENCE grid_changes; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -6571,6 +7880,22 @@ GRANT SELECT ON TABLE fieldmap.phone_countries TO fieldmap_auditor;
 GRANT SELECT ON TABLE fieldmap.range_rules TO fieldmap_writer;
 GRANT SELECT ON TABLE fieldmap.range_rules TO fieldmap_reader;
 GRANT SELECT ON TABLE fieldmap.range_rules TO fieldmap_auditor;
+
+--
+-- Name: TABLE schema_embedding_texts; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+GRANT SELECT ON TABLE fieldmap.schema_embedding_texts TO fieldmap_writer;
+GRANT SELECT ON TABLE fieldmap.schema_embedding_texts TO fieldmap_reader;
+GRANT SELECT ON TABLE fieldmap.schema_embedding_texts TO fieldmap_auditor;
+
+--
+-- Name: TABLE schema_embeddings; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+GRANT SELECT ON TABLE fieldmap.schema_embeddings TO fieldmap_writer;
+GRANT SELECT ON TABLE fieldmap.schema_embeddings TO fieldmap_reader;
+GRANT SELECT ON TABLE fieldmap.schema_embeddings TO fieldmap_auditor;
 
 --
 -- Name: TABLE tenants; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

@@ -100,10 +100,22 @@ BAD_CALLS: list[tuple[str, str, str]] = [
     ("validate_mapping", f"SELECT * FROM fieldmap.validate_mapping('{R}', '{{\"not\": \"a list\"}}')", "MR001"),
     ("validate_mappings", "SELECT * FROM fieldmap.validate_mappings('nope')", "MR004"),
     ("add_samples", "SELECT fieldmap.add_samples('nope', 'account', '[]')", "MR004"),
+    ("add_embedding_model", "SELECT fieldmap.add_embedding_model('x', 0)", "MR001"),
+    ("pending_embeddings", "SELECT * FROM fieldmap.pending_embeddings('no-such-model', 10)", "MR004"),
+    ("pending_embedding_count", "SELECT fieldmap.pending_embedding_count('no-such-model')", "MR004"),
+    ("put_embeddings", "SELECT * FROM fieldmap.put_embeddings('sentence-transformers/all-MiniLM-L6-v2', ARRAY['mapping'],"
+                       " ARRAY['x', 'y'], ARRAY['h'], ARRAY['[1,2,3]'::public.vector])", "MR001"),
+    ("search_similar", "SELECT * FROM fieldmap.search_similar('[1,2,3]', 10, '{}')", "MR001"),
+    ("search_similar", "SELECT * FROM fieldmap.search_similar('[1,2,3]', 10, '{\"conector\": \"x\"}')", "MR001"),
+    ("similar_to_mapping", f"SELECT * FROM fieldmap.similar_to_mapping('{R}', 5)", "MR004"),
+    ("suggest_fields", "SELECT * FROM fieldmap.suggest_fields('c', 't', ARRAY['a', 'b'], ARRAY['string'],"
+                       " ARRAY['[1,2,3]'::public.vector])", "MR001"),
+    ("suggest_mapping", "SELECT * FROM fieldmap.suggest_mapping('c', 't', 'a', 'string', '[1,2,3]')", "MR001"),
 ]
 # total functions (every input has an answer) and those that take no input a caller could get wrong
 NEVER_FAIL = {"is_handle", "closest_name", "refresh_lineage_grid", "list_tenants", "try_transform",
-              "transform_rule_problem", "grid_status", "cron_jobs", "validate_mapping_ids", "validate_all_tenants"}
+              "transform_rule_problem", "grid_status", "cron_jobs", "validate_mapping_ids", "validate_all_tenants",
+              "embedding_text", "name_words", "default_embedding_model"}
 
 
 @pytest.mark.parametrize(("function", "call", "code"), BAD_CALLS, ids=[f"{f}:{c}" for f, _, c in BAD_CALLS])

@@ -244,6 +244,36 @@ BREAKS: dict[str, list[str]] = {
         "CREATE OR REPLACE FUNCTION fieldmap.cron_jobs() RETURNS TABLE (name text, schedule text, command text,"
         " description text) LANGUAGE sql AS $$ SELECT 'x', 'y', 'z', 'w' $$",
     ],
+    "function_embedding_text": [
+        "DROP FUNCTION fieldmap.embedding_text(text, text) CASCADE",
+        "CREATE OR REPLACE FUNCTION fieldmap.embedding_text(source_table text, source_field text) RETURNS text"
+        " LANGUAGE sql IMMUTABLE AS $$ SELECT lower(source_field) $$",
+    ],
+    "view_canonical_fields": [
+        "DROP VIEW fieldmap.canonical_fields CASCADE",
+        "CREATE OR REPLACE VIEW fieldmap.schema_embedding_texts AS SELECT entity_name, field_name,"
+        " 'x'::text AS embedding_text FROM fieldmap.canonical_fields",
+    ],
+    "table_embedding_models": [
+        "DROP TABLE fieldmap.schema_embeddings",
+        "DELETE FROM fieldmap.embedding_models WHERE name = 'text-embedding-ada-002'",
+        "ALTER TABLE fieldmap.mapping_embeddings DISABLE TRIGGER _10_check_dims",
+        "GRANT INSERT ON fieldmap.schema_embeddings TO fieldmap_writer",
+    ],
+    "function_embedding_queue": [
+        "DROP FUNCTION fieldmap.put_embeddings CASCADE",
+        "DROP FUNCTION fieldmap.pending_embeddings CASCADE",
+        "DROP TRIGGER _30_drop_stale_embeddings ON fieldmap.field_mappings",
+    ],
+    "function_semantic_search": [
+        "DROP FUNCTION fieldmap.search_similar CASCADE",
+        "CREATE OR REPLACE FUNCTION fieldmap._search_filters(filters jsonb) RETURNS jsonb"
+        " LANGUAGE sql IMMUTABLE AS $$ SELECT filters $$",
+    ],
+    "function_suggest": [
+        "DROP FUNCTION fieldmap.suggest_mapping CASCADE",
+        "REVOKE EXECUTE ON FUNCTION fieldmap.suggest_mapping FROM fieldmap_reader, PUBLIC",
+    ],
     "view_active_mappings": [
         "DROP VIEW fieldmap.active_mappings",
         "ALTER VIEW fieldmap.active_mappings RESET (security_invoker)",

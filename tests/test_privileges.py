@@ -35,6 +35,10 @@ EXPECTED_TABLES: dict[str, dict[str, set[str]]] = {
     "connector_samples": {W: {"SELECT", "INSERT", "DELETE"}, R: {"SELECT"}, A: {"SELECT"}},
     "grid_refresh_state": {},
     "phone_countries": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "canonical_fields": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "schema_embedding_texts": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "embedding_models": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
+    "schema_embeddings": {W: {"SELECT"}, R: {"SELECT"}, A: {"SELECT"}},
 }
 
 EXPECTED_FUNCTIONS: dict[str, set[str]] = {
@@ -75,6 +79,17 @@ EXPECTED_FUNCTIONS: dict[str, set[str]] = {
     "export_mappings(text)": {W, R},
     "compare_mappings(text,jsonb,text)": {W, R},
     "create_tenant(text,text,jsonb,boolean)": set(),
+    "name_words(text)": {W, R, A},
+    "embedding_text(text,text)": {W, R, A},
+    "default_embedding_model()": {W, R, A},
+    "add_embedding_model(text,integer,text)": set(),
+    "pending_embeddings(text,integer,text)": {W},
+    "pending_embedding_count(text)": {W},
+    "put_embeddings(text,text[],text[],text[],vector[])": {W},
+    "search_similar(vector,integer,jsonb)": {W, R},
+    "similar_to_mapping(uuid,integer)": {W, R},
+    "suggest_fields(text,text,text[],text[],vector[],vector,integer)": {W, R},
+    "suggest_mapping(text,text,text,text,vector,integer,vector)": {W, R},
 }
 
 
@@ -85,7 +100,11 @@ INVOKER_HELPERS = {"_tf_error(text,jsonb,text)", "_tf_text(text,jsonb,jsonb)", "
                    "_tf_number(text,jsonb,jsonb)", "_tf_datetime(text,jsonb,jsonb)", "_tf_code(text,jsonb,jsonb)",
                    "_transform(text,jsonb,jsonb)", "_map_value(jsonb,jsonb,text)", "_jsonb_object_expr(text[])",
                    "_transform_sql(text,jsonb,text)", "_fits_type(jsonb,text)",
-                   "_range_problem(text,text,text,jsonb)", "_validation_checks(uuid[],jsonb)"}
+                   "_range_problem(text,text,text,jsonb)", "_validation_checks(uuid[],jsonb)",
+                   "_singular(text)", "_embedding_model_dims(text)", "_search_filters(jsonb)",
+                   "_nearest_mappings(vector,text,integer,jsonb)", "_source_value(jsonb,text)", "_blank_chars()",
+                   "_boolean_words(boolean)",
+                   "_described_mappings(uuid[],double precision[])"}
 
 
 def test_invoker_helpers_write_nothing_and_define_nothing(db: psycopg.Connection) -> None:

@@ -38,7 +38,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "mapping_embeddings": {
         "tenant_id": "uuid", "id": "uuid", "field_mapping_id": "uuid", "embedding_text": "text",
         "embedding_vector": "vector", "embedding_model": f"{V}(100)", "embedding_dims": "integer",
-        "metadata": "jsonb", "created_at": TS},
+        "metadata": "jsonb", "created_at": TS, "content_hash": "text"},
+    "embedding_models": {"name": f"{V}(100)", "dims": "integer", "description": "text", "created_at": TS},
+    "schema_embeddings": {
+        "embedding_model": f"{V}(100)", "entity_name": f"{V}(255)", "field_name": f"{V}(255)",
+        "embedding_text": "text", "content_hash": "text", "embedding_vector": "vector", "created_at": TS},
     "audit_log": {
         "tenant_id": "uuid", "id": "uuid", "seq": "bigint", "object_type": "fieldmap.audit_object_type",
         "object_id": "uuid", "object_version": "integer", "action": "fieldmap.audit_action",
@@ -113,7 +117,7 @@ def test_every_unique_and_foreign_key_of_a_tenant_table_includes_tenant_id(db: p
             WHERE conrelid = ('fieldmap.' || %s)::regclass AND contype IN ('p', 'u', 'f')""", (table,)).fetchall()
     assert rows
     for name, kind, cols, target in rows:
-        if kind == "f" and target == "fieldmap.entity_schemas":
+        if kind == "f" and target in ("fieldmap.entity_schemas", "fieldmap.embedding_models"):
             continue  # shared reference data, not a tenant table
         if kind == "f" and target == "fieldmap.tenants":
             continue  # the tenant key itself
@@ -303,16 +307,17 @@ def test_embeddings_record_model_and_dimension(db: psycopg.Connection, registry:
     vec = "[" + ",".join(["0.1"] * 384) + "]"
     db.execute("""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector)
                   VALUES (%s, %s, 'Id -> account.account_id', %s::vector)""", (registry["tenant"], mid, vec))
-    # a second model for the same mapping may coexist, with its own dimension
+    # a second model for the same mapping may coexist, with its own dimension, once registered
+    db.execute("SELECT fieldmap.add_embedding_model('test/tiny-3d', 3)")
     db.execute("""INSERT INTO fieldmap.mapping_embeddings
                     (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
                   VALUES (%s, %s, 'Id -> account.account_id', '[1,2,3]', 'test/tiny-3d')""", (registry["tenant"], mid))
     dims = db.execute("SELECT embedding_model, embedding_dims FROM fieldmap.mapping_embeddings ORDER BY 1").fetchall()
     assert dims == [("sentence-transformers/all-MiniLM-L6-v2", 384), ("test/tiny-3d", 3)]
-    with pytest.raises(psycopg.errors.CheckViolation) as exc:
+    with pytest.raises(psycopg.Error) as exc:  # each model's dimension, checked by _10_check_dims
         db.execute("""UPDATE fieldmap.mapping_embeddings SET embedding_vector = '[1,2,3]'
                        WHERE embedding_model = 'sentence-transformers/all-MiniLM-L6-v2'""")
-    assert exc.value.diag.constraint_name == "mapping_embeddings_minilm_dims_check"
+    assert exc.value.sqlstate == "MR001" and "384" in str(exc.value)
     # embeddings are derived data: they go with their mapping
     db.execute("DELETE FROM fieldmap.field_mappings WHERE id = %s", (mid,))
     assert db.execute("SELECT count(*) FROM fieldmap.mapping_embeddings").fetchone()[0] == 0

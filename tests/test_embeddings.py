@@ -1,0 +1,216 @@
+"""Embeddings in SQL, without the model: what is pending (a changed source
+is, an unrelated change is not), what put_embeddings stores (a vector for
+a text that changed meanwhile is ignored; a wrong dimension refuses the
+batch), two models side by side (384-d and 1536-d), and search: filters,
+tenant isolation as a real login role, the exact and the HNSW path."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+import pytest
+from registry import ensure_test_roles, login, raises_sqlstate
+
+MINILM = "sentence-transformers/all-MiniLM-L6-v2"
+ADA = "text-embedding-ada-002"
+
+
+def vec(seed: int, dims: int = 384) -> str:
+    """A deterministic pseudo-random vector literal (the same formula as HASHED_VECTOR in SQL)."""
+    import math
+
+    def frac(x: float) -> float:
+        return x - math.floor(x)
+    return "[" + ",".join(f"{frac(math.sin(seed * 12.9898 + i * 78.233) * 43758.5453) - 0.5:.6f}"
+                          for i in range(dims)) + "]"
+
+
+HASHED_VECTOR = """(SELECT array_agg(((sin({seed} * 12.9898 + i * 78.233) * 43758.5453)
+                                 - floor(sin({seed} * 12.9898 + i * 78.233) * 43758.5453) - 0.5)::numeric(9, 6)
+                                ORDER BY i)::public.vector FROM generate_series(0, 383) i)"""
+
+
+def pending(db: psycopg.Connection, model: str = MINILM) -> dict[str, tuple]:
+    return {r[1]: (r[0], r[2], r[3]) for r in db.execute("SELECT * FROM fieldmap.pending_embeddings(%s, 1000)",
+                                                        (model,)).fetchall() if r[0] == "mapping"}
+
+
+def put(db: psycopg.Connection, keys: list[str], hashes: list[str], vectors: list[str], model: str = MINILM) -> tuple:
+    return db.execute("SELECT * FROM fieldmap.put_embeddings(%s, %s, %s, %s, %s::public.vector[])",
+                      (model, ["mapping"] * len(keys), keys, hashes, vectors)).fetchone()
+
+
+def embed_all(db: psycopg.Connection, model: str = MINILM, dims: int = 384) -> None:
+    """Fake vectors for every pending mapping: a vector from the text's hash, so equal texts meet."""
+    todo = pending(db, model)
+    put(db, list(todo), [h for _, _, h in todo.values()],
+        [vec(int(h[:6], 16), dims) for _, _, h in todo.values()], model)
+
+
+@pytest.fixture
+def crm(db: psycopg.Connection) -> psycopg.Connection:
+    db.execute("""SELECT * FROM fieldmap.load_entities('{"opportunity": {"description": "A deal.", "fields": {
+                    "opportunity_id": "string!", "name": "string", "close_date": "datetime", "amount": "decimal"}}}')""")
+    db.execute("SELECT fieldmap.create_tenant('acme')")
+    db.execute("SELECT fieldmap.set_context('acme', for_session => true)")
+    db.execute("""SELECT fieldmap.import_mappings('salesforce', '{"opportunity": {"source_table": "Opportunity", "fields": {
+                    "opportunity_id": "Id", "name": "Name", "close_date": "CloseDate", "amount": "Amount"}}}')""")
+    return db
+
+
+def test_new_mappings_are_pending_with_the_text_sql_decides(crm: psycopg.Connection) -> None:
+    texts = {t for _, t, _ in pending(crm).values()}
+    assert texts == {"id", "name", "close date", "amount"}
+    embed_all(crm)
+    assert pending(crm) == {}
+
+
+@pytest.mark.parametrize(("change", "stale"), [
+    ("source_field = 'Close_Date__c'", True),
+    ("source_table = 'Deal'", False),  # "CloseDate" without the table's words is the same text
+    ("notes = 'checked'", False),
+    ("confidence_score = 0.5", False),
+    ("canonical_field = 'amount', entity_schema_id = entity_schema_id", None),  # the target is the label, not the text
+])
+def test_a_changed_source_makes_its_vector_stale_and_nothing_else_does(crm: psycopg.Connection, change: str,
+                                                                        stale: bool | None) -> None:
+    embed_all(crm)
+    if stale is None:
+        crm.execute("DELETE FROM fieldmap.field_mappings WHERE source_field = 'Amount'")
+        stale = False
+    crm.execute(f"UPDATE fieldmap.field_mappings SET {change} WHERE source_field = 'CloseDate'")
+    assert bool(pending(crm)) is stale
+
+
+def test_a_vector_for_a_text_that_changed_meanwhile_is_ignored(crm: psycopg.Connection) -> None:
+    todo = pending(crm)
+    key = next(k for k, (_, t, _) in todo.items() if t == "close date")
+    crm.execute("UPDATE fieldmap.field_mappings SET source_field = 'Close_Date__c' WHERE id = %s", (key,))
+    assert put(crm, [key], [todo[key][2]], [vec(1)]) == (0, 1)
+    assert pending(crm)[key][1] == "close date c"  # still pending, with the new text
+
+
+def test_a_wrong_dimension_refuses_the_whole_batch(crm: psycopg.Connection) -> None:
+    todo = pending(crm)
+    keys = list(todo)
+    with raises_sqlstate("MR001", r"has 3 dimensions; model .* has 384"):
+        put(crm, keys, [h for _, _, h in todo.values()], [vec(1)] * 3 + ["[1,2,3]"])
+    assert crm.execute("SELECT count(*) FROM fieldmap.mapping_embeddings").fetchone() == (0,)
+    with raises_sqlstate("MR001", "must be arrays of one length"):
+        put(crm, keys, [], [vec(1)] * 4)
+    with raises_sqlstate("MR001", "is not a mapping id"):
+        put(crm, ["nope"], ["x"], [vec(1)])
+    with raises_sqlstate("MR001", "cannot be stored for model"):  # a direct write is checked too
+        crm.execute("""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text,
+                                                                embedding_vector, embedding_model)
+                       SELECT tenant_id, id, 'x', '[1,2,3]', %s FROM fieldmap.field_mappings LIMIT 1""", (MINILM,))
+
+
+def test_an_unknown_model_is_named_with_a_did_you_mean(crm: psycopg.Connection) -> None:
+    with raises_sqlstate("MR004", r'unknown embedding model "text-embedding-ada-003" \(did you mean "text-embedding-ada-002"'):
+        crm.execute("SELECT * FROM fieldmap.pending_embeddings('text-embedding-ada-003')")
+
+
+def test_1536_and_384_dimensional_vectors_live_side_by_side(crm: psycopg.Connection) -> None:
+    embed_all(crm, MINILM, 384)
+    embed_all(crm, ADA, 1536)
+    rows = crm.execute("SELECT embedding_model, count(*), min(embedding_dims) FROM fieldmap.mapping_embeddings "
+                       "GROUP BY 1 ORDER BY 1").fetchall()
+    assert rows == [(MINILM, 4, 384), (ADA, 4, 1536)]
+    target = crm.execute("SELECT embedding_vector::text FROM fieldmap.mapping_embeddings e JOIN fieldmap.field_mappings f "
+                         "ON f.id = e.field_mapping_id WHERE f.source_field = 'CloseDate' AND e.embedding_model = %s",
+                         (ADA,)).fetchone()[0]
+    top = crm.execute("SELECT source_field, round(similarity::numeric, 3) FROM fieldmap.search_similar(%s, 1, %s)",
+                      (target, json.dumps({"model": ADA}))).fetchone()
+    assert top == ("CloseDate", 1)
+    with raises_sqlstate("MR001", "has 1536 dimensions; model"):
+        crm.execute("SELECT * FROM fieldmap.search_similar(%s, 1)", (target,))  # the default model is 384-d
+    assert crm.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'mapping_embeddings' AND indexdef LIKE '%hnsw%'"
+                       ).fetchone()[0] == 2  # one index per model
+
+
+@pytest.mark.parametrize(("filters", "message"), [
+    ({"conector": "salesforce"}, r'unknown filter "conector" \(did you mean "connector"'),
+    ({"min_confidence": "high"}, "min_confidence must be a number from 0 to 1"),
+    ({"min_confidence": 2}, "min_confidence must be a number from 0 to 1"),
+    ({"status": "live"}, "status must be active, deprecated or pending_review"),
+    ({"connector": ["a"]}, "connector must be a name"),
+    ([1], "filters must be a JSON object"),
+])
+def test_bad_filters_are_one_clear_error(crm: psycopg.Connection, filters: object, message: str) -> None:
+    embed_all(crm)
+    with raises_sqlstate("MR001", message):
+        crm.execute("SELECT * FROM fieldmap.search_similar(%s, 5, %s)", (vec(1), json.dumps(filters)))
+
+
+def test_filters_narrow_the_search(crm: psycopg.Connection) -> None:
+    crm.execute("""SELECT fieldmap.import_mappings('hubspot', '{"opportunity": {"fields": {"close_date": "closedate",
+                                                   "name": {"source": "dealname", "confidence": 0.4}}}}')""")
+    embed_all(crm)
+    q = crm.execute("SELECT embedding_vector::text FROM fieldmap.mapping_embeddings e JOIN fieldmap.field_mappings f "
+                    "ON f.id = e.field_mapping_id WHERE f.source_field = 'closedate'").fetchone()[0]
+
+    def found(filters: dict) -> set:
+        return {r[0] for r in crm.execute("SELECT connector || '.' || source_field FROM fieldmap.search_similar(%s, 10, %s)",
+                                          (q, json.dumps(filters))).fetchall()}
+    assert found({}) == {"salesforce.Id", "salesforce.Name", "salesforce.CloseDate", "salesforce.Amount",
+                         "hubspot.closedate", "hubspot.dealname"}
+    assert found({"connector": "hubspot"}) == {"hubspot.closedate", "hubspot.dealname"}
+    assert found({"min_confidence": 0.5, "connector": "hubspot"}) == {"hubspot.closedate"}
+    assert found({"entity": "account"}) == set()
+    with raises_sqlstate("MR004", 'unknown connector "hubspt" \\(did you mean "hubspot"'):
+        found({"connector": "hubspt"})
+
+
+def test_similar_to_mapping_needs_no_vector_from_the_caller(crm: psycopg.Connection) -> None:
+    mapping = crm.execute("SELECT fieldmap.find_mapping('salesforce', 'opportunity.close_date')").fetchone()[0]
+    with raises_sqlstate("MR004", "has no embedding yet"):
+        crm.execute("SELECT * FROM fieldmap.similar_to_mapping(%s)", (mapping,))
+    embed_all(crm)
+    rows = crm.execute("SELECT id FROM fieldmap.similar_to_mapping(%s, 10)", (mapping,)).fetchall()
+    assert len(rows) == 3 and mapping not in {r[0] for r in rows}
+    with raises_sqlstate("MR004", "no mapping"):
+        crm.execute("SELECT * FROM fieldmap.similar_to_mapping(gen_random_uuid())")
+
+
+def test_a_large_tenant_is_searched_through_the_hnsw_index(crm: psycopg.Connection) -> None:
+    """6,000 vectors (over the exact-search limit): the nearest is still found."""
+    crm.execute("""INSERT INTO fieldmap.field_mappings (tenant_id, connector_id, entity_schema_id, source_table, source_field,
+                                                       canonical_entity, canonical_field)
+                   SELECT f.tenant_id, f.connector_id, f.entity_schema_id, 'T', 'Field' || g, 'opportunity', 'extras.f' || g
+                     FROM fieldmap.field_mappings f, generate_series(1, 6000) g WHERE f.source_field = 'Id'""")
+    crm.execute(f"""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector)
+                   SELECT f.tenant_id, f.id, fieldmap.embedding_text(f.source_table, f.source_field),
+                          {HASHED_VECTOR.format(seed="substr(f.source_field, 6)::int")}
+                     FROM fieldmap.field_mappings f WHERE f.source_field LIKE 'Field%'""")
+    crm.execute("ANALYZE fieldmap.mapping_embeddings")
+    top = crm.execute("SELECT source_field FROM fieldmap.search_similar(%s, 3)", (vec(4242),)).fetchall()
+    assert top[0] == ("Field4242",)
+    plan = "\n".join(r[0] for r in crm.execute(
+        "EXPLAIN SELECT * FROM fieldmap.mapping_embeddings e WHERE e.embedding_model = %s "
+        "ORDER BY e.embedding_vector::public.vector(384) OPERATOR(public.<=>) %s::public.vector(384) LIMIT 3",
+        (MINILM, vec(1))).fetchall())
+    assert "idx_embedding_vector_minilm" in plan
+
+
+def test_search_never_crosses_tenants_as_an_app_role(crm: psycopg.Connection) -> None:
+    embed_all(crm)
+    crm.execute("SELECT fieldmap.create_tenant('globex')")
+    crm.execute("SELECT fieldmap.set_context('globex', for_session => true)")
+    crm.execute("""SELECT fieldmap.import_mappings('zoho', '{"opportunity": {"fields": {"close_date": "Closing_Date"}}}')""")
+    embed_all(crm)
+    ensure_test_roles(crm)
+    crm.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) SELECT id, 'fm_test_reader_a' "
+                "FROM fieldmap.tenants WHERE slug = 'acme'")
+    with login(crm, "fm_test_reader_a") as reader:
+        reader.execute("SELECT fieldmap.set_context('acme', for_session => true)")
+        rows = reader.execute("SELECT connector FROM fieldmap.search_similar(%s, 100)", (vec(3),)).fetchall()
+        assert {r[0] for r in rows} == {"salesforce"} and len(rows) == 4
+        zoho = crm.execute("SELECT id FROM fieldmap.field_mappings WHERE source_field = 'Closing_Date'").fetchone()[0]
+        with raises_sqlstate("MR004", "no mapping"):
+            reader.execute("SELECT * FROM fieldmap.similar_to_mapping(%s)", (zoho,))
+        with raises_sqlstate("MR003"):
+            reader.execute("SELECT fieldmap.set_context('globex')")
+        with raises_sqlstate("42501"):  # a reader stores no vectors
+            reader.execute("SELECT * FROM fieldmap.put_embeddings(%s, '{}', '{}', '{}', '{}')", (MINILM,))
