@@ -15,11 +15,12 @@ from pathlib import Path
 
 import psycopg
 
-from . import __version__, cron, migration
+from . import __version__, cron, embed, encoder, migration, suggest
 from .db import Target, connect, target
 from .entities import load_entities
 from .errors import (EXIT_CODES, EXIT_DATABASE, EXIT_DIFFERENCES, EXIT_MIRROR, EXIT_OUTPUT, EXIT_PARTIAL, EXIT_PIPE,
-                     FieldmapError, Rejected, UsageError, from_db_error)
+                     FieldmapError, InputError, Rejected, UsageError, from_db_error)
+from .files import stage_files
 from .migration import plural
 from .queries import query
 from .status import collect, render
@@ -128,8 +129,9 @@ def cmd_entities_load(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    with _connect(args, read_only=True) as conn:
-        st = collect(conn)
+    t = _target(args, read_only=True)
+    with connect(t) as conn:
+        st = collect(conn, t)
     _emit(args, st, render(st))
     return 0 if st["deployed"] else EXIT_DATABASE
 
@@ -401,6 +403,140 @@ def cmd_cron_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _encoder_for(conn: psycopg.Connection, spec: str | None) -> encoder.Encoder:
+    """The model to encode with, checked against the registry (name and dimension)."""
+    enc = encoder.load(spec)
+    rows = _run(conn, "embedding_model", {"model": enc.name})
+    if not rows:
+        raise FieldmapError(f"model {enc.name} is not registered: an owner runs "
+                            f"SELECT fieldmap.add_embedding_model('{enc.name}', {enc.dims})")
+    if rows[0]["dims"] != enc.dims:
+        raise FieldmapError(f"model {enc.name} gives {enc.dims} dimensions; the registry has it with {rows[0]['dims']}")
+    return enc
+
+
+def cmd_embed(args: argparse.Namespace) -> int:
+    with connect(_target(args), autocommit=True) as conn:
+        enc = _encoder_for(conn, args.model)
+        tenants = [args.tenant] if args.tenant else [t["slug"] for t in _run(conn, "list_tenants")
+                                                     if t["slug"] != "system"]
+        run = embed.push(conn, enc, tenants, args.batch, progress=not _json(args))
+    if not run.locked:
+        _warn(args, f"another fieldmap embed is running for model {run.model}; nothing done")
+        _emit(args, {"model": run.model, "skipped": "another run holds the lock", "tenants": []}, "")
+        return 0
+    rows = [{"tenant": t.tenant, "stored": t.stored, "ignored": t.ignored, "batches": t.batches} for t in run.tenants]
+    text = "\n".join(f"{r['tenant']:<20} {r['stored']:>7} vectors stored"
+                     + (f"  {r['ignored']} computed for a text that changed meanwhile (still pending)"
+                        if r["ignored"] else "") for r in rows)
+    _emit(args, {"model": run.model, "tenants": rows}, text or "no tenants")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    tenant = _tenant(args)
+    if not args.text.strip() or len(args.text) > 1000:
+        raise InputError("the search text must be 1 to 1000 characters")
+    filters = {k: v for k, v in (("connector", args.connector), ("entity", args.entity), ("status", args.status),
+                                 ("min_confidence", args.min_confidence)) if v is not None}
+    from pgvector.psycopg import register_vector
+    with _connect(args, read_only=True) as conn:
+        register_vector(conn)
+        enc = _encoder_for(conn, None)
+        words = _run(conn, "name_words", {"text": args.text})[0]["words"] or args.text
+        with conn.transaction():
+            migration.set_context(conn, tenant)
+            rows = _run(conn, "search_similar", {"query": enc.encode([words])[0], "k": args.k,
+                                                 "filters": json.dumps(filters)})
+    lines = [f"{r['similarity']:.3f}  {r['connector']:<12} {r['source_table'] + '.' + r['source_field']:<36} -> "
+             f"{r['canonical_entity']}.{r['canonical_field']}  [{r['status']}]" for r in rows]
+    _emit(args, rows, "\n".join(lines) or "no mappings with embeddings (run fieldmap embed)")
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    tenant = _tenant(args)
+    if args.fields and (args.table or args.field or args.type):
+        raise UsageError("give --fields FILE, or --table and --field, not both")
+    if args.fields:
+        fields = suggest.read_field_list(args.fields)
+    elif args.table and args.field:
+        fields = [suggest.SourceField(args.table, args.field, args.type)]
+    else:
+        raise UsageError("give --table T --field F (one field), or --fields FILE (a connector's field list)")
+    with _connect(args, read_only=True) as conn:
+        enc = _encoder_for(conn, None)
+        ranked = suggest.suggest(conn, enc, tenant, args.connector, fields, args.k)
+    if not args.fields:
+        props = ranked[(args.table, args.field)]
+        lines = [f"{p['rank']}. {p['target']:<32} confidence {suggest._why(p)}" for p in props]
+        _emit(args, props, "\n".join(lines) or f"{args.table}.{args.field}: nothing fits (no proposal)")
+        return 0
+    text, summary = suggest.proposal(args.connector, fields, ranked, str(args.fields))
+    if args.out:
+        stage_files(args.out.parent, {args.out.name: text}).publish()
+        _emit(args, {**summary, "file": str(args.out)},
+              f"{args.out}: {summary['proposed']} proposed ({summary['confident']} with confidence >= "
+              f"{suggest.CONFIDENT}), {len(summary['not_proposed'])} left for a human")
+    else:
+        _emit(args, {**summary, "yaml": text}, text.rstrip("\n"))
+    return 0
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    tenant = _tenant(args)
+    entity, _, field = args.target.partition(".")
+    if not entity or not field:
+        raise UsageError(f"--target must be entity.field, not {args.target!r}")
+    spec = {"source": args.field, "source_table": args.table}
+    if args.confidence is not None:
+        spec["confidence"] = args.confidence
+    doc = {entity: {"fields": {field: spec}}}
+    with _connect(args) as conn, conn.transaction():
+        migration.set_context(conn, tenant, args.reason or "accepted suggestion")
+        report = _run(conn, "import_mappings", {"connector": args.connector, "doc": json.dumps(doc), "mode": "merge",
+                                                "partial": False, "direction": "canonical-first",
+                                                "mapping_source": "rag", "change_reason": args.reason,
+                                                "connector_type": "rest_api", "details": False},
+                      where=f"{args.table}.{args.field}")[0]["report"]
+    action = next((a for a in ("created", "updated", "unchanged") if report.get(a)), "unchanged")
+    _emit(args, {"tenant": tenant, "connector": args.connector, "target": args.target, "action": action},
+          f"{args.connector}: {args.table}.{args.field} -> {args.target} {action} (mapping_source rag)")
+    return 0
+
+
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, not {value}")
+    return value
+
+
+def cmd_eval_suggest(args: argparse.Namespace) -> int:
+    tenant = _tenant(args)
+    items = suggest.read_eval_items(args.file)
+    with _connect(args, read_only=True) as conn:
+        enc = _encoder_for(conn, None)
+        report = suggest.evaluate(conn, enc, tenant, items)
+    lines = [f"{'':<12} {'items':>5} {'top-1':>6} {'top-3':>6} {'MRR':>6}"]
+    for name in ("all", "trivial", "non_trivial"):
+        r = report[name]
+        lines.append(f"{name:<12} {r['items']:>5} " + " ".join(f"{r[k] if r[k] is not None else '-':>6}"
+                                                               for k in ("top1", "top3", "mrr")))
+    lines.append(f"no target: {report['no_target']['items']} items, {report['no_target']['proposed_confident']} "
+                 f"proposed with confidence >= {suggest.CONFIDENT}")
+    lines.append(f"confidence >= {suggest.CONFIDENT}: {report['confident']['proposals']} proposals, precision "
+                 f"{report['confident']['precision']}")
+    if args.verbose:
+        lines += [f"  miss: {m['item']}: expected {m['expected']}, got {m['got']} ({m['confidence']})"
+                  for m in report["misses"]]
+    _emit(args, report, "\n".join(lines))
+    return 0
+
+
 # --- the parser --------------------------------------------------------------
 
 class _Parser(argparse.ArgumentParser):
@@ -448,7 +584,7 @@ def build_parser() -> argparse.ArgumentParser:
         return cmd
 
     def group(name: str, help: str) -> argparse._SubParsersAction:
-        g = sub.add_parser(name, help=help, description=help, epilog=f"{ENVIRONMENT}\n\n{EXITS}",
+        g = sub.add_parser(name, parents=[common], help=help, description=help, epilog=f"{ENVIRONMENT}\n\n{EXITS}",
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         return g.add_subparsers(dest=f"{name}_command", required=True, metavar="SUBCOMMAND")
 
@@ -512,6 +648,45 @@ def build_parser() -> argparse.ArgumentParser:
     rst.add_argument("--reason", help="change reason recorded in the audit trail")
     rst.add_argument("--mirror", metavar="DIR", type=_directory,
                      help="rewrite the YAML mirror DIR from the database too (default: $FIELDMAP_MIRROR)")
+
+    emb = command(sub, "embed", cmd_embed, "compute and store the vectors that are pending (safe to run from cron)")
+    emb.add_argument("--tenant", help="only this tenant (default: every tenant this role may act for)")
+    emb.add_argument("--model", metavar="NAME|PATH",
+                     help=f"a local sentence-transformers model directory (default: {encoder.DEFAULT_MODEL}, packaged)")
+    emb.add_argument("--batch", type=_positive, default=512, help="texts per database round trip (default 512)")
+
+    srch = command(sub, "search", cmd_search, "mappings similar to a text (semantic search)", (tenant,))
+    srch.add_argument("text", help="what to look for, e.g. 'closing date of a deal'")
+    srch.add_argument("--k", type=_positive, default=10, help="how many (default 10)")
+    srch.add_argument("--connector", help="only this connector's mappings")
+    srch.add_argument("--entity", help="only mappings of this canonical entity")
+    srch.add_argument("--status", choices=["active", "deprecated", "pending_review"], help="only mappings in this status")
+    srch.add_argument("--min-confidence", type=_confidence, help="only mappings at least this confident (0 to 1)")
+
+    sug = command(sub, "suggest", cmd_suggest,
+                  "propose canonical fields for a source field, or a connector's whole field list", (tenant,))
+    sug.add_argument("--connector", required=True, help="the (new) connector")
+    sug.add_argument("--table", help="the source table (object) of the field")
+    sug.add_argument("--field", help="the source field")
+    sug.add_argument("--type", help="the source field's type as the vendor names it (string, date, lookup, ...)")
+    sug.add_argument("--fields", metavar="FILE", type=Path, help="a field list: YAML list or CSV of table, field, type")
+    sug.add_argument("--out", metavar="FILE", type=Path,
+                     help="write the proposal (import format) here instead of printing it")
+    sug.add_argument("--k", type=_positive, default=3, help="proposals per field (default 3)")
+
+    acc = command(sub, "accept", cmd_accept, "store one accepted suggestion (mapping_source rag)", (tenant,))
+    acc.add_argument("--connector", required=True, help="the connector")
+    acc.add_argument("--table", required=True, help="the source table")
+    acc.add_argument("--field", required=True, help="the source field")
+    acc.add_argument("--target", required=True, metavar="ENTITY.FIELD", help="the accepted canonical field")
+    acc.add_argument("--confidence", type=_confidence, help="the suggestion's confidence (0 to 1)")
+    acc.add_argument("--reason", help="change reason recorded in the audit trail")
+
+    ev = command(sub, "eval-suggest", cmd_eval_suggest,
+                 "score suggestions against a labelled set (top-1, top-3, MRR, abstention, precision)", (tenant,))
+    ev.add_argument("file", type=Path, help="YAML list of connector, source_table, source_field, source_type, "
+                                            "expected (entity.field or null), also_ok")
+    ev.add_argument("-v", "--verbose", action="store_true", help="list every miss")
 
     crn = group("cron", "pg_cron jobs of this registry (seal, purge, grid refresh, nightly validation)")
     command(crn, "install", cmd_cron_install, "make pg_cron's jobs for this database exactly fieldmap.cron_jobs()")

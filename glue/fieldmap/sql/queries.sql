@@ -136,10 +136,8 @@ SELECT t.slug::text AS slug,
  GROUP BY t.id, t.slug
  ORDER BY t.slug;
 
--- name: cron_jobs
-SELECT jobname::text AS name, schedule::text AS schedule, command::text AS command, active,
-       database::text AS database
-  FROM cron.job ORDER BY jobname;
+-- name: pg_cron_installed
+SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'pg_cron') AS installed;
 
 -- name: cron_jobs_defined
 SELECT name, schedule, command, description FROM fieldmap.cron_jobs() ORDER BY name;
@@ -174,3 +172,40 @@ SELECT j.jobname::text AS job, d.status::text AS status, d.start_time, d.end_tim
 
 -- name: grid_status
 SELECT stale, last_refresh_at, last_duration_ms, last_rows, refreshes FROM fieldmap.grid_status();
+
+-- name: embed_lock
+SELECT pg_try_advisory_lock(hashtext('fieldmap embed ' || %(model)s::text)) AS locked;
+
+-- name: embed_unlock
+SELECT pg_advisory_unlock(hashtext('fieldmap embed ' || %(model)s::text)) AS unlocked;
+
+-- name: pending_embedding_count
+SELECT fieldmap.pending_embedding_count(%(model)s::text) AS pending;
+
+-- name: pending_embeddings
+SELECT kind, key, embedding_text, content_hash
+  FROM fieldmap.pending_embeddings(%(model)s::text, %(limit)s::integer, %(after)s::text);
+
+-- name: put_embeddings
+SELECT stored, ignored
+  FROM fieldmap.put_embeddings(%(model)s::text, %(kinds)s::text[], %(keys)s::text[], %(hashes)s::text[],
+                               %(vectors)s::public.vector[]);
+
+-- name: embedding_text
+SELECT fieldmap.embedding_text(%(table)s::text, %(field)s::text) AS text, fieldmap.name_words(%(table)s::text) AS table_text;
+
+-- name: name_words
+SELECT fieldmap.name_words(%(text)s::text) AS words;
+
+-- name: search_similar
+SELECT id::text AS id, round(similarity::numeric, 4)::float AS similarity, connector, source_table, source_field,
+       canonical_entity, canonical_field, status, confidence_score, mapping_source
+  FROM fieldmap.search_similar(%(query)s::public.vector, %(k)s::integer, %(filters)s::jsonb);
+
+-- name: suggest_fields
+SELECT source_field, rank, target, confidence, evidence
+  FROM fieldmap.suggest_fields(%(connector)s::text, %(table)s::text, %(fields)s::text[], %(types)s::text[],
+                               %(vectors)s::public.vector[], %(table_vector)s::public.vector, %(k)s::integer);
+
+-- name: embedding_model
+SELECT name, dims FROM fieldmap.embedding_models WHERE name = %(model)s::text;

@@ -1,0 +1,107 @@
+"""`fieldmap embed`: vectors for whatever the database says needs one.
+
+The database decides (fieldmap.pending_embeddings): new mappings, mappings
+whose text changed, and (for the owner) the canonical schema. This module
+only encodes the texts and pushes the vectors back in one call per batch
+(fieldmap.put_embeddings), which stores a vector only if its text is still
+current; the next batch is encoded while the database stores the last. A session advisory lock per model keeps two runs (cron every few
+minutes) from doing the same work; each batch commits on its own, so a run
+killed halfway leaves the rest pending and the next run finishes it."""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import psycopg
+
+from . import migration
+from .encoder import Encoder
+from .errors import from_db_error
+from .queries import query
+
+ZERO_ID = "00000000-0000-0000-0000-000000000000"  # after the schema: every mapping id sorts after it
+
+
+@dataclass
+class Pushed:
+    tenant: str
+    stored: int = 0
+    ignored: int = 0  # computed for a text that changed meanwhile: still pending
+    batches: int = 0
+
+
+@dataclass
+class Run:
+    model: str
+    locked: bool = True
+    tenants: list[Pushed] = field(default_factory=list)
+
+
+def _call(conn: psycopg.Connection, name: str, params: dict, tenant: str) -> list[dict]:
+    try:
+        with conn.transaction():
+            migration.set_context(conn, tenant)
+            return conn.execute(query(name), params).fetchall()
+    except psycopg.Error as exc:
+        raise from_db_error(exc, where=f"tenant {tenant}") from None
+
+
+def push(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: int, progress: bool) -> Run:
+    from pgvector.psycopg import register_vector
+    from tqdm import tqdm
+
+    register_vector(conn)
+    run = Run(encoder.name)
+    if not conn.execute(query("embed_lock"), {"model": encoder.name}).fetchone()["locked"]:
+        run.locked = False
+        return run
+    # The database stores a batch (and updates the HNSW index) while the
+    # model encodes the next one: one batch in flight, on a worker thread.
+    with ThreadPoolExecutor(max_workers=1) as storing:
+        for tenant in tenants:
+            done = Pushed(tenant)
+            run.tenants.append(done)
+            total = _call(conn, "pending_embedding_count", {"model": encoder.name}, tenant)[0]["pending"]
+            bar = tqdm(total=total, desc=f"embed {tenant}", unit="text", file=sys.stderr,
+                       disable=not progress or not total, leave=False)
+            in_flight: Future | None = None
+            rows = _pending(conn, encoder, tenant, batch, None)
+            while rows:
+                vectors = encoder.encode([r["embedding_text"] for r in rows])
+                if in_flight:
+                    _count(done, in_flight.result(), bar)
+                following = _pending(conn, encoder, tenant, batch, _last_key(rows))  # keyset: past this batch
+                in_flight = storing.submit(_store, conn, encoder, tenant, rows, vectors)
+                rows = following
+            if in_flight:
+                _count(done, in_flight.result(), bar)
+            bar.close()
+    conn.execute(query("embed_unlock"), {"model": encoder.name})
+    return run
+
+
+def _pending(conn: psycopg.Connection, encoder: Encoder, tenant: str, batch: int, after: str | None) -> list[dict]:
+    return _call(conn, "pending_embeddings", {"model": encoder.name, "limit": batch, "after": after}, tenant)
+
+
+def _last_key(rows: list[dict]) -> str:
+    mapping_keys = [r["key"] for r in rows if r["kind"] == "mapping"]
+    return mapping_keys[-1] if mapping_keys else ZERO_ID
+
+
+def _store(conn: psycopg.Connection, encoder: Encoder, tenant: str, rows: list[dict], vectors: list) -> tuple[dict, int]:
+    result = _call(conn, "put_embeddings", {"model": encoder.name, "kinds": [r["kind"] for r in rows],
+                                            "keys": [r["key"] for r in rows],
+                                            "hashes": [r["content_hash"] for r in rows],
+                                            "vectors": vectors}, tenant)[0]
+    return result, len(rows)
+
+
+def _count(done: Pushed, stored: tuple[dict, int], bar: object) -> None:
+    result, rows = stored
+    done.stored += result["stored"]
+    done.ignored += result["ignored"]
+    done.batches += 1
+    bar.update(rows)

@@ -1,0 +1,251 @@
+"""Suggestions for a new connector's fields, and their evaluation.
+
+The database ranks (fieldmap.suggest_fields); this module encodes the
+texts the database says to encode (fieldmap.embedding_text), reads a field
+list, writes the proposal in the import format for a human to review, and
+computes the evaluation's figures from the database's answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import yaml
+
+from . import migration
+from .encoder import Encoder
+from .errors import FieldmapError, Rejected, from_db_error
+from .queries import query
+
+CONFIDENT = 0.8  # proposals at or above it should be right 95 times in 100
+
+
+@dataclass(frozen=True)
+class SourceField:
+    table: str
+    field: str
+    type: str | None = None
+    where: str = ""  # file:line, for messages
+
+
+def read_field_list(path: Path) -> list[SourceField]:
+    """A connector's fields from YAML (a list of {table, field, type}) or CSV
+    (columns table, field, type); every problem of the file at once."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FieldmapError(f"{path}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
+    problems: list[tuple[str, str]] = []
+    rows: list[tuple[str, dict]] = []
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        missing = [c for c in ("table", "field") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise FieldmapError(f"the CSV header lacks column {', '.join(missing)} (columns: table, field, type)",
+                                where=str(path))
+        rows = [(f"{path}:{n}", r) for n, r in enumerate(reader, start=2)]
+    else:
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise FieldmapError(f"{path}: not YAML: {str(exc).splitlines()[0]}") from None
+        if not isinstance(doc, list):
+            raise FieldmapError(f"{path}: a field list is a YAML list of {{table, field, type}} (or a CSV file)")
+        rows = [(f"{path}: item {n}", r) for n, r in enumerate(doc, start=1)]
+    fields: list[SourceField] = []
+    seen: set[tuple[str, str]] = set()
+    for where, r in rows:
+        if not isinstance(r, dict):
+            problems.append((where, "not a mapping of table, field, type"))
+            continue
+        table, name, kind = (str(r.get(k) or "").strip() for k in ("table", "field", "type"))
+        if not table or not name:
+            problems.append((where, " and ".join(f"no {k}" for k, v in (("table", table), ("field", name)) if not v)))
+        elif (table, name) in seen:
+            problems.append((where, f"{table}.{name} is listed twice"))
+        else:
+            seen.add((table, name))
+            fields.append(SourceField(table, name, kind or None, where))
+    if problems:
+        raise Rejected(problems, f"{path}: {len(problems)} problems; nothing was suggested")
+    if not fields:
+        raise FieldmapError(f"{path}: no fields listed")
+    return fields
+
+
+def _vectors(conn: psycopg.Connection, encoder: Encoder, table: str, names: list[str]) -> tuple[list, object]:
+    texts = [conn.execute(query("embedding_text"), {"table": table, "field": n}).fetchone() for n in names]
+    vectors = encoder.encode([t["text"] for t in texts] + [texts[0]["table_text"]])
+    return vectors[:-1], vectors[-1]
+
+
+def suggest(conn: psycopg.Connection, encoder: Encoder, tenant: str, connector: str, fields: list[SourceField],
+            k: int) -> dict[tuple[str, str], list[dict]]:
+    """(table, field) -> ranked proposals (empty: nothing fits), table by table."""
+    from pgvector.psycopg import register_vector
+
+    register_vector(conn)
+    by_table: dict[str, list[SourceField]] = defaultdict(list)
+    for f in fields:
+        by_table[f.table].append(f)
+    out: dict[tuple[str, str], list[dict]] = {(f.table, f.field): [] for f in fields}
+    for table, items in by_table.items():
+        vectors, table_vector = _vectors(conn, encoder, table, [f.field for f in items])
+        try:
+            with conn.transaction():
+                migration.set_context(conn, tenant)
+                rows = conn.execute(query("suggest_fields"), {
+                    "connector": connector, "table": table, "fields": [f.field for f in items],
+                    "types": [f.type for f in items], "vectors": vectors, "table_vector": table_vector, "k": k,
+                }).fetchall()
+        except psycopg.Error as exc:
+            raise from_db_error(exc, where=f"table {table}") from None
+        for r in rows:
+            out[(table, r["source_field"])].append(r)
+    return out
+
+
+def _why(p: dict) -> str:
+    ev = p["evidence"]
+    similar = ", ".join(f"{s['source_field']} ({s['connector']}) {s['similarity']}" for s in ev["similar_mappings"][:2])
+    return (f"{p['confidence']:.2f}" + (f"; like {similar}" if similar else "")
+            + f"; name {ev['name_similarity']}; type {ev['type']}")
+
+
+def proposal(connector: str, fields: list[SourceField], ranked: dict[tuple[str, str], list[dict]],
+             source: str) -> tuple[str, dict]:
+    """The proposal as an import file (canonical-first YAML, comments say why),
+    and its summary. A canonical field takes one source: the most confident
+    proposal wins it, and the other falls back to its next proposal."""
+    taken: dict[str, tuple[SourceField, dict]] = {}
+    unplaced: list[tuple[SourceField, str]] = []
+    order = sorted(fields, key=lambda f: -(ranked[(f.table, f.field)][0]["confidence"] if ranked[(f.table, f.field)] else 0))
+    for f in order:
+        props = ranked[(f.table, f.field)]
+        if not props:
+            unplaced.append((f, "nothing fits"))
+            continue
+        for p in props:
+            if p["target"] not in taken:
+                taken[p["target"]] = (f, p)
+                break
+        else:
+            unplaced.append((f, f"its proposals ({', '.join(p['target'] for p in props)}) went to other fields"))
+    entities: dict[str, dict[str, tuple[SourceField, dict]]] = defaultdict(dict)
+    for target, (f, p) in taken.items():
+        entity, name = target.split(".", 1)
+        entities[entity][name] = (f, p)
+    lines = [f"# fieldmap suggest: proposed mappings for connector {connector} (from {source})",
+             "# Review every entry: confidence >= 0.8 is usually right; check the rest. Then:",
+             f"#   fieldmap import --tenant T --mapping-source rag {connector}.yaml",
+             "# (the file's name is the connector: save it as <connector>.yaml)"]
+    for entity in sorted(entities):
+        lines.append(f"{entity}:")
+        lines.append("  fields:")
+        for name in sorted(entities[entity]):
+            f, p = entities[entity][name]
+            flag = "" if p["confidence"] >= CONFIDENT else "  CHECK"
+            lines.append(f"    {name}:  # {f.table}.{f.field}" + (f" ({f.type})" if f.type else "") + f": {_why(p)}{flag}")
+            lines.append(f"      source: {_yaml_scalar(f.field)}")
+            lines.append(f"      source_table: {_yaml_scalar(f.table)}")
+            lines.append(f"      confidence: {p['confidence']}")
+    if unplaced:
+        lines.append("# Not proposed, for a human (e.g. to an extras.<name> target):")
+        lines += [f"#   {f.table}.{f.field}" + (f" ({f.type})" if f.type else "") + f": {why}" for f, why in unplaced]
+    summary = {"connector": connector, "proposed": len(taken), "confident": sum(p["confidence"] >= CONFIDENT
+                                                                               for _, p in taken.values()),
+               "not_proposed": [{"table": f.table, "field": f.field, "why": why} for f, why in unplaced]}
+    text = "\n".join(lines) + "\n"
+    yaml.safe_load(text)  # what we write must read back
+    return text, summary
+
+
+def _yaml_scalar(value: str) -> str:
+    return value if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.\-]*", value) and value.lower() not in (
+        "true", "false", "null", "yes", "no", "on", "off", "y", "n") else yaml.safe_dump(value).strip().removesuffix("...").strip()
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def read_eval_items(path: Path) -> list[dict]:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FieldmapError(f"{path}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
+    except yaml.YAMLError as exc:
+        raise FieldmapError(f"{path}: not YAML: {str(exc).splitlines()[0]}") from None
+    if not isinstance(doc, list) or not doc:
+        raise FieldmapError(f"{path}: an evaluation set is a YAML list of items "
+                            "(connector, source_table, source_field, source_type, expected, also_ok)")
+    problems: list[tuple[str, str]] = []
+    for n, it in enumerate(doc, start=1):
+        where = f"{path}: item {n}"
+        if not isinstance(it, dict):
+            problems.append((where, "not a mapping"))
+            continue
+        missing = [k for k in ("connector", "source_table", "source_field") if not it.get(k)]
+        if missing or "expected" not in it:
+            problems.append((where, f"lacks {', '.join(missing + ([] if 'expected' in it else ['expected']))}"))
+        elif it["expected"] is not None and not re.fullmatch(r"[a-z][a-z0-9_]*\.[A-Za-z0-9_.]+", str(it["expected"])):
+            problems.append((where, f"expected must be entity.field or null, not {it['expected']!r}"))
+    if problems:
+        raise Rejected(problems, f"{path}: {len(problems)} problems")
+    return doc
+
+
+def evaluate(conn: psycopg.Connection, encoder: Encoder, tenant: str, items: list[dict]) -> dict:
+    """top-1, top-3 and MRR over items with a target (all, trivial, non-trivial),
+    the share of no-target items proposed with confidence >= 0.8, and the
+    precision of proposals with confidence >= 0.8."""
+    by_connector: dict[str, list[dict]] = defaultdict(list)
+    for it in items:
+        by_connector[it["connector"]].append(it)
+    answers: dict[int, list[dict]] = {}
+    for connector, group in by_connector.items():
+        fields = [SourceField(it["source_table"], it["source_field"], it.get("source_type")) for it in group]
+        ranked = suggest(conn, encoder, tenant, connector, fields, k=10)
+        for it in group:
+            answers[id(it)] = ranked[(it["source_table"], it["source_field"])]
+    stats = {name: {"items": 0, "top1": 0, "top3": 0, "rr": 0.0} for name in ("all", "trivial", "non_trivial")}
+    nulls = nulls_confident = confident = confident_right = 0
+    misses = []
+    for it in items:
+        props = answers[id(it)]
+        ok = {it["expected"], *(it.get("also_ok") or [])} - {None}
+        top = props[0] if props else None
+        if top and top["confidence"] >= CONFIDENT:
+            confident += 1
+            confident_right += top["target"] in ok
+        if it["expected"] is None:
+            nulls += 1
+            nulls_confident += bool(top and top["confidence"] >= CONFIDENT)
+            continue
+        rank = next((p["rank"] for p in props if p["target"] in ok), None)
+        trivial = _norm(it["source_field"]) == _norm(it["expected"].split(".", 1)[1])
+        for name in ("all", "trivial" if trivial else "non_trivial"):
+            s = stats[name]
+            s["items"] += 1
+            s["top1"] += rank == 1
+            s["top3"] += rank is not None and rank <= 3
+            s["rr"] += 1 / rank if rank else 0
+        if rank != 1:
+            misses.append({"item": f"{it['connector']} {it['source_table']}.{it['source_field']}",
+                           "expected": it["expected"], "got": top["target"] if top else None,
+                           "confidence": top["confidence"] if top else None})
+    report = {name: {"items": s["items"], "top1": _share(s["top1"], s["items"]), "top3": _share(s["top3"], s["items"]),
+                     "mrr": _share(s["rr"], s["items"])} for name, s in stats.items()}
+    report["no_target"] = {"items": nulls, "proposed_confident": _share(nulls_confident, nulls)}
+    report["confident"] = {"proposals": confident, "precision": _share(confident_right, confident)}
+    report["misses"] = misses
+    return report
+
+
+def _share(part: float, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None

@@ -1,0 +1,231 @@
+"""Semantic search and suggestions with the real packaged model, offline:
+`fieldmap embed` (lock, resume, app roles), suggestions with their
+evidence, abstention, the onboarding file through review and import,
+`fieldmap accept`, the evaluation (its quality targets on both sets), and
+the bad input users give."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+import yaml
+from psycopg.rows import dict_row
+from registry import ensure_test_roles, login
+from support import ENTITIES_YAML, FIXTURES, LEGACY, cli, fieldmap_cli, url_for
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "glue"))
+from fieldmap import embed, encoder, suggest  # noqa: E402
+
+EVAL = Path(__file__).resolve().parent / "fixtures" / "eval"
+
+
+@pytest.fixture(scope="session")
+def enc() -> encoder.Encoder:
+    return encoder.load(None)
+
+
+def _legacy(db: psycopg.Connection) -> None:
+    db.execute("SELECT * FROM fieldmap.load_entities(%s::json)", (json.dumps(yaml.safe_load(ENTITIES_YAML.read_text())),))
+    db.execute("SELECT fieldmap.create_tenant('demo')")
+    db.execute("SELECT fieldmap.set_context('demo', for_session => true)")
+    for path in sorted(LEGACY.glob("*.yaml")):
+        db.execute("SELECT fieldmap.import_mappings(%s, %s::jsonb)", (path.stem, json.dumps(yaml.safe_load(path.read_text()))))
+
+
+def _conn(db: psycopg.Connection, user: str | None = None) -> psycopg.Connection:
+    return psycopg.connect(url_for(db.info.dbname, user=user), autocommit=True, row_factory=dict_row)
+
+
+@pytest.fixture
+def base(db: psycopg.Connection, enc: encoder.Encoder) -> psycopg.Connection:
+    """The 191 legacy mappings of tenant demo, embedded (schema included) as the owner would."""
+    _legacy(db)
+    with _conn(db) as conn:
+        run = embed.push(conn, enc, ["demo"], 512, progress=False)
+    assert run.locked and run.tenants[0].stored == 191 + db.execute(
+        "SELECT count(*) FROM fieldmap.schema_embedding_texts").fetchone()[0]
+    return db
+
+
+def test_suggestions_come_ranked_with_their_evidence(base: psycopg.Connection, enc: encoder.Encoder) -> None:
+    fields = [suggest.SourceField("Deals", f, t) for f, t in
+              (("Closing_Date", "date"), ("Amount", "currency"), ("Deal_Name", "text"), ("xqzv_flurb_9", "text"))]
+    with _conn(base) as conn:
+        ranked = suggest.suggest(conn, enc, "demo", "zoho_crm", fields, k=3)
+    top = {f: (p[0]["target"] if p else None) for (_, f), p in ranked.items()}
+    assert top == {"Closing_Date": "opportunity.close_date", "Amount": "opportunity.amount",
+                   "Deal_Name": "opportunity.name", "xqzv_flurb_9": None}  # nothing fits a nonsense field
+    best = ranked[("Deals", "Closing_Date")][0]
+    assert best["confidence"] >= 0.8 and [p["rank"] for p in ranked[("Deals", "Closing_Date")]] == [1, 2, 3]
+    ev = best["evidence"]
+    assert ev["entity"]["name"] == "opportunity" and ev["entity"]["probability"] > 0.9
+    assert {s["source_field"] for s in ev["similar_mappings"]} & {"close_date", "CloseDate", "closedate"}
+    assert ev["type"] == "compatible" and ev["id_rule"] is None  # date fits datetime
+    assert ranked[("Deals", "Closing_Date")][1]["confidence"] < 0.5
+
+
+def test_search_and_suggest_from_the_command_line(base: psycopg.Connection, db_url: str) -> None:
+    rc, rows, _ = cli(db_url, "search", "closing date of the deal", "--k", "3")
+    assert rc == 0 and rows[0]["canonical_field"] == "close_date"
+    rc, rows, _ = cli(db_url, "search", "closing date", "--connector", "hubspot", "--k", "1")
+    assert rc == 0 and [(r["connector"], r["source_field"]) for r in rows] == [("hubspot", "closedate")]
+    rc, props, _ = cli(db_url, "suggest", "--connector", "zoho_crm", "--table", "Deals", "--field", "Closing_Date",
+                       "--type", "date")
+    assert rc == 0 and props[0]["target"] == "opportunity.close_date"
+    out = fieldmap_cli(db_url, "suggest", "--tenant", "demo", "--connector", "zoho_crm", "--table", "Deals",
+                       "--field", "xqzv_flurb_9")
+    assert out.returncode == 0 and "nothing fits" in out.stdout
+
+
+def test_onboarding_a_connector_round_trips_through_review_and_import(base: psycopg.Connection, db_url: str,
+                                                                      tmp_path: Path) -> None:
+    fields = tmp_path / "zoho.csv"
+    fields.write_text("table,field,type\nDeals,Deal_Name,text\nDeals,Closing_Date,date\nDeals,Amount,currency\n"
+                      "Deals,Stage,picklist\nDeals,Tag,list\nContacts,Email,email\nContacts,Full_Name,text\n")
+    proposal = tmp_path / "zoho_crm.yaml"
+    rc, summary, err = cli(db_url, "suggest", "--connector", "zoho_crm", "--fields", str(fields), "--out", str(proposal))
+    assert rc == 0, err
+    text = proposal.read_text()
+    doc = yaml.safe_load(text)
+    assert doc["opportunity"]["fields"]["close_date"] == {"source": "Closing_Date", "source_table": "Deals",
+                                                           "confidence": doc["opportunity"]["fields"]["close_date"]["confidence"]}
+    assert doc["contact"]["fields"]["email"]["source"] == "Email"
+    assert "confidence: 0.9" in text and "CHECK" in text  # the unsure ones are flagged for the reviewer
+    tag = [line for line in text.splitlines() if "Deals.Tag" in line]
+    assert tag and ("CHECK" in tag[0] or "nothing fits" in tag[0]), text
+    # the reviewer drops what is wrong, then imports what is left as rag
+    rc, _, err = cli(db_url, "import", "--mapping-source", "rag", str(proposal))
+    assert rc == 0, err
+    rows = base.execute("""SELECT f.source_table, f.source_field, f.canonical_entity || '.' || f.canonical_field,
+                                  f.mapping_source, f.confidence_score
+                             FROM fieldmap.field_mappings f JOIN fieldmap.connector_definitions c ON c.id = f.connector_id
+                            WHERE c.connector_name = 'zoho_crm' ORDER BY 2""").fetchall()
+    assert ("Deals", "Closing_Date", "opportunity.close_date") in [r[:3] for r in rows]
+    assert {r[3] for r in rows} == {"rag"}
+    assert all(r[4] == doc[r[2].split(".")[0]]["fields"][r[2].split(".")[1]]["confidence"] for r in rows)
+    # a single accepted suggestion, the same way
+    rc, out, err = cli(db_url, "accept", "--connector", "zoho_crm", "--table", "Deals", "--field", "Probability",
+                       "--target", "opportunity.probability", "--confidence", "0.93")
+    assert rc == 0 and out["action"] == "created", err
+    assert base.execute("SELECT mapping_source, confidence_score FROM fieldmap.field_mappings WHERE source_field = "
+                        "'Probability' AND source_table = 'Deals'").fetchone() == ("rag", 0.93)
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout"])
+def test_the_quality_targets_hold_on_both_evaluation_sets(base: psycopg.Connection, enc: encoder.Encoder,
+                                                          split: str) -> None:
+    """The issue's targets. The weights were chosen on dev only; heldout checks them."""
+    with _conn(base) as conn:
+        report = suggest.evaluate(conn, enc, "demo", suggest.read_eval_items(EVAL / f"suggest-{split}.yaml"))
+    assert report["all"]["top1"] >= 0.85 and report["all"]["top3"] >= 0.95 and report["all"]["mrr"] >= 0.90, report
+    assert report["non_trivial"]["top1"] >= 0.75, report
+    assert report["no_target"]["proposed_confident"] <= 0.10, report
+    assert report["confident"]["precision"] >= 0.95 and report["confident"]["proposals"] >= 10, report
+
+
+def test_eval_suggest_reports_from_the_command_line(base: psycopg.Connection, db_url: str, tmp_path: Path) -> None:
+    items = tmp_path / "items.yaml"
+    items.write_text(yaml.safe_dump([
+        {"connector": "zoho_crm", "source_table": "Deals", "source_field": "Closing_Date", "source_type": "date",
+         "expected": "opportunity.close_date"},
+        {"connector": "zoho_crm", "source_table": "Deals", "source_field": "Tag", "source_type": "list", "expected": None},
+    ]))
+    rc, report, err = cli(db_url, "eval-suggest", str(items))
+    assert rc == 0, err
+    assert report["all"] == {"items": 1, "top1": 1.0, "top3": 1.0, "mrr": 1.0}
+    assert report["no_target"] == {"items": 1, "proposed_confident": 0.0}
+
+
+def test_embed_from_the_command_line_is_locked_and_says_so(db: psycopg.Connection, db_url: str) -> None:
+    _legacy(db)
+    with _conn(db) as holder:
+        holder.execute("SELECT pg_advisory_lock(hashtext('fieldmap embed ' || %s))", (encoder.DEFAULT_MODEL,))
+        out = fieldmap_cli(db_url, "embed")
+        assert out.returncode == 0 and "another fieldmap embed is running" in out.stderr
+        assert db.execute("SELECT count(*) FROM fieldmap.mapping_embeddings").fetchone() == (0,)
+    rc, run, err = cli(db_url, "embed", tenant="demo")
+    assert rc == 0 and run["tenants"][0]["stored"] > 191, err
+    rc, run, _ = cli(db_url, "embed", tenant="demo")
+    assert run["tenants"][0]["stored"] == 0  # nothing pending: a cron run every few minutes costs little
+
+
+class _Crash(Exception):
+    pass
+
+
+def test_embed_killed_halfway_finishes_the_rest_on_the_next_run(db: psycopg.Connection,
+                                                                 enc: encoder.Encoder) -> None:
+    _legacy(db)
+
+    class Flaky:  # the real encoder, that dies at its third batch
+        name, calls = enc.name, 0
+
+        def encode(self, texts: list[str]) -> list:
+            Flaky.calls += 1
+            if Flaky.calls == 3:
+                raise _Crash
+            return enc.encode(texts)
+    with _conn(db) as conn, pytest.raises(_Crash):
+        embed.push(conn, Flaky(), ["demo"], 50, progress=False)
+    first = db.execute("SELECT count(*) FROM fieldmap.mapping_embeddings").fetchone()[0]
+    assert 0 < first < 191
+    with _conn(db) as conn:  # the lock died with the session
+        run = embed.push(conn, enc, ["demo"], 50, progress=False)
+    assert run.locked
+    assert db.execute("SELECT count(*), count(DISTINCT field_mapping_id) FROM fieldmap.mapping_embeddings"
+                      ).fetchone() == (191, 191)
+    assert db.execute("SELECT count(*) FROM fieldmap.pending_embeddings(%s, 1000)", (enc.name,)).fetchone() == (0,)
+
+
+def test_an_app_role_embeds_its_own_tenant_and_not_the_shared_schema(base: psycopg.Connection,
+                                                                      enc: encoder.Encoder) -> None:
+    base.execute("SELECT fieldmap.create_tenant('globex')")
+    base.execute("SELECT fieldmap.set_context('globex', for_session => true)")
+    base.execute("""SELECT fieldmap.import_mappings('zoho', '{"opportunity": {"fields": {"close_date": "Closing_Date"}}}')""")
+    base.execute("DELETE FROM fieldmap.schema_embeddings WHERE field_name = 'name'")  # something shared is pending
+    ensure_test_roles(base)
+    base.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) SELECT id, 'fm_test_writer_b' "
+                 "FROM fieldmap.tenants WHERE slug = 'globex'")
+    with _conn(base, "fm_test_writer_b") as writer:
+        run = embed.push(writer, enc, ["globex"], 512, progress=False)
+    assert [(t.tenant, t.stored) for t in run.tenants] == [("globex", 1)]
+    assert base.execute("SELECT count(*) FROM fieldmap.mapping_embeddings e JOIN fieldmap.tenants t ON t.id = e.tenant_id "
+                        "WHERE t.slug = 'demo'").fetchone() == (191,)  # demo's untouched
+    assert base.execute("SELECT count(*) FROM fieldmap.schema_embeddings WHERE field_name = 'name'").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["search", ""], "the search text must be 1 to 1000 characters"),
+    (["search", "x" * 10000], "the search text must be 1 to 1000 characters"),
+    (["suggest", "--connector", "z"], "give --table T --field F"),
+    (["suggest", "--connector", "z", "--table", "Deals"], "give --table T --field F"),
+    (["embed", "--model", "/nonexistent/model"], "not a model directory"),
+    (["eval-suggest", "/nonexistent.yaml"], "cannot read it"),
+])
+def test_bad_input_is_one_clear_line(db: psycopg.Connection, demo: str, args: list[str], message: str) -> None:
+    out = fieldmap_cli(demo, *args, *(["--tenant", "demo"] if args[0] != "embed" else []))
+    assert out.returncode != 0 and "Traceback" not in out.stderr
+    assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_a_field_list_with_problems_names_each_and_suggests_nothing(db: psycopg.Connection, demo: str,
+                                                                     tmp_path: Path) -> None:
+    bad = tmp_path / "fields.csv"
+    bad.write_text("table,name,type\nDeals,Amount,currency\n")
+    out = fieldmap_cli(demo, "suggest", "--tenant", "demo", "--connector", "z", "--fields", str(bad))
+    assert out.returncode == 1 and f"{bad}: the CSV header lacks column field" in out.stderr
+    bad.write_text("table,field,type\nDeals,,currency\n,Amount,currency\nDeals,Amount,x\nDeals,Amount,y\n")
+    out = fieldmap_cli(demo, "suggest", "--tenant", "demo", "--connector", "z", "--fields", str(bad))
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert [line.rsplit(": ", 1)[-1] for line in out.stderr.strip().splitlines()[:3]] == [
+        "no field", "no table", "Deals.Amount is listed twice"]
+    listed = tmp_path / "fields.yaml"
+    listed.write_text("Deals: [Amount]\n")
+    out = fieldmap_cli(demo, "suggest", "--tenant", "demo", "--connector", "z", "--fields", str(listed))
+    assert out.returncode == 1 and "a field list is a YAML list" in out.stderr
