@@ -24,7 +24,7 @@ DB_READY    := $(if $(DATABASE_URL),,db-start)
 help:
 	@echo "make demo      set up everything and run the main job (deploy, load entities, status)"
 	@echo "make test      set up everything and run the test suite"
-	@echo "make bench     run every benchmark in bench/ and rewrite BENCHMARKS.md"
+	@echo "make bench     run every benchmark in bench/ and rewrite BENCHMARKS.md (ONLY=bench_search: one)"
 	@echo "make deps      install system packages and the virtualenv (idempotent)"
 	@echo "make db-start | db-stop | db-status | db-url | psql    the project-local cluster"
 	@echo "make deploy | revert | verify                            Sqitch against the same target"
@@ -95,8 +95,9 @@ test: deps $(DB_READY)
 schema: deps $(DB_READY)
 	@DATABASE_URL="$(DB_URL)" $(PY) scripts/schema.py --write
 
+# ONLY=bench_search runs one (its rows of BENCHMARKS.md are replaced, the others kept)
 bench: deps $(DB_READY)
-	@DATABASE_URL="$(DB_URL)" $(PY) bench/run.py
+	@DATABASE_URL="$(DB_URL)" $(PY) bench/run.py $(ONLY)
 
 clean:
 	rm -rf .pytest_cache bench/results .demo

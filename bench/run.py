@@ -1,5 +1,5 @@
-"""Run every bench/bench_*.py on a scratch database and rewrite the results
-table in BENCHMARKS.md.
+"""Run every bench/bench_*.py (or those named: bench/run.py bench_search) on
+a scratch database and rewrite their rows of the results table in BENCHMARKS.md.
 
 Each benchmark module exposes run(url) -> list of result rows:
   {"metric", "seed_target", "goal", "median", "scale", "met": bool}
@@ -70,15 +70,33 @@ def machine(url: str) -> str:
     return f"{os.cpu_count()} vCPU {cpu}, PG {pg}"
 
 
-def rewrite_table(rows: list[dict]) -> None:
+def rewrite_table(rows: list[dict], ran: list[str]) -> None:
+    """The results table with the rows of the benchmarks that ran replaced;
+    the rows of the others (a partial run) are kept as they were, with their
+    date in the run column."""
     path = ROOT / "BENCHMARKS.md"
     text = path.read_text() if path.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
-    header = ("| metric | seed target | goal | measured (median) | met | scale | command | machine |\n"
-              "|---|---|---|---|---|---|---|---|\n")
-    body = "".join(f"| {r['metric']} | {r['seed_target']} | {r['goal']} | {r['median']} | "
-                   f"{'yes' if r['met'] else '**no**'} | {r['scale']} | `{r['command']}` | {r['machine']} |\n"
-                   for r in rows)
-    stamp = f"\n_Last run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}._\n"
+    header = ("| metric | seed target | goal | measured (median) | met | scale | command | machine | run |\n"
+              "|---|---|---|---|---|---|---|---|---|\n")
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    fresh = [f"| {r['metric']} | {r['seed_target']} | {r['goal']} | {r['median']} | "
+             f"{'yes' if r['met'] else '**no**'} | {r['scale']} | `{r['command']}` | {r['machine']} | {today} |\n"
+             for r in rows]
+    kept = []
+    old = re.search(re.escape(START) + "(.*?)" + re.escape(END), text, flags=re.S)
+    stamped = re.search(r"_Last run: (\d{4}-\d\d-\d\d)", old.group(1)) if old else None
+    earlier = stamped.group(1) if stamped else "earlier"
+    for line in (old.group(1).splitlines() if old else []):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 8 or not cells[6].startswith("`make bench"):
+            continue  # the header, its rule, the stamp
+        if any(f"# {name}.py" in cells[6] for name in ran):
+            continue  # replaced by this run
+        kept.append("| " + " | ".join(cells[:8] + [cells[8] if len(cells) > 8 else earlier]) + " |\n")
+    order = {name: i for i, name in enumerate(sorted({*ran, *(re.search(r"# (bench_\w+)\.py", k).group(1)
+                                                              for k in kept)}))}
+    body = "".join(sorted(kept + fresh, key=lambda line: order[re.search(r"# (bench_\w+)\.py", line).group(1)]))
+    stamp = f"\n_Last run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} ({', '.join(ran)})._\n"
     block = f"{START}\n{header}{body}{stamp}{END}"
     text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
     path.write_text(text)
@@ -108,10 +126,8 @@ def main() -> int:
                   file=sys.stderr)
             results.append(row)
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
-    (ROOT / "bench" / "results" / ("latest.json" if not only else "partial.json")).write_text(
-        json.dumps(results, indent=2))
-    if not only:  # a partial run would replace the whole table with its few rows
-        rewrite_table(results)
+    (ROOT / "bench" / "results" / ("partial.json" if only else "latest.json")).write_text(json.dumps(results, indent=2))
+    rewrite_table(results, [p.stem for p in modules if not only or p.stem in only])
     with psycopg.connect(url_for(base, "postgres"), autocommit=True) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
     return 0 if all(r["met"] for r in results) else 1

@@ -1303,28 +1303,6 @@ ALTER FUNCTION fieldmap._search_filters(filters jsonb) OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._search_filters(filters jsonb) IS 'Internal: the filters of search_similar checked (connector, entity, status, min_confidence, model; their types), or a clear error.';
 
 --
--- Name: _singular(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
---
-
-CREATE FUNCTION fieldmap._singular(word text) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $_$
-  SELECT CASE WHEN word ~ 'ies$' THEN left(word, -3) || 'y'
-              WHEN word ~ 'ses$' THEN left(word, -2)
-              WHEN word ~ '[^s]s$' THEN left(word, -1)
-              ELSE word END
-$_$;
-
-ALTER FUNCTION fieldmap._singular(word text) OWNER TO fieldmap_owner;
-
---
--- Name: FUNCTION _singular(word text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
---
-
-COMMENT ON FUNCTION fieldmap._singular(word text) IS 'Internal: the singular of an English plural (opportunities -> opportunity), for matching a field''s words with its table''s.';
-
---
 -- Name: _source_value(jsonb, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -2094,6 +2072,30 @@ ALTER FUNCTION fieldmap._version_field_mapping() OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._version_field_mapping() IS 'Internal trigger: sets version and created/updated stamps of field_mappings; a no-op update keeps them.';
 
 --
+-- Name: _word_forms(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._word_forms(word text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+  SELECT ARRAY[word]
+         OPERATOR(pg_catalog.||) CASE WHEN word OPERATOR(pg_catalog.~) 'ies$'
+                                      THEN ARRAY[pg_catalog.left(word, -3) OPERATOR(pg_catalog.||) 'y'] ELSE '{}' END
+         OPERATOR(pg_catalog.||) CASE WHEN word OPERATOR(pg_catalog.~) '[^s]s$'
+                                      THEN ARRAY[pg_catalog.left(word, -1)] ELSE '{}' END
+         OPERATOR(pg_catalog.||) CASE WHEN word OPERATOR(pg_catalog.~) 'es$'
+                                      THEN ARRAY[pg_catalog.left(word, -2)] ELSE '{}' END
+$_$;
+
+ALTER FUNCTION fieldmap._word_forms(word text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _word_forms(word text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._word_forms(word text) IS 'Internal: a word and the singulars it may stand for (cases -> case, opportunities -> opportunity), for matching a field''s words with its table''s.';
+
+--
 -- Name: add_embedding_model(text, integer, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -2114,6 +2116,16 @@ BEGIN
   SELECT m.dims INTO v_known FROM fieldmap.embedding_models m WHERE m.name = add_embedding_model.name;
   IF v_known IS NOT NULL AND v_known <> dims THEN
     RAISE EXCEPTION 'model "%" is registered with % dimensions, not %', name, v_known, dims USING ERRCODE = 'MR005';
+  END IF;
+  IF v_known IS NOT NULL THEN  -- known: its index stands (MiniLM's predates this function and has its own name)
+    SELECT i.indexname INTO v_index FROM pg_indexes i
+     WHERE i.schemaname = 'fieldmap' AND i.tablename = 'mapping_embeddings' AND i.indexdef LIKE '%USING hnsw%'
+       AND i.indexdef LIKE '%' || quote_literal(name) || '%'
+     ORDER BY i.indexname LIMIT 1;
+    IF FOUND THEN
+      RETURN v_index;
+    END IF;
+    v_index := 'idx_embedding_hnsw_' || left(md5(name), 12);
   END IF;
   INSERT INTO fieldmap.embedding_models (name, dims, description)
   VALUES (add_embedding_model.name, add_embedding_model.dims, add_embedding_model.description)
@@ -2670,15 +2682,16 @@ CREATE FUNCTION fieldmap.embedding_text(source_table text, source_field text) RE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   WITH t AS (
-    SELECT ARRAY(SELECT w FROM unnest(string_to_array(fieldmap.name_words(coalesce(source_table, '')), ' ')) w
-                 UNION SELECT fieldmap._singular(w)
-                         FROM unnest(string_to_array(fieldmap.name_words(coalesce(source_table, '')), ' ')) w) AS words
+    SELECT ARRAY(SELECT unnest(fieldmap._word_forms(w))
+                   FROM unnest(string_to_array(fieldmap.name_words(coalesce(source_table, '')), ' ')) w) AS forms
+  ), f AS (
+    SELECT w, n FROM unnest(string_to_array(fieldmap.name_words(coalesce(source_field, '')), ' ')) WITH ORDINALITY AS x(w, n)
+     WHERE w <> ''
   )
-  SELECT coalesce(nullif(array_to_string(ARRAY(
-           SELECT f.w FROM t, unnest(string_to_array(fieldmap.name_words(coalesce(source_field, '')), ' '))
-                               WITH ORDINALITY AS f(w, n)
-            WHERE f.w <> '' AND NOT (f.w = ANY (t.words) OR fieldmap._singular(f.w) = ANY (t.words))
-            ORDER BY f.n), ' '), ''), 'id')
+  SELECT coalesce(
+           nullif(array_to_string(ARRAY(SELECT f.w FROM f, t WHERE NOT fieldmap._word_forms(f.w) && t.forms ORDER BY f.n), ' '), ''),
+           nullif(array_to_string(ARRAY(SELECT f.w FROM f ORDER BY f.n), ' '), ''),  -- nothing but the table's words: all of them
+           'id')
 $$;
 
 ALTER FUNCTION fieldmap.embedding_text(source_table text, source_field text) OWNER TO fieldmap_owner;
@@ -3382,10 +3395,9 @@ COMMENT ON FUNCTION fieldmap.mapping_history(mapping_id uuid) IS 'Every version 
 
 CREATE FUNCTION fieldmap.name_words(name text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   -- camelCase and ACRONYMWord boundaries become spaces, then anything not a letter or digit
-  SELECT btrim(lower(regexp_replace(regexp_replace(regexp_replace(name,
+  SELECT pg_catalog.btrim(pg_catalog.lower(pg_catalog.regexp_replace(pg_catalog.regexp_replace(pg_catalog.regexp_replace(name,
            '([a-z0-9])([A-Z])', '\1 \2', 'g'), '([A-Z]+)([A-Z][a-z])', '\1 \2', 'g'), '[^A-Za-z0-9]+', ' ', 'g')))
 $$;
 
@@ -3660,7 +3672,8 @@ CREATE FUNCTION fieldmap.pending_embedding_count(model text) RETURNS bigint
        + (SELECT count(*) FROM fieldmap.field_mappings f
            WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
              AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
-                              WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model))
+                              WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
+                                AND e.embedding_vector IS NOT NULL))
 $$;
 
 ALTER FUNCTION fieldmap.pending_embedding_count(model text) OWNER TO fieldmap_owner;
@@ -3678,7 +3691,7 @@ COMMENT ON FUNCTION fieldmap.pending_embedding_count(model text) IS 'How many it
 CREATE FUNCTION fieldmap.pending_embeddings(model text, "limit" integer DEFAULT 256, after text DEFAULT NULL::text) RETURNS TABLE(kind text, key text, embedding_text text, content_hash text)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $_$
+    AS $$
 DECLARE
   v_after uuid;
 BEGIN
@@ -3686,10 +3699,10 @@ BEGIN
   IF "limit" IS NULL OR "limit" NOT BETWEEN 1 AND 100000 THEN
     RAISE EXCEPTION 'limit must be 1 to 100000, not %', coalesce("limit"::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
-  IF after IS NOT NULL AND after !~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' THEN
+  v_after := fieldmap._as_uuid(after);
+  IF after IS NOT NULL AND v_after IS NULL THEN
     RAISE EXCEPTION 'after must be a mapping id (the last key of the previous batch), not "%"', after USING ERRCODE = 'MR001';
   END IF;
-  v_after := after::uuid;
   IF after IS NULL AND has_table_privilege('fieldmap.schema_embeddings', 'INSERT') THEN
     RETURN QUERY
       SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END,
@@ -3710,11 +3723,12 @@ BEGIN
              WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
                AND (v_after IS NULL OR f.id > v_after)
                AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
-                                WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model)
+                                WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
+                                  AND e.embedding_vector IS NOT NULL)
              ORDER BY f.id
              LIMIT "limit") p;
 END
-$_$;
+$$;
 
 ALTER FUNCTION fieldmap.pending_embeddings(model text, "limit" integer, after text) OWNER TO fieldmap_owner;
 
@@ -3874,7 +3888,7 @@ COMMENT ON FUNCTION fieldmap.purge_audit_log(batch_size integer) IS 'Deletes at 
 CREATE FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]) RETURNS TABLE(stored integer, ignored integer)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $_$
+    AS $$
 DECLARE
   v_dims   integer := fieldmap._embedding_model_dims(model);
   v_n      integer := cardinality(keys);
@@ -3891,14 +3905,14 @@ BEGIN
   SELECT x.k, x.kind, public.vector_dims(x.v) AS dims INTO v_bad
     FROM unnest(kinds, keys, vectors) WITH ORDINALITY AS x(kind, k, v, n)
    WHERE x.v IS NULL OR public.vector_dims(x.v) <> v_dims OR x.kind IS NULL OR x.kind NOT IN ('mapping', 'entity', 'field')
-      OR x.k IS NULL OR (x.kind = 'mapping' AND x.k !~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$')
+      OR x.k IS NULL OR (x.kind = 'mapping' AND fieldmap._as_uuid(x.k) IS NULL)
    ORDER BY x.n LIMIT 1;
   IF FOUND THEN
     RAISE EXCEPTION '%', CASE
       WHEN v_bad.kind IS NULL OR v_bad.kind NOT IN ('mapping', 'entity', 'field')
         THEN format('kind %s of key %s is not mapping, entity or field', coalesce(v_bad.kind, 'NULL'), v_bad.k)
       WHEN v_bad.k IS NULL THEN 'a key is NULL'
-      WHEN v_bad.kind = 'mapping' AND v_bad.k !~* '^[0-9a-f]{8}-' THEN format('mapping key %s is not a mapping id', v_bad.k)
+      WHEN v_bad.kind = 'mapping' AND fieldmap._as_uuid(v_bad.k) IS NULL THEN format('mapping key %s is not a mapping id', v_bad.k)
       WHEN v_bad.dims IS NULL THEN format('the vector of %s %s is NULL', v_bad.kind, v_bad.k)
       ELSE format('the vector of %s %s has %s dimensions; model "%s" has %s', v_bad.kind, v_bad.k, v_bad.dims, model, v_dims)
     END USING ERRCODE = 'MR001';
@@ -3931,7 +3945,7 @@ BEGIN
   END IF;
   RETURN QUERY SELECT v_stored, v_n - v_stored;
 END
-$_$;
+$$;
 
 ALTER FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]) OWNER TO fieldmap_owner;
 
@@ -4344,7 +4358,7 @@ BEGIN
     WINDOW w AS (PARTITION BY t.n ORDER BY t.score DESC, t.entity_name, t.field_name
                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
   ), judged AS (
-    SELECT r.*, 1 / (1 + exp(-(1.118 * r.score + 1.289 * (r.score - CASE WHEN r.rk = 1 THEN r.second ELSE r.best END)
+    SELECT r.*, 1 / (1 + exp(-(1.118 * r.score + 1.289 * (r.score - CASE WHEN r.rk = 1 THEN coalesce(r.second, r.score) ELSE r.best END)
                              - 2.855))) AS conf
       FROM ranked r
   )
@@ -5156,6 +5170,24 @@ ALTER TABLE fieldmap.embedding_models OWNER TO fieldmap_owner;
 --
 
 COMMENT ON TABLE fieldmap.embedding_models IS 'fieldmap: the embedding models whose vectors the registry stores, with their dimension (one HNSW index each; fieldmap.add_embedding_model).';
+
+--
+-- Name: COLUMN embedding_models.name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.embedding_models.name IS 'The model''s name as the glue reports it (the default''s hub name, else its directory''s name).';
+
+--
+-- Name: COLUMN embedding_models.dims; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.embedding_models.dims IS 'The dimension of its vectors; its HNSW index is on a cast to it.';
+
+--
+-- Name: COLUMN embedding_models.description; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.embedding_models.description IS 'What the model is, for people.';
 
 --
 -- Name: grid_changes; Type: SEQUENCE; Schema: fieldmap; Owner: fieldmap_owner
@@ -7074,6 +7106,9 @@ REVOKE ALL ON FUNCTION fieldmap._all_tenants_mode() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION fieldmap._as_uuid(value text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._as_uuid(value text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._as_uuid(value text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._as_uuid(value text) TO fieldmap_auditor;
 
 --
 -- Name: FUNCTION _audit_append_only(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -7286,15 +7321,6 @@ GRANT ALL ON FUNCTION fieldmap._search_filters(filters jsonb) TO fieldmap_reader
 GRANT ALL ON FUNCTION fieldmap._search_filters(filters jsonb) TO fieldmap_auditor;
 
 --
--- Name: FUNCTION _singular(word text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
---
-
-REVOKE ALL ON FUNCTION fieldmap._singular(word text) FROM PUBLIC;
-GRANT ALL ON FUNCTION fieldmap._singular(word text) TO fieldmap_writer;
-GRANT ALL ON FUNCTION fieldmap._singular(word text) TO fieldmap_reader;
-GRANT ALL ON FUNCTION fieldmap._singular(word text) TO fieldmap_auditor;
-
---
 -- Name: FUNCTION _source_value(rec jsonb, source text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -7395,6 +7421,15 @@ GRANT ALL ON FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples js
 --
 
 REVOKE ALL ON FUNCTION fieldmap._version_field_mapping() FROM PUBLIC;
+
+--
+-- Name: FUNCTION _word_forms(word text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._word_forms(word text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._word_forms(word text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._word_forms(word text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._word_forms(word text) TO fieldmap_auditor;
 
 --
 -- Name: FUNCTION add_embedding_model(name text, dims integer, description text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

@@ -264,11 +264,14 @@ BREAKS: dict[str, list[str]] = {
         "DROP FUNCTION fieldmap.put_embeddings CASCADE",
         "DROP FUNCTION fieldmap.pending_embeddings CASCADE",
         "DROP TRIGGER _30_drop_stale_embeddings ON fieldmap.field_mappings",
+        "GRANT EXECUTE ON FUNCTION fieldmap.put_embeddings TO fieldmap_reader",
     ],
     "function_semantic_search": [
         "DROP FUNCTION fieldmap.search_similar CASCADE",
         "CREATE OR REPLACE FUNCTION fieldmap._search_filters(filters jsonb) RETURNS jsonb"
         " LANGUAGE sql IMMUTABLE AS $$ SELECT filters $$",
+        "GRANT EXECUTE ON FUNCTION fieldmap.search_similar TO fieldmap_auditor",
+        "DROP INDEX fieldmap.idx_mapping_approved_canonical",
     ],
     "function_suggest": [
         "DROP FUNCTION fieldmap.suggest_mapping CASCADE",

@@ -101,9 +101,9 @@ INVOKER_HELPERS = {"_tf_error(text,jsonb,text)", "_tf_text(text,jsonb,jsonb)", "
                    "_transform(text,jsonb,jsonb)", "_map_value(jsonb,jsonb,text)", "_jsonb_object_expr(text[])",
                    "_transform_sql(text,jsonb,text)", "_fits_type(jsonb,text)",
                    "_range_problem(text,text,text,jsonb)", "_validation_checks(uuid[],jsonb)",
-                   "_singular(text)", "_embedding_model_dims(text)", "_search_filters(jsonb)",
+                   "_word_forms(text)", "_embedding_model_dims(text)", "_search_filters(jsonb)",
                    "_nearest_mappings(vector,text,integer,jsonb)", "_source_value(jsonb,text)", "_blank_chars()",
-                   "_boolean_words(boolean)",
+                   "_boolean_words(boolean)", "_as_uuid(text)",
                    "_described_mappings(uuid[],double precision[])"}
 
 

@@ -18,6 +18,7 @@ from registry import ensure_group_role, ensure_login_role, login, raises_sqlstat
 from support import ENTITIES_YAML, FIXTURES
 
 AUTH, T_ALPHA, T_BETA = "fm_test_pgrst_auth", "fm_test_t_alpha", "fm_test_t_beta"
+BETA_VECTOR = "array_fill(0.1, ARRAY[384])::public.vector"  # beta's one embedding
 TENANT_RELATIONS = ["tenants", "users", "connector_definitions", "field_mappings", "mapping_embeddings",
                     "mapping_validation_results", "audit_log", "audit_chain", "audit_chain_heads",
                     "lineage_grid", "active_mappings"]
@@ -41,8 +42,8 @@ def tenants(db: psycopg.Connection) -> dict:
     beta_mapping = db.execute("SELECT fieldmap.find_mapping('hubspot', 'opportunity.name')").fetchone()[0]
     db.execute("""INSERT INTO fieldmap.mapping_validation_results (tenant_id, field_mapping_id, validation_type,
                     validation_status) VALUES (%s, %s, 'type_check', 'passed')""", (ids["beta"], beta_mapping))
-    db.execute("""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector)
-                  VALUES (%s, %s, 'dealname', array_fill(0.1, ARRAY[384])::vector)""", (ids["beta"], beta_mapping))
+    db.execute(f"""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector)
+                   VALUES (%s, %s, 'dealname', {BETA_VECTOR})""", (ids["beta"], beta_mapping))
     db.execute("SELECT fieldmap.create_user('bea@beta.test')")
     db.execute("RESET fieldmap.tenant_id")
     db.execute("SELECT fieldmap.seal_audit_chain()")
@@ -87,6 +88,8 @@ def test_the_reproduction_reaches_nothing_of_beta(db: psycopg.Connection, tenant
             auth.execute(f"SELECT count(*) FROM fieldmap.{relation}").fetchone()
     with raises_sqlstate("MR003"):
         auth.execute("UPDATE fieldmap.field_mappings SET notes = 'x' WHERE source_field = 'dealname'")
+    with raises_sqlstate("MR003"):
+        auth.execute(f"SELECT count(*) FROM fieldmap.search_similar({BETA_VECTOR}, 10)")
     assert beta_fingerprint(db, tenants["beta"]) == before
 
 
@@ -118,6 +121,17 @@ def test_acting_for_alpha_every_path_shows_and_changes_only_alpha(db: psycopg.Co
         with raises_sqlstate("MR003", "may not act for"):
             auth.execute(call)
     assert auth.execute("SELECT tenant_id FROM fieldmap.verify_audit_chain()").fetchone()[0] == alpha
+    # search and suggest: beta's vector (the query itself) is found nowhere; alpha has none
+    assert auth.execute(f"SELECT count(*) FROM fieldmap.search_similar({BETA_VECTOR}, 10)").fetchone()[0] == 0
+    with raises_sqlstate("MR004"):
+        auth.execute("SELECT * FROM fieldmap.similar_to_mapping(%s)", (mapping,))
+    db.execute(f"""INSERT INTO fieldmap.schema_embeddings (embedding_model, entity_name, field_name, embedding_text,
+                                                          embedding_vector)
+                   SELECT fieldmap.default_embedding_model(), entity_name, field_name, embedding_text, {BETA_VECTOR}
+                     FROM fieldmap.schema_embedding_texts""")
+    proposals = auth.execute(f"""SELECT evidence FROM fieldmap.suggest_mapping('hubspot', 'deals', 'dealname', 'string',
+                                                                             {BETA_VECTOR}, 3)""").fetchall()
+    assert proposals and all(p[0]["similar_mappings"] == [] for p in proposals)
     doc = yaml.safe_load((FIXTURES / "legacy-yaml" / "hubspot.yaml").read_text())
     doc["opportunity"]["fields"]["stage"] = "hs_deal_stage"
     report = auth.execute("SELECT fieldmap.import_mappings('hubspot', %s::jsonb)", (json.dumps(doc),)).fetchone()[0]

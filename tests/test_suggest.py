@@ -70,6 +70,30 @@ def test_suggestions_come_ranked_with_their_evidence(base: psycopg.Connection, e
     assert ranked[("Deals", "Closing_Date")][1]["confidence"] < 0.5
 
 
+def test_suggestions_never_draw_on_another_tenants_mappings(base: psycopg.Connection, enc: encoder.Encoder) -> None:
+    base.execute("SELECT fieldmap.create_tenant('globex')")
+    ensure_test_roles(base)
+    base.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) SELECT id, 'fm_test_writer_b' "
+                 "FROM fieldmap.tenants WHERE slug = 'globex'")
+    fields = [suggest.SourceField("Deals", "Closing_Date", "date")]
+    with _conn(base, "fm_test_writer_b") as globex:  # a real login of globex's role, globex has no mappings
+        ranked = suggest.suggest(globex, enc, "globex", "zoho_crm", fields, k=3)
+        proposals = ranked[("Deals", "Closing_Date")]
+        assert proposals and all(p["evidence"]["similar_mappings"] == [] for p in proposals)
+        with pytest.raises(Exception, match="may not act for|not allowed|MR003"):
+            suggest.suggest(globex, enc, "demo", "zoho_crm", fields, k=3)
+    with _conn(base) as owner:  # demo's own suggestion does draw on demo's mappings
+        ranked = suggest.suggest(owner, enc, "demo", "zoho_crm", fields, k=3)
+    assert ranked[("Deals", "Closing_Date")][0]["evidence"]["similar_mappings"]
+
+
+def test_a_field_name_with_a_line_break_is_refused(tmp_path: Path) -> None:
+    listed = tmp_path / "fields.yaml"
+    listed.write_text('- {table: Deals, field: "Amount\\nclose_date: x"}\n')
+    with pytest.raises(Exception, match="line break or control character"):
+        suggest.read_field_list(listed)
+
+
 def test_search_and_suggest_from_the_command_line(base: psycopg.Connection, db_url: str) -> None:
     rc, rows, _ = cli(db_url, "search", "closing date of the deal", "--k", "3")
     assert rc == 0 and rows[0]["canonical_field"] == "close_date"

@@ -17,6 +17,8 @@ COMMENT ON TRIGGER _30_drop_stale_embeddings ON fieldmap.field_mappings IS
   'A mapping whose embedding text changed loses its vectors and is pending for fieldmap embed again.';
 
 GRANT EXECUTE ON FUNCTION fieldmap._embedding_model_dims(text) TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
+-- the queue (invoker) checks its keys with the one uuid test
+GRANT EXECUTE ON FUNCTION fieldmap._as_uuid(text) TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 GRANT EXECUTE ON FUNCTION fieldmap.pending_embeddings(text, integer, text), fieldmap.pending_embedding_count(text),
   fieldmap.put_embeddings(text, text[], text[], text[], public.vector[]) TO fieldmap_writer;
 

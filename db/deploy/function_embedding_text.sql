@@ -6,7 +6,7 @@ SET LOCAL ROLE fieldmap_owner;
 
 \ir ../functions/embedding_text.sql
 
-GRANT EXECUTE ON FUNCTION fieldmap.name_words(text), fieldmap._singular(text), fieldmap.embedding_text(text, text)
+GRANT EXECUTE ON FUNCTION fieldmap.name_words(text), fieldmap._word_forms(text), fieldmap.embedding_text(text, text)
   TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 
 COMMIT;

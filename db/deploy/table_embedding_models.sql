@@ -69,6 +69,9 @@ CREATE TABLE fieldmap.schema_embeddings (
 );
 COMMENT ON TABLE fieldmap.schema_embeddings IS
   'fieldmap: vectors of the canonical entities (field_name '''') and their fields, per model, shared by all tenants like the entities; written by the owner''s fieldmap embed.';
+COMMENT ON COLUMN fieldmap.embedding_models.name IS 'The model''s name as the glue reports it (the default''s hub name, else its directory''s name).';
+COMMENT ON COLUMN fieldmap.embedding_models.dims IS 'The dimension of its vectors; its HNSW index is on a cast to it.';
+COMMENT ON COLUMN fieldmap.embedding_models.description IS 'What the model is, for people.';
 COMMENT ON COLUMN fieldmap.schema_embeddings.field_name IS 'The canonical field, or '''' for the entity itself (its name and description).';
 COMMENT ON COLUMN fieldmap.schema_embeddings.content_hash IS 'MD5 of embedding_text, as in mapping_embeddings.';
 CREATE TRIGGER _10_check_dims BEFORE INSERT OR UPDATE OF embedding_vector, embedding_model

@@ -24,6 +24,16 @@ BEGIN
   IF v_known IS NOT NULL AND v_known <> dims THEN
     RAISE EXCEPTION 'model "%" is registered with % dimensions, not %', name, v_known, dims USING ERRCODE = 'MR005';
   END IF;
+  IF v_known IS NOT NULL THEN  -- known: its index stands (MiniLM's predates this function and has its own name)
+    SELECT i.indexname INTO v_index FROM pg_indexes i
+     WHERE i.schemaname = 'fieldmap' AND i.tablename = 'mapping_embeddings' AND i.indexdef LIKE '%USING hnsw%'
+       AND i.indexdef LIKE '%' || quote_literal(name) || '%'
+     ORDER BY i.indexname LIMIT 1;
+    IF FOUND THEN
+      RETURN v_index;
+    END IF;
+    v_index := 'idx_embedding_hnsw_' || left(md5(name), 12);
+  END IF;
   INSERT INTO fieldmap.embedding_models (name, dims, description)
   VALUES (add_embedding_model.name, add_embedding_model.dims, add_embedding_model.description)
   ON CONFLICT DO NOTHING;

@@ -49,10 +49,10 @@ BEGIN
   IF "limit" IS NULL OR "limit" NOT BETWEEN 1 AND 100000 THEN
     RAISE EXCEPTION 'limit must be 1 to 100000, not %', coalesce("limit"::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
-  IF after IS NOT NULL AND after !~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' THEN
+  v_after := fieldmap._as_uuid(after);
+  IF after IS NOT NULL AND v_after IS NULL THEN
     RAISE EXCEPTION 'after must be a mapping id (the last key of the previous batch), not "%"', after USING ERRCODE = 'MR001';
   END IF;
-  v_after := after::uuid;
   IF after IS NULL AND has_table_privilege('fieldmap.schema_embeddings', 'INSERT') THEN
     RETURN QUERY
       SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END,
@@ -73,7 +73,8 @@ BEGIN
              WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
                AND (v_after IS NULL OR f.id > v_after)
                AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
-                                WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model)
+                                WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
+                                  AND e.embedding_vector IS NOT NULL)
              ORDER BY f.id
              LIMIT "limit") p;
 END
@@ -91,7 +92,8 @@ AS $$
        + (SELECT count(*) FROM fieldmap.field_mappings f
            WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
              AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
-                              WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model))
+                              WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
+                                AND e.embedding_vector IS NOT NULL))
 $$;
 
 CREATE OR REPLACE FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[],
@@ -116,14 +118,14 @@ BEGIN
   SELECT x.k, x.kind, public.vector_dims(x.v) AS dims INTO v_bad
     FROM unnest(kinds, keys, vectors) WITH ORDINALITY AS x(kind, k, v, n)
    WHERE x.v IS NULL OR public.vector_dims(x.v) <> v_dims OR x.kind IS NULL OR x.kind NOT IN ('mapping', 'entity', 'field')
-      OR x.k IS NULL OR (x.kind = 'mapping' AND x.k !~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$')
+      OR x.k IS NULL OR (x.kind = 'mapping' AND fieldmap._as_uuid(x.k) IS NULL)
    ORDER BY x.n LIMIT 1;
   IF FOUND THEN
     RAISE EXCEPTION '%', CASE
       WHEN v_bad.kind IS NULL OR v_bad.kind NOT IN ('mapping', 'entity', 'field')
         THEN format('kind %s of key %s is not mapping, entity or field', coalesce(v_bad.kind, 'NULL'), v_bad.k)
       WHEN v_bad.k IS NULL THEN 'a key is NULL'
-      WHEN v_bad.kind = 'mapping' AND v_bad.k !~* '^[0-9a-f]{8}-' THEN format('mapping key %s is not a mapping id', v_bad.k)
+      WHEN v_bad.kind = 'mapping' AND fieldmap._as_uuid(v_bad.k) IS NULL THEN format('mapping key %s is not a mapping id', v_bad.k)
       WHEN v_bad.dims IS NULL THEN format('the vector of %s %s is NULL', v_bad.kind, v_bad.k)
       ELSE format('the vector of %s %s has %s dimensions; model "%s" has %s', v_bad.kind, v_bad.k, v_bad.dims, model, v_dims)
     END USING ERRCODE = 'MR001';

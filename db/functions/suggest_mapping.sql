@@ -176,7 +176,7 @@ BEGIN
     WINDOW w AS (PARTITION BY t.n ORDER BY t.score DESC, t.entity_name, t.field_name
                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
   ), judged AS (
-    SELECT r.*, 1 / (1 + exp(-(1.118 * r.score + 1.289 * (r.score - CASE WHEN r.rk = 1 THEN r.second ELSE r.best END)
+    SELECT r.*, 1 / (1 + exp(-(1.118 * r.score + 1.289 * (r.score - CASE WHEN r.rk = 1 THEN coalesce(r.second, r.score) ELSE r.best END)
                              - 2.855))) AS conf
       FROM ranked r
   )

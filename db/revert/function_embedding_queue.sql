@@ -6,4 +6,5 @@ DROP FUNCTION fieldmap.put_embeddings(text, text[], text[], text[], public.vecto
 DROP FUNCTION fieldmap.pending_embedding_count(text);
 DROP FUNCTION fieldmap.pending_embeddings(text, integer, text);
 DROP FUNCTION fieldmap._embedding_model_dims(text);
+REVOKE EXECUTE ON FUNCTION fieldmap._as_uuid(text) FROM fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 COMMIT;

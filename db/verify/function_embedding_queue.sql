@@ -7,6 +7,9 @@ DO $$
 DECLARE
   p record;
 BEGIN
+  ASSERT has_function_privilege('fieldmap_writer', 'fieldmap.put_embeddings(text, text[], text[], text[], public.vector[])', 'EXECUTE')
+     AND NOT has_function_privilege('fieldmap_reader', 'fieldmap.put_embeddings(text, text[], text[], text[], public.vector[])', 'EXECUTE'),
+         'put_embeddings is not for the writer alone';
   SELECT * INTO p FROM fieldmap.pending_embeddings('text-embedding-ada-002', 100) WHERE kind = 'mapping';
   ASSERT p.embedding_text = 'is flag', 'pending_embeddings does not hand out a new mapping';
   ASSERT (SELECT stored FROM fieldmap.put_embeddings('text-embedding-ada-002', ARRAY['mapping'], ARRAY[p.key],

@@ -12,6 +12,9 @@ DO $$
 BEGIN
   ASSERT EXISTS (SELECT FROM pg_indexes WHERE schemaname = 'fieldmap' AND indexname = 'idx_mapping_approved_canonical'),
          'index idx_mapping_approved_canonical is missing';
+  ASSERT has_function_privilege('fieldmap_reader', 'fieldmap.search_similar(public.vector, integer, jsonb)', 'EXECUTE')
+     AND NOT has_function_privilege('fieldmap_auditor', 'fieldmap.search_similar(public.vector, integer, jsonb)', 'EXECUTE'),
+         'search_similar is not granted to the reader alone of the read-only roles';
   ASSERT (SELECT source_field FROM fieldmap.search_similar('[0.9,0.1,0]', 1, '{"model": "verify-3d"}')) = 'Id',
          'search_similar does not find the nearest mapping';
   BEGIN

@@ -418,8 +418,7 @@ def _encoder_for(conn: psycopg.Connection, spec: str | None) -> encoder.Encoder:
 def cmd_embed(args: argparse.Namespace) -> int:
     with connect(_target(args), autocommit=True) as conn:
         enc = _encoder_for(conn, args.model)
-        tenants = [args.tenant] if args.tenant else [t["slug"] for t in _run(conn, "list_tenants")
-                                                     if t["slug"] != "system"]
+        tenants = [args.tenant] if args.tenant else [t["slug"] for t in _run(conn, "list_tenants")]
         run = embed.push(conn, enc, tenants, args.batch, progress=not _json(args))
     if not run.locked:
         _warn(args, f"another fieldmap embed is running for model {run.model}; nothing done")
@@ -469,7 +468,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         ranked = suggest.suggest(conn, enc, tenant, args.connector, fields, args.k)
     if not args.fields:
         props = ranked[(args.table, args.field)]
-        lines = [f"{p['rank']}. {p['target']:<32} confidence {suggest._why(p)}" for p in props]
+        lines = [f"{p['rank']}. {p['target']:<32} confidence {suggest.why(p)}" for p in props]
         _emit(args, props, "\n".join(lines) or f"{args.table}.{args.field}: nothing fits (no proposal)")
         return 0
     text, summary = suggest.proposal(args.connector, fields, ranked, str(args.fields))

@@ -50,13 +50,24 @@ def _call(conn: psycopg.Connection, name: str, params: dict, tenant: str) -> lis
 
 def push(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: int, progress: bool) -> Run:
     from pgvector.psycopg import register_vector
-    from tqdm import tqdm
 
     register_vector(conn)
     run = Run(encoder.name)
     if not conn.execute(query("embed_lock"), {"model": encoder.name}).fetchone()["locked"]:
         run.locked = False
         return run
+    try:
+        _push_tenants(conn, encoder, tenants, batch, progress, run)
+    finally:
+        if not conn.closed:  # (a lost connection has released it)
+            conn.execute(query("embed_unlock"), {"model": encoder.name})
+    return run
+
+
+def _push_tenants(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: int, progress: bool,
+                  run: Run) -> None:
+    from tqdm import tqdm
+
     # The database stores a batch (and updates the HNSW index) while the
     # model encodes the next one: one batch in flight, on a worker thread.
     with ThreadPoolExecutor(max_workers=1) as storing:
@@ -78,8 +89,6 @@ def push(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: 
             if in_flight:
                 _count(done, in_flight.result(), bar)
             bar.close()
-    conn.execute(query("embed_unlock"), {"model": encoder.name})
-    return run
 
 
 def _pending(conn: psycopg.Connection, encoder: Encoder, tenant: str, batch: int, after: str | None) -> list[dict]:

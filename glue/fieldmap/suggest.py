@@ -64,7 +64,9 @@ def read_field_list(path: Path) -> list[SourceField]:
             problems.append((where, "not a mapping of table, field, type"))
             continue
         table, name, kind = (str(r.get(k) or "").strip() for k in ("table", "field", "type"))
-        if not table or not name:
+        if any(ch < " " for ch in table + name + kind):
+            problems.append((where, "a name with a line break or control character"))
+        elif not table or not name:
             problems.append((where, " and ".join(f"no {k}" for k, v in (("table", table), ("field", name)) if not v)))
         elif (table, name) in seen:
             problems.append((where, f"{table}.{name} is listed twice"))
@@ -79,8 +81,10 @@ def read_field_list(path: Path) -> list[SourceField]:
 
 
 def _vectors(conn: psycopg.Connection, encoder: Encoder, table: str, names: list[str]) -> tuple[list, object]:
-    texts = [conn.execute(query("embedding_text"), {"table": table, "field": n}).fetchone() for n in names]
-    vectors = encoder.encode([t["text"] for t in texts] + [texts[0]["table_text"]])
+    """The fields' vectors and the table's, of the texts the database decides."""
+    texts = [r["text"] for r in conn.execute(query("embedding_texts"), {"table": table, "fields": names}).fetchall()]
+    words = conn.execute(query("table_words"), {"table": table}).fetchone()["words"]
+    vectors = encoder.encode(texts + [words])
     return vectors[:-1], vectors[-1]
 
 
@@ -110,7 +114,7 @@ def suggest(conn: psycopg.Connection, encoder: Encoder, tenant: str, connector: 
     return out
 
 
-def _why(p: dict) -> str:
+def why(p: dict) -> str:
     ev = p["evidence"]
     similar = ", ".join(f"{s['source_field']} ({s['connector']}) {s['similarity']}" for s in ev["similar_mappings"][:2])
     return (f"{p['confidence']:.2f}" + (f"; like {similar}" if similar else "")
@@ -150,16 +154,16 @@ def proposal(connector: str, fields: list[SourceField], ranked: dict[tuple[str, 
         for name in sorted(entities[entity]):
             f, p = entities[entity][name]
             flag = "" if p["confidence"] >= CONFIDENT else "  CHECK"
-            lines.append(f"    {name}:  # {f.table}.{f.field}" + (f" ({f.type})" if f.type else "") + f": {_why(p)}{flag}")
+            lines.append(f"    {name}:  # {f.table}.{f.field}" + (f" ({f.type})" if f.type else "") + f": {why(p)}{flag}")
             lines.append(f"      source: {_yaml_scalar(f.field)}")
             lines.append(f"      source_table: {_yaml_scalar(f.table)}")
             lines.append(f"      confidence: {p['confidence']}")
     if unplaced:
         lines.append("# Not proposed, for a human (e.g. to an extras.<name> target):")
-        lines += [f"#   {f.table}.{f.field}" + (f" ({f.type})" if f.type else "") + f": {why}" for f, why in unplaced]
+        lines += [f"#   {f.table}.{f.field}" + (f" ({f.type})" if f.type else "") + f": {reason}" for f, reason in unplaced]
     summary = {"connector": connector, "proposed": len(taken), "confident": sum(p["confidence"] >= CONFIDENT
                                                                                for _, p in taken.values()),
-               "not_proposed": [{"table": f.table, "field": f.field, "why": why} for f, why in unplaced]}
+               "not_proposed": [{"table": f.table, "field": f.field, "why": reason} for f, reason in unplaced]}
     text = "\n".join(lines) + "\n"
     yaml.safe_load(text)  # what we write must read back
     return text, summary
