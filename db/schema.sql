@@ -1025,6 +1025,9 @@ BEGIN
     RAISE EXCEPTION 'the query vector has % dimensions; model "%" has %', coalesce(public.vector_dims(query)::text, 'no'),
       model, v_dims USING ERRCODE = 'MR001';
   END IF;
+  IF public.vector_norm(query) = 0 THEN  -- its cosine distance to anything is NaN
+    RAISE EXCEPTION 'the query vector is all zeros' USING ERRCODE = 'MR001';
+  END IF;
   SELECT count(*) < 5000 INTO v_small
     FROM (SELECT FROM fieldmap.mapping_embeddings e
            WHERE e.tenant_id = v_tenant AND e.embedding_model = model LIMIT 5000) few;
@@ -1287,6 +1290,11 @@ BEGIN
         USING ERRCODE = 'MR001';
     ELSIF v_key = 'status' AND NOT filters->>v_key IN ('active', 'deprecated', 'pending_review') THEN
       RAISE EXCEPTION 'filter status must be active, deprecated or pending_review, not "%"', filters->>v_key
+        USING ERRCODE = 'MR001';
+    ELSIF v_key = 'entity' AND NOT EXISTS (SELECT FROM fieldmap.entity_schemas s WHERE s.entity_name = filters->>v_key) THEN
+      RAISE EXCEPTION 'filter entity: no canonical entity "%"%', filters->>v_key,
+        coalesce(' (did you mean "' || fieldmap.closest_name(filters->>v_key,
+                   ARRAY(SELECT DISTINCT s.entity_name::text FROM fieldmap.entity_schemas s)) || '"?)', '')
         USING ERRCODE = 'MR001';
     END IF;
   END LOOP;
@@ -3396,9 +3404,9 @@ COMMENT ON FUNCTION fieldmap.mapping_history(mapping_id uuid) IS 'Every version 
 CREATE FUNCTION fieldmap.name_words(name text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     AS $$
-  -- camelCase and ACRONYMWord boundaries become spaces, then anything not a letter or digit
+  -- camelCase and ACRONYMWord boundaries become spaces, then anything not a letter or digit (of any script: Prénom, 金额)
   SELECT pg_catalog.btrim(pg_catalog.lower(pg_catalog.regexp_replace(pg_catalog.regexp_replace(pg_catalog.regexp_replace(name,
-           '([a-z0-9])([A-Z])', '\1 \2', 'g'), '([A-Z]+)([A-Z][a-z])', '\1 \2', 'g'), '[^A-Za-z0-9]+', ' ', 'g')))
+           '([a-z0-9])([A-Z])', '\1 \2', 'g'), '([A-Z]+)([A-Z][a-z])', '\1 \2', 'g'), '[^[:alnum:]]+', ' ', 'g')))
 $$;
 
 ALTER FUNCTION fieldmap.name_words(name text) OWNER TO fieldmap_owner;
@@ -4292,7 +4300,10 @@ BEGIN
       FROM fieldmap.schema_embeddings e
      WHERE e.embedding_model = v_model AND e.field_name = '' AND e.entity_name IN (SELECT cand.entity_name FROM cand)
   ), nb AS MATERIALIZED (  -- each field's nearest approved mappings of canonical fields
-    SELECT fld.n, m.canonical_entity::text AS entity_name, m.canonical_field::text AS field_name, nm.similarity,
+    -- a neighbour votes with its own confidence: an unreviewed suggestion
+    -- imported at 0.3 must not come back as certain evidence for itself
+    SELECT fld.n, m.canonical_entity::text AS entity_name, m.canonical_field::text AS field_name,
+           nm.similarity * coalesce(m.confidence_score, 1) AS similarity,
            me.embedding_text AS stem, cd.connector_name::text AS connector, m.source_field::text AS source
       FROM fld
      CROSS JOIN LATERAL fieldmap._nearest_mappings(fld.q, v_model, 50, '{"status": "active", "canonical_only": true}') nm

@@ -137,11 +137,27 @@ def test_1536_and_384_dimensional_vectors_live_side_by_side(crm: psycopg.Connect
     ({"status": "live"}, "status must be active, deprecated or pending_review"),
     ({"connector": ["a"]}, "connector must be a name"),
     ([1], "filters must be a JSON object"),
+    ({"entity": "oportunity"}, r'no canonical entity "oportunity" \(did you mean "opportunity"'),
 ])
 def test_bad_filters_are_one_clear_error(crm: psycopg.Connection, filters: object, message: str) -> None:
     embed_all(crm)
     with raises_sqlstate("MR001", message):
         crm.execute("SELECT * FROM fieldmap.search_similar(%s, 5, %s)", (vec(1), json.dumps(filters)))
+
+
+def test_an_all_zero_query_vector_is_refused(crm: psycopg.Connection) -> None:
+    embed_all(crm)  # its cosine distance to anything is NaN: no ranking at all
+    with raises_sqlstate("MR001", "the query vector is all zeros"):
+        crm.execute("SELECT * FROM fieldmap.search_similar(array_fill(0, ARRAY[384])::public.vector, 5)")
+
+
+@pytest.mark.parametrize(("table", "field", "text"), [
+    ("Opportunities", "OPPORTUNITY_NAME", "name"), ("Cases", "CaseNumber", "number"), ("Notes", "Note", "note"),
+    ("Organisations", "ORGANISATION_ID", "id"), ("Kontakte", "Prénom", "prénom"), ("deals", "金额", "金额"),
+])
+def test_embedding_text_drops_the_tables_words_and_keeps_any_script(crm: psycopg.Connection, table: str, field: str,
+                                                                    text: str) -> None:
+    assert crm.execute("SELECT fieldmap.embedding_text(%s, %s)", (table, field)).fetchone()[0] == text
 
 
 def test_filters_narrow_the_search(crm: psycopg.Connection) -> None:
@@ -158,7 +174,8 @@ def test_filters_narrow_the_search(crm: psycopg.Connection) -> None:
                          "hubspot.closedate", "hubspot.dealname"}
     assert found({"connector": "hubspot"}) == {"hubspot.closedate", "hubspot.dealname"}
     assert found({"min_confidence": 0.5, "connector": "hubspot"}) == {"hubspot.closedate"}
-    assert found({"entity": "account"}) == set()
+    with raises_sqlstate("MR001", "no canonical entity"):  # not loaded here: a typo, not an empty answer
+        found({"entity": "account"})
     with raises_sqlstate("MR004", 'unknown connector "hubspt" \\(did you mean "hubspot"'):
         found({"connector": "hubspt"})
 

@@ -87,6 +87,15 @@ def test_suggestions_never_draw_on_another_tenants_mappings(base: psycopg.Connec
     assert ranked[("Deals", "Closing_Date")][0]["evidence"]["similar_mappings"]
 
 
+def test_a_field_list_from_excel_or_a_tsv_reads_as_written(tmp_path: Path) -> None:
+    excel = tmp_path / "fields.csv"
+    excel.write_bytes("\ufeffTable,Field,Type\nDeals,Amount,currency\n".encode())  # BOM, capitalised header
+    tsv = tmp_path / "fields.tsv"
+    tsv.write_text("table\tfield\ttype\nDeals\tAmount\tcurrency\n")
+    for path in (excel, tsv):
+        assert [(f.table, f.field, f.type) for f in suggest.read_field_list(path)] == [("Deals", "Amount", "currency")]
+
+
 def test_a_field_name_with_a_line_break_is_refused(tmp_path: Path) -> None:
     listed = tmp_path / "fields.yaml"
     listed.write_text('- {table: Deals, field: "Amount\\nclose_date: x"}\n')
@@ -122,7 +131,7 @@ def test_onboarding_a_connector_round_trips_through_review_and_import(base: psyc
     assert doc["contact"]["fields"]["email"]["source"] == "Email"
     assert "confidence: 0.9" in text and "CHECK" in text  # the unsure ones are flagged for the reviewer
     tag = [line for line in text.splitlines() if "Deals.Tag" in line]
-    assert tag and ("CHECK" in tag[0] or "nothing fits" in tag[0]), text
+    assert tag and any(why in tag[0] for why in ("CHECK", "nothing fits", "too unsure to propose")), text
     # the reviewer drops what is wrong, then imports what is left as rag
     rc, _, err = cli(db_url, "import", "--mapping-source", "rag", str(proposal))
     assert rc == 0, err
@@ -139,6 +148,11 @@ def test_onboarding_a_connector_round_trips_through_review_and_import(base: psyc
     assert rc == 0 and out["action"] == "created", err
     assert base.execute("SELECT mapping_source, confidence_score FROM fieldmap.field_mappings WHERE source_field = "
                         "'Probability' AND source_table = 'Deals'").fetchone() == ("rag", 0.93)
+    # a target the schema lacks is refused, not reported as "unchanged"
+    rc, out, err = cli(db_url, "accept", "--connector", "zoho_crm", "--table", "Accounts", "--field", "Website",
+                       "--target", "account.website")
+    assert rc == 1 and 'unknown canonical field "website"' in err, err
+    assert base.execute("SELECT count(*) FROM fieldmap.field_mappings WHERE source_field = 'Website'").fetchone() == (0,)
 
 
 @pytest.mark.parametrize("split", ["dev", "heldout"])
@@ -231,6 +245,8 @@ def test_an_app_role_embeds_its_own_tenant_and_not_the_shared_schema(base: psyco
     (["suggest", "--connector", "z", "--table", "Deals"], "give --table T --field F"),
     (["embed", "--model", "/nonexistent/model"], "not a model directory"),
     (["eval-suggest", "/nonexistent.yaml"], "cannot read it"),
+    (["suggest", "--connector", "z", "--table", "Deals", "--field", "Amount", "--out", "/tmp/x.yaml"],
+     "--out writes the proposal file of a field list"),
 ])
 def test_bad_input_is_one_clear_line(db: psycopg.Connection, demo: str, args: list[str], message: str) -> None:
     out = fieldmap_cli(demo, *args, *(["--tenant", "demo"] if args[0] != "embed" else []))

@@ -23,9 +23,9 @@ RETURNS text
 LANGUAGE sql
 IMMUTABLE STRICT PARALLEL SAFE
 AS $$
-  -- camelCase and ACRONYMWord boundaries become spaces, then anything not a letter or digit
+  -- camelCase and ACRONYMWord boundaries become spaces, then anything not a letter or digit (of any script: Prénom, 金额)
   SELECT pg_catalog.btrim(pg_catalog.lower(pg_catalog.regexp_replace(pg_catalog.regexp_replace(pg_catalog.regexp_replace(name,
-           '([a-z0-9])([A-Z])', '\1 \2', 'g'), '([A-Z]+)([A-Z][a-z])', '\1 \2', 'g'), '[^A-Za-z0-9]+', ' ', 'g')))
+           '([a-z0-9])([A-Z])', '\1 \2', 'g'), '([A-Z]+)([A-Z][a-z])', '\1 \2', 'g'), '[^[:alnum:]]+', ' ', 'g')))
 $$;
 
 -- the forms a word may take in a table's name or a field's (deals, deal;

@@ -47,6 +47,11 @@ BEGIN
     ELSIF v_key = 'status' AND NOT filters->>v_key IN ('active', 'deprecated', 'pending_review') THEN
       RAISE EXCEPTION 'filter status must be active, deprecated or pending_review, not "%"', filters->>v_key
         USING ERRCODE = 'MR001';
+    ELSIF v_key = 'entity' AND NOT EXISTS (SELECT FROM fieldmap.entity_schemas s WHERE s.entity_name = filters->>v_key) THEN
+      RAISE EXCEPTION 'filter entity: no canonical entity "%"%', filters->>v_key,
+        coalesce(' (did you mean "' || fieldmap.closest_name(filters->>v_key,
+                   ARRAY(SELECT DISTINCT s.entity_name::text FROM fieldmap.entity_schemas s)) || '"?)', '')
+        USING ERRCODE = 'MR001';
     END IF;
   END LOOP;
   RETURN filters;
@@ -71,6 +76,9 @@ BEGIN
   IF query IS NULL OR public.vector_dims(query) <> v_dims THEN
     RAISE EXCEPTION 'the query vector has % dimensions; model "%" has %', coalesce(public.vector_dims(query)::text, 'no'),
       model, v_dims USING ERRCODE = 'MR001';
+  END IF;
+  IF public.vector_norm(query) = 0 THEN  -- its cosine distance to anything is NaN
+    RAISE EXCEPTION 'the query vector is all zeros' USING ERRCODE = 'MR001';
   END IF;
   SELECT count(*) < 5000 INTO v_small
     FROM (SELECT FROM fieldmap.mapping_embeddings e

@@ -17,7 +17,8 @@
 --   entity this tenant already maps that connector's table to, if any.
 -- Each candidate field of each entity is then scored from:
 --   nn      the best similarity of the field to approved mappings of that
---           target (its 50 nearest approved mappings);
+--           target (its 50 nearest approved mappings), each weighted by
+--           that mapping's confidence_score;
 --   name    the similarity of the field to the canonical field's text;
 --   lexical trigram similarity of their words, or of the field's and an
 --           approved neighbour's words;
@@ -110,7 +111,10 @@ BEGIN
       FROM fieldmap.schema_embeddings e
      WHERE e.embedding_model = v_model AND e.field_name = '' AND e.entity_name IN (SELECT cand.entity_name FROM cand)
   ), nb AS MATERIALIZED (  -- each field's nearest approved mappings of canonical fields
-    SELECT fld.n, m.canonical_entity::text AS entity_name, m.canonical_field::text AS field_name, nm.similarity,
+    -- a neighbour votes with its own confidence: an unreviewed suggestion
+    -- imported at 0.3 must not come back as certain evidence for itself
+    SELECT fld.n, m.canonical_entity::text AS entity_name, m.canonical_field::text AS field_name,
+           nm.similarity * coalesce(m.confidence_score, 1) AS similarity,
            me.embedding_text AS stem, cd.connector_name::text AS connector, m.source_field::text AS source
       FROM fld
      CROSS JOIN LATERAL fieldmap._nearest_mappings(fld.q, v_model, 50, '{"status": "active", "canonical_only": true}') nm

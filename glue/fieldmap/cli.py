@@ -457,6 +457,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     tenant = _tenant(args)
     if args.fields and (args.table or args.field or args.type):
         raise UsageError("give --fields FILE, or --table and --field, not both")
+    if args.out and not args.fields:
+        raise UsageError("--out writes the proposal file of a field list: give --fields FILE")
     if args.fields:
         fields = suggest.read_field_list(args.fields)
     elif args.table and args.field:
@@ -498,6 +500,8 @@ def cmd_accept(args: argparse.Namespace) -> int:
                                                 "mapping_source": "rag", "change_reason": args.reason,
                                                 "connector_type": "rest_api", "details": False},
                       where=f"{args.table}.{args.field}")[0]["report"]
+        if report["rejected"]:  # the database refused it (unknown target, ...): nothing is written
+            raise InputError(report["rejected"][0]["reason"], where=f"--target {args.target}")
     action = next((a for a in ("created", "updated", "unchanged") if report.get(a)), "unchanged")
     _emit(args, {"tenant": tenant, "connector": args.connector, "target": args.target, "action": action},
           f"{args.connector}: {args.table}.{args.field} -> {args.target} {action} (mapping_source rag)")

@@ -19,10 +19,11 @@ import yaml
 
 from . import migration
 from .encoder import Encoder
-from .errors import FieldmapError, Rejected, from_db_error
+from .errors import InputError, Rejected, from_db_error
 from .queries import query
 
 CONFIDENT = 0.8  # proposals at or above it should be right 95 times in 100
+UNSURE = 0.2  # below it a proposal file lists the best guess for a human instead of proposing it
 
 
 @dataclass(frozen=True)
@@ -37,25 +38,26 @@ def read_field_list(path: Path) -> list[SourceField]:
     """A connector's fields from YAML (a list of {table, field, type}) or CSV
     (columns table, field, type); every problem of the file at once."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
     except (OSError, UnicodeDecodeError) as exc:
-        raise FieldmapError(f"{path}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
+        raise InputError(f"{path}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
     problems: list[tuple[str, str]] = []
     rows: list[tuple[str, dict]] = []
-    if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
+    if path.suffix.lower() in (".csv", ".tsv"):
+        reader = csv.DictReader(io.StringIO(text), delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
+        reader.fieldnames = [c.strip().lower() for c in reader.fieldnames or []]  # Table,Field,Type too
         missing = [c for c in ("table", "field") if c not in (reader.fieldnames or [])]
         if missing:
-            raise FieldmapError(f"the CSV header lacks column {', '.join(missing)} (columns: table, field, type)",
+            raise InputError(f"the CSV header lacks column {', '.join(missing)} (columns: table, field, type)",
                                 where=str(path))
         rows = [(f"{path}:{n}", r) for n, r in enumerate(reader, start=2)]
     else:
         try:
             doc = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise FieldmapError(f"{path}: not YAML: {str(exc).splitlines()[0]}") from None
+            raise InputError(f"{path}: not YAML: {str(exc).splitlines()[0]}") from None
         if not isinstance(doc, list):
-            raise FieldmapError(f"{path}: a field list is a YAML list of {{table, field, type}} (or a CSV file)")
+            raise InputError(f"{path}: a field list is a YAML list of {{table, field, type}} (or a CSV file)")
         rows = [(f"{path}: item {n}", r) for n, r in enumerate(doc, start=1)]
     fields: list[SourceField] = []
     seen: set[tuple[str, str]] = set()
@@ -76,7 +78,7 @@ def read_field_list(path: Path) -> list[SourceField]:
     if problems:
         raise Rejected(problems, f"{path}: {len(problems)} problems; nothing was suggested")
     if not fields:
-        raise FieldmapError(f"{path}: no fields listed")
+        raise InputError(f"{path}: no fields listed")
     return fields
 
 
@@ -125,7 +127,8 @@ def proposal(connector: str, fields: list[SourceField], ranked: dict[tuple[str, 
              source: str) -> tuple[str, dict]:
     """The proposal as an import file (canonical-first YAML, comments say why),
     and its summary. A canonical field takes one source: the most confident
-    proposal wins it, and the other falls back to its next proposal."""
+    proposal wins it, and the other falls back to its next proposal; a field
+    whose best proposal is under UNSURE is listed for a human."""
     taken: dict[str, tuple[SourceField, dict]] = {}
     unplaced: list[tuple[SourceField, str]] = []
     order = sorted(fields, key=lambda f: -(ranked[(f.table, f.field)][0]["confidence"] if ranked[(f.table, f.field)] else 0))
@@ -133,6 +136,9 @@ def proposal(connector: str, fields: list[SourceField], ranked: dict[tuple[str, 
         props = ranked[(f.table, f.field)]
         if not props:
             unplaced.append((f, "nothing fits"))
+            continue
+        if props[0]["confidence"] < UNSURE:
+            unplaced.append((f, f"too unsure to propose (best guess {props[0]['target']}, {props[0]['confidence']:.2f})"))
             continue
         for p in props:
             if p["target"] not in taken:
@@ -163,7 +169,9 @@ def proposal(connector: str, fields: list[SourceField], ranked: dict[tuple[str, 
         lines += [f"#   {f.table}.{f.field}" + (f" ({f.type})" if f.type else "") + f": {reason}" for f, reason in unplaced]
     summary = {"connector": connector, "proposed": len(taken), "confident": sum(p["confidence"] >= CONFIDENT
                                                                                for _, p in taken.values()),
-               "not_proposed": [{"table": f.table, "field": f.field, "why": reason} for f, reason in unplaced]}
+               "not_proposed": [{"table": f.table, "field": f.field, "why": reason} for f, reason in unplaced],
+               "proposals": [{"table": f.table, "field": f.field, "target": target, "confidence": p["confidence"],
+                              "evidence": p["evidence"]} for target, (f, p) in sorted(taken.items())]}
     text = "\n".join(lines) + "\n"
     yaml.safe_load(text)  # what we write must read back
     return text, summary
@@ -182,11 +190,11 @@ def read_eval_items(path: Path) -> list[dict]:
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise FieldmapError(f"{path}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
+        raise InputError(f"{path}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
     except yaml.YAMLError as exc:
-        raise FieldmapError(f"{path}: not YAML: {str(exc).splitlines()[0]}") from None
+        raise InputError(f"{path}: not YAML: {str(exc).splitlines()[0]}") from None
     if not isinstance(doc, list) or not doc:
-        raise FieldmapError(f"{path}: an evaluation set is a YAML list of items "
+        raise InputError(f"{path}: an evaluation set is a YAML list of items "
                             "(connector, source_table, source_field, source_type, expected, also_ok)")
     problems: list[tuple[str, str]] = []
     for n, it in enumerate(doc, start=1):
