@@ -22,6 +22,11 @@ RETURNS SETOF fieldmap.mapping_entry
 LANGUAGE plpgsql
 STABLE
 SET search_path = pg_catalog, pg_temp
+-- right after a large import the new rows have no statistics yet; the planner
+-- then estimates one row and joins the document with the tenant's mappings
+-- by nested loops (a re-import of 6,000 unchanged mappings took 8 s)
+SET enable_nestloop = off
+SET jit = off
 AS $$
 DECLARE
   v_tenant    uuid := fieldmap.current_tenant_id();

@@ -529,8 +529,9 @@ def cmd_eval_suggest(args: argparse.Namespace) -> int:
         r = report[name]
         lines.append(f"{name:<12} {r['items']:>5} " + " ".join(f"{r[k] if r[k] is not None else '-':>6}"
                                                                for k in ("top1", "top3", "mrr")))
-    lines.append(f"no target: {report['no_target']['items']} items, {report['no_target']['proposed_confident']} "
-                 f"proposed with confidence >= {suggest.CONFIDENT}")
+    share = report["no_target"]["proposed_confident"]
+    lines.append(f"no target: {report['no_target']['items']} items, "
+                 + (f"{share:.0%}" if share is not None else "-") + f" proposed with confidence >= {suggest.CONFIDENT}")
     lines.append(f"confidence >= {suggest.CONFIDENT}: {report['confident']['proposals']} proposals, precision "
                  f"{report['confident']['precision']}")
     if args.verbose:
