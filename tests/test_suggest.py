@@ -7,8 +7,6 @@ the bad input users give."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,8 +14,8 @@ import psycopg
 import pytest
 import yaml
 from psycopg.rows import dict_row
-from registry import ensure_test_roles, login
-from support import ENTITIES_YAML, FIXTURES, LEGACY, cli, fieldmap_cli, url_for
+from registry import ensure_test_roles
+from support import ENTITIES_YAML, LEGACY, cli, fieldmap_cli, url_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "glue"))
 from fieldmap import embed, encoder, suggest  # noqa: E402

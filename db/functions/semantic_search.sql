@@ -73,6 +73,9 @@ DECLARE
   v_small     boolean;
   v_distance  text;
 BEGIN
+  IF k IS NULL OR k NOT BETWEEN 1 AND 1000 THEN
+    RAISE EXCEPTION 'k must be 1 to 1000, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
+  END IF;
   IF query IS NULL OR public.vector_dims(query) <> v_dims THEN
     RAISE EXCEPTION 'the query vector has % dimensions; model "%" has %', coalesce(public.vector_dims(query)::text, 'no'),
       model, v_dims USING ERRCODE = 'MR001';
@@ -145,9 +148,6 @@ DECLARE
   v_ids     uuid[];
   v_sims    double precision[];
 BEGIN
-  IF k IS NULL OR k NOT BETWEEN 1 AND 1000 THEN
-    RAISE EXCEPTION 'k must be 1 to 1000, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
-  END IF;
   -- first the search, on its own: joined in one query, the planner could skip
   -- calling it for a tenant without mappings, and a wrong vector or filter
   -- would go unreported
@@ -179,9 +179,6 @@ BEGIN
   IF v_vector IS NULL THEN
     RAISE EXCEPTION 'mapping % has no embedding yet', similar_to_mapping.mapping_id USING ERRCODE = 'MR004',
       HINT = 'run fieldmap embed (pg_cron or cron runs it every few minutes)';
-  END IF;
-  IF k IS NULL OR k NOT BETWEEN 1 AND 1000 THEN
-    RAISE EXCEPTION 'k must be 1 to 1000, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
   RETURN QUERY
     SELECT d.* FROM (SELECT array_agg(n.mapping_id) AS ids, array_agg(n.similarity) AS sims

@@ -18,7 +18,6 @@ import psycopg
 
 from . import migration
 from .encoder import Encoder
-from .errors import from_db_error
 from .queries import query
 
 ZERO_ID = "00000000-0000-0000-0000-000000000000"  # after the schema: every mapping id sorts after it
@@ -40,12 +39,7 @@ class Run:
 
 
 def _call(conn: psycopg.Connection, name: str, params: dict, tenant: str) -> list[dict]:
-    try:
-        with conn.transaction():
-            migration.set_context(conn, tenant)
-            return conn.execute(query(name), params).fetchall()
-    except psycopg.Error as exc:
-        raise from_db_error(exc, where=f"tenant {tenant}") from None
+    return migration.call_in_tenant(conn, tenant, name, params, f"tenant {tenant}")
 
 
 def push(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: int, progress: bool) -> Run:

@@ -88,6 +88,13 @@ def set_context(conn: psycopg.Connection, tenant: str, reason: str | None = None
         raise from_db_error(exc, where=f"tenant {tenant}") from None
 
 
+def call_in_tenant(conn: psycopg.Connection, tenant: str, name: str, params: dict, where: str) -> list[dict]:
+    """One named query in a transaction of its own, acting for the tenant."""
+    with conn.transaction():
+        set_context(conn, tenant)
+        return _call(conn, name, params, where)
+
+
 def _call(conn: psycopg.Connection, name: str, params: dict, where: str) -> list[dict]:
     try:
         return conn.execute(query(name), params).fetchall()

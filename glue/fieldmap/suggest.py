@@ -19,7 +19,7 @@ import yaml
 
 from . import migration
 from .encoder import Encoder
-from .errors import InputError, Rejected, from_db_error
+from .errors import InputError, Rejected
 from .queries import query
 
 CONFIDENT = 0.8  # proposals at or above it should be right 95 times in 100
@@ -102,15 +102,10 @@ def suggest(conn: psycopg.Connection, encoder: Encoder, tenant: str, connector: 
     out: dict[tuple[str, str], list[dict]] = {(f.table, f.field): [] for f in fields}
     for table, items in by_table.items():
         vectors, table_vector = _vectors(conn, encoder, table, [f.field for f in items])
-        try:
-            with conn.transaction():
-                migration.set_context(conn, tenant)
-                rows = conn.execute(query("suggest_fields"), {
-                    "connector": connector, "table": table, "fields": [f.field for f in items],
-                    "types": [f.type for f in items], "vectors": vectors, "table_vector": table_vector, "k": k,
-                }).fetchall()
-        except psycopg.Error as exc:
-            raise from_db_error(exc, where=f"table {table}") from None
+        rows = migration.call_in_tenant(conn, tenant, "suggest_fields", {
+            "connector": connector, "table": table, "fields": [f.field for f in items],
+            "types": [f.type for f in items], "vectors": vectors, "table_vector": table_vector, "k": k,
+        }, f"table {table}")
         for r in rows:
             out[(table, r["source_field"])].append(r)
     return out
