@@ -191,6 +191,16 @@ def test_similar_to_mapping_needs_no_vector_from_the_caller(crm: psycopg.Connect
         crm.execute("SELECT * FROM fieldmap.similar_to_mapping(gen_random_uuid())")
 
 
+@pytest.mark.parametrize("k", [0, 1001, None])
+def test_k_out_of_bounds_is_one_clear_error_on_both_searches(crm: psycopg.Connection, k: int | None) -> None:
+    embed_all(crm)
+    mapping = crm.execute("SELECT fieldmap.find_mapping('salesforce', 'opportunity.close_date')").fetchone()[0]
+    with raises_sqlstate("MR001", "k must be 1 to 1000"):
+        crm.execute("SELECT * FROM fieldmap.search_similar(%s, %s)", (vec(1), k))
+    with raises_sqlstate("MR001", "k must be 1 to 1000"):
+        crm.execute("SELECT * FROM fieldmap.similar_to_mapping(%s, %s)", (mapping, k))
+
+
 def test_a_large_tenant_is_searched_through_the_hnsw_index(crm: psycopg.Connection) -> None:
     """6,000 vectors (over the exact-search limit): the nearest is still found."""
     crm.execute("""INSERT INTO fieldmap.field_mappings (tenant_id, connector_id, entity_schema_id, source_table, source_field,
