@@ -6067,12 +6067,6 @@ CREATE INDEX idx_embedding_hnsw_5c46f9060a41 ON fieldmap.mapping_embeddings USIN
 COMMENT ON INDEX fieldmap.idx_embedding_hnsw_5c46f9060a41 IS 'HNSW (cosine) over the 1536-dimensional vectors of model text-embedding-ada-002.';
 
 --
--- Name: idx_embedding_mapping; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
---
-
-CREATE INDEX idx_embedding_mapping ON fieldmap.mapping_embeddings USING btree (tenant_id, field_mapping_id);
-
---
 -- Name: idx_embedding_tenant_model; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6095,12 +6089,6 @@ CREATE INDEX idx_embedding_vector_minilm ON fieldmap.mapping_embeddings USING hn
 --
 
 COMMENT ON INDEX fieldmap.idx_embedding_vector_minilm IS 'HNSW (cosine) over the 384-dimensional vectors of model sentence-transformers/all-MiniLM-L6-v2.';
-
---
--- Name: idx_entity_name; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
---
-
-CREATE INDEX idx_entity_name ON fieldmap.entity_schemas USING btree (entity_name);
 
 --
 -- Name: idx_mapping_approved_canonical; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
@@ -6157,12 +6145,6 @@ COMMENT ON INDEX fieldmap.idx_mapping_source_field IS 'Lookup of a connector''s 
 CREATE INDEX idx_mapping_status ON fieldmap.field_mappings USING btree (tenant_id, status);
 
 --
--- Name: idx_mapping_tenant_connector; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
---
-
-CREATE INDEX idx_mapping_tenant_connector ON fieldmap.field_mappings USING btree (tenant_id, connector_id);
-
---
 -- Name: idx_mv_lineage_confidence; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6191,12 +6173,6 @@ COMMENT ON INDEX fieldmap.idx_mv_lineage_pk IS 'Unique key that REFRESH MATERIAL
 --
 
 CREATE INDEX idx_mv_lineage_source ON fieldmap.mv_mapping_lineage_grid USING btree (tenant_id, source_system);
-
---
--- Name: idx_mv_lineage_tenant; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
---
-
-CREATE INDEX idx_mv_lineage_tenant ON fieldmap.mv_mapping_lineage_grid USING btree (tenant_id);
 
 --
 -- Name: idx_tenant_members_role; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner

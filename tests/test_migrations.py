@@ -46,7 +46,7 @@ BREAKS: dict[str, list[str]] = {
     ],
     "table_tenants": ["DROP TABLE fieldmap.tenants CASCADE", "ALTER TABLE fieldmap.tenants DROP COLUMN settings"],
     "table_users": ["DROP TABLE fieldmap.users CASCADE", "REVOKE SELECT ON fieldmap.users FROM fieldmap_reader"],
-    "table_entity_schemas": ["DROP TABLE fieldmap.entity_schemas CASCADE", "DROP INDEX fieldmap.idx_entity_name"],
+    "table_entity_schemas": ["DROP TABLE fieldmap.entity_schemas CASCADE", "ALTER TABLE fieldmap.entity_schemas DROP CONSTRAINT unique_entity_version"],
     "table_connector_definitions": [
         "DROP TABLE fieldmap.connector_definitions CASCADE",
         "GRANT INSERT ON fieldmap.connector_definitions TO fieldmap_reader",
@@ -63,6 +63,7 @@ BREAKS: dict[str, list[str]] = {
     "table_mapping_embeddings": [
         "DROP TABLE fieldmap.mapping_embeddings CASCADE",
         "DROP INDEX fieldmap.idx_embedding_vector_minilm",
+        "ALTER TABLE fieldmap.mapping_embeddings DROP CONSTRAINT unique_embedding_mapping",
     ],
     "table_audit_log": [
         "DROP TABLE fieldmap.audit_log CASCADE",

@@ -131,6 +131,51 @@ def test_every_unique_and_foreign_key_of_a_tenant_table_includes_tenant_id(db: p
         assert first == "tenant_id", f"{index} does not lead with tenant_id"
 
 
+def test_no_index_is_a_prefix_of_another(db: psycopg.Connection) -> None:
+    # A btree whose columns lead another btree of the same table costs every
+    # write and can mislead the planner: the (tenant_id, connector_id) index
+    # beside the lookup key made each lookup read a whole connector's rows.
+    redundant = db.execute("""
+        SELECT a.indexrelid::regclass::text, b.indexrelid::regclass::text
+          FROM pg_index a
+          JOIN pg_index b ON b.indrelid = a.indrelid AND b.indexrelid <> a.indexrelid
+          JOIN pg_class ca ON ca.oid = a.indexrelid
+          JOIN pg_class cb ON cb.oid = b.indexrelid
+         WHERE a.indrelid::regclass::text LIKE 'fieldmap.%'
+           AND ca.relam = cb.relam
+           AND NOT a.indisunique AND a.indpred IS NULL AND a.indexprs IS NULL
+           AND b.indpred IS NULL AND b.indexprs IS NULL
+           AND a.indnkeyatts <= b.indnkeyatts
+           AND (a.indkey::int2[])[0:a.indnkeyatts - 1] = (b.indkey::int2[])[0:a.indnkeyatts - 1]""").fetchall()
+    assert redundant == [], f"indexes that lead others (drop them): {redundant}"
+
+
+def test_a_mapping_lookup_uses_its_whole_key(db: psycopg.Connection, registry: dict) -> None:
+    # 50 tenants x 4 connectors x 50 fields, with statistics as after an
+    # import and autovacuum: one probe on all four key columns, no filter.
+    # (At 100k mappings a (tenant_id, connector_id) index beside the key won
+    # the tie, both estimated at one row, and each lookup read a connector's
+    # 100 rows; test_no_index_is_a_prefix_of_another keeps such indexes out.)
+    db.execute("""INSERT INTO fieldmap.tenants (slug, name) SELECT 'lk-' || t, 'Lookup ' || t
+                    FROM generate_series(1, 49) t""")
+    db.execute("""INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
+                  SELECT t.id, 'c' || c, 'rest_api' FROM fieldmap.tenants t CROSS JOIN generate_series(1, 4) c
+                   WHERE t.slug LIKE 'lk-%%' OR t.id = %(tenant)s""", registry)
+    db.execute("""INSERT INTO fieldmap.field_mappings (tenant_id, connector_id, entity_schema_id, source_table,
+                                                      source_field, canonical_entity, canonical_field)
+                  SELECT cd.tenant_id, cd.id, %(entity)s, 'T' || (f %% 5), 'F' || f, 'account', 'extras.f' || f
+                    FROM fieldmap.connector_definitions cd CROSS JOIN generate_series(1, 50) f
+                   WHERE cd.connector_name LIKE 'c_'""", registry)
+    db.execute("ANALYZE fieldmap.field_mappings")
+    plan = "\n".join(r[0] for r in db.execute("""
+        EXPLAIN SELECT fm.id FROM fieldmap.field_mappings fm
+          JOIN fieldmap.connector_definitions cd ON cd.tenant_id = fm.tenant_id AND cd.id = fm.connector_id
+         WHERE fm.tenant_id = %(tenant)s AND cd.connector_name = 'c3'
+           AND fm.source_table = 'T3' AND fm.source_field = 'F13'""", registry).fetchall())
+    mappings_scan = plan.split("on field_mappings fm", 1)[1]  # the last node of the plan
+    assert plan.count("idx_mapping_source_field on field_mappings fm") == 1 and "Filter" not in mappings_scan, plan
+
+
 def test_every_table_view_function_trigger_and_policy_is_commented(db: psycopg.Connection) -> None:
     missing = db.execute(
         """SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'fieldmap'::regnamespace

@@ -23,7 +23,7 @@ CREATE TABLE fieldmap.entity_schemas (
         AND jsonb_typeof(schema_definition->'properties') = 'object')
 );
 
-CREATE INDEX idx_entity_name ON fieldmap.entity_schemas (entity_name);
+-- Lookups by name use unique_entity_version, which leads with entity_name.
 
 COMMENT ON TABLE fieldmap.entity_schemas IS
   'fieldmap: canonical entities (account, opportunity, ...) shared by all tenants, one row per entity and version.';

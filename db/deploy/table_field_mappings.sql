@@ -81,9 +81,14 @@ CREATE TABLE fieldmap.field_mappings (
 CREATE UNIQUE INDEX unique_active_mapping ON fieldmap.field_mappings
     (tenant_id, connector_id, connection_id, canonical_entity, canonical_field) NULLS NOT DISTINCT
     WHERE status = 'active';
+-- The lookup key; its prefix (tenant_id, connector_id) also serves the
+-- foreign key to connector_definitions. No separate (tenant_id, connector_id)
+-- index: with one, the planner, multiplying the selectivities of two
+-- correlated columns, estimated one row per connector and read a whole
+-- connector's mappings for each lookup (p50 0.034 ms instead of 0.010 ms at
+-- 100k mappings, bench_lookup).
 CREATE INDEX idx_mapping_source_field ON fieldmap.field_mappings
     (tenant_id, connector_id, source_table, source_field);
-CREATE INDEX idx_mapping_tenant_connector ON fieldmap.field_mappings (tenant_id, connector_id);
 CREATE INDEX idx_mapping_entity ON fieldmap.field_mappings (tenant_id, canonical_entity, canonical_field);
 CREATE INDEX idx_mapping_status ON fieldmap.field_mappings (tenant_id, status);
 CREATE INDEX idx_mapping_confidence ON fieldmap.field_mappings (tenant_id, confidence_score);

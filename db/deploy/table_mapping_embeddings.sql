@@ -31,7 +31,7 @@ CREATE TABLE fieldmap.mapping_embeddings (
     CONSTRAINT mapping_embeddings_metadata_check CHECK (jsonb_typeof(metadata) = 'object')
 );
 
-CREATE INDEX idx_embedding_mapping ON fieldmap.mapping_embeddings (tenant_id, field_mapping_id);
+-- A mapping's vectors are found (and cascaded) through unique_embedding_mapping.
 CREATE INDEX idx_embedding_vector_minilm ON fieldmap.mapping_embeddings
     USING hnsw ((embedding_vector::public.vector(384)) public.vector_cosine_ops)
     WHERE embedding_model = 'sentence-transformers/all-MiniLM-L6-v2';

@@ -36,7 +36,6 @@ LEFT JOIN fieldmap.users u_updated ON u_updated.tenant_id = fm.tenant_id AND u_u
 WHERE fm.status = 'active';
 
 CREATE UNIQUE INDEX idx_mv_lineage_pk ON fieldmap.mv_mapping_lineage_grid (tenant_id, id);
-CREATE INDEX idx_mv_lineage_tenant ON fieldmap.mv_mapping_lineage_grid (tenant_id);
 CREATE INDEX idx_mv_lineage_source ON fieldmap.mv_mapping_lineage_grid (tenant_id, source_system);
 CREATE INDEX idx_mv_lineage_entity ON fieldmap.mv_mapping_lineage_grid (tenant_id, target_entity);
 CREATE INDEX idx_mv_lineage_confidence ON fieldmap.mv_mapping_lineage_grid (tenant_id, confidence_score);

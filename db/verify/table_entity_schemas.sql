@@ -4,7 +4,8 @@ SELECT id, entity_name, entity_version, schema_definition, description, created_
   FROM fieldmap.entity_schemas WHERE false;
 DO $$
 BEGIN
-  ASSERT to_regclass('fieldmap.idx_entity_name') IS NOT NULL, 'index idx_entity_name missing';
+  ASSERT (SELECT indisunique FROM pg_index WHERE indexrelid = to_regclass('fieldmap.unique_entity_version')),
+         'unique index unique_entity_version (entity_name, entity_version) missing';
   ASSERT has_table_privilege('fieldmap_reader', 'fieldmap.entity_schemas', 'SELECT'), 'fieldmap_reader cannot read entity_schemas';
 END
 $$;

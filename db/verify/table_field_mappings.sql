@@ -12,7 +12,7 @@ DO $$
 DECLARE
   i text;
 BEGIN
-  FOREACH i IN ARRAY ARRAY['idx_mapping_tenant_connector', 'idx_mapping_entity', 'idx_mapping_status',
+  FOREACH i IN ARRAY ARRAY['idx_mapping_entity', 'idx_mapping_status',
                            'idx_mapping_confidence', 'idx_mapping_source', 'idx_mapping_source_field',
                            'unique_active_mapping'] LOOP
     ASSERT to_regclass('fieldmap.' || i) IS NOT NULL, format('index %s missing', i);
