@@ -1,5 +1,6 @@
-"""The lineage grid kept fresh: a statement on one of its inputs marks it
-stale (trigger _90_mark_grid_stale, every branch); refresh_lineage_grid
+"""The lineage grid kept fresh: a statement that changes one of its inputs
+marks it stale (trigger _90_mark_grid_stale, every branch, and the audit
+trigger of mapping updates); refresh_lineage_grid
 refreshes only a stale grid unless forced, records what it did, never blocks
 a reader, runs one at a time, and a change made while it runs (committed
 after its snapshot, or begun after it) is picked up by the next refresh."""
@@ -65,7 +66,7 @@ MARKS = [
     ("insert mapping", "SELECT fieldmap.import_mappings('salesforce', "
                        "'{\"account\": {\"fields\": {\"name\": \"Name\"}}}'::jsonb)"),
     ("update mapping", "UPDATE fieldmap.field_mappings SET notes = 'n'"),
-    ("no-op update of mappings", "UPDATE fieldmap.field_mappings SET notes = notes WHERE false"),
+    ("observations only (not audited)", "UPDATE fieldmap.field_mappings SET error_count = 3"),
     ("delete mapping", "DELETE FROM fieldmap.field_mappings"),
     ("validation observations", "SELECT count(*) FROM fieldmap.validate_mappings()"),
     ("rename connector", "UPDATE fieldmap.connector_definitions SET connector_name = 'sfdc' WHERE connector_name = 'salesforce'"),
@@ -97,6 +98,8 @@ NOT_MARKS = [
     ("user display name", "UPDATE fieldmap.users SET display_name = 'A. Example'"),
     ("connector settings", "UPDATE fieldmap.connector_definitions SET description = 'CRM'"),
     ("audit seal", "SELECT fieldmap.seal_audit_chain()"),
+    ("no-op update of mappings", "UPDATE fieldmap.field_mappings SET notes = notes"),
+    ("update of no mapping", "UPDATE fieldmap.field_mappings SET notes = 'n' WHERE false"),
 ]
 
 

@@ -1,5 +1,6 @@
 -- Deploy fieldmap:trigger_audit to pg
 -- requires: table_audit_log
+-- requires: table_grid_refresh_state
 -- requires: trigger_stamp
 -- requires: table_field_mappings
 -- requires: table_tenant_members
