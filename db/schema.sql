@@ -1029,6 +1029,10 @@ DECLARE
   v_small     boolean;
   v_distance  text;
 BEGIN
+  -- @plpgsql_check_options: security_warnings = off, extra_warnings = off
+  -- (security: v_distance, put in with %s, is one of two constant texts with
+  -- the model's integer dimension; every value goes in with %L. extra: the
+  -- result columns are set by RETURN QUERY EXECUTE, which it cannot follow)
   IF k IS NULL OR k NOT BETWEEN 1 AND 1000 THEN
     RAISE EXCEPTION 'k must be 1 to 1000, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
@@ -1210,11 +1214,11 @@ DECLARE
   v_hash    bytea;
   v_digest  bytea;
   v_rowhash bytea;
-  v_ids     uuid[] := '{}';
-  v_poss    bigint[] := '{}';
-  v_rows    bytea[] := '{}';
-  v_pds     bytea[] := '{}';
-  v_chains  bytea[] := '{}';
+  v_ids     uuid[] := '{}'::uuid[];
+  v_poss    bigint[] := '{}'::bigint[];
+  v_rows    bytea[] := '{}'::bytea[];
+  v_pds     bytea[] := '{}'::bytea[];
+  v_chains  bytea[] := '{}'::bytea[];
 BEGIN
   INSERT INTO fieldmap.audit_chain_heads (tenant_id, last_pos, last_hash, checkpoint_hash)
   VALUES (tenant, 0, fieldmap._audit_genesis(tenant), fieldmap._audit_genesis(tenant))
@@ -1279,7 +1283,7 @@ DECLARE
   v_key  text;
 BEGIN
   IF filters IS NULL OR filters = 'null' THEN
-    RETURN '{}';
+    RETURN '{}'::jsonb;
   END IF;
   IF jsonb_typeof(filters) <> 'object' THEN
     RAISE EXCEPTION 'filters must be a JSON object (e.g. {"connector": "hubspot", "min_confidence": 0.8}), not %',
@@ -1626,6 +1630,8 @@ DECLARE
   n numeric;
   s text;
 BEGIN
+  -- @plpgsql_check_options: extra_warnings = off
+  -- (rule is unused: every transform family takes (transform, value, rule))
   IF transform = 'to_boolean' THEN
     IF jsonb_typeof(value) = 'boolean' THEN
       RETURN jsonb_build_object('value', value);
@@ -1653,7 +1659,7 @@ BEGIN
       RETURN jsonb_build_object('value', n::bigint);
     WHEN 'to_decimal' THEN  -- text: exact whatever the reader's number type
       RETURN jsonb_build_object('value', n::text);
-    WHEN 'to_number' THEN
+    ELSE  -- to_number: transform() dispatches no other name here
       IF abs(n) > 1.7976931348623157e308 OR (n <> 0 AND abs(n) < 2.2250738585072014e-308) THEN
         RETURN fieldmap._tf_error(transform, value, 'is out of the range of a floating-point number');
       END IF;
@@ -1741,7 +1747,7 @@ BEGIN
         RETURN fieldmap._tf_error(transform, value, 'is not an e-mail address');
       END IF;
       RETURN jsonb_build_object('value', s);
-    WHEN 'split_full_name' THEN
+    ELSE  -- split_full_name: transform() dispatches no other name here
       s := btrim(regexp_replace(s, '\s+', ' ', 'g'));
       IF s = '' THEN
         RETURN fieldmap._tf_error(transform, value, 'is empty');
@@ -2261,21 +2267,23 @@ DECLARE
   v_present   text;
   v_value     text;
   v_fast      text;
-  v_values    text[] := '{}';   -- the source values, x.v<i>
-  v_fast_cols text[] := '{}';   -- the transforms' fast paths, t.f<i>
-  v_slow_cols text[] := '{}';   -- the full way for the values they leave open, u.s<i>
-  v_pairs     text[] := '{}';   -- jsonb_build_object arguments of canonical fields, 2 per field
-  v_extras    text[] := '{}';   -- the same for extras.<name> targets
-  v_absent    text[] := '{}';   -- CASE expressions naming a canonical field to leave out
-  v_absent_x  text[] := '{}';   -- ... and an extras key
-  v_errors    text[] := '{}';
-  v_used      text[] := '{}';   -- top-level source keys some mapping reads
+  v_values    text[] := '{}'::text[];   -- the source values, x.v<i>
+  v_fast_cols text[] := '{}'::text[];   -- the transforms' fast paths, t.f<i>
+  v_slow_cols text[] := '{}'::text[];   -- the full way for the values they leave open, u.s<i>
+  v_pairs     text[] := '{}'::text[];   -- jsonb_build_object arguments of canonical fields, 2 per field
+  v_extras    text[] := '{}'::text[];   -- the same for extras.<name> targets
+  v_absent    text[] := '{}'::text[];   -- CASE expressions naming a canonical field to leave out
+  v_absent_x  text[] := '{}'::text[];   -- ... and an extras key
+  v_errors    text[] := '{}'::text[];
+  v_used      text[] := '{}'::text[];   -- top-level source keys some mapping reads
   v_sql       text;
   v_extras_sql text;
-  v_slots     text[] := '{}';   -- the names of extras.<name> targets ...
-  v_slot_src  text[] := '{}';   -- ... and their sources
+  v_slots     text[] := '{}'::text[];   -- the names of extras.<name> targets ...
+  v_slot_src  text[] := '{}'::text[];   -- ... and their sources
   v_slot      record;
 BEGIN
+  -- @plpgsql_check_options: extra_warnings = off
+  -- (it warns that ord and canonical may stay unset: RETURN QUERY EXECUTE sets them, which it cannot follow)
   IF records IS NULL THEN
     RAISE EXCEPTION 'records must be an array of JSON objects, not NULL' USING ERRCODE = 'MR001';
   END IF;
@@ -3445,8 +3453,8 @@ DECLARE
   v_props       jsonb;
   v_names       text[];
   v_allowed     text[];
-  v_dirs        jsonb := '{}';   -- entity -> direction as read (auto mode)
-  v_marked      jsonb := '{}';   -- entity -> true when entries carried source:/target:
+  v_dirs        jsonb := '{}'::jsonb;   -- entity -> direction as read (auto mode)
+  v_marked      jsonb := '{}'::jsonb;   -- entity -> true when entries carried source:/target:
   v_dir         text;
   v_is_marked   boolean;
   v_key         text;
@@ -3457,7 +3465,6 @@ DECLARE
   v_rows        fieldmap.mapping_entry[];
   v_dups        jsonb;           -- canonical field -> its sources, where it has more than one
   e             fieldmap.mapping_entry;
-  i             integer;
 BEGIN
   IF direction IS NULL OR direction NOT IN ('auto', 'canonical-first', 'source-first') THEN
     RAISE EXCEPTION 'direction must be auto, canonical-first or source-first, not "%"', direction
@@ -3713,7 +3720,7 @@ COMMENT ON FUNCTION fieldmap.pending_embedding_count(model text) IS 'How many it
 -- Name: pending_embeddings(text, integer, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-CREATE FUNCTION fieldmap.pending_embeddings(model text, "limit" integer DEFAULT 256, after text DEFAULT NULL::text) RETURNS TABLE(kind text, key text, embedding_text text, content_hash text)
+CREATE FUNCTION fieldmap.pending_embeddings(model text, batch_size integer DEFAULT 256, after text DEFAULT NULL::text) RETURNS TABLE(kind text, key text, embedding_text text, content_hash text)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -3721,8 +3728,8 @@ DECLARE
   v_after uuid;
 BEGIN
   PERFORM fieldmap._embedding_model_dims(model);
-  IF "limit" IS NULL OR "limit" NOT BETWEEN 1 AND 100000 THEN
-    RAISE EXCEPTION 'limit must be 1 to 100000, not %', coalesce("limit"::text, 'NULL') USING ERRCODE = 'MR001';
+  IF batch_size IS NULL OR batch_size NOT BETWEEN 1 AND 100000 THEN
+    RAISE EXCEPTION 'batch_size must be 1 to 100000, not %', coalesce(batch_size::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
   v_after := fieldmap._as_uuid(after);
   IF after IS NOT NULL AND v_after IS NULL THEN
@@ -3751,17 +3758,17 @@ BEGIN
                                 WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
                                   AND e.embedding_vector IS NOT NULL)
              ORDER BY f.id
-             LIMIT "limit") p;
+             LIMIT batch_size) p;
 END
 $$;
 
-ALTER FUNCTION fieldmap.pending_embeddings(model text, "limit" integer, after text) OWNER TO fieldmap_owner;
+ALTER FUNCTION fieldmap.pending_embeddings(model text, batch_size integer, after text) OWNER TO fieldmap_owner;
 
 --
--- Name: FUNCTION pending_embeddings(model text, "limit" integer, after text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+-- Name: FUNCTION pending_embeddings(model text, batch_size integer, after text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.pending_embeddings(model text, "limit" integer, after text) IS 'What needs a vector of the model: the canonical schema (for roles that may write it, with after NULL), then the session tenant''s mappings in id order after `after`; kind, key, the text to encode and its MD5 for put_embeddings.';
+COMMENT ON FUNCTION fieldmap.pending_embeddings(model text, batch_size integer, after text) IS 'What needs a vector of the model: the canonical schema (for roles that may write it, with after NULL), then the session tenant''s mappings in id order after `after`; kind, key, the text to encode and its MD5 for put_embeddings.';
 
 --
 -- Name: plan_import(text, jsonb, text, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -7645,11 +7652,11 @@ REVOKE ALL ON FUNCTION fieldmap.pending_embedding_count(model text) FROM PUBLIC;
 GRANT ALL ON FUNCTION fieldmap.pending_embedding_count(model text) TO fieldmap_writer;
 
 --
--- Name: FUNCTION pending_embeddings(model text, "limit" integer, after text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+-- Name: FUNCTION pending_embeddings(model text, batch_size integer, after text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-REVOKE ALL ON FUNCTION fieldmap.pending_embeddings(model text, "limit" integer, after text) FROM PUBLIC;
-GRANT ALL ON FUNCTION fieldmap.pending_embeddings(model text, "limit" integer, after text) TO fieldmap_writer;
+REVOKE ALL ON FUNCTION fieldmap.pending_embeddings(model text, batch_size integer, after text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.pending_embeddings(model text, batch_size integer, after text) TO fieldmap_writer;
 
 --
 -- Name: FUNCTION plan_import(connector text, doc jsonb, mode text, direction text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

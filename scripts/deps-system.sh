@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system side of fieldmap: PostgreSQL server + headers, pg_cron,
-# pgvector, Sqitch with its Pg driver. Idempotent: when everything is already
+# pgvector, plpgsql_check (for the tests), Sqitch with its Pg driver. Idempotent: when everything is already
 # in place it only checks and touches no network.
 #
 # pgvector comes from the distribution's binary package for the server's major
@@ -53,6 +53,8 @@ need=()
 [ -f "/usr/include/postgresql/$PGV/server/postgres.h" ] || need+=("postgresql-server-dev-$PGV")
 [ -f "$SHARE/pg_trgm.control" ] || need+=("postgresql-contrib")
 [ -f "$SHARE/pg_cron.control" ] || need+=("postgresql-$PGV-cron")
+# static checks of every PL/pgSQL function in the tests (never deployed)
+[ -f "$SHARE/plpgsql_check.control" ] || need+=("postgresql-$PGV-plpgsql-check")
 if ! python3 -c "import ensurepip" 2>/dev/null; then need+=("python3-venv"); fi
 command -v sqitch >/dev/null || need+=("sqitch")
 perl -MDBD::Pg -e1 2>/dev/null || need+=("libdbd-pg-perl")
@@ -95,7 +97,7 @@ if [ ! -f "$SHARE/vector.control" ]; then
   fi
 fi
 
-for ext in vector pg_cron pg_trgm; do
+for ext in vector pg_cron pg_trgm plpgsql_check; do
   [ -f "$SHARE/$ext.control" ] || { log "extension $ext is still missing in $SHARE"; exit 1; }
 done
-log "system ok: PostgreSQL $PGV with vector, pg_cron, pg_trgm; $(sqitch --version | head -n1)"
+log "system ok: PostgreSQL $PGV with vector, pg_cron, pg_trgm, plpgsql_check; $(sqitch --version | head -n1)"

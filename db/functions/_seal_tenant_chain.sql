@@ -21,11 +21,11 @@ DECLARE
   v_hash    bytea;
   v_digest  bytea;
   v_rowhash bytea;
-  v_ids     uuid[] := '{}';
-  v_poss    bigint[] := '{}';
-  v_rows    bytea[] := '{}';
-  v_pds     bytea[] := '{}';
-  v_chains  bytea[] := '{}';
+  v_ids     uuid[] := '{}'::uuid[];
+  v_poss    bigint[] := '{}'::bigint[];
+  v_rows    bytea[] := '{}'::bytea[];
+  v_pds     bytea[] := '{}'::bytea[];
+  v_chains  bytea[] := '{}'::bytea[];
 BEGIN
   INSERT INTO fieldmap.audit_chain_heads (tenant_id, last_pos, last_hash, checkpoint_hash)
   VALUES (tenant, 0, fieldmap._audit_genesis(tenant), fieldmap._audit_genesis(tenant))

@@ -51,6 +51,8 @@ DECLARE
   n numeric;
   s text;
 BEGIN
+  -- @plpgsql_check_options: extra_warnings = off
+  -- (rule is unused: every transform family takes (transform, value, rule))
   IF transform = 'to_boolean' THEN
     IF jsonb_typeof(value) = 'boolean' THEN
       RETURN jsonb_build_object('value', value);
@@ -78,7 +80,7 @@ BEGIN
       RETURN jsonb_build_object('value', n::bigint);
     WHEN 'to_decimal' THEN  -- text: exact whatever the reader's number type
       RETURN jsonb_build_object('value', n::text);
-    WHEN 'to_number' THEN
+    ELSE  -- to_number: transform() dispatches no other name here
       IF abs(n) > 1.7976931348623157e308 OR (n <> 0 AND abs(n) < 2.2250738585072014e-308) THEN
         RETURN fieldmap._tf_error(transform, value, 'is out of the range of a floating-point number');
       END IF;

@@ -63,7 +63,7 @@ BEGIN
         RETURN fieldmap._tf_error(transform, value, 'is not an e-mail address');
       END IF;
       RETURN jsonb_build_object('value', s);
-    WHEN 'split_full_name' THEN
+    ELSE  -- split_full_name: transform() dispatches no other name here
       s := btrim(regexp_replace(s, '\s+', ' ', 'g'));
       IF s = '' THEN
         RETURN fieldmap._tf_error(transform, value, 'is empty');

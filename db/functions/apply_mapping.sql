@@ -41,21 +41,23 @@ DECLARE
   v_present   text;
   v_value     text;
   v_fast      text;
-  v_values    text[] := '{}';   -- the source values, x.v<i>
-  v_fast_cols text[] := '{}';   -- the transforms' fast paths, t.f<i>
-  v_slow_cols text[] := '{}';   -- the full way for the values they leave open, u.s<i>
-  v_pairs     text[] := '{}';   -- jsonb_build_object arguments of canonical fields, 2 per field
-  v_extras    text[] := '{}';   -- the same for extras.<name> targets
-  v_absent    text[] := '{}';   -- CASE expressions naming a canonical field to leave out
-  v_absent_x  text[] := '{}';   -- ... and an extras key
-  v_errors    text[] := '{}';
-  v_used      text[] := '{}';   -- top-level source keys some mapping reads
+  v_values    text[] := '{}'::text[];   -- the source values, x.v<i>
+  v_fast_cols text[] := '{}'::text[];   -- the transforms' fast paths, t.f<i>
+  v_slow_cols text[] := '{}'::text[];   -- the full way for the values they leave open, u.s<i>
+  v_pairs     text[] := '{}'::text[];   -- jsonb_build_object arguments of canonical fields, 2 per field
+  v_extras    text[] := '{}'::text[];   -- the same for extras.<name> targets
+  v_absent    text[] := '{}'::text[];   -- CASE expressions naming a canonical field to leave out
+  v_absent_x  text[] := '{}'::text[];   -- ... and an extras key
+  v_errors    text[] := '{}'::text[];
+  v_used      text[] := '{}'::text[];   -- top-level source keys some mapping reads
   v_sql       text;
   v_extras_sql text;
-  v_slots     text[] := '{}';   -- the names of extras.<name> targets ...
-  v_slot_src  text[] := '{}';   -- ... and their sources
+  v_slots     text[] := '{}'::text[];   -- the names of extras.<name> targets ...
+  v_slot_src  text[] := '{}'::text[];   -- ... and their sources
   v_slot      record;
 BEGIN
+  -- @plpgsql_check_options: extra_warnings = off
+  -- (it warns that ord and canonical may stay unset: RETURN QUERY EXECUTE sets them, which it cannot follow)
   IF records IS NULL THEN
     RAISE EXCEPTION 'records must be an array of JSON objects, not NULL' USING ERRCODE = 'MR001';
   END IF;

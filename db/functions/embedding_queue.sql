@@ -1,4 +1,4 @@
--- fieldmap.pending_embeddings(model text, "limit" integer DEFAULT 256, after text DEFAULT NULL)
+-- fieldmap.pending_embeddings(model text, batch_size integer DEFAULT 256, after text DEFAULT NULL)
 --   -> (kind, key, embedding_text, content_hash)
 -- fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors vector[])
 --   -> (stored, ignored)
@@ -36,7 +36,7 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION fieldmap.pending_embeddings(model text, "limit" integer DEFAULT 256, after text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION fieldmap.pending_embeddings(model text, batch_size integer DEFAULT 256, after text DEFAULT NULL)
 RETURNS TABLE (kind text, key text, embedding_text text, content_hash text)
 LANGUAGE plpgsql
 STABLE
@@ -46,8 +46,8 @@ DECLARE
   v_after uuid;
 BEGIN
   PERFORM fieldmap._embedding_model_dims(model);
-  IF "limit" IS NULL OR "limit" NOT BETWEEN 1 AND 100000 THEN
-    RAISE EXCEPTION 'limit must be 1 to 100000, not %', coalesce("limit"::text, 'NULL') USING ERRCODE = 'MR001';
+  IF batch_size IS NULL OR batch_size NOT BETWEEN 1 AND 100000 THEN
+    RAISE EXCEPTION 'batch_size must be 1 to 100000, not %', coalesce(batch_size::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
   v_after := fieldmap._as_uuid(after);
   IF after IS NOT NULL AND v_after IS NULL THEN
@@ -76,7 +76,7 @@ BEGIN
                                 WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
                                   AND e.embedding_vector IS NOT NULL)
              ORDER BY f.id
-             LIMIT "limit") p;
+             LIMIT batch_size) p;
 END
 $$;
 

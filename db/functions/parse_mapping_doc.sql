@@ -35,8 +35,8 @@ DECLARE
   v_props       jsonb;
   v_names       text[];
   v_allowed     text[];
-  v_dirs        jsonb := '{}';   -- entity -> direction as read (auto mode)
-  v_marked      jsonb := '{}';   -- entity -> true when entries carried source:/target:
+  v_dirs        jsonb := '{}'::jsonb;   -- entity -> direction as read (auto mode)
+  v_marked      jsonb := '{}'::jsonb;   -- entity -> true when entries carried source:/target:
   v_dir         text;
   v_is_marked   boolean;
   v_key         text;
@@ -47,7 +47,6 @@ DECLARE
   v_rows        fieldmap.mapping_entry[];
   v_dups        jsonb;           -- canonical field -> its sources, where it has more than one
   e             fieldmap.mapping_entry;
-  i             integer;
 BEGIN
   IF direction IS NULL OR direction NOT IN ('auto', 'canonical-first', 'source-first') THEN
     RAISE EXCEPTION 'direction must be auto, canonical-first or source-first, not "%"', direction

@@ -24,7 +24,7 @@ DECLARE
   v_key  text;
 BEGIN
   IF filters IS NULL OR filters = 'null' THEN
-    RETURN '{}';
+    RETURN '{}'::jsonb;
   END IF;
   IF jsonb_typeof(filters) <> 'object' THEN
     RAISE EXCEPTION 'filters must be a JSON object (e.g. {"connector": "hubspot", "min_confidence": 0.8}), not %',
@@ -73,6 +73,10 @@ DECLARE
   v_small     boolean;
   v_distance  text;
 BEGIN
+  -- @plpgsql_check_options: security_warnings = off, extra_warnings = off
+  -- (security: v_distance, put in with %s, is one of two constant texts with
+  -- the model's integer dimension; every value goes in with %L. extra: the
+  -- result columns are set by RETURN QUERY EXECUTE, which it cannot follow)
   IF k IS NULL OR k NOT BETWEEN 1 AND 1000 THEN
     RAISE EXCEPTION 'k must be 1 to 1000, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;

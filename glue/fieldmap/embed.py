@@ -86,7 +86,7 @@ def _push_tenants(conn: psycopg.Connection, encoder: Encoder, tenants: list[str]
 
 
 def _pending(conn: psycopg.Connection, encoder: Encoder, tenant: str, batch: int, after: str | None) -> list[dict]:
-    return _call(conn, "pending_embeddings", {"model": encoder.name, "limit": batch, "after": after}, tenant)
+    return _call(conn, "pending_embeddings", {"model": encoder.name, "batch_size": batch, "after": after}, tenant)
 
 
 def _last_key(rows: list[dict]) -> str:

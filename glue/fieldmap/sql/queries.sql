@@ -184,7 +184,7 @@ SELECT fieldmap.pending_embedding_count(%(model)s::text) AS pending;
 
 -- name: pending_embeddings
 SELECT kind, key, embedding_text, content_hash
-  FROM fieldmap.pending_embeddings(%(model)s::text, %(limit)s::integer, %(after)s::text);
+  FROM fieldmap.pending_embeddings(%(model)s::text, %(batch_size)s::integer, %(after)s::text);
 
 -- name: put_embeddings
 -- vectors travel in binary (the b placeholders): as text, psycopg spends about 0.2 s formatting 512 of them
