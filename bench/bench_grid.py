@@ -3,7 +3,8 @@
 100 tenants x 10 connectors, mappings made through the real triggers, at
 100,000 and 1,000,000 mappings: refresh_lineage_grid(force => true), which
 refreshes CONCURRENTLY (the whole grid is recomputed and diffed; readers go
-on), median of 3; and the call pg_cron makes every minute on a grid that is
+on), median of 3 on a grid already holding the rows (steady state: the
+refresh that first loads them is not timed); and the call pg_cron makes every minute on a grid that is
 fresh (a no-op), timed server-side, median of 200."""
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ def run(url: str) -> list[dict]:
             grow(conn, lo, hi, CONNECTORS)
             lo = hi + 1
             conn.execute("VACUUM ANALYZE fieldmap.field_mappings")
+            # the first refresh after the bulk load inserts the new rows into
+            # the grid; then the grid is vacuumed as autovacuum would, so the
+            # timed refreshes do not share 2 cores with autovacuum's pass over it
+            conn.execute("SELECT * FROM fieldmap.refresh_lineage_grid(force => true)")
+            conn.execute("VACUUM ANALYZE fieldmap.mv_mapping_lineage_grid")
             seconds = []
             for _ in range(3):
                 t0 = time.perf_counter()
