@@ -2428,7 +2428,9 @@ CREATE FUNCTION fieldmap.closest_name(name text, candidates text[]) RETURNS text
     AS $$
   SELECT c.candidate
     FROM (SELECT u.candidate,
-                 public.levenshtein_less_equal(lower(name), lower(u.candidate), 3) AS distance
+                 -- levenshtein refuses text over 255 characters; so long a name is no typo of a short one
+                 CASE WHEN length(name) <= 255 AND length(u.candidate) <= 255
+                      THEN public.levenshtein_less_equal(lower(name), lower(u.candidate), 3) END AS distance
             FROM unnest(candidates) AS u(candidate)
            WHERE u.candidate IS DISTINCT FROM name) c
    WHERE c.distance <= CASE WHEN length(name) < 4 THEN 1 ELSE least(3, greatest(2, length(name) / 3)) END

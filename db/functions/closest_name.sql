@@ -4,7 +4,8 @@
 -- within 1 edit for names under 4 characters, else within a third of the
 -- name's length but at least 2 (a swap of two letters, emial -> email, is 2)
 -- and at most 3; NULL when nothing is that close. Ties go to the
--- alphabetically first.
+-- alphabetically first. Names over 255 characters (levenshtein's limit)
+-- match nothing.
 CREATE OR REPLACE FUNCTION fieldmap.closest_name(name text, candidates text[])
 RETURNS text
 LANGUAGE sql
@@ -13,7 +14,9 @@ SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT c.candidate
     FROM (SELECT u.candidate,
-                 public.levenshtein_less_equal(lower(name), lower(u.candidate), 3) AS distance
+                 -- levenshtein refuses text over 255 characters; so long a name is no typo of a short one
+                 CASE WHEN length(name) <= 255 AND length(u.candidate) <= 255
+                      THEN public.levenshtein_less_equal(lower(name), lower(u.candidate), 3) END AS distance
             FROM unnest(candidates) AS u(candidate)
            WHERE u.candidate IS DISTINCT FROM name) c
    WHERE c.distance <= CASE WHEN length(name) < 4 THEN 1 ELSE least(3, greatest(2, length(name) / 3)) END

@@ -5,6 +5,7 @@ a registry cannot afford that, so the loader refuses them."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +75,43 @@ def load_yaml_mapping(path: str | Path, *, max_bytes: int = 10 * 1024 * 1024) ->
         raise InputError(f"{line}invalid YAML: {problem}", where=str(p)) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", where=str(p)) from None
+    except RecursionError:
+        raise InputError(f"invalid YAML: nested too deeply (over {MAX_DEPTH} levels)", where=str(p)) from None
     if data is None:
         raise InputError("file is empty", where=str(p))
     if not isinstance(data, dict):
         raise InputError(f"top level must be a mapping, got a {type(data).__name__}", where=str(p))
-    return data
+    return _json_ready(data, str(p))
+
+
+MAX_DEPTH = 100  # a mapping file is five levels deep; the JSON parser of the server stops near 1,000
+MAX_VALUES = 1_000_000  # counted as expanded: YAML aliases can make a small file hold billions
+
+
+def _json_ready(data: dict, where: str) -> dict:
+    """The document as JSON can carry it: keys as text (YAML also allows
+    dates, numbers and booleans as keys), no NaN or infinity (JSON has none),
+    at most MAX_DEPTH levels and MAX_VALUES values once aliases are
+    expanded. Anything else is refused naming the file and the key path."""
+    count = 0
+
+    def walk(value: object, path: str, depth: int) -> object:
+        nonlocal count
+        count += 1
+        if count > MAX_VALUES:
+            raise InputError(f"more than {MAX_VALUES:,} values once YAML aliases are expanded", where=where)
+        if depth > MAX_DEPTH:
+            raise InputError(f"invalid YAML: nested too deeply (over {MAX_DEPTH} levels) at {path}", where=where)
+        if isinstance(value, dict):
+            return {(k if isinstance(k, str) else str(k)): walk(v, f"{path}.{k}" if path else str(k), depth + 1)
+                    for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InputError(f"{path}: {value} is not a number JSON can carry", where=where)
+        return value
+
+    return walk(data, "", 0)
 
 
 def to_json(data: object) -> str:
