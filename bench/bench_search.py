@@ -196,13 +196,10 @@ def push_row(url: str, model: encoder.Encoder, tenant: str, index: str) -> dict:
                      {"n": PUSH_TEXTS, "slug": tenant, "connectors": 1})
         with conn.transaction():
             conn.execute("SELECT fieldmap.set_context(%s)", (tenant,))
-            texts = [r["embedding_text"] for r in conn.execute("SELECT embedding_text FROM fieldmap.pending_embeddings(%s, %s)"
-                                                " WHERE kind = 'mapping'", (MODEL, PUSH_TEXTS)).fetchall()]
-        assert len(texts) == PUSH_TEXTS, len(texts)
-        with conn.transaction():
-            conn.execute("SELECT fieldmap.set_context(%s)", (tenant,))
             pending = conn.execute("SELECT * FROM fieldmap.pending_embeddings(%s, %s) WHERE kind = 'mapping'",
                                    (MODEL, PUSH_TEXTS)).fetchall()
+        texts = [r["embedding_text"] for r in pending]
+        assert len(texts) == PUSH_TEXTS, len(texts)
         raw, stored, pushed = [], [], []
         for _ in range(PUSH_RUNS):
             t0 = time.perf_counter()

@@ -1027,12 +1027,10 @@ DECLARE
   v_tenant    uuid := fieldmap.current_tenant_id();
   v_connector uuid := CASE WHEN filters ? 'connector' THEN fieldmap.connector_id(filters->>'connector') END;
   v_small     boolean;
-  v_distance  text;
 BEGIN
-  -- @plpgsql_check_options: security_warnings = off, extra_warnings = off
-  -- (security: v_distance, put in with %s, is one of two constant texts with
-  -- the model's integer dimension; every value goes in with %L. extra: the
-  -- result columns are set by RETURN QUERY EXECUTE, which it cannot follow)
+  -- @plpgsql_check_options: extra_warnings = off
+  -- (it warns that mapping_id and similarity may stay unset: RETURN QUERY
+  -- EXECUTE sets them, which it cannot follow)
   IF k IS NULL OR k NOT BETWEEN 1 AND 1000 THEN
     RAISE EXCEPTION 'k must be 1 to 1000, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
@@ -1046,9 +1044,6 @@ BEGIN
   SELECT count(*) < 5000 INTO v_small
     FROM (SELECT FROM fieldmap.mapping_embeddings e
            WHERE e.tenant_id = v_tenant AND e.embedding_model = model LIMIT 5000) few;
-  -- the HNSW index is on the vector cast to the model's dimension
-  v_distance := CASE WHEN v_small THEN 'e.embedding_vector OPERATOR(public.<=>) $1'
-                     ELSE format('e.embedding_vector::public.vector(%s) OPERATOR(public.<=>) $1::public.vector(%s)', v_dims, v_dims) END;
   -- Through the index, k + min(2k, 20) candidates re-ranked exactly: the iterative scan
   -- hands rows out nearly, not exactly, in order, and the first k that pass
   -- the tenant and filters miss some of the true k nearest.
@@ -1057,10 +1052,15 @@ BEGIN
     '  SELECT f.id, 1 - (%1$s) AS similarity'
     '    FROM fieldmap.mapping_embeddings e'
     '    JOIN fieldmap.field_mappings f ON f.tenant_id = e.tenant_id AND f.id = e.field_mapping_id'
-    '   WHERE e.tenant_id = %2$L AND e.embedding_model = %3$L%4$s'
-    '   ORDER BY %1$s LIMIT %6$s) n'
-    ' ORDER BY n.similarity DESC, n.id LIMIT %5$s',
-    v_distance, v_tenant, model,
+    '   WHERE e.tenant_id = %2$L AND e.embedding_model = $2%3$s'
+    '   ORDER BY %1$s LIMIT %5$s) n'
+    ' ORDER BY n.similarity DESC, n.id LIMIT %4$s',
+    -- the distance: exact for a small tenant; for a large one, the
+    -- expression the HNSW index is on (the vector cast to the model's dimension)
+    CASE WHEN v_small THEN 'e.embedding_vector OPERATOR(public.<=>) $1'
+         ELSE format('e.embedding_vector::public.vector(%s) OPERATOR(public.<=>) $1::public.vector(%s)', v_dims, v_dims)
+    END,
+    v_tenant,
     concat(CASE WHEN v_connector IS NOT NULL THEN format(' AND f.connector_id = %L', v_connector) END,
            CASE WHEN filters ? 'entity' THEN format(' AND f.canonical_entity = %L', filters->>'entity') END,
            CASE WHEN filters ? 'status' THEN format(' AND f.status = %L', filters->>'status') END,
@@ -1068,7 +1068,7 @@ BEGIN
                 THEN format(' AND f.confidence_score >= %L', filters->>'min_confidence') END,
            CASE WHEN filters ? 'exclude' THEN format(' AND f.id <> %L', filters->>'exclude') END,
            CASE WHEN filters ? 'canonical_only' THEN ' AND f.canonical_field NOT LIKE ''extras.%''' END),
-    k, CASE WHEN v_small THEN k ELSE k + least(2 * k, 20) END) USING query;
+    k, CASE WHEN v_small THEN k ELSE k + least(2 * k, 20) END) USING query, model;
 END
 $_$;
 
@@ -1659,11 +1659,13 @@ BEGIN
       RETURN jsonb_build_object('value', n::bigint);
     WHEN 'to_decimal' THEN  -- text: exact whatever the reader's number type
       RETURN jsonb_build_object('value', n::text);
-    ELSE  -- to_number: transform() dispatches no other name here
+    WHEN 'to_number' THEN
       IF abs(n) > 1.7976931348623157e308 OR (n <> 0 AND abs(n) < 2.2250738585072014e-308) THEN
         RETURN fieldmap._tf_error(transform, value, 'is out of the range of a floating-point number');
       END IF;
       RETURN jsonb_build_object('value', n::double precision);
+    ELSE  -- _transform dispatches only the names above here
+      RAISE EXCEPTION 'unknown number transform "%"', transform USING ERRCODE = 'MR001';
   END CASE;
 END
 $$;
@@ -1747,7 +1749,7 @@ BEGIN
         RETURN fieldmap._tf_error(transform, value, 'is not an e-mail address');
       END IF;
       RETURN jsonb_build_object('value', s);
-    ELSE  -- split_full_name: transform() dispatches no other name here
+    WHEN 'split_full_name' THEN
       s := btrim(regexp_replace(s, '\s+', ' ', 'g'));
       IF s = '' THEN
         RETURN fieldmap._tf_error(transform, value, 'is empty');
@@ -1773,6 +1775,8 @@ BEGIN
       RETURN jsonb_build_object('value', CASE rule->>'part'
         WHEN 'first' THEN array_to_string(words[1:last - 1], ' ')
         ELSE array_to_string(words[last:n], ' ') END);
+    ELSE  -- _transform dispatches only the names above here
+      RAISE EXCEPTION 'unknown text transform "%"', transform USING ERRCODE = 'MR001';
   END CASE;
 END
 $_$;
@@ -2429,7 +2433,7 @@ CREATE FUNCTION fieldmap.closest_name(name text, candidates text[]) RETURNS text
   SELECT c.candidate
     FROM (SELECT u.candidate,
                  -- levenshtein refuses text over 255 characters; so long a name is no typo of a short one
-                 CASE WHEN length(name) <= 255 AND length(u.candidate) <= 255
+                 CASE WHEN length(lower(name)) <= 255 AND length(lower(u.candidate)) <= 255
                       THEN public.levenshtein_less_equal(lower(name), lower(u.candidate), 3) END AS distance
             FROM unnest(candidates) AS u(candidate)
            WHERE u.candidate IS DISTINCT FROM name) c

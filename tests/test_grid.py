@@ -7,6 +7,8 @@ after its snapshot, or begun after it) is picked up by the next refresh."""
 
 from __future__ import annotations
 
+import re
+
 import psycopg
 import pytest
 from registry import ensure_test_roles, login, make_mapping, raises_sqlstate, set_context
@@ -66,7 +68,20 @@ MARKS = [
     ("insert mapping", "SELECT fieldmap.import_mappings('salesforce', "
                        "'{\"account\": {\"fields\": {\"name\": \"Name\"}}}'::jsonb)"),
     ("update mapping", "UPDATE fieldmap.field_mappings SET notes = 'n'"),
-    ("observations only (not audited)", "UPDATE fieldmap.field_mappings SET error_count = 3"),
+    ("grid column error_count (an observation, not audited)", "UPDATE fieldmap.field_mappings SET error_count = 3"),
+    # every column of field_mappings the grid shows, changed alone (audited or observed)
+    ("grid column source_table", "UPDATE fieldmap.field_mappings SET source_table = 'Acct'"),
+    ("grid column source_field", "UPDATE fieldmap.field_mappings SET source_field = 'AccountNumber'"),
+    ("grid column canonical_field", "UPDATE fieldmap.field_mappings SET canonical_field = 'extras.number'"),
+    ("grid column mapping_type", "UPDATE fieldmap.field_mappings SET mapping_type = 'computed'"),
+    ("grid column confidence_score", "UPDATE fieldmap.field_mappings SET confidence_score = 0.6"),
+    ("grid column transformation_rule",
+     "UPDATE fieldmap.field_mappings SET transformation_rule = '{\"transform\": \"trim\"}'"),
+    ("grid column validation_status", "UPDATE fieldmap.field_mappings SET validation_status = 'failed'"),
+    ("grid column success_rate", "UPDATE fieldmap.field_mappings SET success_rate = 0.5"),
+    ("grid column avg_processing_time_ms", "UPDATE fieldmap.field_mappings SET avg_processing_time_ms = 3"),
+    ("grid column mapping_source", "UPDATE fieldmap.field_mappings SET mapping_source = 'rag'"),
+    ("grid column status", "UPDATE fieldmap.field_mappings SET status = 'deprecated'"),
     ("delete mapping", "DELETE FROM fieldmap.field_mappings"),
     ("validation observations", "SELECT count(*) FROM fieldmap.validate_mappings()"),
     ("rename connector", "UPDATE fieldmap.connector_definitions SET connector_name = 'sfdc' WHERE connector_name = 'salesforce'"),
@@ -75,6 +90,25 @@ MARKS = [
     ("erased user", "SELECT fieldmap.erase_user(id) FROM fieldmap.users"),
     ("delete user", "DELETE FROM fieldmap.users WHERE email = 'spare@acme.test'"),
 ]
+
+
+def test_the_marks_cover_every_mapping_column_the_grid_shows(db: psycopg.Connection) -> None:
+    """Every column of field_mappings the grid reads has a statement above
+    that changes it alone (the audit trigger marks audited columns, the
+    grid's own trigger the validation observations; a column in neither
+    would leave the grid stale unnoticed). The stamps follow any change."""
+    shown = {r[0] for r in db.execute("""
+        SELECT DISTINCT a.attname FROM pg_depend d
+          JOIN pg_rewrite w ON w.oid = d.objid
+          JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+         WHERE w.ev_class = 'fieldmap.mv_mapping_lineage_grid'::regclass
+           AND d.refobjid = 'fieldmap.field_mappings'::regclass""").fetchall()}
+    marked = {re.search(r"SET (\w+) =", s).group(1) for n, s in MARKS if n.startswith("grid column")}
+    # keys and stamps: set once, or by the database with any change; the
+    # entity changes only with entity_schema_id (both audited)
+    stamps_and_keys = {"id", "tenant_id", "connector_id", "created_by", "updated_by", "created_at", "updated_at",
+                       "canonical_entity"}
+    assert shown - marked - stamps_and_keys == set(), shown - marked
 
 
 @pytest.mark.parametrize("statement", [s for _, s in MARKS], ids=[n for n, _ in MARKS])

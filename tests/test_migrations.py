@@ -115,6 +115,9 @@ BREAKS: dict[str, list[str]] = {
         "CREATE OR REPLACE FUNCTION fieldmap._audit_mappings_updated() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
         " SET search_path = pg_catalog SET enable_nestloop = off AS $$ BEGIN RETURN NULL; END $$",
         "ALTER TABLE fieldmap.tenants DISABLE TRIGGER _50_audit_insert",
+        # audits, but no longer marks the lineage grid stale
+        "DO $$ BEGIN EXECUTE replace(pg_get_functiondef('fieldmap._audit_mappings_updated()'::regprocedure),"
+        " 'PERFORM nextval(''fieldmap.grid_changes'');', 'NULL;'); END $$",
         "ALTER FUNCTION fieldmap._audit_row() SECURITY INVOKER",
         "CREATE OR REPLACE FUNCTION fieldmap._audit_row() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
         " SET search_path = pg_catalog AS $$ BEGIN RETURN NULL; END $$",

@@ -141,7 +141,7 @@ def test_no_index_is_a_prefix_of_another(db: psycopg.Connection) -> None:
           JOIN pg_index b ON b.indrelid = a.indrelid AND b.indexrelid <> a.indexrelid
           JOIN pg_class ca ON ca.oid = a.indexrelid
           JOIN pg_class cb ON cb.oid = b.indexrelid
-         WHERE a.indrelid::regclass::text LIKE 'fieldmap.%'
+         WHERE ca.relnamespace = 'fieldmap'::regnamespace
            AND ca.relam = cb.relam
            AND NOT a.indisunique AND a.indpred IS NULL AND a.indexprs IS NULL
            AND b.indpred IS NULL AND b.indexprs IS NULL

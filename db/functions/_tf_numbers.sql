@@ -80,11 +80,13 @@ BEGIN
       RETURN jsonb_build_object('value', n::bigint);
     WHEN 'to_decimal' THEN  -- text: exact whatever the reader's number type
       RETURN jsonb_build_object('value', n::text);
-    ELSE  -- to_number: transform() dispatches no other name here
+    WHEN 'to_number' THEN
       IF abs(n) > 1.7976931348623157e308 OR (n <> 0 AND abs(n) < 2.2250738585072014e-308) THEN
         RETURN fieldmap._tf_error(transform, value, 'is out of the range of a floating-point number');
       END IF;
       RETURN jsonb_build_object('value', n::double precision);
+    ELSE  -- _transform dispatches only the names above here
+      RAISE EXCEPTION 'unknown number transform "%"', transform USING ERRCODE = 'MR001';
   END CASE;
 END
 $$;

@@ -63,7 +63,7 @@ BEGIN
         RETURN fieldmap._tf_error(transform, value, 'is not an e-mail address');
       END IF;
       RETURN jsonb_build_object('value', s);
-    ELSE  -- split_full_name: transform() dispatches no other name here
+    WHEN 'split_full_name' THEN
       s := btrim(regexp_replace(s, '\s+', ' ', 'g'));
       IF s = '' THEN
         RETURN fieldmap._tf_error(transform, value, 'is empty');
@@ -89,6 +89,8 @@ BEGIN
       RETURN jsonb_build_object('value', CASE rule->>'part'
         WHEN 'first' THEN array_to_string(words[1:last - 1], ' ')
         ELSE array_to_string(words[last:n], ' ') END);
+    ELSE  -- _transform dispatches only the names above here
+      RAISE EXCEPTION 'unknown text transform "%"', transform USING ERRCODE = 'MR001';
   END CASE;
 END
 $$;

@@ -15,7 +15,7 @@ AS $$
   SELECT c.candidate
     FROM (SELECT u.candidate,
                  -- levenshtein refuses text over 255 characters; so long a name is no typo of a short one
-                 CASE WHEN length(name) <= 255 AND length(u.candidate) <= 255
+                 CASE WHEN length(lower(name)) <= 255 AND length(lower(u.candidate)) <= 255
                       THEN public.levenshtein_less_equal(lower(name), lower(u.candidate), 3) END AS distance
             FROM unnest(candidates) AS u(candidate)
            WHERE u.candidate IS DISTINCT FROM name) c

@@ -10,6 +10,10 @@ BEGIN
   ASSERT (SELECT prosecdef AND 'search_path=pg_catalog, pg_temp' = ANY (proconfig) AND 'enable_nestloop=off' = ANY (proconfig)
             FROM pg_proc WHERE oid = 'fieldmap._audit_mappings_updated()'::regprocedure),
          '_audit_mappings_updated must be SECURITY DEFINER with a pinned search_path and no nested loops';
+  -- (not by running it: a number drawn in a probe stays drawn)
+  ASSERT pg_get_functiondef('fieldmap._audit_mappings_updated()'::regprocedure)
+           LIKE '%PERFORM nextval(''fieldmap.grid_changes'')%',
+         '_audit_mappings_updated does not mark the lineage grid stale (fieldmap.grid_changes)';
   FOREACH t IN ARRAY ARRAY['connector_definitions', 'entity_schemas', 'users', 'tenants', 'tenant_members'] LOOP
     ASSERT (SELECT count(*) FROM pg_trigger WHERE tgname LIKE '\_50\_audit%' AND tgenabled = 'O'
               AND tgrelid = ('fieldmap.' || t)::regclass) = 3,

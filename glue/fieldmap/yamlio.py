@@ -13,6 +13,9 @@ import yaml
 
 from .errors import InputError
 
+MAX_DEPTH = 100  # a mapping file is five levels deep; the JSON parser of the server stops near 1,000
+MAX_VALUES = 1_000_000  # counted as expanded: YAML aliases can make a small file hold billions
+
 
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses duplicate keys in any mapping."""
@@ -84,15 +87,12 @@ def load_yaml_mapping(path: str | Path, *, max_bytes: int = 10 * 1024 * 1024) ->
     return _json_ready(data, str(p))
 
 
-MAX_DEPTH = 100  # a mapping file is five levels deep; the JSON parser of the server stops near 1,000
-MAX_VALUES = 1_000_000  # counted as expanded: YAML aliases can make a small file hold billions
-
-
 def _json_ready(data: dict, where: str) -> dict:
-    """The document as JSON can carry it: keys as text (YAML also allows
-    dates, numbers and booleans as keys), no NaN or infinity (JSON has none),
-    at most MAX_DEPTH levels and MAX_VALUES values once aliases are
-    expanded. Anything else is refused naming the file and the key path."""
+    """The document, checked to be what JSON can carry: text keys only (YAML
+    reads unquoted yes/no/on/off, numbers, dates and ~ as other types; as
+    text two of them could collide), no NaN or infinity (JSON has none), at
+    most MAX_DEPTH levels and MAX_VALUES values once aliases are expanded.
+    Anything else is refused naming the file and the key path."""
     count = 0
 
     def walk(value: object, path: str, depth: int) -> object:
@@ -103,8 +103,12 @@ def _json_ready(data: dict, where: str) -> dict:
         if depth > MAX_DEPTH:
             raise InputError(f"invalid YAML: nested too deeply (over {MAX_DEPTH} levels) at {path}", where=where)
         if isinstance(value, dict):
-            return {(k if isinstance(k, str) else str(k)): walk(v, f"{path}.{k}" if path else str(k), depth + 1)
-                    for k, v in value.items()}
+            for k in value:
+                if not isinstance(k, str):
+                    raise InputError(f"key {k!r} at {path or 'the top level'} is not text: quote it "
+                                     f"(YAML reads unquoted yes/no/on/off, numbers and dates as other types)",
+                                     where=where)
+            return {k: walk(v, f"{path}.{k}" if path else k, depth + 1) for k, v in value.items()}
         if isinstance(value, list):
             return [walk(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
         if isinstance(value, float) and not math.isfinite(value):
