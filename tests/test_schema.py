@@ -131,6 +131,37 @@ def test_every_unique_and_foreign_key_of_a_tenant_table_includes_tenant_id(db: p
         assert first == "tenant_id", f"{index} does not lead with tenant_id"
 
 
+def test_every_tenant_table_is_keyed_and_guarded_by_its_tenant(db: psycopg.Connection) -> None:
+    """What distributing by tenant_id (Citus, docs/scaling path) relies on,
+    for every table that has a tenant_id, found from the catalog so a new
+    table cannot slip past: forced row-level security; every primary and
+    unique key, unique index and foreign key leads with tenant_id, but for
+    foreign keys to shared reference tables (those without a tenant_id)."""
+    tables = {r[0]: (r[1], r[2]) for r in db.execute("""
+        SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity
+          FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
+         WHERE c.relnamespace = 'fieldmap'::regnamespace AND c.relkind IN ('r', 'p')""").fetchall()}
+    assert set(TENANT_TABLES) <= set(tables), set(TENANT_TABLES) - set(tables)
+    unguarded = sorted(t for t, (rls, forced) in tables.items() if not (rls and forced))
+    assert unguarded == [], f"tenant tables without forced row-level security: {unguarded}"
+    keys = db.execute("""
+        SELECT c.conrelid::regclass::text, c.conname, c.contype::text,
+               (SELECT attname FROM pg_attribute WHERE attrelid = c.conrelid AND attnum = c.conkey[1]),
+               EXISTS (SELECT FROM pg_attribute WHERE attrelid = c.confrelid AND attname = 'tenant_id')
+          FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+         WHERE t.relnamespace = 'fieldmap'::regnamespace AND t.relname = ANY (%s) AND c.contype IN ('p', 'u', 'f')
+        UNION ALL
+        SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text, 'unique index',
+               (SELECT attname FROM pg_attribute WHERE attrelid = i.indrelid AND attnum = i.indkey[0]), true
+          FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+         WHERE t.relnamespace = 'fieldmap'::regnamespace AND t.relname = ANY (%s) AND i.indisunique""",
+                      (list(tables), list(tables))).fetchall()
+    assert len(keys) >= 2 * len(tables)
+    astray = [(table, name, kind, first) for table, name, kind, first, to_tenant_table in keys
+              if first != "tenant_id" and not (kind == "f" and not to_tenant_table)]
+    assert astray == [], f"keys that do not lead with tenant_id: {astray}"
+
+
 def test_no_index_is_a_prefix_of_another(db: psycopg.Connection) -> None:
     # A btree whose columns lead another btree of the same table costs every
     # write and can mislead the planner: the (tenant_id, connector_id) index
