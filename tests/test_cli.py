@@ -220,11 +220,13 @@ def test_no_tenant_and_bad_arguments_are_usage_errors(demo: str) -> None:
     assert env_less.returncode == 2 and "no tenant" in env_less.stderr
     for args in (["grid", "--tenant", "demo", "--limit", "-1"], ["import", "--tenant", "demo", "--mapping-source",
                                                                   "bogus", str(LEGACY / "zendesk.yaml")],
-                 ["frobnicate"]):
+                 ["embed", "--tenant", "demo", "--batch", "100001"], ["frobnicate"]):
         out = fieldmap_cli(demo, *args)
         assert out.returncode == 2, (args, out.stderr)
     out = fieldmap_cli(demo, "import", "--tenant", "demo", "--mapping-source", "bogus", str(LEGACY / "zendesk.yaml"))
     assert "--mapping-source" in out.stderr and "zendesk.yaml" not in out.stderr
+    out = fieldmap_cli(demo, "embed", "--tenant", "demo", "--batch", "100001")  # the database's limit, said up front
+    assert "--batch" in out.stderr and "at most 100000" in out.stderr
 
 
 def test_an_undeployed_database_says_to_deploy(scratch_url: str) -> None:

@@ -216,10 +216,15 @@ def test_any_file_is_read_or_refused_with_a_message(tmp_path: Path, content: byt
 
 @pytest.mark.parametrize("content, problem", [
     (b"[" * 5000 + b"]" * 5000, "nested too deeply"),
-    (b"account:\n  fields:\n    2024-01-01: x\n", "key datetime.date(2024, 1, 1) at account.fields is not text"),
-    (b"account:\n  fields:\n    yes: Yes__c\n", "key True at account.fields is not text"),
+    (b"account:\n  fields:\n    2024-01-01: x\n", "key 2024-01-01 at account.fields is not text"),
+    (b"account:\n  fields:\n    yes: Yes__c\n", "key true (or yes/no, on/off) at account.fields is not text"),
     (b"a: .nan\n", "a: nan is not a number JSON can carry"),
     (b"a: [1, -.inf]\n", "a[1]: -inf is not a number JSON can carry"),
+    (b"account:\n  fields:\n    name: \"deal\\0name\"\n", "account.fields.name: a NUL character is not allowed"),
+    (b"account:\n  fields:\n    name: !!binary aGVsbG8=\n", "account.fields.name: a binary value"),
+    (b"account:\n  fields: !!set {a, b}\n", "account.fields: a set value"),
+    (b"account:\n  fields:\n    ~: Name\n", "key ~ (null) at account.fields is not text"),
+    (b"base: &b {name: Name}\naccount:\n  fields:\n    <<: *b\n", "merge keys (<<) are not supported"),
     (b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
      b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
      b"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
@@ -249,3 +254,31 @@ def test_a_name_longer_than_levenshtein_takes_gets_no_suggestion(db: psycopg.Con
     with pytest.raises(psycopg.Error) as exc:
         db.execute("SELECT fieldmap.apply_mapping('salesforce', repeat('A', 300), '{}')")
     assert exc.value.sqlstate == "MR001"
+
+
+def _through_a_file(d: Path) -> Path:
+    (d / "f.yaml").write_text("a: b\n")
+    return d / "f.yaml" / "x.yaml"
+
+
+def _symlink_loop(d: Path) -> Path:
+    (d / "l1.yaml").symlink_to(d / "l2.yaml")
+    (d / "l2.yaml").symlink_to(d / "l1.yaml")
+    return d / "l1.yaml"
+
+
+@pytest.mark.parametrize("make_path, problem", [
+    (_through_a_file, "Not a directory"),
+    (_symlink_loop, "symbolic links"),
+    (lambda d: d / ("n" * 300 + ".yaml"), "File name too long"),
+])
+def test_paths_a_user_mistypes_are_refused_with_a_message(tmp_path: Path, make_path, problem: str) -> None:
+    """Found by a new user's trial: only missing files, permissions and
+    directories were caught; these three ended in a traceback."""
+    from fieldmap.errors import InputError
+    from fieldmap.yamlio import load_yaml_mapping
+
+    path = make_path(tmp_path)
+    with pytest.raises(InputError) as exc:
+        load_yaml_mapping(path)
+    assert problem in str(exc.value) and exc.value.where == str(path), exc.value

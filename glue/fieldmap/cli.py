@@ -106,6 +106,13 @@ def _directory(text: str) -> Path:
     return Path(text)
 
 
+def _batch_size(text: str) -> int:
+    value = _positive(text)
+    if value > 100_000:  # fieldmap.pending_embeddings hands out at most this many at once
+        raise argparse.ArgumentTypeError(f"must be at most 100000, not {value}")
+    return value
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -657,7 +664,8 @@ def build_parser() -> argparse.ArgumentParser:
     emb.add_argument("--tenant", help="only this tenant (default: every tenant this role may act for)")
     emb.add_argument("--model", metavar="NAME|PATH",
                      help=f"a local sentence-transformers model directory (default: {encoder.DEFAULT_MODEL}, packaged)")
-    emb.add_argument("--batch", type=_positive, default=512, help="texts per database round trip (default 512)")
+    emb.add_argument("--batch", type=_batch_size, default=512,
+                     help="texts per database round trip, 1 to 100000 (default 512)")
 
     srch = command(sub, "search", cmd_search, "mappings similar to a text (semantic search)", (tenant,))
     srch.add_argument("text", help="what to look for, e.g. 'closing date of a deal'")

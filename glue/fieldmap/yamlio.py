@@ -24,6 +24,9 @@ class _StrictLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, yaml.Node] = {}
     for key_node, _value in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise yaml.constructor.ConstructorError(
+                None, None, "merge keys (<<) are not supported: write the entries out", key_node.start_mark)
         key = loader.construct_object(key_node, deep=True)
         try:
             hash(key)
@@ -64,6 +67,8 @@ def load_yaml_mapping(path: str | Path, *, max_bytes: int = 10 * 1024 * 1024) ->
         raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=str(p)) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", where=str(p)) from None
+    except OSError as exc:  # a path through a file, a symlink loop, a name too long, ...
+        raise InputError(exc.strerror or str(exc), where=str(p)) from None
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -90,9 +95,11 @@ def load_yaml_mapping(path: str | Path, *, max_bytes: int = 10 * 1024 * 1024) ->
 def _json_ready(data: dict, where: str) -> dict:
     """The document, checked to be what JSON can carry: text keys only (YAML
     reads unquoted yes/no/on/off, numbers, dates and ~ as other types; as
-    text two of them could collide), no NaN or infinity (JSON has none), at
+    text two of them could collide), no NaN or infinity (JSON has none), no
+    NUL character (PostgreSQL's text has none), no binary or set values, at
     most MAX_DEPTH levels and MAX_VALUES values once aliases are expanded.
-    Anything else is refused naming the file and the key path."""
+    Dates and timestamps stay (to_json writes them as text). Anything else
+    is refused naming the file and the key path."""
     count = 0
 
     def walk(value: object, path: str, depth: int) -> object:
@@ -105,17 +112,33 @@ def _json_ready(data: dict, where: str) -> dict:
         if isinstance(value, dict):
             for k in value:
                 if not isinstance(k, str):
-                    raise InputError(f"key {k!r} at {path or 'the top level'} is not text: quote it "
-                                     f"(YAML reads unquoted yes/no/on/off, numbers and dates as other types)",
+                    raise InputError(f"key {_as_written(k)} at {path or 'the top level'} is not text: quote it "
+                                     f"(YAML reads unquoted yes/no/on/off, ~, numbers and dates as other types)",
                                      where=where)
+                if "\x00" in k:
+                    raise InputError(f"a key at {path or 'the top level'} holds a NUL character", where=where)
             return {k: walk(v, f"{path}.{k}" if path else k, depth + 1) for k, v in value.items()}
         if isinstance(value, list):
             return [walk(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
         if isinstance(value, float) and not math.isfinite(value):
             raise InputError(f"{path}: {value} is not a number JSON can carry", where=where)
+        if isinstance(value, str) and "\x00" in value:
+            raise InputError(f"{path}: a NUL character is not allowed in text", where=where)
+        if isinstance(value, (bytes, set)):
+            raise InputError(f"{path}: a {'binary' if isinstance(value, bytes) else 'set'} value "
+                             f"(!!{'binary' if isinstance(value, bytes) else 'set'}) is not allowed", where=where)
         return value
 
     return walk(data, "", 0)
+
+
+def _as_written(key: object) -> str:
+    """A non-text key as the file most likely spelt it."""
+    if key is True or key is False:
+        return f"{str(key).lower()} (or yes/no, on/off)"
+    if key is None:
+        return "~ (null)"
+    return str(key)
 
 
 def to_json(data: object) -> str:
