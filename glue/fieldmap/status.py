@@ -92,9 +92,11 @@ def render(st: dict) -> str:
     if grid is not None:
         when = (f"last refreshed {grid['last_refresh_at']:%Y-%m-%d %H:%M:%S%z} in {grid['last_duration_ms']:.0f} ms"
                 if grid["last_refresh_at"] else "never refreshed")
+        refresher = ("the pg_cron job fieldmap-refresh-grid refreshes it within a minute"
+                     if any(j["name"] == "fieldmap-refresh-grid" for j in st.get("cron_jobs") or [])
+                     else "no pg_cron job refreshes it here ('fieldmap cron install')")
         lines.append(f"grid       {'STALE' if grid['stale'] else 'current'}, {when}"
-                     + (" (the pg_cron job fieldmap-refresh-grid refreshes it within a minute; "
-                        "fieldmap.refresh_lineage_grid() now)" if grid["stale"] else ""))
+                     + (f" ({refresher}; fieldmap.refresh_lineage_grid() now)" if grid["stale"] else ""))
     cron_db = st["cron_database"]
     if not st["cron_visible"]:
         lines.append("pg_cron    (where it runs is visible to superusers and pg_read_all_settings only)")
