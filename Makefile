@@ -19,12 +19,13 @@ SQITCH_TARGET = $(shell $(CLUSTER) url | sed -E 's#^postgres(ql)?:#db:pg:#')
 DB_READY    := $(if $(DATABASE_URL),,db-start)
 
 .PHONY: help deps deps-system db-start db-stop db-status db-url psql deploy revert verify \
-        demo test bench schema clean distclean
+        demo test bench bench-quick schema clean distclean
 
 help:
 	@echo "make demo      set up everything and run the main job (deploy, load entities, status)"
 	@echo "make test      set up everything and run the test suite"
 	@echo "make bench     run every benchmark in bench/ and rewrite BENCHMARKS.md (ONLY=bench_search: one)"
+	@echo "make bench-quick  every benchmark at a small scale, to see that they run (BENCHMARKS.md untouched)"
 	@echo "make deps      install system packages and the virtualenv (idempotent)"
 	@echo "make db-start | db-stop | db-status | db-url | psql    the project-local cluster"
 	@echo "make deploy | revert | verify                            Sqitch against the same target"
@@ -98,6 +99,10 @@ schema: deps $(DB_READY)
 # ONLY=bench_search runs one (its rows of BENCHMARKS.md are replaced, the others kept)
 bench: deps $(DB_READY)
 	@DATABASE_URL="$(DB_URL)" $(PY) bench/run.py $(ONLY)
+
+# every benchmark at a small scale (a few minutes): they still run; figures in bench/results/quick.json
+bench-quick: deps $(DB_READY)
+	@FIELDMAP_BENCH_QUICK=1 DATABASE_URL="$(DB_URL)" $(PY) bench/run.py $(ONLY)
 
 clean:
 	rm -rf .pytest_cache bench/results .demo

@@ -25,10 +25,10 @@ from decimal import Decimal
 import psycopg
 import yaml
 from psycopg.types.json import Jsonb
-from synthetic import ENTITIES_YAML
+from synthetic import ENTITIES_YAML, scaled
 
-RECORDS = 20_000
-RUNS = 5
+RECORDS = scaled(20_000, 500)
+RUNS = scaled(5, 1)
 STAGES = {"Prospecting": "prospecting", "Qualification": "qualification", "Negotiation/Review": "negotiation",
           "Closed Won": "closed_won", "Closed Lost": "closed_lost"}
 CURRENCIES = {"USD", "EUR", "GBP", "JPY", "CHF"}

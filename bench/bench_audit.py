@@ -21,9 +21,11 @@ import time
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
-from synthetic import ENTITY
+from synthetic import ENTITY, scaled
 
-LOG_ROWS = 1_000_000
+LOG_ROWS = scaled(1_000_000, 5_000)
+TPS_MAPPINGS, TPS_ROUNDS, TPS_SECONDS = scaled(10_000, 200), scaled(5, 1), scaled(8, 1)
+BULK = scaled(100_000, 2_000)
 
 
 def _tenant(conn: psycopg.Connection, slug: str) -> tuple:
@@ -71,7 +73,7 @@ def _paired(conn: psycopg.Connection, url: str, script: str) -> float:
     client, throughput = 1 / latency, so this is field_mappings' throughput
     as a share of the copy's. The script updates field_mappings, then the copy."""
     conn.execute("VACUUM fieldmap.field_mappings, public.field_mappings_unaudited")
-    lat_audited, lat_copy = _pgbench_latencies(url, script, 8)
+    lat_audited, lat_copy = _pgbench_latencies(url, script, TPS_SECONDS)
     return lat_copy / lat_audited
 
 
@@ -87,7 +89,7 @@ def _throughput(conn: psycopg.Connection, url: str) -> tuple[float, float, float
     pgbench runs as superuser, so row-level security is bypassed on every
     side. Returns (share, median on-vs-copy, median off-vs-copy)."""
     tenant, connector = _tenant(conn, "bench-tps")
-    _mappings(conn, tenant, connector, 10_000)
+    _mappings(conn, tenant, connector, TPS_MAPPINGS)
     conn.execute("CREATE TABLE public.field_mappings_unaudited (LIKE fieldmap.field_mappings INCLUDING ALL)")
     conn.execute("INSERT INTO public.field_mappings_unaudited SELECT * FROM fieldmap.field_mappings WHERE tenant_id = %s",
                  (tenant,))
@@ -96,13 +98,13 @@ def _throughput(conn: psycopg.Connection, url: str) -> tuple[float, float, float
              " AND source_table = 'T' AND source_field = 'Field' || :n AND canonical_entity = 'bench'"
              " AND canonical_field = 'extras.f' || :n")
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
-        f.write("\\set n random(1, 10000)\n"
+        f.write(f"\\set n random(1, {TPS_MAPPINGS})\n"
                 f"UPDATE fieldmap.field_mappings SET confidence_score = random() {where};\n"
                 f"UPDATE public.field_mappings_unaudited SET confidence_score = random() {where};\n")
         script = f.name
     on, off, share = [], [], []
     try:
-        for round_ in range(5):
+        for round_ in range(TPS_ROUNDS):
             for audited in ((True, False) if round_ % 2 == 0 else (False, True)):
                 _set_triggers(conn, audited)
                 (on if audited else off).append(_paired(conn, url, script))
@@ -117,7 +119,7 @@ def _throughput(conn: psycopg.Connection, url: str) -> tuple[float, float, float
 def _bulk_update(conn: psycopg.Connection) -> tuple[float, float]:
     tenant, connector = _tenant(conn, "bench-bulk")
     _set_triggers(conn, False)
-    _mappings(conn, tenant, connector, 100_000)
+    _mappings(conn, tenant, connector, BULK)
     _set_triggers(conn, True)
     conn.execute("VACUUM ANALYZE fieldmap.field_mappings")
     one = conn.execute("SELECT id FROM fieldmap.field_mappings WHERE tenant_id = %s LIMIT 1", (tenant,)).fetchone()[0]
@@ -133,7 +135,7 @@ def _bulk_update(conn: psycopg.Connection) -> tuple[float, float]:
             n = conn.execute("UPDATE fieldmap.field_mappings SET confidence_score = random() WHERE tenant_id = %s",
                              (tenant,)).rowcount
             (audited if on else plain).append(time.perf_counter() - t0)
-            assert n == 100_000
+            assert n == BULK
             conn.execute("VACUUM fieldmap.field_mappings")
     _set_triggers(conn, True)
     return statistics.median(audited), statistics.median(plain)
@@ -168,7 +170,7 @@ END $$;
 
 def _big_log(conn: psycopg.Connection) -> dict:
     tenant, connector = _tenant(conn, "bench-log")
-    _mappings(conn, tenant, connector, 2_000)
+    _mappings(conn, tenant, connector, scaled(2_000, 200))
     for v in range(9):  # 10 versions of each mapping, through the real triggers
         conn.execute("UPDATE fieldmap.field_mappings SET notes = %s WHERE tenant_id = %s", (f"v{v}", tenant))
     have = conn.execute("SELECT count(*) FROM fieldmap.audit_log WHERE tenant_id = %s", (tenant,)).fetchone()[0]

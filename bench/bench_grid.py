@@ -13,7 +13,7 @@ import statistics
 import time
 
 import psycopg
-from synthetic import grow, registry
+from synthetic import QUICK, grow, registry, scaled
 
 TENANTS = 100
 CONNECTORS = 10
@@ -43,7 +43,7 @@ def run(url: str) -> list[dict]:
     with psycopg.connect(url, autocommit=True) as conn:
         registry(conn, TENANTS, CONNECTORS)
         lo = 1
-        for total in (100_000, 1_000_000):
+        for total in ((2_000, 10_000) if QUICK else (100_000, 1_000_000)):
             hi = total // TENANTS
             grow(conn, lo, hi, CONNECTORS)
             lo = hi + 1

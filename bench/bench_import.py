@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 import psycopg
-from synthetic import ENTITIES_YAML, LEGACY
+from synthetic import ENTITIES_YAML, LEGACY, scaled
 
-N = 100_000
+N = scaled(100_000, 2_000)
 
 
 def _cli(url: str, *args: str) -> None:
@@ -34,7 +34,7 @@ def _legacy_wall(url: str) -> float:
     files = sorted(str(p) for p in LEGACY.glob("*.yaml"))
     _cli(url, "entities", "load", str(ENTITIES_YAML))
     times = []
-    for i in range(5):
+    for i in range(scaled(5, 1)):
         _cli(url, "tenant", "add", f"legacy-{i}")
         t0 = time.perf_counter()
         _cli(url, "import", "--tenant", f"legacy-{i}", *files)
@@ -46,7 +46,7 @@ def _bulk(url: str) -> tuple[float, float]:
     doc = json.dumps({"account": {"fields": {f"extras.x{i}": f"source_field_{i}" for i in range(N)}}})
     on, off = [], []
     with psycopg.connect(url, autocommit=True) as conn:
-        for round_ in range(3):
+        for round_ in range(scaled(3, 1)):
             for audited in ((True, False) if round_ % 2 == 0 else (False, True)):
                 slug = f"bulk-{round_}-{'on' if audited else 'off'}"
                 conn.execute("SELECT fieldmap.create_tenant(%s)", (slug,))

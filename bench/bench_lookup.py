@@ -13,12 +13,12 @@ import statistics
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
-from synthetic import grow, registry
+from synthetic import QUICK, grow, registry, scaled
 
 TENANTS = 100
 CONNECTORS_PER_TENANT = 10
-RUNS = 5
-LOOKUPS_PER_RUN = 2000
+RUNS = scaled(5, 1)
+LOOKUPS_PER_RUN = scaled(2000, 200)
 
 APP_ROLE = "fieldmap_bench_reader"  # cluster-wide; created if missing, member of fieldmap_reader
 
@@ -79,7 +79,7 @@ def run(url: str) -> list[dict]:
     with psycopg.connect(url, autocommit=True) as conn:
         registry(conn, TENANTS, CONNECTORS_PER_TENANT)
         lo = 1
-        for total in (10_000, 100_000):
+        for total in ((1_000, 5_000) if QUICK else (10_000, 100_000)):
             hi = total // TENANTS
             grow(conn, lo, hi, CONNECTORS_PER_TENANT)
             lo = hi + 1

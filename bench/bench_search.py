@@ -37,7 +37,7 @@ import yaml
 from pgvector.psycopg import register_vector
 from psycopg.rows import dict_row
 from psycopg.types.json import Json
-from synthetic import ENTITIES_YAML
+from synthetic import ENTITIES_YAML, QUICK, scaled
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "glue"))
@@ -46,12 +46,13 @@ from fieldmap import embed, encoder  # noqa: E402  (the glue, as `fieldmap embed
 
 MODEL = encoder.DEFAULT_MODEL
 DIMS = 384
-TENANTS = {"search-90": 90_000, "search-9": 9_000, "search-1": 1_000}
+TENANTS = ({"search-90": 2_700, "search-9": 270, "search-1": 30} if QUICK
+           else {"search-90": 90_000, "search-9": 9_000, "search-1": 1_000})
 CONNECTORS = 10
-TOPICS = 2_000
+TOPICS = scaled(2_000, 200)
 NOISE = 0.45  # per-vector spread around its topic, relative to the topic's unit length
-QUERIES, WARMUP = 300, 30
-PUSH_TEXTS, PUSH_BATCH, PUSH_RUNS = 3_000, 512, 3
+QUERIES, WARMUP, SUGGESTS = scaled(300, 20), scaled(30, 5), scaled(200, 20)
+PUSH_TEXTS, PUSH_BATCH, PUSH_RUNS = scaled(3_000, 200), 512, scaled(3, 1)
 
 MAPPINGS = """
 INSERT INTO fieldmap.field_mappings
@@ -170,7 +171,7 @@ def suggest_row(url: str, model: encoder.Encoder, rng: np.random.Generator, topi
         register_vector(conn)
         conn.execute("SELECT fieldmap.set_context('search-90', for_session => true)")
         times = []
-        for i in range(WARMUP + 200):
+        for i in range(WARMUP + SUGGESTS):
             table, field, ftype = fields[i % len(fields)]
             t0 = time.perf_counter()
             conn.execute("SELECT * FROM fieldmap.suggest_mapping('newcrm', %s, %s, %s, %s, 3, %s)",

@@ -12,6 +12,14 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+# make bench-quick: every benchmark at a small scale, to show it still runs
+QUICK = os.environ.get("FIELDMAP_BENCH_QUICK") == "1"
+
+
+def scaled(full: int, quick: int) -> int:
+    """The size a benchmark uses: full for make bench, quick for make bench-quick."""
+    return quick if QUICK else full
+
 SHARED = Path(os.environ.get("FIELDMAP_SHARED", ROOT.parent / "shared"))
 ENTITIES_YAML = SHARED / "fixtures" / "canonical-entities.yaml"
 LEGACY = SHARED / "fixtures" / "legacy-yaml"
