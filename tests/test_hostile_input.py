@@ -282,3 +282,22 @@ def test_paths_a_user_mistypes_are_refused_with_a_message(tmp_path: Path, make_p
     with pytest.raises(InputError) as exc:
         load_yaml_mapping(path)
     assert problem in str(exc.value) and exc.value.where == str(path), exc.value
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"[" * 5000 + b"]" * 5000, "nested too deeply"),
+    (b"- {table: Deal, field: Amount, table: Other}\n", "duplicate key 'table'"),
+])
+def test_field_lists_and_evaluation_sets_are_read_as_strictly_as_mapping_files(tmp_path: Path, content: bytes,
+                                                                               problem: str) -> None:
+    """suggest's YAML went through yaml.safe_load of its own: deep nesting
+    ended in a traceback and a repeated key kept its last value."""
+    from fieldmap.errors import InputError
+    from fieldmap.suggest import read_eval_items, read_field_list
+
+    path = tmp_path / "fields.yaml"
+    path.write_bytes(content)
+    for read in (read_field_list, read_eval_items):
+        with pytest.raises(InputError) as exc:
+            read(path)
+        assert problem in str(exc.value) and exc.value.where == str(path), exc.value

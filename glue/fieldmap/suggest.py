@@ -21,6 +21,7 @@ from . import migration
 from .encoder import Encoder
 from .errors import InputError, Rejected
 from .queries import query
+from .yamlio import parse_yaml
 
 CONFIDENT = 0.8  # proposals at or above it should be right 95 times in 100
 UNSURE = 0.2  # below it a proposal file lists the best guess for a human instead of proposing it
@@ -52,10 +53,7 @@ def read_field_list(path: Path) -> list[SourceField]:
                                 where=str(path))
         rows = [(f"{path}:{n}", r) for n, r in enumerate(reader, start=2)]
     else:
-        try:
-            doc = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise InputError(f"{path}: not YAML: {str(exc).splitlines()[0]}") from None
+        doc = parse_yaml(text, str(path))
         if not isinstance(doc, list):
             raise InputError(f"{path}: a field list is a YAML list of {{table, field, type}} (or a CSV file)")
         rows = [(f"{path}: item {n}", r) for n, r in enumerate(doc, start=1)]
@@ -183,11 +181,10 @@ def _norm(name: str) -> str:
 
 def read_eval_items(path: Path) -> list[dict]:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not YAML: {str(exc).splitlines()[0]}") from None
+    doc = parse_yaml(text, str(path))
     if not isinstance(doc, list) or not doc:
         raise InputError(f"{path}: an evaluation set is a YAML list of items "
                             "(connector, source_table, source_field, source_type, expected, also_ok)")

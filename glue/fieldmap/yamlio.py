@@ -69,6 +69,19 @@ def load_yaml_mapping(path: str | Path, *, max_bytes: int = 10 * 1024 * 1024) ->
         raise InputError("is a directory, not a file", where=str(p)) from None
     except OSError as exc:  # a path through a file, a symlink loop, a name too long, ...
         raise InputError(exc.strerror or str(exc), where=str(p)) from None
+    data = parse_yaml(text, str(p))
+    if data is None:
+        raise InputError("file is empty", where=str(p))
+    if not isinstance(data, dict):
+        raise InputError(f"top level must be a mapping, got a {type(data).__name__}", where=str(p))
+    return data
+
+
+def parse_yaml(text: str, where: str) -> object:
+    """YAML text read strictly (safe types, no duplicate keys) and checked to
+    be what JSON can carry (_json_ready); None for an empty document. Every
+    YAML the glue reads goes through here. Raises InputError naming `where`
+    and the line."""
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -80,19 +93,15 @@ def load_yaml_mapping(path: str | Path, *, max_bytes: int = 10 * 1024 * 1024) ->
             problem = ("tab character; YAML indentation must use spaces"
                        if where_tab[:len(where_tab) - len(where_tab.lstrip())].count("\t")
                        else f"tab character at column {mark.column + 1 if mark else '?'} (YAML allows none here)")
-        raise InputError(f"{line}invalid YAML: {problem}", where=str(p)) from None
+        raise InputError(f"{line}invalid YAML: {problem}", where=where) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", where=str(p)) from None
+        raise InputError(f"invalid YAML: {exc}", where=where) from None
     except RecursionError:
-        raise InputError(f"invalid YAML: nested too deeply (over {MAX_DEPTH} levels)", where=str(p)) from None
-    if data is None:
-        raise InputError("file is empty", where=str(p))
-    if not isinstance(data, dict):
-        raise InputError(f"top level must be a mapping, got a {type(data).__name__}", where=str(p))
-    return _json_ready(data, str(p))
+        raise InputError(f"invalid YAML: nested too deeply (over {MAX_DEPTH} levels)", where=where) from None
+    return None if data is None else _json_ready(data, where)
 
 
-def _json_ready(data: dict, where: str) -> dict:
+def _json_ready(data: object, where: str) -> object:
     """The document, checked to be what JSON can carry: text keys only (YAML
     reads unquoted yes/no/on/off, numbers, dates and ~ as other types; as
     text two of them could collide), no NaN or infinity (JSON has none), no
