@@ -2356,7 +2356,10 @@ BEGIN
       format('the unmapped source field %s has the name of extras.%s, which is mapped from %s: it was left out',
              v_slot.slot, v_slot.slot, v_slot.source));
   END LOOP;
-  v_extras_sql := format('r.rec - %L::text[]', v_used || v_slots);
+  -- guarded: jsonb minus text[] raises on a scalar, and a record that is not
+  -- an object must come back as its _errors, not fail the whole call
+  v_extras_sql := format('CASE WHEN jsonb_typeof(r.rec) = ''object'' THEN r.rec - %L::text[] ELSE ''{}''::jsonb END',
+                         v_used || v_slots);
   IF v_extras <> '{}' THEN
     v_extras_sql := format('(%s) || (%s - array_remove(ARRAY[%s]::text[], NULL))', v_extras_sql,
                            fieldmap._jsonb_object_expr(v_extras), array_to_string(v_absent_x, ', '));
@@ -2554,6 +2557,9 @@ DECLARE
   v_id uuid;
 BEGIN
   PERFORM fieldmap.check_handle(slug, 'tenant slug');
+  IF jsonb_typeof(settings) <> 'object' THEN  -- the table's CHECK would say it too, but not as an input error
+    RAISE EXCEPTION 'tenant settings must be a JSON object, not %', jsonb_typeof(settings) USING ERRCODE = 'MR001';
+  END IF;
   SELECT t.id INTO v_id FROM fieldmap.tenants t WHERE t.slug = create_tenant.slug;
   IF FOUND THEN
     IF if_not_exists THEN
@@ -4619,17 +4625,7 @@ CREATE FUNCTION fieldmap.validate_mapping(mapping_id uuid, samples jsonb DEFAULT
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
-  IF samples IS NOT NULL AND (jsonb_typeof(samples) <> 'array'
-                              OR EXISTS (SELECT FROM jsonb_array_elements(samples) e WHERE jsonb_typeof(e) <> 'object')) THEN
-    RAISE EXCEPTION 'samples must be a JSON array of source records (objects), not %',
-      CASE WHEN jsonb_typeof(samples) = 'array' THEN 'an array holding ' || (SELECT jsonb_typeof(e) FROM
-             jsonb_array_elements(samples) e WHERE jsonb_typeof(e) <> 'object' LIMIT 1) ELSE jsonb_typeof(samples) END
-      USING ERRCODE = 'MR001';
-  END IF;
-  IF NOT EXISTS (SELECT FROM fieldmap.field_mappings f
-                  WHERE f.tenant_id = fieldmap.current_tenant_id() AND f.id = validate_mapping.mapping_id) THEN
-    RAISE EXCEPTION 'no mapping % in this tenant', mapping_id USING ERRCODE = 'MR004';
-  END IF;
+  -- validate_mapping_ids checks the samples and the id, in that order
   RETURN QUERY
     SELECT r.validation_type, r.validation_status, r.error_message, r.test_count, r.pass_count, r.fail_count
       FROM fieldmap.validate_mapping_ids(ARRAY[mapping_id], samples) r;
@@ -4659,6 +4655,13 @@ DECLARE
   v_started timestamptz := clock_timestamp();
   v_unknown uuid;
 BEGIN
+  IF samples IS NOT NULL AND (jsonb_typeof(samples) <> 'array'
+                              OR EXISTS (SELECT FROM jsonb_array_elements(samples) e WHERE jsonb_typeof(e) <> 'object')) THEN
+    RAISE EXCEPTION 'samples must be a JSON array of source records (objects), not %',
+      CASE WHEN jsonb_typeof(samples) = 'array' THEN 'an array holding ' || (SELECT jsonb_typeof(e) FROM
+             jsonb_array_elements(samples) e WHERE jsonb_typeof(e) <> 'object' LIMIT 1) ELSE jsonb_typeof(samples) END
+      USING ERRCODE = 'MR001';
+  END IF;
   IF mapping_ids IS NULL THEN
     RAISE EXCEPTION 'mapping_ids must be an array of mapping ids, not NULL' USING ERRCODE = 'MR001';
   END IF;

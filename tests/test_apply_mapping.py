@@ -53,12 +53,16 @@ def test_the_samples_cover_every_legacy_connector_and_entity() -> None:
 
 def test_the_bulk_form_gives_the_same_records_in_order(legacy: psycopg.Connection) -> None:
     cases = yaml.safe_load((SAMPLES / "hubspot.yaml").read_text())["opportunity"]
-    records = [json.dumps(c["source"]) for c in cases] + ['[1, 2]', json.dumps(cases[0]["source"])]
+    # an array, a string, a number and JSON null among the objects (a scalar once failed the whole call)
+    odd = ['[1, 2]', '"Amount"', '7', 'null']
+    records = [json.dumps(c["source"]) for c in cases] + odd + [json.dumps(cases[0]["source"])]
     rows = legacy.execute("SELECT ord, canonical FROM fieldmap.apply_mappings('hubspot', 'opportunity', %s::jsonb[])",
                           (records,)).fetchall()
     assert [r[0] for r in rows] == list(range(1, len(records) + 1))
     assert [r[1] for r in rows[:len(cases)]] == [c["canonical"] for c in cases]
-    assert rows[len(cases)][1] == {"_errors": [{"error": f"record {len(cases) + 1} is not a JSON object but array"}]}
+    assert [r[1] for r in rows[len(cases):-1]] == [
+        {"_errors": [{"error": f"record {len(cases) + 1 + i} is not a JSON object but {kind}"}]}
+        for i, kind in enumerate(["array", "string", "number", "null"])]
     assert rows[-1][1] == cases[0]["canonical"]
 
 

@@ -126,7 +126,10 @@ BEGIN
       format('the unmapped source field %s has the name of extras.%s, which is mapped from %s: it was left out',
              v_slot.slot, v_slot.slot, v_slot.source));
   END LOOP;
-  v_extras_sql := format('r.rec - %L::text[]', v_used || v_slots);
+  -- guarded: jsonb minus text[] raises on a scalar, and a record that is not
+  -- an object must come back as its _errors, not fail the whole call
+  v_extras_sql := format('CASE WHEN jsonb_typeof(r.rec) = ''object'' THEN r.rec - %L::text[] ELSE ''{}''::jsonb END',
+                         v_used || v_slots);
   IF v_extras <> '{}' THEN
     v_extras_sql := format('(%s) || (%s - array_remove(ARRAY[%s]::text[], NULL))', v_extras_sql,
                            fieldmap._jsonb_object_expr(v_extras), array_to_string(v_absent_x, ', '));

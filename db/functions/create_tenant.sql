@@ -10,6 +10,9 @@ DECLARE
   v_id uuid;
 BEGIN
   PERFORM fieldmap.check_handle(slug, 'tenant slug');
+  IF jsonb_typeof(settings) <> 'object' THEN  -- the table's CHECK would say it too, but not as an input error
+    RAISE EXCEPTION 'tenant settings must be a JSON object, not %', jsonb_typeof(settings) USING ERRCODE = 'MR001';
+  END IF;
   SELECT t.id INTO v_id FROM fieldmap.tenants t WHERE t.slug = create_tenant.slug;
   IF FOUND THEN
     IF if_not_exists THEN

@@ -212,6 +212,13 @@ DECLARE
   v_started timestamptz := clock_timestamp();
   v_unknown uuid;
 BEGIN
+  IF samples IS NOT NULL AND (jsonb_typeof(samples) <> 'array'
+                              OR EXISTS (SELECT FROM jsonb_array_elements(samples) e WHERE jsonb_typeof(e) <> 'object')) THEN
+    RAISE EXCEPTION 'samples must be a JSON array of source records (objects), not %',
+      CASE WHEN jsonb_typeof(samples) = 'array' THEN 'an array holding ' || (SELECT jsonb_typeof(e) FROM
+             jsonb_array_elements(samples) e WHERE jsonb_typeof(e) <> 'object' LIMIT 1) ELSE jsonb_typeof(samples) END
+      USING ERRCODE = 'MR001';
+  END IF;
   IF mapping_ids IS NULL THEN
     RAISE EXCEPTION 'mapping_ids must be an array of mapping ids, not NULL' USING ERRCODE = 'MR001';
   END IF;
@@ -264,17 +271,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  IF samples IS NOT NULL AND (jsonb_typeof(samples) <> 'array'
-                              OR EXISTS (SELECT FROM jsonb_array_elements(samples) e WHERE jsonb_typeof(e) <> 'object')) THEN
-    RAISE EXCEPTION 'samples must be a JSON array of source records (objects), not %',
-      CASE WHEN jsonb_typeof(samples) = 'array' THEN 'an array holding ' || (SELECT jsonb_typeof(e) FROM
-             jsonb_array_elements(samples) e WHERE jsonb_typeof(e) <> 'object' LIMIT 1) ELSE jsonb_typeof(samples) END
-      USING ERRCODE = 'MR001';
-  END IF;
-  IF NOT EXISTS (SELECT FROM fieldmap.field_mappings f
-                  WHERE f.tenant_id = fieldmap.current_tenant_id() AND f.id = validate_mapping.mapping_id) THEN
-    RAISE EXCEPTION 'no mapping % in this tenant', mapping_id USING ERRCODE = 'MR004';
-  END IF;
+  -- validate_mapping_ids checks the samples and the id, in that order
   RETURN QUERY
     SELECT r.validation_type, r.validation_status, r.error_message, r.test_count, r.pass_count, r.fail_count
       FROM fieldmap.validate_mapping_ids(ARRAY[mapping_id], samples) r;
