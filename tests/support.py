@@ -118,3 +118,14 @@ def cli(url: str, *args: str, tenant: str = "demo") -> tuple[int, dict | None, s
         error = json.loads(err.strip().splitlines()[-1])["error"]  # under --json, an error is one JSON object
         err = "\n".join(f"{p['where']}: {p['message']}" for p in error.get("problems", [])) or error["message"]
     return out.returncode, (json.loads(out.stdout) if out.stdout.strip() else None), err
+
+
+def documented_codes() -> set[str]:
+    """What the README's error table says an API call may raise: fieldmap's
+    own codes and PostgreSQL's input codes; not the constraint, privilege and
+    retry codes, which belong to direct table writes and concurrency."""
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("### Errors the SQL API raises"):]
+    rows = table[:table.index("\n## ")].splitlines()
+    return {code for row in rows if row.startswith("| `MR") or "input PostgreSQL cannot read" in row
+            for code in re.findall(r"`([0-9A-Z]{5})`", row)}

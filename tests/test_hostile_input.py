@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 import psycopg
@@ -20,23 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg.types.string import TextLoader
 from registry import ensure_test_roles, set_context
-from support import ROOT
+from support import documented_codes
 
 CASES = int(os.environ.get("FIELDMAP_HYPOTHESIS_CASES", "2000"))
 SETTINGS = settings(max_examples=CASES, deadline=None, database=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                            HealthCheck.data_too_large, HealthCheck.large_base_example])
-
-
-def documented_codes() -> set[str]:
-    """What the README's error table says an API call may raise: fieldmap's
-    own codes and PostgreSQL's input codes; not the constraint, privilege and
-    retry codes, which belong to direct table writes and concurrency."""
-    readme = (ROOT / "README.md").read_text()
-    table = readme[readme.index("### Errors the SQL API raises"):]
-    rows = table[:table.index("\n## ")].splitlines()
-    return {code for row in rows if row.startswith("| `MR") or "input PostgreSQL cannot read" in row
-            for code in re.findall(r"`([0-9A-Z]{5})`", row)}
 
 
 DOCUMENTED = documented_codes()
