@@ -64,8 +64,10 @@ psql: $(DB_READY)
 deploy: deps-system $(DB_READY)
 	@cd db && sqitch deploy --verify "$(SQITCH_TARGET)"
 
+# A revert refuses to drop tables while the registry holds data; DROP_DATA=1
+# tears it down anyway (audit history included): keep a pg_dump first.
 revert: deps-system $(DB_READY)
-	@cd db && sqitch revert -y "$(SQITCH_TARGET)"
+	@cd db && $(if $(DROP_DATA),PGOPTIONS='-c fieldmap.revert_drops_data=on') sqitch revert -y "$(SQITCH_TARGET)"
 
 verify: deps-system $(DB_READY)
 	@cd db && sqitch verify "$(SQITCH_TARGET)"

@@ -1127,6 +1127,48 @@ ALTER FUNCTION fieldmap._range_problem(entity text, field text, registry_type te
 COMMENT ON FUNCTION fieldmap._range_problem(entity text, field text, registry_type text, value jsonb) IS 'Internal: what is out of range about a canonical value (range_rules, ISO 4217, datetimes in 1900-2100), or NULL.';
 
 --
+-- Name: _refuse_revert_over_data(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._refuse_revert_over_data() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_tenants bigint := 0;
+  v_audited bigint := 0;
+BEGIN
+  IF coalesce(current_setting('fieldmap.revert_drops_data', true), '') = 'on' THEN
+    RETURN;
+  END IF;
+  -- dynamic: the tables come in later changes than this function. The
+  -- system tenant (the nil id, made by the deploy) holds only entity schemas;
+  -- loading them writes audit rows, which count.
+  IF to_regclass('fieldmap.tenants') IS NOT NULL THEN
+    EXECUTE 'SELECT count(*) FROM fieldmap.tenants WHERE id <> ''00000000-0000-0000-0000-000000000000''' INTO v_tenants;
+  END IF;
+  IF to_regclass('fieldmap.audit_log') IS NOT NULL THEN
+    EXECUTE 'SELECT count(*) FROM fieldmap.audit_log' INTO v_audited;
+  END IF;
+  IF v_tenants > 0 OR v_audited > 0 THEN
+    RAISE EXCEPTION 'refusing to revert a change that drops a table: the registry holds % tenant(s) and % audit row(s)',
+                    v_tenants, v_audited
+      USING ERRCODE = 'MR006',
+            HINT = 'keep a copy first (pg_dump, fieldmap export); to tear the registry down on purpose, run '
+                   'PGOPTIONS=''-c fieldmap.revert_drops_data=on'' sqitch revert';
+  END IF;
+END
+$$;
+
+ALTER FUNCTION fieldmap._refuse_revert_over_data() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _refuse_revert_over_data(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._refuse_revert_over_data() IS 'Internal, for Sqitch revert scripts: refuses (MR006) to drop tables while the registry holds a tenant (besides system) or an audit row, unless fieldmap.revert_drops_data = on.';
+
+--
 -- Name: _request_is_owner(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -2893,7 +2935,8 @@ CREATE FUNCTION fieldmap.grid_status() RETURNS TABLE(stale boolean, last_refresh
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
   SELECT coalesce(pg_sequence_last_value('fieldmap.grid_changes'::regclass), 0) > s.covered_seq
-         OR EXISTS (SELECT FROM unnest(s.pending_xids) x WHERE pg_xact_status(x) = 'committed'),
+         OR EXISTS (SELECT FROM unnest(s.pending_xids) x WHERE pg_xact_status(x) = 'committed')
+         OR NOT (SELECT c.relispopulated FROM pg_class c WHERE c.oid = 'fieldmap.mv_mapping_lineage_grid'::regclass),
          s.last_refresh_at, s.last_duration_ms, s.last_rows, s.refreshes
     FROM fieldmap.grid_refresh_state s
 $$;
@@ -4018,11 +4061,15 @@ DECLARE
   v_self    bigint;
   v_running xid8[];
   v_started timestamptz;
+  -- empty until a first refresh: restored from a dump without its data (pg_restore
+  -- cannot refresh it: it runs with row_security off, and the grid's tables force RLS)
+  v_populated boolean;
 BEGIN
   IF NOT pg_try_advisory_xact_lock(hashtext('fieldmap.refresh_lineage_grid')) THEN
     RETURN QUERY SELECT false, 'another refresh is running', NULL::double precision, NULL::bigint;
     RETURN;
   END IF;
+  SELECT c.relispopulated INTO v_populated FROM pg_class c WHERE c.oid = 'fieldmap.mv_mapping_lineage_grid'::regclass;
   IF NOT force AND NOT (SELECT g.stale FROM fieldmap.grid_status() g) THEN
     RETURN QUERY SELECT false, 'fresh', NULL::double precision, NULL::bigint;
     RETURN;
@@ -4042,13 +4089,18 @@ BEGIN
                         AND l.pid <> pg_backend_pid() AND a.datname = current_database());
   v_started := clock_timestamp();
   PERFORM set_config('fieldmap._all_tenants', 'on', true);
-  REFRESH MATERIALIZED VIEW CONCURRENTLY fieldmap.mv_mapping_lineage_grid;
+  IF v_populated THEN
+    REFRESH MATERIALIZED VIEW CONCURRENTLY fieldmap.mv_mapping_lineage_grid;
+  ELSE  -- CONCURRENTLY needs a populated view
+    REFRESH MATERIALIZED VIEW fieldmap.mv_mapping_lineage_grid;
+  END IF;
   PERFORM set_config('fieldmap._all_tenants', coalesce(v_saved, ''), true);
   UPDATE fieldmap.grid_refresh_state s
      SET covered_seq = v_seq, pending_xids = v_running, last_refresh_at = v_started,
          last_duration_ms = extract(epoch FROM clock_timestamp() - v_started) * 1000,
          last_rows = (SELECT count(*) FROM fieldmap.mv_mapping_lineage_grid), refreshes = s.refreshes + 1;
-  RETURN QUERY SELECT true, CASE WHEN force THEN 'forced' ELSE 'stale' END, s.last_duration_ms, s.last_rows
+  RETURN QUERY SELECT true, CASE WHEN NOT v_populated THEN 'not populated' WHEN force THEN 'forced' ELSE 'stale' END,
+                      s.last_duration_ms, s.last_rows
                  FROM fieldmap.grid_refresh_state s;
 END
 $$;
@@ -7302,6 +7354,12 @@ REVOKE ALL ON FUNCTION fieldmap._range_problem(entity text, field text, registry
 GRANT ALL ON FUNCTION fieldmap._range_problem(entity text, field text, registry_type text, value jsonb) TO fieldmap_writer;
 GRANT ALL ON FUNCTION fieldmap._range_problem(entity text, field text, registry_type text, value jsonb) TO fieldmap_reader;
 GRANT ALL ON FUNCTION fieldmap._range_problem(entity text, field text, registry_type text, value jsonb) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _refuse_revert_over_data(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._refuse_revert_over_data() FROM PUBLIC;
 
 --
 -- Name: FUNCTION _request_is_owner(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

@@ -13,4 +13,8 @@ GRANT USAGE ON SCHEMA fieldmap TO fieldmap_writer, fieldmap_reader, fieldmap_aud
 -- granted to the roles that need it; internal helpers (_name) to none.
 ALTER DEFAULT PRIVILEGES FOR ROLE fieldmap_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 
+-- the guard every table-dropping revert calls first (internal: the owner only)
+SET LOCAL ROLE fieldmap_owner;
+\ir ../functions/_refuse_revert_over_data.sql
+
 COMMIT;

@@ -18,7 +18,8 @@ SECURITY DEFINER  -- app roles may see whether the grid is current, not the refr
 SET search_path = pg_catalog, pg_temp
 AS $$
   SELECT coalesce(pg_sequence_last_value('fieldmap.grid_changes'::regclass), 0) > s.covered_seq
-         OR EXISTS (SELECT FROM unnest(s.pending_xids) x WHERE pg_xact_status(x) = 'committed'),
+         OR EXISTS (SELECT FROM unnest(s.pending_xids) x WHERE pg_xact_status(x) = 'committed')
+         OR NOT (SELECT c.relispopulated FROM pg_class c WHERE c.oid = 'fieldmap.mv_mapping_lineage_grid'::regclass),
          s.last_refresh_at, s.last_duration_ms, s.last_rows, s.refreshes
     FROM fieldmap.grid_refresh_state s
 $$;
@@ -41,11 +42,15 @@ DECLARE
   v_self    bigint;
   v_running xid8[];
   v_started timestamptz;
+  -- empty until a first refresh: restored from a dump without its data (pg_restore
+  -- cannot refresh it: it runs with row_security off, and the grid's tables force RLS)
+  v_populated boolean;
 BEGIN
   IF NOT pg_try_advisory_xact_lock(hashtext('fieldmap.refresh_lineage_grid')) THEN
     RETURN QUERY SELECT false, 'another refresh is running', NULL::double precision, NULL::bigint;
     RETURN;
   END IF;
+  SELECT c.relispopulated INTO v_populated FROM pg_class c WHERE c.oid = 'fieldmap.mv_mapping_lineage_grid'::regclass;
   IF NOT force AND NOT (SELECT g.stale FROM fieldmap.grid_status() g) THEN
     RETURN QUERY SELECT false, 'fresh', NULL::double precision, NULL::bigint;
     RETURN;
@@ -65,13 +70,18 @@ BEGIN
                         AND l.pid <> pg_backend_pid() AND a.datname = current_database());
   v_started := clock_timestamp();
   PERFORM set_config('fieldmap._all_tenants', 'on', true);
-  REFRESH MATERIALIZED VIEW CONCURRENTLY fieldmap.mv_mapping_lineage_grid;
+  IF v_populated THEN
+    REFRESH MATERIALIZED VIEW CONCURRENTLY fieldmap.mv_mapping_lineage_grid;
+  ELSE  -- CONCURRENTLY needs a populated view
+    REFRESH MATERIALIZED VIEW fieldmap.mv_mapping_lineage_grid;
+  END IF;
   PERFORM set_config('fieldmap._all_tenants', coalesce(v_saved, ''), true);
   UPDATE fieldmap.grid_refresh_state s
      SET covered_seq = v_seq, pending_xids = v_running, last_refresh_at = v_started,
          last_duration_ms = extract(epoch FROM clock_timestamp() - v_started) * 1000,
          last_rows = (SELECT count(*) FROM fieldmap.mv_mapping_lineage_grid), refreshes = s.refreshes + 1;
-  RETURN QUERY SELECT true, CASE WHEN force THEN 'forced' ELSE 'stale' END, s.last_duration_ms, s.last_rows
+  RETURN QUERY SELECT true, CASE WHEN NOT v_populated THEN 'not populated' WHEN force THEN 'forced' ELSE 'stale' END,
+                      s.last_duration_ms, s.last_rows
                  FROM fieldmap.grid_refresh_state s;
 END
 $$;

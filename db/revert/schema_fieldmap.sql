@@ -2,6 +2,7 @@
 BEGIN;
 
 ALTER DEFAULT PRIVILEGES FOR ROLE fieldmap_owner GRANT EXECUTE ON FUNCTIONS TO PUBLIC;
+DROP FUNCTION fieldmap._refuse_revert_over_data();
 DROP SCHEMA fieldmap;
 
 COMMIT;

@@ -1,5 +1,6 @@
 -- Revert fieldmap:table_embedding_models from pg
 BEGIN;
+SELECT fieldmap._refuse_revert_over_data();  -- no tables dropped under a registry's data
 DROP TABLE fieldmap.schema_embeddings;
 DROP TRIGGER _10_check_dims ON fieldmap.mapping_embeddings;
 DROP FUNCTION fieldmap._check_embedding_dims();

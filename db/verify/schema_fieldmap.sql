@@ -13,6 +13,7 @@ BEGIN
                  WHERE d.defaclrole = 'fieldmap_owner'::regrole AND d.defaclnamespace = 0
                    AND d.defaclobjtype = 'f'),
          'default EXECUTE for PUBLIC on fieldmap_owner''s functions is not revoked';
+  PERFORM 'fieldmap._refuse_revert_over_data()'::regprocedure;
 END
 $$;
 
