@@ -40,9 +40,9 @@ deps-system:
 # sentence-transformers would pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	@echo "deps: installing the virtualenv (torch CPU, fieldmap editable with test and embed extras)" >&2
+	@echo "deps: installing the virtualenv (torch CPU, fieldmap editable with test, embed and bench extras)" >&2
 	@{ $(PY) -m pip install --disable-pip-version-check torch==2.13.0 && \
-	   $(PY) -m pip install --disable-pip-version-check -e '.[test,embed]'; } > $(VENV)/pip.log 2>&1 \
+	   $(PY) -m pip install --disable-pip-version-check -e '.[test,embed,bench]'; } > $(VENV)/pip.log 2>&1 \
 	   || { tail -n 40 $(VENV)/pip.log >&2; echo "deps: pip failed; full log in $(VENV)/pip.log" >&2; exit 1; }
 	@touch $(STAMP)
 
