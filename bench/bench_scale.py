@@ -1,0 +1,291 @@
+"""Cost against size (issue: scale). One registry grown in place through
+three scales, 10k, 100k and 1M mappings, over 1,000 tenants of skewed sizes
+(tenant k holds a share 1/k of the mappings: the largest about 13%, half of
+them under 0.1%), 10 connectors each; the audit log holds the inserts plus
+nine older changes per mapping (100k, 1M, 10M rows), sealed. At each scale:
+
+- mapping lookup by source key, server-side (PL/pgSQL timer) and end to end
+  (psycopg over the local socket, a prepared statement, one key per call);
+- a consumer's whole-connector resolve (every active mapping of the largest
+  tenant's biggest connector), server-side and end to end;
+- the last 1,000 audit changes of the largest tenant; mapping_as_of p95;
+- verify_audit_chain of the largest tenant, per million rows; sealing rate;
+- a full concurrent grid refresh;
+and at the largest scale, purge_audit_log throughput. Lookups run as the
+superuser (bench_lookup has the app-role figure). Plots: docs/plots/."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import psycopg
+from synthetic import ENTITY, QUICK, ROOT, scaled
+
+TENANTS = 1_000
+CONNECTORS = 10
+SCALES = (1_000, 5_000, 20_000) if QUICK else (10_000, 100_000, 1_000_000)
+OLDER_CHANGES = 9  # filler audit rows per mapping: the log holds 10x the mappings
+KEYS = scaled(2_000, 200)
+RUNS = scaled(5, 1)
+HARMONIC = sum(1 / k for k in range(1, TENANTS + 1))
+
+SETUP = ["""
+INSERT INTO fieldmap.tenants (slug, name, settings)
+SELECT 'scale-' || k, 'Scale tenant ' || k, '{}'::jsonb FROM generate_series(1, %(tenants)s::int) k""", """
+INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
+SELECT t.id, 'connector_' || c, 'rest_api' FROM fieldmap.tenants t CROSS JOIN generate_series(0, %(connectors)s::int - 1) c
+ WHERE t.slug LIKE 'scale-%%'"""]
+
+# tenant k's size at a scale: its share 1/k of the total, at least one mapping
+TENANT_K = "(SELECT id, substr(slug, 7)::int AS k FROM fieldmap.tenants WHERE slug LIKE 'scale-%%')"
+
+GROW = f"""
+INSERT INTO fieldmap.field_mappings
+  (tenant_id, connector_id, entity_schema_id, source_table, source_field, canonical_entity, canonical_field)
+SELECT t.id, cd.id, es.id, 'Table' || (i %% 50), 'Field' || i, 'bench', 'extras.f' || i
+  FROM {TENANT_K} t
+  CROSS JOIN LATERAL generate_series(
+      CASE WHEN %(before)s::int = 0 THEN 1
+           ELSE greatest(1, round(%(before)s::float8 / (t.k * %(harmonic)s::float8)))::int + 1 END,
+      greatest(1, round(%(total)s::float8 / (t.k * %(harmonic)s::float8)))::int) i
+  JOIN fieldmap.connector_definitions cd ON cd.tenant_id = t.id AND cd.connector_name = 'connector_' || (i %% 10)
+  CROSS JOIN (SELECT id FROM fieldmap.entity_schemas WHERE entity_name = 'bench') es
+"""
+
+# older history: connector changes from 400 days back, written before each
+# scale's mappings, so the chain starts with rows that a 365-day retention
+# purges (a purge removes a prefix of the chain only)
+OLDER = f"""
+INSERT INTO fieldmap.audit_log (tenant_id, object_type, object_id, action, field_changed, old_value, new_value,
+                                change_reason, created_at)
+SELECT t.id, 'connector', cd.id, 'updated', 'description', to_jsonb('d' || (g - 1)), to_jsonb('d' || g), 'filler',
+       now() - make_interval(days => 400) + make_interval(secs => g * 7)
+  FROM {TENANT_K} t
+  JOIN fieldmap.connector_definitions cd ON cd.tenant_id = t.id AND cd.connector_name = 'connector_0'
+ CROSS JOIN LATERAL generate_series(
+      CASE WHEN %(before)s::int = 0 THEN 1
+           ELSE greatest(1, round(%(before)s::float8 / (t.k * %(harmonic)s::float8)))::int * %(older)s + 1 END,
+      greatest(1, round(%(total)s::float8 / (t.k * %(harmonic)s::float8)))::int * %(older)s) g
+"""
+
+TIMERS = """
+CREATE OR REPLACE FUNCTION pg_temp.time_lookups(n int, OUT p50 float8, OUT p99 float8) LANGUAGE plpgsql AS $$
+DECLARE keys record; d float8[] := '{}'; t0 timestamptz; found uuid;
+BEGIN
+  FOR keys IN SELECT * FROM pg_temp.keys ORDER BY random() LIMIT n LOOP
+    t0 := clock_timestamp();
+    SELECT fm.id INTO found FROM fieldmap.field_mappings fm
+      JOIN fieldmap.connector_definitions cd ON cd.tenant_id = fm.tenant_id AND cd.id = fm.connector_id
+     WHERE fm.tenant_id = keys.tenant_id AND cd.connector_name = keys.connector_name
+       AND fm.source_table = keys.source_table AND fm.source_field = keys.source_field;
+    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
+    IF found IS NULL THEN RAISE EXCEPTION 'lookup found nothing'; END IF;
+  END LOOP;
+  SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x), percentile_cont(0.99) WITHIN GROUP (ORDER BY x)
+    INTO p50, p99 FROM unnest(d) x;
+END $$;
+CREATE OR REPLACE FUNCTION pg_temp.time_resolve(c uuid, runs int) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE d float8[] := '{}'; t0 timestamptz; n int;
+BEGIN
+  FOR i IN 1..runs LOOP
+    t0 := clock_timestamp();
+    SELECT count(*) INTO n FROM (SELECT a.source_table, a.source_field, a.canonical_entity, a.canonical_field,
+                                        a.transformation_rule, a.coercion_function
+                                   FROM fieldmap.active_mappings a WHERE a.connector_id = c) x;
+    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
+  END LOOP;
+  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
+END $$;
+CREATE OR REPLACE FUNCTION pg_temp.time_last_changes(t uuid, runs int) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE d float8[] := '{}'; t0 timestamptz; n int;
+BEGIN
+  FOR i IN 1..runs LOOP
+    t0 := clock_timestamp();
+    SELECT count(*) INTO n FROM (SELECT * FROM fieldmap.audit_log
+                                  WHERE tenant_id = t ORDER BY created_at DESC LIMIT 1000) x;
+    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
+  END LOOP;
+  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
+END $$;
+CREATE OR REPLACE FUNCTION pg_temp.time_as_of(t uuid, runs int) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE d float8[] := '{}'; t0 timestamptz; r record; m fieldmap.field_mappings;
+BEGIN
+  FOR r IN SELECT a.object_id, a.created_at FROM fieldmap.audit_log a
+            WHERE a.tenant_id = t AND a.object_type = 'field_mapping' ORDER BY random() LIMIT runs LOOP
+    t0 := clock_timestamp();
+    m := fieldmap.mapping_as_of(r.object_id, r.created_at);
+    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
+    IF m.id IS NULL THEN RAISE EXCEPTION 'as_of found nothing'; END IF;
+  END LOOP;
+  RETURN (SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
+END $$;
+"""
+
+LOOKUP = """SELECT fm.id FROM fieldmap.field_mappings fm
+  JOIN fieldmap.connector_definitions cd ON cd.tenant_id = fm.tenant_id AND cd.id = fm.connector_id
+ WHERE fm.tenant_id = %s AND cd.connector_name = %s AND fm.source_table = %s AND fm.source_field = %s"""
+RESOLVE = """SELECT a.source_table, a.source_field, a.canonical_entity, a.canonical_field, a.transformation_rule,
+       a.coercion_function FROM fieldmap.active_mappings a WHERE a.connector_id = %s"""
+
+
+def _end_to_end(conn: psycopg.Connection, statement: str, params: list[tuple]) -> float:
+    """Median wall time (ms) of one call from psycopg: a prepared statement
+    over the local socket, the rows fetched."""
+    times = []
+    with conn.cursor() as cur:
+        cur.execute(statement, params[0], prepare=True).fetchall()
+        for p in params:
+            t0 = time.perf_counter()
+            cur.execute(statement, p, prepare=True).fetchall()
+            times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def _measure(conn: psycopg.Connection, total: int) -> dict:
+    conn.execute("DROP TABLE IF EXISTS pg_temp.keys")
+    conn.execute("""CREATE TEMP TABLE keys AS
+                    SELECT fm.tenant_id, cd.connector_name, fm.source_table, fm.source_field
+                      FROM fieldmap.field_mappings fm TABLESAMPLE BERNOULLI (least(100, %s * 500.0 / %s))
+                      JOIN fieldmap.connector_definitions cd ON cd.tenant_id = fm.tenant_id AND cd.id = fm.connector_id
+                     ORDER BY random() LIMIT %s""", (KEYS, total, KEYS))
+    conn.execute(TIMERS)
+    conn.execute("SELECT fieldmap.set_context('scale-1', for_session => true)")  # active_mappings is per tenant
+    lookups = [conn.execute("SELECT * FROM pg_temp.time_lookups(%s)", (KEYS,)).fetchone() for _ in range(RUNS)]
+    keys = conn.execute("SELECT * FROM pg_temp.keys").fetchall()
+    big_tenant, big_connector, rows = conn.execute("""
+        SELECT f.tenant_id, f.connector_id, count(*) FROM fieldmap.field_mappings f
+          JOIN fieldmap.tenants t ON t.id = f.tenant_id WHERE t.slug = 'scale-1'
+         GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 1""").fetchone()
+    audit_rows = conn.execute("SELECT count(*) FROM fieldmap.audit_log").fetchone()[0]
+    tenant_rows = conn.execute("SELECT count(*) FROM fieldmap.audit_log WHERE tenant_id = %s",
+                               (big_tenant,)).fetchone()[0]
+    t0 = time.perf_counter()
+    sealed = conn.execute("SELECT fieldmap.seal_audit_chain()").fetchone()[0]
+    seal_s = time.perf_counter() - t0
+    conn.execute("VACUUM ANALYZE fieldmap.audit_log, fieldmap.audit_chain")
+    verify = []
+    for _ in range(scaled(3, 1)):
+        t0 = time.perf_counter()
+        ok, checked = conn.execute("SELECT ok, checked FROM fieldmap.verify_audit_chain('scale-1', false)").fetchone()
+        verify.append(time.perf_counter() - t0)
+        assert ok and checked == tenant_rows, (ok, checked, tenant_rows)
+    conn.execute("SELECT * FROM fieldmap.refresh_lineage_grid(force => true)")  # loads the new rows, untimed
+    conn.execute("VACUUM ANALYZE fieldmap.mv_mapping_lineage_grid")
+    grid = []
+    for _ in range(scaled(3, 1)):
+        t0 = time.perf_counter()
+        conn.execute("SELECT * FROM fieldmap.refresh_lineage_grid(force => true)")
+        grid.append(time.perf_counter() - t0)
+    return {
+        "mappings": total, "audit_rows": audit_rows, "tenant_audit_rows": tenant_rows, "resolve_rows": rows,
+        "lookup_p50": statistics.median(x[0] for x in lookups), "lookup_p99": statistics.median(x[1] for x in lookups),
+        "lookup_e2e": _end_to_end(conn, LOOKUP, keys),
+        "resolve": conn.execute("SELECT pg_temp.time_resolve(%s, 21)", (big_connector,)).fetchone()[0],
+        "resolve_e2e": _end_to_end(conn, RESOLVE, [(big_connector,)] * 21),
+        "last_1000": conn.execute("SELECT pg_temp.time_last_changes(%s, 21)", (big_tenant,)).fetchone()[0],
+        "as_of_p95": conn.execute("SELECT pg_temp.time_as_of(%s, 400)", (big_tenant,)).fetchone()[0],
+        "verify_per_m": statistics.median(verify) / tenant_rows * 1_000_000, "verify_s": statistics.median(verify),
+        "seal_rate": sealed / seal_s if sealed else 0.0, "grid_s": statistics.median(grid),
+    }
+
+
+def _purge_rate(conn: psycopg.Connection) -> tuple[float, int]:
+    """Retention of 365 days for every tenant: the filler rows older than that
+    go, 10,000 per call, as the pg_cron job deletes them."""
+    conn.execute("""UPDATE fieldmap.tenants SET settings = settings || '{"audit_retention_days": 365}'
+                     WHERE slug LIKE 'scale-%'""")
+    deleted, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < scaled(60, 5):
+        n = conn.execute("SELECT fieldmap.purge_audit_log(10000)").fetchone()[0]
+        deleted += n
+        if n == 0:
+            break
+    return deleted / (time.perf_counter() - t0), deleted
+
+
+def _plot(results: list[dict]) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [r["mappings"] for r in results]
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7))
+    panels = [
+        (axes[0][0], "mapping lookup", "ms", [("p50 server-side", "lookup_p50"), ("p99 server-side", "lookup_p99"),
+                                               ("p50 end to end", "lookup_e2e")], sizes, "mappings"),
+        (axes[0][1], "whole-connector resolve (largest)", "ms", [("server-side", "resolve"),
+                                                                  ("end to end", "resolve_e2e")], sizes, "mappings"),
+        (axes[1][0], "audit queries", "ms", [("last 1,000 changes", "last_1000"), ("mapping_as_of p95", "as_of_p95")],
+         [r["audit_rows"] for r in results], "audit rows"),
+        (axes[1][1], "chain and grid", "s", [("verify, per 1M rows", "verify_per_m"), ("grid refresh", "grid_s")],
+         sizes, "mappings"),
+    ]
+    for ax, title, unit, series, xs, xlabel in panels:
+        for label, key in series:
+            ax.plot(xs, [r[key] for r in results], "o-", label=label)
+        ax.set(title=title, xlabel=xlabel, ylabel=unit, xscale="log", yscale="log")
+        ax.legend(fontsize=8)
+    fig.suptitle(f"cost against size: {TENANTS:,} tenants of skewed sizes, 2 vCPU, PostgreSQL 15")
+    fig.tight_layout()
+    out = ROOT / "docs" / "plots"
+    out.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out / "cost-vs-size.png", dpi=100)
+    plt.close(fig)
+
+
+def _rows(r: dict, last: bool) -> list[dict]:
+    scale = f"{r['mappings']:,} mappings, {r['audit_rows']:,} audit rows, {TENANTS:,} skewed tenants"
+    big = r["mappings"] >= 1_000_000
+    rows = [
+        {"metric": "lookup p50 / p99 (server-side)", "goal": "<= 0.1 / 0.5 ms at 1M",
+         "median": f"{r['lookup_p50']:.3f} / {r['lookup_p99']:.3f} ms",
+         "met": not big or (r["lookup_p50"] <= 0.1 and r["lookup_p99"] <= 0.5)},
+        {"metric": "lookup p50 (end to end, psycopg, local socket)", "goal": "<= 0.3 ms at 1M",
+         "median": f"{r['lookup_e2e']:.3f} ms", "met": not big or r["lookup_e2e"] <= 0.3},
+        {"metric": f"whole-connector resolve ({r['resolve_rows']:,} mappings): server-side, end to end (info)",
+         "goal": "-", "median": f"{r['resolve']:.2f} ms, {r['resolve_e2e']:.2f} ms", "met": True},
+        {"metric": "last 1,000 changes of the largest tenant", "goal": "<= 20 ms at 10M audit rows",
+         "median": f"{r['last_1000']:.2f} ms", "met": not last or r["last_1000"] <= 20},
+        {"metric": "mapping_as_of p95 (largest tenant)", "goal": "<= 5 ms", "median": f"{r['as_of_p95']:.2f} ms",
+         "met": r["as_of_p95"] <= 5},
+        {"metric": f"verify_audit_chain per 1M rows ({r['tenant_audit_rows']:,} rows of the largest tenant)",
+         "goal": "<= 3 s per 1M rows", "median": f"{r['verify_per_m']:.2f} s ({r['verify_s']:.2f} s)",
+         "met": r["verify_per_m"] <= 3},
+        {"metric": "seal_audit_chain rate (info)", "goal": "-", "median": f"{r['seal_rate']:,.0f} rows/s",
+         "met": True},
+        {"metric": "lineage grid refresh (concurrent, full)", "goal": "<= 5 s at 1M", "median": f"{r['grid_s']:.2f} s",
+         "met": not big or r["grid_s"] <= 5},
+    ]
+    return [{**row, "seed_target": "-", "scale": scale} for row in rows]
+
+
+def run(url: str) -> list[dict]:
+    results, rows = [], []
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT * FROM fieldmap.load_entities(%s::json)", (ENTITY,))
+        for statement in SETUP:
+            conn.execute(statement, {"tenants": TENANTS, "connectors": CONNECTORS})
+        # the set-up's audit rows dated with the oldest history (before any seal),
+        # so that each tenant's chain starts with rows past retention
+        with conn.transaction():
+            conn.execute("SET LOCAL session_replication_role = replica")
+            conn.execute("UPDATE fieldmap.audit_log SET created_at = now() - interval '401 days'")
+        before = 0
+        for total in SCALES:
+            params = {"before": before, "total": total, "harmonic": HARMONIC, "older": OLDER_CHANGES}
+            conn.execute(OLDER, params)
+            conn.execute(GROW, params)
+            conn.execute("VACUUM ANALYZE")
+            total = conn.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0]
+            results.append(_measure(conn, total))
+            before = params["total"]
+        purge_rate, purged = _purge_rate(conn)
+    for i, r in enumerate(results):
+        rows += _rows(r, last=i == len(results) - 1)
+    rows.append({"metric": "purge_audit_log throughput", "seed_target": "-", "goal": "reported",
+                 "median": f"{purge_rate:,.0f} rows/s ({purged:,} rows past 365 days)",
+                 "scale": f"{results[-1]['audit_rows']:,} audit rows", "met": True})
+    if not QUICK:
+        _plot(results)
+    return rows
