@@ -19,11 +19,12 @@ SQITCH_TARGET = $(shell $(CLUSTER) url | sed -E 's#^postgres(ql)?:#db:pg:#')
 DB_READY    := $(if $(DATABASE_URL),,db-start)
 
 .PHONY: help deps deps-system db-start db-stop db-status db-url psql deploy revert verify \
-        demo test bench bench-quick schema clean distclean
+        demo test test-long bench bench-quick schema clean distclean
 
 help:
 	@echo "make demo      set up everything and run the main job (deploy, load entities, status)"
 	@echo "make test      set up everything and run the test suite"
+	@echo "make test-long the long tests (tests/long): 20 server crashes mid-work on a durable cluster, about 4 min"
 	@echo "make bench     run every benchmark in bench/ and rewrite BENCHMARKS.md (ONLY=bench_search: one)"
 	@echo "make bench-quick  every benchmark at a small scale, to see that they run (BENCHMARKS.md untouched)"
 	@echo "make deps      install system packages and the virtualenv (idempotent)"
@@ -93,6 +94,11 @@ demo: deps deploy
 
 test: deps $(DB_READY)
 	@DATABASE_URL="$(DB_URL)" FIELDMAP_SHARED="$(SHARED)" $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# tests/long, which make test leaves out; the crash test starts a cluster of its own beside the local one
+# and prints where each kill landed (-s)
+test-long: deps $(DB_READY)
+	@DATABASE_URL="$(DB_URL)" FIELDMAP_SHARED="$(SHARED)" $(VENV)/bin/pytest -s -m long tests/long $(PYTEST_ARGS)
 
 # db/schema.sql, the deployed schema as one reviewable file (a test fails when it is stale)
 schema: deps $(DB_READY)

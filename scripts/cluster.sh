@@ -3,6 +3,8 @@
 # port and unix socket, pg_cron preloaded. PostgreSQL refuses to run as root,
 # so when invoked by root the server runs as the unprivileged OS user
 # $FIELDMAP_PG_OSUSER (default: postgres, created by the server package).
+# FIELDMAP_PGDATA, FIELDMAP_PGPORT and FIELDMAP_PGSOCK place another cluster;
+# FIELDMAP_DURABLE=1 makes it flush as a production server does.
 #
 #   cluster.sh start | stop | status | url | env
 set -euo pipefail
@@ -55,6 +57,29 @@ ensure_reachable() {
   done
 }
 
+# A development cluster need not survive a crash, so it skips the flushes;
+# FIELDMAP_DURABLE=1 gives a cluster that must (the crash-safety test's, a
+# second cluster beside this one, with a smaller cache).
+durability() {
+  if [ "${FIELDMAP_DURABLE:-0}" = 1 ]; then
+    cat <<CONF
+fsync = on
+synchronous_commit = on
+full_page_writes = on
+shared_buffers = '256MB'
+CONF
+  else
+    cat <<CONF
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+# vector search reads its HNSW index page by page: keep the index in memory
+# (100k 384-d vectors take about 200 MB of index and 170 MB of table)
+shared_buffers = '1GB'
+CONF
+  fi
+}
+
 # The cluster's settings, rewritten at every start so that changes here reach
 # existing clusters too. pg_cron runs its jobs in background workers: the
 # cluster has no TCP listener for it to connect to.
@@ -69,12 +94,7 @@ cron.database_name = '$DBNAME'
 cron.use_background_workers = on
 max_worker_processes = 16
 max_connections = 200
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-# vector search reads its HNSW index page by page: keep the index in memory
-# (100k 384-d vectors take about 200 MB of index and 170 MB of table)
-shared_buffers = '1GB'
+$(durability)
 CONF
   if [ "$(id -u)" -eq 0 ]; then chown "$OSUSER" "$DATA/fieldmap.conf"; fi
 }
