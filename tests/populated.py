@@ -48,6 +48,7 @@ def populate(url: str) -> None:
                 conn.execute("SELECT * FROM fieldmap.put_embeddings(%s, %s, %s, %s, %s::vector[])",
                              (MODEL, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
                               [_vector(r[2]) for r in rows]))
+        conn.execute("SELECT set_config('fieldmap.tenant_id', '', false)")  # no tenant: seal every tenant
         conn.execute("SELECT fieldmap.seal_audit_chain()")
         conn.execute("SELECT * FROM fieldmap.refresh_lineage_grid()").fetchall()
         # and some history after the seal: unsealed rows must survive too
@@ -86,4 +87,6 @@ def assert_whole(print_: dict) -> None:
     for table in ("field_mappings", "audit_log", "audit_chain", "mapping_embeddings", "mapping_validation_results"):
         assert counts[table] > 0, table
     assert all(ok for ok, *_ in print_["chains"].values()), print_["chains"]
+    assert all(checked > 0 for _, checked, *_ in print_["chains"].values()), "every chain sealed"
+    assert print_["chains"]["demo"][2] > 0, "and rows written after the seal"
     assert len(print_["search"]) == 5
