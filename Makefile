@@ -19,6 +19,7 @@ SQITCH_TARGET = $(shell $(CLUSTER) url | sed -E 's#^postgres(ql)?:#db:pg:#')
 DB_READY    := $(if $(DATABASE_URL),,db-start)
 
 .PHONY: help deps deps-system db-start db-stop db-status db-url psql deploy revert verify \
+        replica-start replica-stop replica-url \
         demo test test-long bench bench-quick schema clean distclean
 
 help:
@@ -29,6 +30,7 @@ help:
 	@echo "make bench-quick  every benchmark at a small scale, to see that they run (BENCHMARKS.md untouched)"
 	@echo "make deps      install system packages and the virtualenv (idempotent)"
 	@echo "make db-start | db-stop | db-status | db-url | psql    the project-local cluster"
+	@echo "make replica-start | replica-stop | replica-url         a read replica (hot standby) of the local cluster"
 	@echo "make deploy | revert | verify                            Sqitch against the same target"
 	@echo "make schema    rewrite db/schema.sql from a fresh deploy (commit it with the change)"
 
@@ -58,6 +60,17 @@ db-status:
 
 db-url:
 	@$(CLUSTER) url
+
+# a read replica of the local cluster (hot standby, pg_basebackup); reads go
+# there with FIELDMAP_READ_URL=$$(make -s replica-url)
+replica-start: db-start
+	@$(CLUSTER) replica-start
+
+replica-stop:
+	@$(CLUSTER) replica-stop
+
+replica-url:
+	@$(CLUSTER) replica-url
 
 psql: $(DB_READY)
 	@psql "$(DB_URL)"

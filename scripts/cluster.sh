@@ -7,6 +7,10 @@
 # FIELDMAP_DURABLE=1 makes it flush as a production server does.
 #
 #   cluster.sh start | stop | status | url | env
+#   cluster.sh replica-start | replica-stop | replica-url
+#     a read replica of this cluster: a streaming-replication hot standby made
+#     with pg_basebackup, in FIELDMAP_REPLICA_PGDATA (default .pgreplica) on
+#     port FIELDMAP_REPLICA_PGPORT (default 54330), same socket directory
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +18,8 @@ PGPORT_LOCAL=${FIELDMAP_PGPORT:-54329}
 DATA=${FIELDMAP_PGDATA:-$ROOT/.pgdata}
 LOGFILE=$DATA/server.log
 DBNAME=${FIELDMAP_DB:-fieldmap}
+REPLICA_DATA=${FIELDMAP_REPLICA_PGDATA:-$ROOT/.pgreplica}
+REPLICA_PORT=${FIELDMAP_REPLICA_PGPORT:-54330}
 OSUSER=${FIELDMAP_PG_OSUSER:-postgres}
 
 # unix socket paths are limited to ~107 bytes; fall back to /tmp for deep repos.
@@ -94,6 +100,8 @@ cron.database_name = '$DBNAME'
 cron.use_background_workers = on
 max_worker_processes = 16
 max_connections = 200
+# a read replica's slot (replica-start) may hold this much WAL at most
+max_slot_wal_keep_size = '2GB'
 $(durability)
 CONF
   if [ "$(id -u)" -eq 0 ]; then chown "$OSUSER" "$DATA/fieldmap.conf"; fi
@@ -146,6 +154,11 @@ start() {
       || { echo "cluster: start failed; see $LOGFILE" >&2; tail -n 20 "$LOGFILE" >&2; exit 1; }
     echo "cluster: started on $SOCK port $PGPORT_LOCAL" >&2
   fi
+  # A standby is read-only: what follows is the primary's to do.
+  if [ "$(as_owner "$bin/psql" -X -h "$SOCK" -p "$PGPORT_LOCAL" -U postgres -d postgres -tAc \
+        'select pg_is_in_recovery()')" = t ]; then
+    return 0
+  fi
   # The cron database must exist for pg_cron's launcher; it is also the main db.
   if ! as_owner "$bin/psql" -h "$SOCK" -p "$PGPORT_LOCAL" -U postgres -d postgres -tAc \
       "select 1 from pg_database where datname = '$DBNAME'" | grep -q 1; then
@@ -176,10 +189,60 @@ status() {
   fi
 }
 
+# The standby starts as a copy of this cluster's data directory, with a
+# standby.signal and the primary's address (pg_basebackup -R), then runs as a
+# cluster of its own (this script, pointed at its directory and port). A
+# replication slot per replica port keeps the WAL the standby still needs
+# (creating and dropping databases forces checkpoints that would recycle it
+# under a standby a moment behind); max_slot_wal_keep_size caps what a
+# forgotten slot can hold. replica-stop removes the standby and its slot.
+SLOT=fieldmap_replica_$REPLICA_PORT
+
+primary_sql() {
+  as_owner "$(bindir)/psql" -X -q -h "$SOCK" -p "$PGPORT_LOCAL" -U postgres -d postgres -tAc "$1"
+}
+
+replica_start() {
+  local bin; bin=$(bindir)
+  if [ ! -f "$REPLICA_DATA/PG_VERSION" ]; then
+    # a slot left by a replica whose directory was deleted by hand
+    primary_sql "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+                  WHERE slot_name = '$SLOT' AND NOT active" >/dev/null
+    ensure_reachable "$(dirname "$REPLICA_DATA")"
+    mkdir -p "$REPLICA_DATA"
+    if [ "$(id -u)" -eq 0 ]; then chown "$OSUSER" "$REPLICA_DATA"; fi
+    chmod 0700 "$REPLICA_DATA"
+    echo "cluster: pg_basebackup of port $PGPORT_LOCAL into $REPLICA_DATA" >&2
+    as_owner "$bin/pg_basebackup" -h "$SOCK" -p "$PGPORT_LOCAL" -U postgres -D "$REPLICA_DATA" -R -X stream \
+      -C -S "$SLOT" -c fast || { rm -rf "$REPLICA_DATA"; echo "cluster: pg_basebackup failed (is the primary running?)" >&2; exit 1; }
+  fi
+  FIELDMAP_PGDATA="$REPLICA_DATA" FIELDMAP_PGPORT="$REPLICA_PORT" FIELDMAP_PGSOCK="$SOCK" bash "$0" start
+  echo "cluster: read replica on $SOCK port $REPLICA_PORT: FIELDMAP_READ_URL=$(replica_url)" >&2
+}
+
+replica_stop() {
+  if [ -d "$REPLICA_DATA" ]; then
+    FIELDMAP_PGDATA="$REPLICA_DATA" FIELDMAP_PGPORT="$REPLICA_PORT" FIELDMAP_PGSOCK="$SOCK" bash "$0" stop
+    rm -rf "$REPLICA_DATA"
+    primary_sql "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$SLOT'" \
+      >/dev/null || echo "cluster: could not drop the replication slot $SLOT on the primary (is it running?)" >&2
+    echo "cluster: read replica removed" >&2
+  else
+    echo "cluster: no read replica" >&2
+  fi
+}
+
+replica_url() {
+  echo "postgresql:///$DBNAME?host=$SOCK&port=$REPLICA_PORT&user=postgres"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
   url) url ;;
-  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
+  replica-start) replica_start ;;
+  replica-stop) replica_stop ;;
+  replica-url) replica_url ;;
+  *) echo "usage: $0 start|stop|status|url|replica-start|replica-stop|replica-url" >&2; exit 2 ;;
 esac

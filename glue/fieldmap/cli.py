@@ -28,7 +28,7 @@ from .status import collect, render
 ENVIRONMENT = """environment:
   FIELDMAP_DATABASE_URL  the database (else DATABASE_URL; else this checkout's local cluster, named on stderr)
   FIELDMAP_READ_URL      a read replica for the read-only commands (export, verify-migration, grid, history,
-                         status, tenant list, user list)
+                         status, search, suggest, eval-suggest, audit verify --no-seal, tenant list, user list)
   FIELDMAP_TENANT        default for --tenant
   FIELDMAP_MIRROR        default for --mirror of import and restore"""
 EXITS = "exit codes:\n" + "\n".join(f"  {code:<3} {text}" for code, text in EXIT_CODES.items())
@@ -346,13 +346,15 @@ def cmd_audit_seal(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    with _connect(args) as conn, conn.transaction():
+    # --no-seal writes nothing, so it may run on a read replica (FIELDMAP_READ_URL)
+    seal = not args.no_seal
+    with _connect(args, read_only=not seal) as conn, conn.transaction():
         if args.all_tenants:
-            rows = _run(conn, "verify_all_audit_chains")
+            rows = _run(conn, "verify_all_audit_chains", {"seal": seal})
         else:
             tenant = _tenant(args)
             migration.set_context(conn, tenant)
-            rows = _run(conn, "verify_audit_chain", {"tenant": tenant})
+            rows = _run(conn, "verify_audit_chain", {"tenant": tenant, "seal": seal})
     lines = [f"{r['tenant']:<22} {'intact' if r['ok'] else 'BROKEN'}  {r['checked']:>8} rows checked"
              f"  {r['unsealed']:>5} unsealed" + (f"  at position {r['first_broken_pos']}: {r['problem']}"
                                                   if not r["ok"] else "") for r in rows]
@@ -709,7 +711,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     aud = group("audit", "the tamper-evident audit chain")
     command(aud, "seal", cmd_audit_seal, "append committed audit rows to their tenant's hash chain", (tenant, scope))
-    command(aud, "verify", cmd_audit_verify, "check a tenant's audit chain (auditor; seals first)", (tenant, scope))
+    verify = command(aud, "verify", cmd_audit_verify, "check a tenant's audit chain (auditor; seals first)",
+                     (tenant, scope))
+    verify.add_argument("--no-seal", action="store_true",
+                        help="check only what is sealed: writes nothing, so it runs on a read replica too")
     return p
 
 

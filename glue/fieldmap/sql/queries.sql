@@ -71,13 +71,13 @@ SELECT fieldmap.seal_audit_chain(%(tenant)s::text) AS sealed;
 
 -- name: verify_audit_chain
 SELECT t.slug::text AS tenant, v.ok, v.checked, v.unsealed, v.first_broken_pos, v.problem
-  FROM fieldmap.verify_audit_chain(%(tenant)s::text) v
+  FROM fieldmap.verify_audit_chain(%(tenant)s::text, %(seal)s::boolean) v
   JOIN fieldmap.tenants t ON t.id = v.tenant_id;
 
 -- name: verify_all_audit_chains
 SELECT t.slug::text AS tenant, v.ok, v.checked, v.unsealed, v.first_broken_pos, v.problem
   FROM fieldmap.tenants t
- CROSS JOIN LATERAL fieldmap.verify_audit_chain(t.id::text) v
+ CROSS JOIN LATERAL fieldmap.verify_audit_chain(t.id::text, %(seal)s::boolean) v
  ORDER BY t.slug;
 
 -- name: check_connector
