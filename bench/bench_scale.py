@@ -8,6 +8,9 @@ nine older changes per mapping (100k, 1M, 10M rows), sealed. At each scale:
   (psycopg over the local socket, a prepared statement, one key per call);
 - a consumer's whole-connector resolve (every active mapping of the largest
   tenant's biggest connector), server-side and end to end;
+- top-10 search_similar in the largest tenant and in a 1% tenant, over a
+  vector for every mapping up to 100,000 (random 384-d vectors: the cost of
+  a search does not depend on the model; bench_search measures recall);
 - the last 1,000 audit changes of the largest tenant; mapping_as_of p95;
 - verify_audit_chain of the largest tenant, per million rows; sealing rate;
 - a full concurrent grid refresh;
@@ -27,6 +30,10 @@ CONNECTORS = 10
 SCALES = (1_000, 5_000, 20_000) if QUICK else (10_000, 100_000, 1_000_000)
 OLDER_CHANGES = 9  # filler audit rows per mapping: the log holds 10x the mappings
 KEYS = scaled(2_000, 200)
+VECTORS = scaled(100_000, 10_000)  # vectors stop growing here
+SEARCHES = scaled(200, 20)
+SMALL_TENANT = "scale-10"  # about 1.3% of the mappings
+MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 RUNS = scaled(5, 1)
 HARMONIC = sum(1 / k for k in range(1, TENANTS + 1))
 
@@ -122,6 +129,31 @@ BEGIN
 END $$;
 """
 
+EMBED = """
+INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
+SELECT fm.tenant_id, fm.id, fm.source_field,
+       ARRAY(SELECT random() - 0.5 FROM generate_series(1, 384) WHERE fm.id IS NOT NULL)::vector, %(model)s
+  FROM fieldmap.field_mappings fm
+ WHERE NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e WHERE e.tenant_id = fm.tenant_id
+                                                             AND e.field_mapping_id = fm.id)
+ LIMIT greatest(0, %(cap)s - (SELECT count(*) FROM fieldmap.mapping_embeddings))
+"""
+
+SEARCH_TIMER = """
+CREATE OR REPLACE FUNCTION pg_temp.time_search(n int) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE d float8[] := '{}'; t0 timestamptz; q record; found int;
+BEGIN
+  FOR q IN SELECT e.embedding_vector AS v FROM fieldmap.mapping_embeddings e
+            WHERE e.tenant_id = fieldmap.current_tenant_id() ORDER BY random() LIMIT n LOOP
+    t0 := clock_timestamp();
+    SELECT count(*) INTO found FROM fieldmap.search_similar(q.v, 10);
+    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
+    IF found = 0 THEN RAISE EXCEPTION 'search found nothing'; END IF;
+  END LOOP;
+  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
+END $$;
+"""
+
 LOOKUP = """SELECT fm.id FROM fieldmap.field_mappings fm
   JOIN fieldmap.connector_definitions cd ON cd.tenant_id = fm.tenant_id AND cd.id = fm.connector_id
  WHERE fm.tenant_id = %s AND cd.connector_name = %s AND fm.source_table = %s AND fm.source_field = %s"""
@@ -150,13 +182,20 @@ def _measure(conn: psycopg.Connection, total: int) -> dict:
                       JOIN fieldmap.connector_definitions cd ON cd.tenant_id = fm.tenant_id AND cd.id = fm.connector_id
                      ORDER BY random() LIMIT %s""", (KEYS, total, KEYS))
     conn.execute(TIMERS)
-    conn.execute("SELECT fieldmap.set_context('scale-1', for_session => true)")  # active_mappings is per tenant
     lookups = [conn.execute("SELECT * FROM pg_temp.time_lookups(%s)", (KEYS,)).fetchone() for _ in range(RUNS)]
     keys = conn.execute("SELECT * FROM pg_temp.keys").fetchall()
     big_tenant, big_connector, rows = conn.execute("""
         SELECT f.tenant_id, f.connector_id, count(*) FROM fieldmap.field_mappings f
           JOIN fieldmap.tenants t ON t.id = f.tenant_id WHERE t.slug = 'scale-1'
          GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 1""").fetchone()
+    search = {}
+    conn.execute(SEARCH_TIMER)  # leaves the session acting for scale-1, whose connector is resolved next
+    for slug in (SMALL_TENANT, "scale-1"):
+        conn.execute("SELECT fieldmap.set_context(%s, for_session => true)", (slug,))
+        search[slug] = conn.execute("SELECT pg_temp.time_search(%s)", (SEARCHES,)).fetchone()[0]
+    resolve = conn.execute("SELECT pg_temp.time_resolve(%s, 21)", (big_connector,)).fetchone()[0]
+    resolve_e2e = _end_to_end(conn, RESOLVE, [(big_connector,)] * 21)
+    vectors = conn.execute("SELECT count(*) FROM fieldmap.mapping_embeddings").fetchone()[0]
     audit_rows = conn.execute("SELECT count(*) FROM fieldmap.audit_log").fetchone()[0]
     tenant_rows = conn.execute("SELECT count(*) FROM fieldmap.audit_log WHERE tenant_id = %s",
                                (big_tenant,)).fetchone()[0]
@@ -178,12 +217,13 @@ def _measure(conn: psycopg.Connection, total: int) -> dict:
         t0 = time.perf_counter()
         conn.execute("SELECT * FROM fieldmap.refresh_lineage_grid(force => true)")
         grid.append(time.perf_counter() - t0)
+    conn.execute("SELECT fieldmap.set_context('scale-1', for_session => true)")  # for the history queries
     return {
         "mappings": total, "audit_rows": audit_rows, "tenant_audit_rows": tenant_rows, "resolve_rows": rows,
         "lookup_p50": statistics.median(x[0] for x in lookups), "lookup_p99": statistics.median(x[1] for x in lookups),
         "lookup_e2e": _end_to_end(conn, LOOKUP, keys),
-        "resolve": conn.execute("SELECT pg_temp.time_resolve(%s, 21)", (big_connector,)).fetchone()[0],
-        "resolve_e2e": _end_to_end(conn, RESOLVE, [(big_connector,)] * 21),
+        "search_big": search["scale-1"], "search_small": search[SMALL_TENANT], "vectors": vectors,
+        "resolve": resolve, "resolve_e2e": resolve_e2e,
         "last_1000": conn.execute("SELECT pg_temp.time_last_changes(%s, 21)", (big_tenant,)).fetchone()[0],
         "as_of_p95": conn.execute("SELECT pg_temp.time_as_of(%s, 400)", (big_tenant,)).fetchone()[0],
         "verify_per_m": statistics.median(verify) / tenant_rows * 1_000_000, "verify_s": statistics.median(verify),
@@ -211,12 +251,15 @@ def _plot(results: list[dict]) -> None:
     import matplotlib.pyplot as plt
 
     sizes = [r["mappings"] for r in results]
-    fig, axes = plt.subplots(2, 2, figsize=(10, 7))
+    fig, axes = plt.subplots(2, 3, figsize=(14, 7))
+    axes[1][2].axis("off")
     panels = [
         (axes[0][0], "mapping lookup", "ms", [("p50 server-side", "lookup_p50"), ("p99 server-side", "lookup_p99"),
                                                ("p50 end to end", "lookup_e2e")], sizes, "mappings"),
         (axes[0][1], "whole-connector resolve (largest)", "ms", [("server-side", "resolve"),
                                                                   ("end to end", "resolve_e2e")], sizes, "mappings"),
+        (axes[0][2], "search_similar top-10, p50", "ms", [("largest tenant", "search_big"),
+                                                           ("1% tenant", "search_small")], sizes, "mappings"),
         (axes[1][0], "audit queries", "ms", [("last 1,000 changes", "last_1000"), ("mapping_as_of p95", "as_of_p95")],
          [r["audit_rows"] for r in results], "audit rows"),
         (axes[1][1], "chain and grid", "s", [("verify, per 1M rows", "verify_per_m"), ("grid refresh", "grid_s")],
@@ -246,6 +289,9 @@ def _rows(r: dict, last: bool) -> list[dict]:
          "median": f"{r['lookup_e2e']:.3f} ms", "met": not big or r["lookup_e2e"] <= 0.3},
         {"metric": f"whole-connector resolve ({r['resolve_rows']:,} mappings): server-side, end to end (info)",
          "goal": "-", "median": f"{r['resolve']:.2f} ms, {r['resolve_e2e']:.2f} ms", "met": True},
+        {"metric": f"search_similar top-10 p50 ({r['vectors']:,} vectors): largest tenant, 1% tenant",
+         "goal": "<= 5 ms", "median": f"{r['search_big']:.2f} ms, {r['search_small']:.2f} ms",
+         "met": r["search_big"] <= 5 and r["search_small"] <= 5},
         {"metric": "last 1,000 changes of the largest tenant", "goal": "<= 20 ms at 10M audit rows",
          "median": f"{r['last_1000']:.2f} ms", "met": not last or r["last_1000"] <= 20},
         {"metric": "mapping_as_of p95 (largest tenant)", "goal": "<= 5 ms", "median": f"{r['as_of_p95']:.2f} ms",
@@ -277,6 +323,7 @@ def run(url: str) -> list[dict]:
             params = {"before": before, "total": total, "harmonic": HARMONIC, "older": OLDER_CHANGES}
             conn.execute(OLDER, params)
             conn.execute(GROW, params)
+            conn.execute(EMBED, {"model": MODEL, "cap": VECTORS})
             conn.execute("VACUUM ANALYZE")
             total = conn.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0]
             results.append(_measure(conn, total))
