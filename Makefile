@@ -19,7 +19,7 @@ SQITCH_TARGET = $(shell $(CLUSTER) url | sed -E 's#^postgres(ql)?:#db:pg:#')
 DB_READY    := $(if $(DATABASE_URL),,db-start)
 
 .PHONY: help deps deps-system db-start db-stop db-status db-url psql deploy revert verify \
-        replica-start replica-stop replica-url \
+        replica-start replica-stop replica-url backup restore \
         demo test test-long bench bench-quick schema clean distclean
 
 help:
@@ -31,6 +31,7 @@ help:
 	@echo "make deps      install system packages and the virtualenv (idempotent)"
 	@echo "make db-start | db-stop | db-status | db-url | psql    the project-local cluster"
 	@echo "make replica-start | replica-stop | replica-url         a read replica (hot standby) of the local cluster"
+	@echo "make backup DUMP=F | restore DUMP=F DB=NEW                a copy of the registry (pg_dump), restored"
 	@echo "make deploy | revert | verify                            Sqitch against the same target"
 	@echo "make schema    rewrite db/schema.sql from a fresh deploy (commit it with the change)"
 
@@ -78,10 +79,15 @@ psql: $(DB_READY)
 deploy: deps-system $(DB_READY)
 	@cd db && sqitch deploy --verify "$(SQITCH_TARGET)"
 
-# A revert refuses to drop tables while the registry holds data; DROP_DATA=1
-# tears it down anyway (audit history included): keep a pg_dump first.
+# A revert refuses to drop tables while the registry holds data, and here it
+# asks before Sqitch reverts anything (sqitch revert alone would revert the
+# function changes above the first table, then stop). DROP_DATA=1 tears the
+# registry down anyway, audit history included: make backup first.
+REVERT_GUARD = DO 'BEGIN IF to_regprocedure(''fieldmap._refuse_revert_over_data()'') IS NOT NULL THEN \
+               PERFORM fieldmap._refuse_revert_over_data(); END IF; END'
 revert: deps-system $(DB_READY)
-	@cd db && $(if $(DROP_DATA),PGOPTIONS='-c fieldmap.revert_drops_data=on') sqitch revert -y "$(SQITCH_TARGET)"
+	@$(if $(filter 1,$(DROP_DATA)),,psql -X -q -v ON_ERROR_STOP=1 -v SHOW_CONTEXT=never -c "$(REVERT_GUARD)" "$(DB_URL)" &&) \
+	 cd db && $(if $(filter 1,$(DROP_DATA)),PGOPTIONS='-c fieldmap.revert_drops_data=on') sqitch revert -y "$(SQITCH_TARGET)"
 
 verify: deps-system $(DB_READY)
 	@cd db && sqitch verify "$(SQITCH_TARGET)"
@@ -124,6 +130,17 @@ bench: deps $(DB_READY)
 # every benchmark at a small scale (a few minutes): they still run; figures in bench/results/quick.json
 bench-quick: deps $(DB_READY)
 	@FIELDMAP_BENCH_QUICK=1 DATABASE_URL="$(DB_URL)" $(PY) bench/run.py $(ONLY)
+
+# A copy of the registry (pg_dump -Fc), and its restore into a new database
+# of the same server: make backup DUMP=registry.dump; make restore DUMP=registry.dump DB=restored
+backup: deps-system $(DB_READY)
+	@test -n "$(DUMP)" || { echo "make backup DUMP=FILE" >&2; exit 2; }
+	@pg_dump -Fc -f "$(DUMP)" "$(DB_URL)" && echo "backup: $(DUMP)" >&2
+
+restore: deps-system $(DB_READY)
+	@test -n "$(DUMP)" && test -n "$(DB)" || { echo "make restore DUMP=FILE DB=NEW_DATABASE" >&2; exit 2; }
+	@psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE DATABASE "$(DB)"' "$(DB_URL)" && \
+	 bash scripts/restore.sh "$(DUMP)" "$$(echo '$(DB_URL)' | sed -E 's#^(postgres(ql)?://[^/]*)/[^?]*#\1/$(DB)#')"
 
 clean:
 	rm -rf .pytest_cache bench/results .demo

@@ -6,7 +6,7 @@
 # FIELDMAP_PGDATA, FIELDMAP_PGPORT and FIELDMAP_PGSOCK place another cluster;
 # FIELDMAP_DURABLE=1 makes it flush as a production server does.
 #
-#   cluster.sh start | stop | status | url | env
+#   cluster.sh start | stop | status | url
 #   cluster.sh replica-start | replica-stop | replica-url
 #     a read replica of this cluster: a streaming-replication hot standby made
 #     with pg_basebackup, in FIELDMAP_REPLICA_PGDATA (default .pgreplica) on
@@ -196,7 +196,8 @@ status() {
 # (creating and dropping databases forces checkpoints that would recycle it
 # under a standby a moment behind); max_slot_wal_keep_size caps what a
 # forgotten slot can hold. replica-stop removes the standby and its slot.
-SLOT=fieldmap_replica_$REPLICA_PORT
+[[ "$REPLICA_PORT" =~ ^[0-9]+$ ]] || { echo "cluster: FIELDMAP_REPLICA_PGPORT must be a port number" >&2; exit 2; }
+SLOT=fieldmap_replica_$REPLICA_PORT  # digits only: safe inside the SQL below
 
 primary_sql() {
   as_owner "$(bindir)/psql" -X -q -h "$SOCK" -p "$PGPORT_LOCAL" -U postgres -d postgres -tAc "$1"
@@ -204,6 +205,11 @@ primary_sql() {
 
 replica_start() {
   local bin; bin=$(bindir)
+  [ "$REPLICA_PORT" != "$PGPORT_LOCAL" ] || { echo "cluster: the replica needs a port of its own" >&2; exit 2; }
+  if ! as_owner "$bin/pg_isready" -q -h "$SOCK" -p "$PGPORT_LOCAL"; then
+    echo "cluster: the primary (port $PGPORT_LOCAL) is not running: make db-start first" >&2
+    exit 1
+  fi
   if [ ! -f "$REPLICA_DATA/PG_VERSION" ]; then
     # a slot left by a replica whose directory was deleted by hand
     primary_sql "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots

@@ -56,9 +56,10 @@ def sqitch_target(url: str) -> str:
     return re.sub(r"^postgres(ql)?:", "db:pg:", url)
 
 
-def sqitch(url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def sqitch(url: str, *args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Sqitch on url's database; env: settings added to the environment."""
     cmd = ["sqitch", args[0], *args[1:], sqitch_target(url)]
-    out = subprocess.run(cmd, cwd=DB_DIR, capture_output=True, text=True)
+    out = subprocess.run(cmd, cwd=DB_DIR, capture_output=True, text=True, env={**os.environ, **(env or {})})
     if check and out.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
     return out
@@ -85,11 +86,14 @@ def pg_dump_schema(url: str) -> str:
     return load_script("schema").dump(url, owners=False)
 
 
-def fieldmap_cli(url: str, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    """The real `fieldmap` console script of the virtualenv."""
-    exe = Path(sys.executable).parent / "fieldmap"
-    env = {**os.environ, "DATABASE_URL": url}
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, input=input)
+FIELDMAP_EXE = Path(sys.executable).parent / "fieldmap"
+
+
+def fieldmap_cli(url: str, *args: str, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The real `fieldmap` console script of the virtualenv, on url's database
+    (env: settings added to the environment)."""
+    env = {**os.environ, "DATABASE_URL": url, **(env or {})}
+    return subprocess.run([str(FIELDMAP_EXE), *args], capture_output=True, text=True, env=env, input=input)
 
 
 def plan_changes() -> list[str]:
