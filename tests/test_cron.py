@@ -150,3 +150,16 @@ def test_pg_cron_runs_the_installed_jobs_for_real(db: psycopg.Connection, db_url
     assert refreshes >= 1 and rows == active > 0
     rc, listed, _ = cli_json(db_url, "list")
     assert {j["name"]: j["last_status"] for j in listed if j["name"] in wanted} == dict.fromkeys(wanted, "succeeded")
+
+
+def test_status_names_the_installed_job_that_refreshes_a_stale_grid(db: psycopg.Connection, db_url: str,
+                                                                   cron: psycopg.Connection) -> None:
+    """Installed jobs carry the database in their name (fieldmap-refresh-grid@db)."""
+    assert fieldmap_cli(db_url, "entities", "load", str(ENTITIES_YAML)).returncode == 0
+    assert fieldmap_cli(db_url, "tenant", "add", "demo").returncode == 0
+    assert fieldmap_cli(db_url, "import", "--tenant", "demo", str(LEGACY / "salesforce.yaml")).returncode == 0
+    before = fieldmap_cli(db_url, "status").stdout
+    assert "no pg_cron job refreshes it here" in before, before
+    assert cli_json(db_url, "install")[0] == 0
+    after = fieldmap_cli(db_url, "status").stdout
+    assert "the pg_cron job fieldmap-refresh-grid refreshes it within a minute" in after or "grid       current" in after

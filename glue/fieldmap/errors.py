@@ -63,8 +63,8 @@ SQLSTATES: dict[str, SqlState] = {s.code: s for s in [
     SqlState("23514", "check_violation", "a direct write breaks a rule of the table", EXIT_INPUT),
     SqlState("23502", "not_null_violation", "a direct write leaves a required column empty", EXIT_INPUT),
     SqlState("22P02", "invalid_text_representation", "a value is not of the parameter's type", EXIT_INPUT),
-    SqlState("25006", "read_only_sql_transaction", "the server is a read-only standby (a read replica): send "
-             "writes to the primary", EXIT_DATABASE),
+    SqlState("25006", "read_only_sql_transaction", "a write sent to a read replica (hot standby) or a read-only "
+             "session: send writes to the primary", EXIT_DATABASE),
     SqlState("40001", "serialization_failure", "a concurrent change won; run the transaction again", EXIT_DATABASE,
              retry=True),
     SqlState("40P01", "deadlock_detected", "a concurrent change deadlocked; run the transaction again",
@@ -138,9 +138,11 @@ def from_db_error(exc: psycopg.Error, where: str | None = None) -> FieldmapError
     if state in ("3F000", "42P01", "42883") and "fieldmap" in message:
         return DatabaseError("fieldmap is not deployed in this database (" + message
                              + "); run 'make deploy' (or 'sqitch deploy') first", sqlstate=state)
-    if state == "25006":  # the server only says "read-only transaction"
-        message += ("; this server is a read-only standby (a read replica): send writes to the primary "
-                    "(FIELDMAP_DATABASE_URL or DATABASE_URL, not FIELDMAP_READ_URL)")
+    # the server says "read-only transaction", or (for pg_cron's calls) "cannot
+    # assign TransactionIds during recovery"
+    if state == "25006" or (state == "25000" and "during recovery" in message):
+        message += ("; the server takes no writes here: a read replica (hot standby), or a read-only session. "
+                    "Send writes to the primary (FIELDMAP_DATABASE_URL or DATABASE_URL, not FIELDMAP_READ_URL)")
     known = SQLSTATES.get(state)
     if known is None:
         error: FieldmapError = DatabaseError(message, sqlstate=state or None)

@@ -93,7 +93,7 @@ def render(st: dict) -> str:
         when = (f"last refreshed {grid['last_refresh_at']:%Y-%m-%d %H:%M:%S%z} in {grid['last_duration_ms']:.0f} ms"
                 if grid["last_refresh_at"] else "never refreshed")
         refresher = ("the pg_cron job fieldmap-refresh-grid refreshes it within a minute"
-                     if any(j["name"] == "fieldmap-refresh-grid" for j in st.get("cron_jobs") or [])
+                     if any(j["name"].split("@")[0] == "fieldmap-refresh-grid" for j in st.get("cron_jobs") or [])
                      else "no pg_cron job refreshes it here ('fieldmap cron install')")
         lines.append(f"grid       {'STALE' if grid['stale'] else 'current'}, {when}"
                      + (f" ({refresher}; fieldmap.refresh_lineage_grid() now)" if grid["stale"] else ""))
