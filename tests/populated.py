@@ -13,13 +13,25 @@ import psycopg
 from support import ENTITIES_YAML, LEGACY, fieldmap_cli, legacy_files
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-QUERY = "[" + ",".join(f"{random.Random(7).uniform(-1, 1):.4f}" for _ in range(384)) + "]"
 
 
 def _vector(content_hash: str) -> str:
     """A stand-in for the model: the same text hash gives the same vector."""
     rng = random.Random(hashlib.sha256(content_hash.encode()).digest())
     return "[" + ",".join(f"{rng.uniform(-1, 1):.5f}" for _ in range(384)) + "]"
+
+
+QUERY = _vector("a search")
+
+
+def store_stand_in_vectors(conn: psycopg.Connection) -> None:
+    """What `fieldmap embed` stores for the session's tenant (its mappings and
+    the canonical schema), with stand-in vectors instead of the model's."""
+    while rows := conn.execute("SELECT kind, key, content_hash FROM fieldmap.pending_embeddings(%s, 500)",
+                               (MODEL,)).fetchall():
+        conn.execute("SELECT * FROM fieldmap.put_embeddings(%s, %s, %s, %s, %s::vector[])",
+                     (MODEL, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
+                      [_vector(r[2]) for r in rows]))
 
 
 def cli_ok(url: str, *args: str) -> None:
@@ -43,11 +55,7 @@ def populate(url: str) -> None:
         conn.execute("SELECT * FROM fieldmap.validate_mappings('salesforce')").fetchall()
         for tenant in ("demo", "other"):
             conn.execute("SELECT fieldmap.set_context(%s, for_session => true)", (tenant,))
-            while rows := conn.execute("SELECT kind, key, content_hash FROM fieldmap.pending_embeddings(%s, 500)",
-                                       (MODEL,)).fetchall():
-                conn.execute("SELECT * FROM fieldmap.put_embeddings(%s, %s, %s, %s, %s::vector[])",
-                             (MODEL, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows],
-                              [_vector(r[2]) for r in rows]))
+            store_stand_in_vectors(conn)
         conn.execute("SELECT set_config('fieldmap.tenant_id', '', false)")  # no tenant: seal every tenant
         conn.execute("SELECT fieldmap.seal_audit_chain()")
         conn.execute("SELECT * FROM fieldmap.refresh_lineage_grid()").fetchall()
@@ -81,12 +89,12 @@ def fingerprint(url: str) -> dict:
     return out
 
 
-def assert_whole(print_: dict) -> None:
+def assert_whole(registry: dict) -> None:
     """A populated registry as populate() leaves it: data in every part, every chain valid."""
-    counts = print_["counts"]
+    counts = registry["counts"]
     for table in ("field_mappings", "audit_log", "audit_chain", "mapping_embeddings", "mapping_validation_results"):
         assert counts[table] > 0, table
-    assert all(ok for ok, *_ in print_["chains"].values()), print_["chains"]
-    assert all(checked > 0 for _, checked, *_ in print_["chains"].values()), "every chain sealed"
-    assert print_["chains"]["demo"][2] > 0, "and rows written after the seal"
-    assert len(print_["search"]) == 5
+    assert all(ok for ok, *_ in registry["chains"].values()), registry["chains"]
+    assert all(checked > 0 for _, checked, *_ in registry["chains"].values()), "every chain sealed"
+    assert registry["chains"]["demo"][2] > 0, "and rows written after the seal"
+    assert len(registry["search"]) == 5

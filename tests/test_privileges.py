@@ -6,8 +6,6 @@ owner can switch triggers off; pg_cron out of the app roles' reach."""
 
 from __future__ import annotations
 
-import re
-
 import psycopg
 import pytest
 from psycopg import sql
@@ -36,7 +34,7 @@ def documented_matrix() -> dict[str, dict[str, dict[str, set[str]]]]:
             if "`" not in cells[0]:
                 header = [c.lower() for c in cells[1:]]
                 continue
-            name = re.sub(r"^(sequence|schema) ", r"\1 ", cells[0]).replace("`", "")
+            name = cells[0].replace("`", "")
             rows[name] = {role: {p.strip() for p in cell.split(",")} - {"—"} for role, cell in zip(header, cells[1:],
                                                                                              strict=True)}
     return matrix
@@ -48,7 +46,8 @@ EXPECTED_FUNCTIONS = {name: {role for role, privs in cells.items() if "EXECUTE" 
                       for name, cells in MATRIX["API functions (EXECUTE)"].items() if not name.startswith("_")}
 # Internal helpers of SECURITY INVOKER API functions (apply_mapping, the
 # transforms): they run with the caller's rights, so the caller needs them.
-INVOKER_HELPERS = {name for name in MATRIX["API functions (EXECUTE)"] if name.startswith("_")}
+INVOKER_HELPERS = {name: {role for role, privs in cells.items() if "EXECUTE" in privs}
+                   for name, cells in MATRIX["API functions (EXECUTE)"].items() if name.startswith("_")}
 OTHERS = MATRIX["Sequences and schemas"]
 
 
@@ -85,7 +84,7 @@ def test_function_privileges_are_exactly_the_documented_ones(db: psycopg.Connect
     for label, signature in funcs:
         name = label.replace(", ", ",")
         if name in INVOKER_HELPERS:
-            wanted = {W, R, A}
+            wanted = INVOKER_HELPERS[name]
         elif name.split("(")[0].startswith("_"):
             wanted: set[str] = set()  # internal helpers: nobody
         else:
@@ -175,8 +174,8 @@ def privileges_tried(conn: psycopg.Connection, tables: list[tuple[str, str, str]
                         conn.execute(statement)
                 except psycopg.errors.InsufficientPrivilege:
                     continue
-                except psycopg.Error as exc:  # allowed, then stopped by something else (RLS, a trigger)
-                    assert exc.sqlstate != "42501", exc
+                except psycopg.Error:  # allowed, then stopped by something else (RLS, a trigger)
+                    pass
             allowed.add((table, privilege))
     return allowed
 
