@@ -21,7 +21,7 @@ from pathlib import Path
 import psycopg
 from pgbench import Load, run_load
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
-from synthetic import QUICK, ROOT, grow, registry, scaled
+from synthetic import QUICK, ROOT, grow, random_vectors, registry, scaled
 
 TENANTS, CONNECTORS = 20, 10
 FIELDS = scaled(5_000, 100)  # per tenant
@@ -30,7 +30,6 @@ CLIENTS = (1, 4, 16)
 SECONDS = scaled(60, 3)
 RATIO_ROUNDS, RATIO_SECONDS = scaled(3, 1), scaled(10, 2)
 APP_ROLE = "fieldmap_bench_app"
-MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 # a mapping of the session's tenant by its source key, as an application looks it up
 BY_KEY = """(SELECT fm.id FROM fieldmap.field_mappings fm
@@ -59,13 +58,7 @@ SCRIPTS = {
 def _setup(conn: psycopg.Connection, url: str) -> str:
     registry(conn, TENANTS, CONNECTORS)
     grow(conn, 1, FIELDS, CONNECTORS)
-    conn.execute("""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text,
-                                                            embedding_vector, embedding_model)
-                    SELECT fm.tenant_id, fm.id, fm.source_field,
-                           ARRAY(SELECT random() - 0.5 FROM generate_series(1, 384) WHERE fm.id IS NOT NULL)::vector,
-                           %s
-                      FROM fieldmap.field_mappings fm
-                     WHERE substr(fm.source_field, 6)::int <= %s""", (MODEL, EMBEDDED))
+    random_vectors(conn, TENANTS * EMBEDDED, f"substr(fm.source_field, 6)::int <= {int(EMBEDDED)}")
     conn.execute("VACUUM ANALYZE")
     conn.execute(f"""DO $$ BEGIN
                        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN

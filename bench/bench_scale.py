@@ -23,7 +23,7 @@ import statistics
 import time
 
 import psycopg
-from synthetic import ENTITY, QUICK, ROOT, scaled
+from synthetic import ENTITY, QUICK, ROOT, random_vectors, scaled
 
 TENANTS = 1_000
 CONNECTORS = 10
@@ -33,7 +33,6 @@ KEYS = scaled(2_000, 200)
 VECTORS = scaled(100_000, 10_000)  # vectors stop growing here
 SEARCHES = scaled(200, 20)
 SMALL_TENANT = "scale-10"  # about 1.3% of the mappings
-MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 RUNS = scaled(5, 1)
 HARMONIC = sum(1 / k for k in range(1, TENANTS + 1))
 
@@ -56,7 +55,8 @@ SELECT t.id, cd.id, es.id, 'Table' || (i %% 50), 'Field' || i, 'bench', 'extras.
       CASE WHEN %(before)s::int = 0 THEN 1
            ELSE greatest(1, round(%(before)s::float8 / (t.k * %(harmonic)s::float8)))::int + 1 END,
       greatest(1, round(%(total)s::float8 / (t.k * %(harmonic)s::float8)))::int) i
-  JOIN fieldmap.connector_definitions cd ON cd.tenant_id = t.id AND cd.connector_name = 'connector_' || (i %% 10)
+  JOIN fieldmap.connector_definitions cd
+    ON cd.tenant_id = t.id AND cd.connector_name = 'connector_' || (i %% %(connectors)s::int)
   CROSS JOIN (SELECT id FROM fieldmap.entity_schemas WHERE entity_name = 'bench') es
 """
 
@@ -127,16 +127,6 @@ BEGIN
   END LOOP;
   RETURN (SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
 END $$;
-"""
-
-EMBED = """
-INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
-SELECT fm.tenant_id, fm.id, fm.source_field,
-       ARRAY(SELECT random() - 0.5 FROM generate_series(1, 384) WHERE fm.id IS NOT NULL)::vector, %(model)s
-  FROM fieldmap.field_mappings fm
- WHERE NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e WHERE e.tenant_id = fm.tenant_id
-                                                             AND e.field_mapping_id = fm.id)
- LIMIT greatest(0, %(cap)s - (SELECT count(*) FROM fieldmap.mapping_embeddings))
 """
 
 SEARCH_TIMER = """
@@ -320,10 +310,11 @@ def run(url: str) -> list[dict]:
             conn.execute("UPDATE fieldmap.audit_log SET created_at = now() - interval '401 days'")
         before = 0
         for total in SCALES:
-            params = {"before": before, "total": total, "harmonic": HARMONIC, "older": OLDER_CHANGES}
+            params = {"before": before, "total": total, "harmonic": HARMONIC, "older": OLDER_CHANGES,
+                      "connectors": CONNECTORS}
             conn.execute(OLDER, params)
             conn.execute(GROW, params)
-            conn.execute(EMBED, {"model": MODEL, "cap": VECTORS})
+            random_vectors(conn, VECTORS)
             conn.execute("VACUUM ANALYZE")
             total = conn.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0]
             results.append(_measure(conn, total))

@@ -62,3 +62,24 @@ def grow(conn: psycopg.Connection, lo: int, hi: int, connectors: int) -> None:
     """Mappings lo..hi in every bench tenant."""
     conn.execute(GROW, {"lo": lo, "hi": hi, "connectors": connectors})
     conn.execute("ANALYZE")
+
+
+# A random 384-d vector for each mapping that has none yet, up to `cap`
+# vectors in all: search costs the same whatever the model. The subquery
+# names fm, so it is evaluated per row (otherwise once, one vector for all).
+RANDOM_VECTORS = """
+INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
+SELECT fm.tenant_id, fm.id, fm.source_field,
+       ARRAY(SELECT random() - 0.5 FROM generate_series(1, 384) WHERE fm.id IS NOT NULL)::vector, %(model)s
+  FROM fieldmap.field_mappings fm
+ WHERE %(where)s
+   AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e WHERE e.tenant_id = fm.tenant_id
+                                                             AND e.field_mapping_id = fm.id)
+ LIMIT greatest(0, %(cap)s - (SELECT count(*) FROM fieldmap.mapping_embeddings))
+"""
+MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def random_vectors(conn: psycopg.Connection, cap: int, where: str = "true") -> None:
+    """Stand-in vectors (RANDOM_VECTORS) for the mappings matching `where`, a fixed SQL condition on fm."""
+    conn.execute(RANDOM_VECTORS.replace("%(where)s", where), {"model": MODEL, "cap": cap})
