@@ -27,8 +27,8 @@ TENANTS, CONNECTORS = 20, 10
 FIELDS = scaled(5_000, 100)  # per tenant
 EMBEDDED = scaled(1_000, 50)  # per tenant: Field1..FieldN have a vector
 CLIENTS = (1, 4, 16)
-SECONDS = scaled(60, 3)
-RATIO_ROUNDS, RATIO_SECONDS = scaled(3, 1), scaled(10, 2)
+SECONDS = scaled(60, 2)
+RATIO_ROUNDS, RATIO_SECONDS = scaled(3, 1), scaled(10, 1)
 APP_ROLE = "fieldmap_bench_app"
 
 # a mapping of the session's tenant by its source key, as an application looks it up

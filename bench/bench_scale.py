@@ -27,10 +27,10 @@ from synthetic import ENTITY, QUICK, ROOT, random_vectors, scaled
 
 TENANTS = 1_000
 CONNECTORS = 10
-SCALES = (1_000, 5_000, 20_000) if QUICK else (10_000, 100_000, 1_000_000)
+SCALES = (1_000, 3_000, 10_000) if QUICK else (10_000, 100_000, 1_000_000)
 OLDER_CHANGES = 9  # filler audit rows per mapping: the log holds 10x the mappings
 KEYS = scaled(2_000, 200)
-VECTORS = scaled(100_000, 10_000)  # vectors stop growing here
+VECTORS = scaled(100_000, 5_000)  # vectors stop growing here
 SEARCHES = scaled(200, 20)
 SMALL_TENANT = "scale-10"  # about 1.3% of the mappings
 RUNS = scaled(5, 1)
@@ -227,7 +227,7 @@ def _purge_rate(conn: psycopg.Connection) -> tuple[float, int]:
     conn.execute("""UPDATE fieldmap.tenants SET settings = settings || '{"audit_retention_days": 365}'
                      WHERE slug LIKE 'scale-%'""")
     deleted, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < scaled(60, 5):
+    while time.perf_counter() - t0 < scaled(60, 2):
         n = conn.execute("SELECT fieldmap.purge_audit_log(10000)").fetchone()[0]
         deleted += n
         if n == 0:
