@@ -507,3 +507,21 @@ def test_json_errors_always_have_the_same_keys(demo: str) -> None:
         error = json.loads(out.stderr)["error"]
         assert set(error) == keys, (args, error)
         assert not error["message"].endswith("\n")
+
+
+def test_a_refused_privilege_names_the_roles_that_have_it(db: psycopg.Connection, demo: str) -> None:
+    """PostgreSQL names the object; the CLI adds which role the work needs."""
+    from registry import ensure_login_role
+    from support import url_for
+
+    ensure_login_role(db, "fm_test_reader_a", "fieldmap_reader")
+    out = fieldmap_cli(url_for(db.info.dbname, user="fm_test_reader_a"), "tenant", "add", "acme")
+    assert out.returncode == 3 and "Traceback" not in out.stderr, out.stderr
+    assert "permission denied for function create_tenant" in out.stderr
+    assert "tenants, users and entities the owner" in out.stderr and "docs/security.md" in out.stderr
+
+
+def test_a_mapping_id_that_is_no_uuid_is_refused_before_the_database(demo: str) -> None:
+    out = fieldmap_cli(demo, "history", "notauuid", "--tenant", "demo")
+    assert out.returncode == 2 and "'notauuid' is not a mapping id (a uuid" in out.stderr, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1

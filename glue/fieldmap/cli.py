@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -276,7 +277,12 @@ def _mapping_id(conn: psycopg.Connection, args: argparse.Namespace) -> str:
     if args.mapping and (args.connector or args.field):
         raise UsageError("give a mapping id, or --connector and --field, not both")
     if args.mapping:
-        return args.mapping
+        try:
+            return str(uuid.UUID(args.mapping))
+        except ValueError:
+            raise UsageError(f"{args.mapping!r} is not a mapping id (a uuid such as the one 'fieldmap export' or "
+                             "'fieldmap history --connector C --field ENTITY.FIELD' shows); or give --connector "
+                             "and --field") from None
     if not (args.connector and args.field):
         raise UsageError("give a mapping id, or --connector C --field ENTITY.FIELD")
     return _run(conn, "find_mapping", {"connector": args.connector, "field": args.field})[0]["id"]

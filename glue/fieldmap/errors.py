@@ -143,6 +143,10 @@ def from_db_error(exc: psycopg.Error, where: str | None = None) -> FieldmapError
     if state == "25006" or (state == "25000" and "during recovery" in message):
         message += ("; the server takes no writes here: a read replica (hot standby), or a read-only session. "
                     "Send writes to the primary (FIELDMAP_DATABASE_URL or DATABASE_URL, not FIELDMAP_READ_URL)")
+    if state == "42501" and message.startswith("permission denied for"):  # names the object, not the role to use
+        message += ("; this role lacks that privilege: mapping changes need fieldmap_writer, audit verification "
+                    "fieldmap_auditor, tenants, users and entities the owner (README, 'Tenancy'; the whole matrix "
+                    "is in docs/security.md)")
     known = SQLSTATES.get(state)
     if known is None:
         error: FieldmapError = DatabaseError(message, sqlstate=state or None)
