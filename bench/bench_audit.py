@@ -21,7 +21,7 @@ import time
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
-from synthetic import ENTITY, scaled
+from synthetic import AUDIT_TIMERS, ENTITY, scaled
 
 LOG_ROWS = scaled(1_000_000, 5_000)
 TPS_MAPPINGS, TPS_ROUNDS, TPS_SECONDS = scaled(10_000, 200), scaled(5, 1), scaled(8, 1)
@@ -141,33 +141,6 @@ def _bulk_update(conn: psycopg.Connection) -> tuple[float, float]:
     return statistics.median(audited), statistics.median(plain)
 
 
-TIMERS = """
-CREATE OR REPLACE FUNCTION pg_temp.time_last_changes(t uuid, runs int) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE d float8[] := '{}'; t0 timestamptz; n int;
-BEGIN
-  FOR i IN 1..runs LOOP
-    t0 := clock_timestamp();
-    SELECT count(*) INTO n FROM (SELECT * FROM fieldmap.audit_log
-                                  WHERE tenant_id = t ORDER BY created_at DESC LIMIT 1000) x;
-    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
-  END LOOP;
-  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
-END $$;
-CREATE OR REPLACE FUNCTION pg_temp.time_as_of(t uuid, runs int) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE d float8[] := '{}'; t0 timestamptz; r record; m fieldmap.field_mappings;
-BEGIN
-  FOR r IN SELECT a.object_id, a.created_at FROM fieldmap.audit_log a
-            WHERE a.tenant_id = t AND a.object_type = 'field_mapping' ORDER BY random() LIMIT runs LOOP
-    t0 := clock_timestamp();
-    m := fieldmap.mapping_as_of(r.object_id, r.created_at);
-    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
-    IF m.id IS NULL THEN RAISE EXCEPTION 'as_of found nothing'; END IF;
-  END LOOP;
-  RETURN (SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
-END $$;
-"""
-
-
 def _big_log(conn: psycopg.Connection) -> dict:
     tenant, connector = _tenant(conn, "bench-log")
     _mappings(conn, tenant, connector, scaled(2_000, 200))
@@ -186,7 +159,7 @@ def _big_log(conn: psycopg.Connection) -> dict:
     sealed = conn.execute("SELECT fieldmap.seal_audit_chain('bench-log')").fetchone()[0]
     seal_s = time.perf_counter() - t0
     conn.execute("ANALYZE fieldmap.audit_chain")
-    conn.execute(TIMERS)
+    conn.execute(AUDIT_TIMERS)
     last = conn.execute("SELECT pg_temp.time_last_changes(%s, 21)", (tenant,)).fetchone()[0]
     as_of = statistics.median(conn.execute("SELECT pg_temp.time_as_of(%s, 400)", (tenant,)).fetchone()[0]
                               for _ in range(3))

@@ -23,7 +23,7 @@ import statistics
 import time
 
 import psycopg
-from synthetic import ENTITY, QUICK, ROOT, random_vectors, scaled
+from synthetic import AUDIT_TIMERS, ENTITY, QUICK, ROOT, random_vectors, scaled
 
 TENANTS = 1_000
 CONNECTORS = 10
@@ -104,29 +104,6 @@ BEGIN
   END LOOP;
   RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
 END $$;
-CREATE OR REPLACE FUNCTION pg_temp.time_last_changes(t uuid, runs int) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE d float8[] := '{}'; t0 timestamptz; n int;
-BEGIN
-  FOR i IN 1..runs LOOP
-    t0 := clock_timestamp();
-    SELECT count(*) INTO n FROM (SELECT * FROM fieldmap.audit_log
-                                  WHERE tenant_id = t ORDER BY created_at DESC LIMIT 1000) x;
-    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
-  END LOOP;
-  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
-END $$;
-CREATE OR REPLACE FUNCTION pg_temp.time_as_of(t uuid, runs int) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE d float8[] := '{}'; t0 timestamptz; r record; m fieldmap.field_mappings;
-BEGIN
-  FOR r IN SELECT a.object_id, a.created_at FROM fieldmap.audit_log a
-            WHERE a.tenant_id = t AND a.object_type = 'field_mapping' ORDER BY random() LIMIT runs LOOP
-    t0 := clock_timestamp();
-    m := fieldmap.mapping_as_of(r.object_id, r.created_at);
-    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
-    IF m.id IS NULL THEN RAISE EXCEPTION 'as_of found nothing'; END IF;
-  END LOOP;
-  RETURN (SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
-END $$;
 """
 
 SEARCH_TIMER = """
@@ -172,6 +149,7 @@ def _measure(conn: psycopg.Connection, total: int) -> dict:
                       JOIN fieldmap.connector_definitions cd ON cd.tenant_id = fm.tenant_id AND cd.id = fm.connector_id
                      ORDER BY random() LIMIT %s""", (KEYS, total, KEYS))
     conn.execute(TIMERS)
+    conn.execute(AUDIT_TIMERS)
     lookups = [conn.execute("SELECT * FROM pg_temp.time_lookups(%s)", (KEYS,)).fetchone() for _ in range(RUNS)]
     keys = conn.execute("SELECT * FROM pg_temp.keys").fetchall()
     big_tenant, big_connector, rows = conn.execute("""

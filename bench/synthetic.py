@@ -83,3 +83,33 @@ MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 def random_vectors(conn: psycopg.Connection, cap: int, where: str = "true") -> None:
     """Stand-in vectors (RANDOM_VECTORS) for the mappings matching `where`, a fixed SQL condition on fm."""
     conn.execute(RANDOM_VECTORS.replace("%(where)s", where), {"model": MODEL, "cap": cap})
+
+
+# Server-side timers of a tenant's audit queries (milliseconds, in PL/pgSQL so
+# that round trips do not count): the last 1,000 changes, median of `runs`;
+# mapping_as_of at random audited moments, p95.
+AUDIT_TIMERS = """
+CREATE OR REPLACE FUNCTION pg_temp.time_last_changes(t uuid, runs int) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE d float8[] := '{}'; t0 timestamptz; n int;
+BEGIN
+  FOR i IN 1..runs LOOP
+    t0 := clock_timestamp();
+    SELECT count(*) INTO n FROM (SELECT * FROM fieldmap.audit_log
+                                  WHERE tenant_id = t ORDER BY created_at DESC LIMIT 1000) x;
+    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
+  END LOOP;
+  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
+END $$;
+CREATE OR REPLACE FUNCTION pg_temp.time_as_of(t uuid, runs int) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE d float8[] := '{}'; t0 timestamptz; r record; m fieldmap.field_mappings;
+BEGIN
+  FOR r IN SELECT a.object_id, a.created_at FROM fieldmap.audit_log a
+            WHERE a.tenant_id = t AND a.object_type = 'field_mapping' ORDER BY random() LIMIT runs LOOP
+    t0 := clock_timestamp();
+    m := fieldmap.mapping_as_of(r.object_id, r.created_at);
+    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
+    IF m.id IS NULL THEN RAISE EXCEPTION 'as_of found nothing'; END IF;
+  END LOOP;
+  RETURN (SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
+END $$;
+"""
