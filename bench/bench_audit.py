@@ -20,7 +20,7 @@ import tempfile
 import time
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict
+from pgbench import command as pgbench_command
 from synthetic import AUDIT_TIMERS, ENTITY, scaled
 
 LOG_ROWS = scaled(1_000_000, 5_000)
@@ -52,15 +52,7 @@ def _set_triggers(conn: psycopg.Connection, on: bool) -> None:
 
 def _pgbench_latencies(url: str, script: str, seconds: int) -> list[float]:
     """Average latency (ms) of each statement of the script, from pgbench -r."""
-    p = conninfo_to_dict(url)
-    env = {**os.environ}
-    if p.get("password"):
-        env["PGPASSWORD"] = p["password"]
-    cmd = ["pgbench", "-n", "-r", "-T", str(seconds), "-f", script]
-    for flag, key in (("-h", "host"), ("-p", "port"), ("-U", "user")):
-        if p.get(key):
-            cmd += [flag, str(p[key])]
-    cmd.append(p["dbname"])
+    cmd, env = pgbench_command(url, "-r", "-T", str(seconds), "-f", script)
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
     return [float(x) for x in re.findall(r"^\s+([0-9.]+)\s+\d+\s+UPDATE", out.stdout, re.M)]
 
