@@ -5,7 +5,11 @@ set_context for a random tenant. The mix: 80% lookup of a mapping by its
 source key, 10% top-10 search_similar, 5% mapping update (audited), 5%
 mapping_history; 1, 4 and 16 clients for 60 s each. Reported: TPS, p50/p99
 transaction latency, failed transactions (must be 0), and every tenant's
-audit chain verifying afterwards. Also the audit write overhead measured the
+audit chain verifying afterwards. Then what a reader may do of that mix
+(lookup and search, 80:10; history is the writer's and auditor's, see the
+privilege matrix in docs/security.md) as a login role of fieldmap_reader of
+the same 20 tenants, as a read-only service connects: the same figures.
+Also the audit write overhead measured the
 same way: a one-row update transaction as that role, audit triggers on
 against off (the superuser figure is bench_audit's).
 
@@ -29,7 +33,8 @@ EMBEDDED = scaled(1_000, 50)  # per tenant: Field1..FieldN have a vector
 CLIENTS = (1, 4, 16)
 SECONDS = scaled(60, 2)
 RATIO_ROUNDS, RATIO_SECONDS = scaled(3, 1), scaled(10, 1)
-APP_ROLE = "fieldmap_bench_app"
+APP_ROLE = "fieldmap_bench_app"  # a login role of fieldmap_writer
+READER_ROLE = "fieldmap_bench_read_app"  # a login role of fieldmap_reader
 
 # a mapping of the session's tenant by its source key, as an application looks it up
 BY_KEY = """(SELECT fm.id FROM fieldmap.field_mappings fm
@@ -55,19 +60,23 @@ SCRIPTS = {
 }
 
 
-def _setup(conn: psycopg.Connection, url: str) -> str:
+def _login_role(conn: psycopg.Connection, url: str, role: str, group: str) -> str:
+    """A login role in group that may act for every bench tenant; its URL."""
+    conn.execute(f"""DO $$ BEGIN
+                       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN
+                         CREATE ROLE {role} LOGIN;
+                       END IF; END $$""")
+    conn.execute(f"GRANT {group} TO {role}")
+    conn.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) "
+                 "SELECT id, %s FROM fieldmap.tenants WHERE slug LIKE 'bench-%%'", (role,))
+    return make_conninfo(**{**conninfo_to_dict(url), "user": role})
+
+
+def _setup(conn: psycopg.Connection) -> None:
     registry(conn, TENANTS, CONNECTORS)
     grow(conn, 1, FIELDS, CONNECTORS)
     random_vectors(conn, TENANTS * EMBEDDED, f"substr(fm.source_field, 6)::int <= {int(EMBEDDED)}")
     conn.execute("VACUUM ANALYZE")
-    conn.execute(f"""DO $$ BEGIN
-                       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
-                         CREATE ROLE {APP_ROLE} LOGIN;
-                       END IF; END $$""")
-    conn.execute(f"GRANT fieldmap_writer TO {APP_ROLE}")
-    conn.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) "
-                 "SELECT id, %s FROM fieldmap.tenants WHERE slug LIKE 'bench-%%'", (APP_ROLE,))
-    return make_conninfo(**{**conninfo_to_dict(url), "user": APP_ROLE})
 
 
 def _chains_verify(conn: psycopg.Connection) -> bool:
@@ -93,23 +102,27 @@ def _audit_ratio(conn: psycopg.Connection, app_url: str, tmp: Path) -> float:
     return statistics.median(a / b for a, b in zip(on, off, strict=True))
 
 
-def _plot(loads: list[Load]) -> None:
+def _plot(loads: list[Load], reads: list[Load]) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
     clients = [x.clients for x in loads]
-    left.plot(clients, [x.tps for x in loads], "o-")
+    left.plot(clients, [x.tps for x in loads], "o-", label="mix, writer role")
+    left.plot(clients, [x.tps for x in reads], "^:", label="reads, reader role")
+    left.legend(fontsize=8)
     left.set(xlabel="clients", ylabel="transactions / s", title="throughput", xscale="log", xticks=clients)
     left.set_xticklabels(clients)
-    right.plot(clients, [x.p50_ms for x in loads], "o-", label="p50")
-    right.plot(clients, [x.p99_ms for x in loads], "s--", label="p99")
+    right.plot(clients, [x.p50_ms for x in loads], "o-", label="mix p50")
+    right.plot(clients, [x.p99_ms for x in loads], "s--", label="mix p99")
+    right.plot(clients, [x.p50_ms for x in reads], "^:", label="reads p50")
+    right.plot(clients, [x.p99_ms for x in reads], "v:", label="reads p99")
     right.set(xlabel="clients", ylabel="ms", title="transaction latency", xscale="log", yscale="log",
               xticks=clients)
     right.set_xticklabels(clients)
-    right.legend()
-    fig.suptitle("mixed load as an app role (80% lookup, 10% search, 5% update, 5% history), 2 vCPU")
+    right.legend(fontsize=8)
+    fig.suptitle("mixed load as app roles (80% lookup, 10% search, 5% update, 5% history), 2 vCPU")
     fig.tight_layout()
     out = ROOT / "docs" / "plots"
     out.mkdir(parents=True, exist_ok=True)
@@ -121,23 +134,31 @@ def run(url: str) -> list[dict]:
     rows = []
     with psycopg.connect(url, autocommit=True) as conn, tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        app_url = _setup(conn, url)
+        _setup(conn)
+        app_url = _login_role(conn, url, APP_ROLE, "fieldmap_writer")
+        reader_url = _login_role(conn, url, READER_ROLE, "fieldmap_reader")
         scripts = {}
         for name, (weight, text) in SCRIPTS.items():
             (tmp / f"{name}.sql").write_text(text)
             scripts[tmp / f"{name}.sql"] = weight
         loads = [run_load(app_url, scripts, clients, SECONDS, tmp) for clients in CLIENTS]
         verified = _chains_verify(conn)
+        read_scripts = {path: weight for path, weight in scripts.items() if path.stem in ("lookup", "search")}
+        reads = [run_load(reader_url, read_scripts, clients, SECONDS, tmp) for clients in CLIENTS]
         ratio = _audit_ratio(conn, app_url, tmp)
     scale = (f"{TENANTS * FIELDS:,} mappings, {TENANTS * EMBEDDED:,} vectors; {APP_ROLE} (fieldmap_writer) "
              f"for {TENANTS} tenants, RLS on; {SECONDS} s")
-    for load in loads:
-        mix = ", ".join(f"{name} {n:,}" for name, n in sorted(load.per_script.items()))
-        rows.append({"metric": f"mixed load, {load.clients} client{'s' if load.clients > 1 else ''}: TPS, "
-                               f"p50 / p99 latency, failed",
-                     "seed_target": "-", "goal": "0 failed",
-                     "median": f"{load.tps:,.0f} tps, {load.p50_ms:.2f} / {load.p99_ms:.2f} ms, {load.failed} failed",
-                     "scale": f"{scale}; done: {mix}", "met": load.failed == 0})
+    read_scale = scale.replace(f"{APP_ROLE} (fieldmap_writer)", f"{READER_ROLE} (fieldmap_reader)")
+    for what, runs, where in (("mixed load", loads, scale), ("lookup and search as a reader role", reads,
+                                                             read_scale)):
+        for load in runs:
+            done = ", ".join(f"{name} {n:,}" for name, n in sorted(load.per_script.items()))
+            rows.append({"metric": f"{what}, {load.clients} client{'s' if load.clients > 1 else ''}: TPS, "
+                                   f"p50 / p99 latency, failed",
+                         "seed_target": "-", "goal": "0 failed",
+                         "median": f"{load.tps:,.0f} tps, {load.p50_ms:.2f} / {load.p99_ms:.2f} ms, "
+                                   f"{load.failed} failed",
+                         "scale": f"{where}; done: {done}", "met": load.failed == 0})
     rows.append({"metric": "every tenant's audit chain verifies after the mixed load", "seed_target": "-",
                  "goal": "yes", "median": "yes" if verified else "NO", "scale": scale, "met": bool(verified)})
     rows.append({"metric": "one-row update transaction as an app role, audited / triggers off (info)",
@@ -145,5 +166,5 @@ def run(url: str) -> list[dict]:
                  "scale": f"1 client, BEGIN; set_context; UPDATE; END, {RATIO_ROUNDS} x (on, off) x {RATIO_SECONDS} s",
                  "met": True})
     if not QUICK:
-        _plot(loads)
+        _plot(loads, reads)
     return rows
