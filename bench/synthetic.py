@@ -7,6 +7,7 @@ canonical field holds)."""
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import psycopg
@@ -113,3 +114,15 @@ BEGIN
   RETURN (SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
 END $$;
 """
+
+
+def random_schema_vectors(conn: psycopg.Connection) -> None:
+    """Stand-in vectors for the canonical schema's entities and fields (what
+    the owner's `fieldmap embed` stores), so that suggest_mapping can run.
+    pending_embeddings wants a tenant in context; its mappings are skipped."""
+    rng = random.Random(11)
+    rows = conn.execute("SELECT kind, key, content_hash FROM fieldmap.pending_embeddings(%s, 100000) "
+                        "WHERE kind <> 'mapping'", (MODEL,)).fetchall()
+    vectors = ["[" + ",".join(f"{rng.random() - 0.5:.4f}" for _ in range(384)) + "]" for _ in rows]
+    conn.execute("SELECT * FROM fieldmap.put_embeddings(%s, %s, %s, %s, %s::text[]::vector[])",
+                 (MODEL, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], vectors))
