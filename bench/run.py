@@ -117,9 +117,8 @@ def main() -> int:
     modules = sorted((ROOT / "bench").glob("bench_*.py"))
     results: list[dict] = []
     where = ""
+    modules = [path for path in modules if not only or path.stem in only]
     for path in modules:
-        if only and path.stem not in only:
-            continue
         url = scratch_database(base)  # each benchmark on a fresh database: no bloat from the others
         where = where or machine(url)
         spec = importlib.util.spec_from_file_location(path.stem, path)
@@ -127,16 +126,18 @@ def main() -> int:
         assert spec.loader
         spec.loader.exec_module(mod)
         print(f"bench: {path.stem} ...", file=sys.stderr, flush=True)
+        started = time.perf_counter()
         for row in mod.run(url):
             row.update(command=f"make bench  # {path.name}", machine=where)
             print(f"  {row['metric']}: {row['median']} (goal {row['goal']}) {'ok' if row['met'] else 'MISSED'}",
                   file=sys.stderr)
             results.append(row)
+        print(f"bench: {path.stem} took {time.perf_counter() - started:,.0f} s", file=sys.stderr, flush=True)
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     name = "quick.json" if QUICK else "partial.json" if only else "latest.json"
     (ROOT / "bench" / "results" / name).write_text(json.dumps(results, indent=2))
     if not QUICK:
-        rewrite_table(results, [p.stem for p in modules if not only or p.stem in only])
+        rewrite_table(results, [p.stem for p in modules])
     with psycopg.connect(url_for(base, "postgres"), autocommit=True) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
     if QUICK:
