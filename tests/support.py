@@ -65,6 +65,13 @@ def sqitch(url: str, *args: str, check: bool = True, env: dict | None = None) ->
     return out
 
 
+def cluster_sh(*args: str, env: dict, timeout: float | None = 300) -> subprocess.CompletedProcess:
+    """scripts/cluster.sh (start, stop, status, url, replica-...) with env as
+    its whole environment: the tests choose its directories and port there."""
+    return subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), *args], env=env, capture_output=True,
+                          text=True, timeout=timeout, check=False)
+
+
 def psql(url: str, script: str, *, cwd: Path = DB_DIR) -> subprocess.CompletedProcess:
     """Run a psql script (with \\i and \\ir) as a user would, stopping at the first error."""
     return subprocess.run(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from support import ROOT
+from support import cluster_sh
 
 
 def free_port() -> int:
@@ -27,8 +27,7 @@ def cluster(tmp_path: Path) -> Iterator[dict]:
     env.pop("DATABASE_URL", None)
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), *args], env=env,
-                              capture_output=True, text=True, timeout=120)
+        return cluster_sh(*args, env=env, timeout=120)
 
     yield {"run": run, "data": tmp_path / "data"}
     run("stop")
@@ -70,9 +69,7 @@ def test_start_is_idempotent_and_survives_a_stale_pid_file(cluster: dict) -> Non
 
 
 def test_database_url_wins() -> None:
-    out = subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), "url"],
-                         env={**os.environ, "DATABASE_URL": "postgresql://elsewhere/db"},
-                         capture_output=True, text=True)
+    out = cluster_sh("url", env={**os.environ, "DATABASE_URL": "postgresql://elsewhere/db"})
     assert out.stdout.strip() == "postgresql://elsewhere/db"
 
 

@@ -17,15 +17,14 @@ import psycopg
 import pytest
 from populated import populate
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
-from support import LEGACY, ROOT, fieldmap_cli, server_params
+from support import LEGACY, cluster_sh, fieldmap_cli, server_params
 
 REPLICA_PORT = "54349"  # beside the local cluster's; make replica-start uses 54330
 UNREACHABLE = "postgresql:///nowhere?host=/nonexistent&port=1"
 
 
 def _cluster(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), *args], capture_output=True, text=True,
-                          env={**os.environ, **env})
+    return cluster_sh(*args, env={**os.environ, **env})
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import yaml
-from support import ENTITIES_YAML, ROOT, legacy_files, sqitch
+from support import ENTITIES_YAML, ROOT, cluster_sh, legacy_files, sqitch
 
 pytestmark = pytest.mark.long
 
@@ -81,8 +81,7 @@ class Server:
         return f"postgresql:///fieldmap?host={self.root / 'sock'}&port={self.port}&user=postgres"
 
     def ctl(self, action: str) -> None:
-        out = subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), action], env=self.env,
-                             capture_output=True, text=True, check=False)
+        out = cluster_sh(action, env=self.env)
         assert out.returncode == 0, f"cluster.sh {action}: {out.stderr}"
 
     def processes(self) -> set[int]:
@@ -136,8 +135,7 @@ def server() -> Iterator[Server]:
         sqitch(s.url, "deploy")
         yield s
     finally:
-        subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), "stop"], env=s.env, capture_output=True,
-                       check=False)
+        cluster_sh("stop", env=s.env)
         for pid in s.processes():  # left by a failed start or stop
             os.kill(pid, signal.SIGKILL)
         shutil.rmtree(root, ignore_errors=True)
