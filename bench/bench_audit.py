@@ -53,7 +53,9 @@ def _set_triggers(conn: psycopg.Connection, on: bool) -> None:
 def _pgbench_latencies(url: str, script: str, seconds: int) -> list[float]:
     """Average latency (ms) of each statement of the script, from pgbench -r."""
     cmd, env = pgbench_command(url, "-r", "-T", str(seconds), "-f", script)
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"pgbench failed ({out.returncode}): {out.stderr.strip()[-2000:]}")
     return [float(x) for x in re.findall(r"^\s+([0-9.]+)\s+\d+\s+UPDATE", out.stdout, re.M)]
 
 
