@@ -12,32 +12,23 @@
 from __future__ import annotations
 
 import json
-import os
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import psycopg
-from synthetic import ENTITIES_YAML, LEGACY, scaled
+from synthetic import ENTITIES_YAML, LEGACY, fieldmap_cli, scaled
 
 N = scaled(100_000, 2_000)
 
 
-def _cli(url: str, *args: str) -> None:
-    exe = Path(sys.executable).parent / "fieldmap"
-    subprocess.run([str(exe), *args], check=True, capture_output=True, env={**os.environ, "DATABASE_URL": url})
-
-
 def _legacy_wall(url: str) -> float:
     files = sorted(str(p) for p in LEGACY.glob("*.yaml"))
-    _cli(url, "entities", "load", str(ENTITIES_YAML))
+    fieldmap_cli(url, "entities", "load", str(ENTITIES_YAML))
     times = []
     for i in range(scaled(5, 1)):
-        _cli(url, "tenant", "add", f"legacy-{i}")
+        fieldmap_cli(url, "tenant", "add", f"legacy-{i}")
         t0 = time.perf_counter()
-        _cli(url, "import", "--tenant", f"legacy-{i}", *files)
+        fieldmap_cli(url, "import", "--tenant", f"legacy-{i}", *files)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 

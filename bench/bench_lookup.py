@@ -12,8 +12,7 @@ from __future__ import annotations
 import statistics
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
-from synthetic import QUICK, grow, registry, scaled
+from synthetic import QUICK, grow, login_role, registry, scaled
 
 TENANTS = 100
 CONNECTORS_PER_TENANT = 10
@@ -62,18 +61,6 @@ def measure(conn: psycopg.Connection) -> tuple[float, float]:
     return statistics.median(p50s), statistics.median(p99s)
 
 
-def _app_role_url(conn: psycopg.Connection, url: str, tenant_slug: str) -> str:
-    """A login role of fieldmap_reader that may act for one tenant, and its URL."""
-    conn.execute(f"""DO $$ BEGIN
-                       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
-                         CREATE ROLE {APP_ROLE} LOGIN;
-                       END IF; END $$""")
-    conn.execute(f"GRANT fieldmap_reader TO {APP_ROLE}")
-    conn.execute("""INSERT INTO fieldmap.tenant_members (tenant_id, role_name)
-                    SELECT id, %s FROM fieldmap.tenants WHERE slug = %s""", (APP_ROLE, tenant_slug))
-    return make_conninfo(**{**conninfo_to_dict(url), "user": APP_ROLE})
-
-
 def run(url: str) -> list[dict]:
     rows = []
     with psycopg.connect(url, autocommit=True) as conn:
@@ -90,7 +77,7 @@ def run(url: str) -> list[dict]:
                          "goal": "<= 0.5 ms", "median": f"{p50:.3f} ms", "scale": scale, "met": p50 <= 0.5})
             rows.append({"metric": "mapping lookup p99 (server-side)", "seed_target": "< 100 ms at 10k",
                          "goal": "<= 2 ms", "median": f"{p99:.3f} ms", "scale": scale, "met": p99 <= 2.0})
-        app_url = _app_role_url(conn, url, "bench-1")
+        app_url = login_role(conn, url, APP_ROLE, "fieldmap_reader", "bench-1")
     with psycopg.connect(app_url, autocommit=True) as app:
         app.execute("SELECT fieldmap.set_context('bench-1', for_session => true)")
         app.execute(TIMER)

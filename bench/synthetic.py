@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 ROOT = Path(__file__).resolve().parent.parent
 # make bench-quick: every benchmark at a small scale, to show it still runs
@@ -126,3 +130,23 @@ def random_schema_vectors(conn: psycopg.Connection) -> None:
     vectors = ["[" + ",".join(f"{rng.random() - 0.5:.4f}" for _ in range(384)) + "]" for _ in rows]
     conn.execute("SELECT * FROM fieldmap.put_embeddings(%s, %s, %s, %s, %s::text[]::vector[])",
                  (MODEL, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], vectors))
+
+
+def login_role(conn: psycopg.Connection, url: str, role: str, group: str, tenants_like: str) -> str:
+    """A login role (cluster-wide; created if missing) in group, a member of
+    the tenants whose slug is LIKE tenants_like; its URL, to connect as it."""
+    if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+    conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(role)))
+    conn.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) "
+                 "SELECT id, %s FROM fieldmap.tenants WHERE slug LIKE %s", (role, tenants_like))
+    return make_conninfo(**{**conninfo_to_dict(url), "user": role})
+
+
+def fieldmap_cli(url: str, *args: str) -> None:
+    """The real CLI (this virtualenv's fieldmap) on url's database; its error on failure."""
+    exe = Path(sys.executable).parent / "fieldmap"
+    out = subprocess.run([str(exe), *args], capture_output=True, text=True, check=False,
+                         env={**os.environ, "DATABASE_URL": url})
+    if out.returncode != 0:
+        raise RuntimeError(f"fieldmap {' '.join(args[:2])} failed ({out.returncode}): {out.stderr.strip()[-2000:]}")
