@@ -13,7 +13,7 @@ import statistics
 import time
 
 import psycopg
-from synthetic import QUICK, grow, registry, scaled
+from synthetic import QUICK, grow, registry
 
 TENANTS = 100
 CONNECTORS = 10

@@ -14,9 +14,11 @@ nine older changes per mapping (100k, 1M, 10M rows), sealed. At each scale:
 - the last 1,000 audit changes of the largest tenant; mapping_as_of p95;
 - verify_audit_chain of the largest tenant, per million rows; sealing rate;
 - a full concurrent grid refresh;
-- apply_mappings of 10,000 records through a 20-field mapping of a tenant
-  of its own (the cost should not grow with the registry around it);
-- suggest_mapping top-3 in the largest tenant (random query vectors);
+- in a tenant of usual size of its own (the legacy registry's 191
+  mappings, the canonical entities, and a 20-field mapping), whose costs
+  should not grow with the registry around it: suggest_mapping top-3 for
+  fields of its approved mappings, and apply_mappings of 10,000 records
+  through the 20-field mapping;
 - importing a 1,000-mapping document into a new connector (audit on);
 and at the largest scale, purge_audit_log throughput. Lookups run as the
 superuser (bench_lookup has the app-role figure). Plots: docs/plots/."""
@@ -28,11 +30,15 @@ import statistics
 import time
 
 import psycopg
+import yaml
 from synthetic import (
     AUDIT_TIMERS,
+    ENTITIES_YAML,
     ENTITY,
+    LEGACY,
     QUICK,
     ROOT,
+    fieldmap_cli,
     random_schema_vectors,
     random_vectors,
     scaled,
@@ -46,7 +52,8 @@ KEYS = scaled(2_000, 200)
 VECTORS = scaled(100_000, 5_000)  # vectors stop growing here
 SEARCHES = scaled(200, 20)
 SMALL_TENANT = "scale-10"  # about 1.3% of the mappings
-PROBE = "apply-probe"  # the tenant whose 20-field mapping apply_mappings runs
+PROBE = "probe"  # a tenant of usual size: the 191 legacy mappings, suggest's base, and a 20-field mapping
+PROBE_CONNECTOR = "probe"  # the probe's 20-field mapping, which apply_mappings runs
 APPLY_RECORDS = scaled(10_000, 500)
 IMPORTED = scaled(1_000, 100)  # mappings per import document
 RUNS = scaled(5, 1)
@@ -122,39 +129,37 @@ BEGIN
 END $$;
 """
 
-SEARCH_TIMER = """
-CREATE OR REPLACE FUNCTION pg_temp.time_search(n int) RETURNS float8 LANGUAGE plpgsql AS $$
+# search_similar (what = 'search') or suggest_mapping (what = 'suggest') in
+# the session's tenant, each query one of its own vectors: for suggest, of a
+# mapping to a canonical field (an approved neighbour to find, as when a
+# known field comes again)
+NEAREST_TIMER = """
+CREATE OR REPLACE FUNCTION pg_temp.time_nearest(n int, what text) RETURNS float8 LANGUAGE plpgsql AS $$
 DECLARE d float8[] := '{}'; t0 timestamptz; q record; found int;
 BEGIN
-  FOR q IN SELECT e.embedding_vector AS v FROM fieldmap.mapping_embeddings e
-            WHERE e.tenant_id = fieldmap.current_tenant_id() ORDER BY random() LIMIT n LOOP
-    t0 := clock_timestamp();
-    SELECT count(*) INTO found FROM fieldmap.search_similar(q.v, 10);
-    d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
-    IF found = 0 THEN RAISE EXCEPTION 'search found nothing'; END IF;
-  END LOOP;
-  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
-END $$;
-"""
-
-SUGGEST_TIMER = """
-CREATE OR REPLACE FUNCTION pg_temp.time_suggest(n int) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE d float8[] := '{}'; t0 timestamptz; q record; found int;
-BEGIN
-  FOR q IN SELECT e.embedding_vector AS v, fm.source_field AS f FROM fieldmap.mapping_embeddings e
+  FOR q IN SELECT e.embedding_vector AS v, fm.source_table AS t, fm.source_field AS f
+             FROM fieldmap.mapping_embeddings e
              JOIN fieldmap.field_mappings fm ON fm.tenant_id = e.tenant_id AND fm.id = e.field_mapping_id
-            WHERE e.tenant_id = fieldmap.current_tenant_id() ORDER BY random() LIMIT n LOOP
+            WHERE e.tenant_id = fieldmap.current_tenant_id()
+              AND (what = 'search' OR fm.canonical_field NOT LIKE 'extras.%%')
+            ORDER BY random() LIMIT n LOOP
     t0 := clock_timestamp();
-    SELECT count(*) INTO found FROM fieldmap.suggest_mapping('connector_new', 'Table0', q.f, 'string', q.v, 3);
+    IF what = 'search' THEN
+      SELECT count(*) INTO found FROM fieldmap.search_similar(q.v, 10);
+    ELSE
+      SELECT count(*) INTO found FROM fieldmap.suggest_mapping('connector_new', q.t, q.f, 'string', q.v, 3);
+    END IF;
     d := d || extract(epoch FROM clock_timestamp() - t0) * 1000;
+    IF found = 0 THEN RAISE EXCEPTION '% found nothing for %.%', what, q.t, q.f; END IF;
   END LOOP;
+  IF cardinality(d) = 0 THEN RAISE EXCEPTION '%: no vector to query with', what; END IF;
   RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(d) x);
 END $$;
 """
 
 # 20 source fields src_0..src_19 mapped to bench.f0..f19, and records with
 # those fields and two more (which land in extras)
-PROBE_MAPPING = '{"bench": {"fields": {' + ", ".join(f'"f{i}": "src_{i}"' for i in range(20)) + "}}}"
+PROBE_MAPPING = json.dumps({"bench": {"fields": {f"f{i}": f"src_{i}" for i in range(20)}}})
 PROBE_RECORDS = """
 CREATE TEMP TABLE probe_records AS
 SELECT jsonb_object_agg('src_' || f, 'value ' || r || '.' || f) || jsonb_build_object('Id', r, 'Note', 'x') AS rec
@@ -197,18 +202,17 @@ def _measure(conn: psycopg.Connection, total: int) -> dict:
           JOIN fieldmap.tenants t ON t.id = f.tenant_id WHERE t.slug = 'scale-1'
          GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 1""").fetchone()
     search = {}
-    conn.execute(SEARCH_TIMER)
-    conn.execute(SUGGEST_TIMER)  # the loop below leaves the session acting for scale-1, whose connector is resolved next
-    for slug in (SMALL_TENANT, "scale-1"):
+    conn.execute(NEAREST_TIMER)
+    for slug in (PROBE, SMALL_TENANT, "scale-1"):  # scale-1 last: its connector is resolved next
         conn.execute("SELECT fieldmap.set_context(%s, for_session => true)", (slug,))
-        search[slug] = conn.execute("SELECT pg_temp.time_search(%s)", (SEARCHES,)).fetchone()[0]
+        search[slug] = conn.execute("SELECT pg_temp.time_nearest(%s, %s)",
+                                    (SEARCHES, "suggest" if slug == PROBE else "search")).fetchone()[0]
     resolve = conn.execute("SELECT pg_temp.time_resolve(%s, 21)", (big_connector,)).fetchone()[0]
     resolve_e2e = _end_to_end(conn, RESOLVE, [(big_connector,)] * 21)
     vectors = conn.execute("SELECT count(*) FROM fieldmap.mapping_embeddings").fetchone()[0]
     audit_rows = conn.execute("SELECT count(*) FROM fieldmap.audit_log").fetchone()[0]
     tenant_rows = conn.execute("SELECT count(*) FROM fieldmap.audit_log WHERE tenant_id = %s",
                                (big_tenant,)).fetchone()[0]
-    suggest = conn.execute("SELECT pg_temp.time_suggest(%s)", (SEARCHES,)).fetchone()[0]
     apply_s = _apply_seconds(conn)
     import_s = _import_seconds(conn, total)
     conn.execute("SELECT set_config('fieldmap.tenant_id', '', false)")  # no tenant: seal every tenant
@@ -240,7 +244,7 @@ def _measure(conn: psycopg.Connection, total: int) -> dict:
         "as_of_p95": conn.execute("SELECT pg_temp.time_as_of(%s, 400)", (big_tenant,)).fetchone()[0],
         "verify_per_m": statistics.median(verify) / tenant_rows * 1_000_000, "verify_s": statistics.median(verify),
         "seal_rate": sealed / seal_s if sealed else 0.0, "grid_s": statistics.median(grid),
-        "suggest": suggest, "apply_rate": APPLY_RECORDS / apply_s, "import_rate": IMPORTED / import_s,
+        "suggest": search[PROBE], "apply_rate": APPLY_RECORDS / apply_s, "import_rate": IMPORTED / import_s,
     }
 
 
@@ -251,24 +255,47 @@ def _apply_seconds(conn: psycopg.Connection) -> float:
     times = []
     for _ in range(scaled(3, 1)):
         t0 = time.perf_counter()
-        n = conn.execute("SELECT count(*) FROM fieldmap.apply_mappings('probe', 'bench', "
-                         "ARRAY(SELECT rec FROM pg_temp.probe_records))").fetchone()[0]
+        n = conn.execute("SELECT count(*) FROM fieldmap.apply_mappings(%s, 'bench', "
+                         "ARRAY(SELECT rec FROM pg_temp.probe_records))", (PROBE_CONNECTOR,)).fetchone()[0]
         times.append(time.perf_counter() - t0)
         assert n == APPLY_RECORDS, n
     return statistics.median(times)
 
 
-def _import_seconds(conn: psycopg.Connection, total: int) -> float:
-    """Seconds to import a document of IMPORTED new mappings into a new
-    connector of the second-largest tenant, audit on, in one transaction."""
-    doc = json.dumps({"bench": {"fields": {f"extras.imported_{total}_{i}": f"Imported{i}" for i in range(IMPORTED)}}})
+def _import_seconds(conn: psycopg.Connection, scale: int) -> float:
+    """Median seconds of import_mappings of a document of IMPORTED new
+    mappings, each into a new connector of the second-largest tenant, audit
+    on (the commit, as in bench_import, is not timed)."""
+    times = []
+    for run in range(scaled(3, 1)):
+        connector = f"imported_{scale}_{run}"
+        doc = json.dumps({"bench": {"fields": {f"extras.{connector}_{i}": f"Imported{i}" for i in range(IMPORTED)}}})
+        with conn.transaction():
+            conn.execute("SELECT fieldmap.set_context('scale-2')")
+            t0 = time.perf_counter()
+            report = conn.execute("SELECT fieldmap.import_mappings(%s, %s::jsonb)", (connector, doc)).fetchone()[0]
+            times.append(time.perf_counter() - t0)
+        assert report["created"] == IMPORTED, report
+    return statistics.median(times)
+
+
+def _probe(conn: psycopg.Connection, url: str) -> int:
+    """The probe tenant: the canonical entities, the legacy mappings imported
+    by the CLI, the 20-field mapping, stand-in vectors for the schema and its
+    mappings (the first vectors, so the cap never leaves it out), and the
+    records apply_mappings maps. Returns its number of mappings."""
+    conn.execute("SELECT * FROM fieldmap.load_entities(%s::json)",
+                 (json.dumps(yaml.safe_load(ENTITIES_YAML.read_text())),))
+    conn.execute("SELECT fieldmap.create_tenant(%s)", (PROBE,))
+    fieldmap_cli(url, "import", "--tenant", PROBE, *sorted(str(p) for p in LEGACY.glob("*.yaml")))
     with conn.transaction():
-        conn.execute("SELECT fieldmap.set_context('scale-2')")
-        t0 = time.perf_counter()
-        report = conn.execute("SELECT fieldmap.import_mappings(%s, %s::jsonb)", (f"imported_{total}", doc)).fetchone()[0]
-        seconds = time.perf_counter() - t0
-    assert report["created"] == IMPORTED, report
-    return seconds
+        conn.execute("SELECT fieldmap.set_context(%s)", (PROBE,))
+        conn.execute("SELECT fieldmap.import_mappings(%s, %s::jsonb)", (PROBE_CONNECTOR, PROBE_MAPPING))
+        random_schema_vectors(conn)
+        random_vectors(conn, VECTORS, "fm.tenant_id = fieldmap.current_tenant_id()")
+    conn.execute(PROBE_RECORDS, (APPLY_RECORDS,))
+    return conn.execute("SELECT count(*) FROM fieldmap.field_mappings f JOIN fieldmap.tenants t ON t.id = f.tenant_id "
+                        "WHERE t.slug = %s", (PROBE,)).fetchone()[0]
 
 
 def _purge_rate(conn: psycopg.Connection) -> tuple[float, int]:
@@ -290,6 +317,7 @@ def _plot(results: list[dict]) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    results = [{**r, "apply_ms_k": 1e6 / r["apply_rate"], "import_ms_k": 1e6 / r["import_rate"]} for r in results]
     sizes = [r["mappings"] for r in results]
     fig, axes = plt.subplots(2, 3, figsize=(14, 7))
     panels = [
@@ -308,7 +336,6 @@ def _plot(results: list[dict]) -> None:
                                                       ("import, per 1,000 mappings", "import_ms_k")],
          sizes, "mappings"),
     ]
-    results = [{**r, "apply_ms_k": 1e6 / r["apply_rate"], "import_ms_k": 1e6 / r["import_rate"]} for r in results]
     for ax, title, unit, series, xs, xlabel in panels:
         for label, key in series:
             ax.plot(xs, [r[key] for r in results], "o-", label=label)
@@ -324,7 +351,7 @@ def _plot(results: list[dict]) -> None:
 
 def _rows(r: dict, last: bool) -> list[dict]:
     scale = f"{r['mappings']:,} mappings, {r['audit_rows']:,} audit rows, {TENANTS:,} skewed tenants"
-    big = r["mappings"] >= 1_000_000
+    big = r["scale"] >= 1_000_000  # the nominal scale: the actual count has a few more
     rows = [
         {"metric": "lookup p50 / p99 (server-side)", "goal": "<= 0.1 / 0.5 ms at 1M",
          "median": f"{r['lookup_p50']:.3f} / {r['lookup_p99']:.3f} ms",
@@ -347,10 +374,12 @@ def _rows(r: dict, last: bool) -> list[dict]:
          "met": True},
         {"metric": "lineage grid refresh (concurrent, full)", "goal": "<= 5 s at 1M", "median": f"{r['grid_s']:.2f} s",
          "met": not big or r["grid_s"] <= 5},
-        {"metric": "suggest_mapping top-3 p50 (largest tenant)", "goal": "<= 20 ms at 100k",
-         "median": f"{r['suggest']:.2f} ms", "met": r["mappings"] > 100_000 or r["suggest"] <= 20},
-        {"metric": f"apply_mappings bulk, server-side ({APPLY_RECORDS:,} records, 20-field mapping)",
-         "goal": ">= 50,000 records/s", "median": f"{r['apply_rate']:,.0f} records/s", "met": r["apply_rate"] >= 50_000},
+        {"metric": f"suggest_mapping top-3 p50 (a {r['probe_mappings']}-mapping tenant, fields it maps)",
+         "goal": "<= 20 ms",
+         "median": f"{r['suggest']:.2f} ms", "met": r["suggest"] <= 20},
+        {"metric": f"apply_mappings bulk, server-side ({APPLY_RECORDS:,} records, 20-field mapping; info, "
+                   "bench_apply holds the goal)", "goal": "reported",
+         "median": f"{r['apply_rate']:,.0f} records/s", "met": True},
         {"metric": f"import a {IMPORTED:,}-mapping document into a new connector, audit on (info; "
                    "bench_import holds the bulk goal)", "goal": "reported",
          "median": f"{r['import_rate']:,.0f} mappings/s", "met": True},
@@ -369,12 +398,7 @@ def run(url: str) -> list[dict]:
         with conn.transaction():
             conn.execute("SET LOCAL session_replication_role = replica")
             conn.execute("UPDATE fieldmap.audit_log SET created_at = now() - interval '401 days'")
-        conn.execute("SELECT fieldmap.create_tenant(%s)", (PROBE,))
-        with conn.transaction():
-            conn.execute("SELECT fieldmap.set_context(%s)", (PROBE,))
-            random_schema_vectors(conn)  # before the probe has mappings: the schema's only
-            conn.execute("SELECT fieldmap.import_mappings('probe', %s::jsonb)", (PROBE_MAPPING,))
-        conn.execute(PROBE_RECORDS, (APPLY_RECORDS,))
+        probe_mappings = _probe(conn, url)
         before = 0
         for total in SCALES:
             params = {"before": before, "total": total, "harmonic": HARMONIC, "older": OLDER_CHANGES,
@@ -384,7 +408,7 @@ def run(url: str) -> list[dict]:
             random_vectors(conn, VECTORS)
             conn.execute("VACUUM ANALYZE")
             total = conn.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0]
-            results.append(_measure(conn, total))
+            results.append({**_measure(conn, total), "scale": params["total"], "probe_mappings": probe_mappings})
             before = params["total"]
         purge_rate, purged = _purge_rate(conn)
     for i, r in enumerate(results):
