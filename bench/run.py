@@ -114,10 +114,13 @@ def main() -> int:
     if not base:
         sys.exit("bench: DATABASE_URL is not set (run 'make bench')")
     only = sys.argv[1:]
-    modules = sorted((ROOT / "bench").glob("bench_*.py"))
+    known = sorted((ROOT / "bench").glob("bench_*.py"))
+    unknown = sorted(set(only) - {path.stem for path in known})
+    if unknown:
+        sys.exit(f"bench: no benchmark {', '.join(unknown)} (there are: {', '.join(p.stem for p in known)})")
+    modules = [path for path in known if not only or path.stem in only]
     results: list[dict] = []
     where = ""
-    modules = [path for path in modules if not only or path.stem in only]
     for path in modules:
         url = scratch_database(base)  # each benchmark on a fresh database: no bloat from the others
         where = where or machine(url)
