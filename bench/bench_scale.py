@@ -141,7 +141,7 @@ BEGIN
              FROM fieldmap.mapping_embeddings e
              JOIN fieldmap.field_mappings fm ON fm.tenant_id = e.tenant_id AND fm.id = e.field_mapping_id
             WHERE e.tenant_id = fieldmap.current_tenant_id()
-              AND (what = 'search' OR fm.canonical_field NOT LIKE 'extras.%%')
+              AND (what = 'search' OR fm.canonical_field NOT LIKE 'extras.%')
             ORDER BY random() LIMIT n LOOP
     t0 := clock_timestamp();
     IF what = 'search' THEN
