@@ -104,6 +104,7 @@ def fieldmap_cli(url: str, *args: str, input: str | None = None, env: dict | Non
 
 
 def plan_changes() -> list[str]:
+    """The plan's changes in deploy order; a reworked change appears once per instance."""
     names = []
     for line in (DB_DIR / "sqitch.plan").read_text().splitlines():
         line = line.strip()

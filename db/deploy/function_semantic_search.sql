@@ -10,14 +10,9 @@ SET LOCAL ROLE fieldmap_owner;
 SELECT '[1]'::public.vector IS NOT NULL AS vector_loaded \gset
 \ir ../functions/semantic_search.sql
 
--- Suggestions look among a tenant's approved mappings of canonical fields.
--- Where those are few (most mappings go to extras or are deprecated) the
--- planner rightly skips the HNSW index, and this index keeps that cheap
--- instead of a scan of every mapping.
-CREATE INDEX idx_mapping_approved_canonical ON fieldmap.field_mappings (tenant_id, id)
-  WHERE status = 'active' AND canonical_field NOT LIKE 'extras.%';
-COMMENT ON INDEX fieldmap.idx_mapping_approved_canonical IS
-  'The active mappings of canonical (not extras) fields per tenant: the neighbours suggestions draw on, found fast when few.';
+-- The index of approved canonical mappings that suggestions draw on
+-- (idx_mapping_approved_canonical) is made by the released version of this
+-- change, which always deploys first; this version only replaces functions.
 
 -- invoker helpers, for whoever may call the API functions that use them
 GRANT EXECUTE ON FUNCTION fieldmap._search_filters(jsonb), fieldmap._nearest_mappings(public.vector, text, integer, jsonb),

@@ -1,0 +1,204 @@
+-- fieldmap._search_filters(filters jsonb) -> jsonb
+-- fieldmap._nearest_mappings(query vector, model text, k integer, filters jsonb) -> (mapping_id, similarity)
+-- fieldmap._described_mappings(ids uuid[], similarities float8[]) -> rows
+-- fieldmap.search_similar(query vector, k integer DEFAULT 10, filters jsonb DEFAULT '{}') -> rows
+-- fieldmap.similar_to_mapping(mapping_id uuid, k integer DEFAULT 10) -> rows
+-- Mappings of the session's tenant nearest to a vector (cosine), filtered
+-- by connector, entity, status, min_confidence and model.
+-- The plan is chosen, not left to chance: a tenant with fewer than 5,000
+-- vectors of the model is searched exactly (its own rows, through an index
+-- on tenant and model: a few milliseconds, recall 1); a larger one through
+-- the model's HNSW index, with pgvector's iterative scan so that the
+-- tenant and filter conditions, applied as the index hands out rows, still
+-- fill k rows (without it a tenant holding 1% of the vectors would get the
+-- 1% of ef_search candidates that are its own: next to none).
+
+CREATE OR REPLACE FUNCTION fieldmap._search_filters(filters jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  c_keys CONSTANT text[] := ARRAY['connector', 'entity', 'status', 'min_confidence', 'model'];
+  v_key  text;
+BEGIN
+  IF filters IS NULL OR filters = 'null' THEN
+    RETURN '{}'::jsonb;
+  END IF;
+  IF jsonb_typeof(filters) <> 'object' THEN
+    RAISE EXCEPTION 'filters must be a JSON object (e.g. {"connector": "hubspot", "min_confidence": 0.8}), not %',
+      jsonb_typeof(filters) USING ERRCODE = 'MR001';
+  END IF;
+  FOR v_key IN SELECT k FROM jsonb_object_keys(filters) k ORDER BY k LOOP
+    IF NOT v_key = ANY (c_keys) THEN
+      RAISE EXCEPTION 'unknown filter "%"%', v_key,
+        coalesce(' (did you mean "' || fieldmap.closest_name(v_key, c_keys) || '"?)',
+                 ' (known: ' || array_to_string(c_keys, ', ') || ')') USING ERRCODE = 'MR001';
+    END IF;
+    IF v_key = 'min_confidence' THEN
+      IF jsonb_typeof(filters->v_key) <> 'number' OR (filters->>v_key)::numeric NOT BETWEEN 0 AND 1 THEN
+        RAISE EXCEPTION 'filter min_confidence must be a number from 0 to 1, not %', left((filters->v_key)::text, 80)
+          USING ERRCODE = 'MR001';
+      END IF;
+    ELSIF jsonb_typeof(filters->v_key) <> 'string' OR length(filters->>v_key) NOT BETWEEN 1 AND 255 THEN
+      RAISE EXCEPTION 'filter % must be a name (text of 1 to 255 characters), not %', v_key, left((filters->v_key)::text, 80)
+        USING ERRCODE = 'MR001';
+    ELSIF v_key = 'status' AND NOT filters->>v_key IN ('active', 'deprecated', 'pending_review') THEN
+      RAISE EXCEPTION 'filter status must be active, deprecated or pending_review, not "%"', filters->>v_key
+        USING ERRCODE = 'MR001';
+    ELSIF v_key = 'entity' AND NOT EXISTS (SELECT FROM fieldmap.entity_schemas s WHERE s.entity_name = filters->>v_key) THEN
+      RAISE EXCEPTION 'filter entity: no canonical entity "%"%', filters->>v_key,
+        coalesce(' (did you mean "' || fieldmap.closest_name(filters->>v_key,
+                   ARRAY(SELECT DISTINCT s.entity_name::text FROM fieldmap.entity_schemas s)) || '"?)', '')
+        USING ERRCODE = 'MR001';
+    END IF;
+  END LOOP;
+  RETURN filters;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k integer, filters jsonb)
+RETURNS TABLE (mapping_id uuid, similarity double precision)
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+SET hnsw.iterative_scan = relaxed_order
+SET hnsw.ef_search = 40
+AS $$
+DECLARE
+  v_dims      integer := fieldmap._embedding_model_dims(model);
+  v_tenant    uuid := fieldmap.current_tenant_id();
+  v_connector uuid := CASE WHEN filters ? 'connector' THEN fieldmap.connector_id(filters->>'connector') END;
+  v_small     boolean;
+BEGIN
+  -- @plpgsql_check_options: extra_warnings = off
+  -- (it warns that mapping_id and similarity may stay unset: RETURN QUERY
+  -- EXECUTE sets them, which it cannot follow)
+  IF k IS NULL OR k NOT BETWEEN 1 AND 1000 THEN
+    RAISE EXCEPTION 'k must be 1 to 1000, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
+  END IF;
+  IF query IS NULL OR public.vector_dims(query) <> v_dims THEN
+    RAISE EXCEPTION 'the query vector has % dimensions; model "%" has %', coalesce(public.vector_dims(query)::text, 'no'),
+      model, v_dims USING ERRCODE = 'MR001';
+  END IF;
+  IF public.vector_norm(query) = 0 THEN  -- its cosine distance to anything is NaN
+    RAISE EXCEPTION 'the query vector is all zeros' USING ERRCODE = 'MR001';
+  END IF;
+  SELECT count(*) < 5000 INTO v_small
+    FROM (SELECT FROM fieldmap.mapping_embeddings e
+           WHERE e.tenant_id = v_tenant AND e.embedding_model = model LIMIT 5000) few;
+  -- Through the index, k + min(2k, 20) candidates re-ranked exactly: the iterative scan
+  -- hands rows out nearly, not exactly, in order, and the first k that pass
+  -- the tenant and filters miss some of the true k nearest.
+  RETURN QUERY EXECUTE format(
+    'SELECT n.id, n.similarity FROM ('
+    '  SELECT f.id, 1 - (%1$s) AS similarity'
+    '    FROM fieldmap.mapping_embeddings e'
+    '    JOIN fieldmap.field_mappings f ON f.tenant_id = e.tenant_id AND f.id = e.field_mapping_id'
+    '   WHERE e.tenant_id = %2$L AND e.embedding_model = $2%3$s'
+    '   ORDER BY %1$s LIMIT %5$s) n'
+    ' ORDER BY n.similarity DESC, n.id LIMIT %4$s',
+    -- the distance: exact for a small tenant; for a large one, the
+    -- expression the HNSW index is on (the vector cast to the model's dimension)
+    CASE WHEN v_small THEN 'e.embedding_vector OPERATOR(public.<=>) $1'
+         ELSE format('e.embedding_vector::public.vector(%s) OPERATOR(public.<=>) $1::public.vector(%s)', v_dims, v_dims)
+    END,
+    v_tenant,
+    concat(CASE WHEN v_connector IS NOT NULL THEN format(' AND f.connector_id = %L', v_connector) END,
+           CASE WHEN filters ? 'entity' THEN format(' AND f.canonical_entity = %L', filters->>'entity') END,
+           CASE WHEN filters ? 'status' THEN format(' AND f.status = %L', filters->>'status') END,
+           CASE WHEN filters ? 'min_confidence'
+                THEN format(' AND f.confidence_score >= %L', filters->>'min_confidence') END,
+           CASE WHEN filters ? 'exclude' THEN format(' AND f.id <> %L', filters->>'exclude') END,
+           CASE WHEN filters ? 'canonical_only' THEN ' AND f.canonical_field NOT LIKE ''extras.%''' END),
+    k, CASE WHEN v_small THEN k ELSE k + least(2 * k, 20) END) USING query, model;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION fieldmap._described_mappings(ids uuid[], similarities double precision[])
+RETURNS TABLE (id uuid, similarity double precision, connector text, source_table text, source_field text,
+               canonical_entity text, canonical_field text, status text, confidence_score double precision,
+               mapping_source text)
+LANGUAGE sql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  -- one index lookup per id (LATERAL): a join would let the planner read a
+  -- large tenant's whole mapping table to describe ten rows
+  SELECT n.mapping_id, n.similarity, d.connector_name::text, d.source_table::text, d.source_field::text,
+         d.canonical_entity::text, d.canonical_field::text, d.status::text, d.confidence_score, d.mapping_source::text
+    FROM unnest(ids, similarities) n (mapping_id, similarity)
+   CROSS JOIN LATERAL (
+         SELECT c.connector_name, f.source_table, f.source_field, f.canonical_entity, f.canonical_field, f.status,
+                f.confidence_score, f.mapping_source
+           FROM fieldmap.field_mappings f
+           JOIN fieldmap.connector_definitions c ON c.tenant_id = f.tenant_id AND c.id = f.connector_id
+          WHERE f.tenant_id = fieldmap.current_tenant_id() AND f.id = n.mapping_id
+          OFFSET 0) d
+   ORDER BY 2 DESC, 1
+$$;
+
+CREATE OR REPLACE FUNCTION fieldmap.search_similar(query public.vector, k integer DEFAULT 10, filters jsonb DEFAULT '{}')
+RETURNS TABLE (id uuid, similarity double precision, connector text, source_table text, source_field text,
+               canonical_entity text, canonical_field text, status text, confidence_score double precision,
+               mapping_source text)
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_filters jsonb := fieldmap._search_filters(filters);
+  v_ids     uuid[];
+  v_sims    double precision[];
+BEGIN
+  -- first the search, on its own: joined in one query, the planner could skip
+  -- calling it for a tenant without mappings, and a wrong vector or filter
+  -- would go unreported
+  SELECT array_agg(n.mapping_id), array_agg(n.similarity) INTO v_ids, v_sims
+    FROM fieldmap._nearest_mappings(query, coalesce(v_filters->>'model', fieldmap.default_embedding_model()), k, v_filters) n;
+  RETURN QUERY SELECT * FROM fieldmap._described_mappings(v_ids, v_sims);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION fieldmap.similar_to_mapping(mapping_id uuid, k integer DEFAULT 10)
+RETURNS TABLE (id uuid, similarity double precision, connector text, source_table text, source_field text,
+               canonical_entity text, canonical_field text, status text, confidence_score double precision,
+               mapping_source text)
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_model  text := fieldmap.default_embedding_model();
+  v_vector public.vector;
+BEGIN
+  IF NOT EXISTS (SELECT FROM fieldmap.field_mappings f
+                  WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id()) AND f.id = similar_to_mapping.mapping_id) THEN
+    RAISE EXCEPTION 'no mapping % in this tenant', coalesce(similar_to_mapping.mapping_id::text, 'NULL') USING ERRCODE = 'MR004';
+  END IF;
+  SELECT e.embedding_vector INTO v_vector FROM fieldmap.mapping_embeddings e
+   WHERE e.tenant_id = (SELECT fieldmap.current_tenant_id()) AND e.field_mapping_id = similar_to_mapping.mapping_id
+     AND e.embedding_model = v_model;
+  IF v_vector IS NULL THEN
+    RAISE EXCEPTION 'mapping % has no embedding yet', similar_to_mapping.mapping_id USING ERRCODE = 'MR004',
+      HINT = 'run fieldmap embed (pg_cron or cron runs it every few minutes)';
+  END IF;
+  RETURN QUERY
+    SELECT d.* FROM (SELECT array_agg(n.mapping_id) AS ids, array_agg(n.similarity) AS sims
+                       FROM fieldmap._nearest_mappings(v_vector, v_model, k,
+                                                       jsonb_build_object('exclude', similar_to_mapping.mapping_id)) n) found
+     CROSS JOIN LATERAL fieldmap._described_mappings(found.ids, found.sims) d;
+END
+$$;
+
+COMMENT ON FUNCTION fieldmap._search_filters(jsonb) IS
+  'Internal: the filters of search_similar checked (connector, entity, status, min_confidence, model; their types), or a clear error.';
+COMMENT ON FUNCTION fieldmap._nearest_mappings(public.vector, text, integer, jsonb) IS
+  'Internal: the session tenant''s k mappings nearest to a vector of a model, exactly for a tenant with few vectors, else by the model''s HNSW index with an iterative scan.';
+COMMENT ON FUNCTION fieldmap._described_mappings(uuid[], double precision[]) IS
+  'Internal: search results (mapping ids with their similarity) with the connector, source and canonical field of each, most similar first.';
+COMMENT ON FUNCTION fieldmap.search_similar(public.vector, integer, jsonb) IS
+  'The k mappings of the session''s tenant most similar (cosine) to a query vector, with their connector, source and canonical field; filters: connector, entity, status, min_confidence, model (default all-MiniLM-L6-v2).';
+COMMENT ON FUNCTION fieldmap.similar_to_mapping(uuid, integer) IS
+  'The k mappings most similar to a mapping (by its stored embedding of the default model): no model needed in psql.';
