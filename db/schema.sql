@@ -1027,7 +1027,7 @@ DECLARE
   v_tenant    uuid := fieldmap.current_tenant_id();
   v_connector uuid := CASE WHEN filters ? 'connector' THEN fieldmap.connector_id(filters->>'connector') END;
   v_small     boolean;
-  v_joined    boolean;
+  v_mapping_filter text;
 BEGIN
   -- @plpgsql_check_options: extra_warnings = off
   -- (it warns that mapping_id and similarity may stay unset: RETURN QUERY
@@ -1049,16 +1049,24 @@ BEGIN
   -- hands rows out nearly, not exactly, in order, and the first k that pass
   -- the tenant and filters miss some of the true k nearest.
   -- The mappings are joined only when a filter reads them: joined always,
-  -- the planner hashed all of a small tenant's mappings (13,000 at 1M in
-  -- bench_scale) to rank its few vectors. Every vector belongs to a mapping
-  -- of its tenant (a foreign key), and _described_mappings reads the rest.
-  v_joined := filters ?| ARRAY['connector', 'entity', 'status', 'min_confidence', 'exclude', 'canonical_only'];
+  -- the planner hashed all of a small tenant's mappings (13,400 at 1M in
+  -- bench_scale) to rank its 1,336 vectors. Every vector belongs to a
+  -- mapping of its tenant (a foreign key), and _described_mappings reads the
+  -- rest. A vector not yet computed (NULL) is no candidate; equal distances
+  -- (mappings of one text) are ranked by mapping id, so the plan cannot
+  -- change which of them make the cut of an exact search.
+  v_mapping_filter := concat(
+    CASE WHEN v_connector IS NOT NULL THEN format(' AND f.connector_id = %L', v_connector) END,
+    CASE WHEN filters ? 'entity' THEN format(' AND f.canonical_entity = %L', filters->>'entity') END,
+    CASE WHEN filters ? 'status' THEN format(' AND f.status = %L', filters->>'status') END,
+    CASE WHEN filters ? 'min_confidence' THEN format(' AND f.confidence_score >= %L', filters->>'min_confidence') END,
+    CASE WHEN filters ? 'canonical_only' THEN ' AND f.canonical_field NOT LIKE ''extras.%''' END);
   RETURN QUERY EXECUTE format(
     'SELECT n.id, n.similarity FROM ('
     '  SELECT e.field_mapping_id AS id, 1 - (%1$s) AS similarity'
     '    FROM fieldmap.mapping_embeddings e%6$s'
-    '   WHERE e.tenant_id = %2$L AND e.embedding_model = $2%3$s'
-    '   ORDER BY %1$s LIMIT %5$s) n'
+    '   WHERE e.tenant_id = %2$L AND e.embedding_model = $2 AND e.embedding_vector IS NOT NULL%3$s%7$s'
+    '   ORDER BY %1$s%8$s LIMIT %5$s) n'
     ' ORDER BY n.similarity DESC, n.id LIMIT %4$s',
     -- the distance: exact for a small tenant; for a large one, the
     -- expression the HNSW index is on (the vector cast to the model's dimension)
@@ -1066,15 +1074,13 @@ BEGIN
          ELSE format('e.embedding_vector::public.vector(%s) OPERATOR(public.<=>) $1::public.vector(%s)', v_dims, v_dims)
     END,
     v_tenant,
-    concat(CASE WHEN v_connector IS NOT NULL THEN format(' AND f.connector_id = %L', v_connector) END,
-           CASE WHEN filters ? 'entity' THEN format(' AND f.canonical_entity = %L', filters->>'entity') END,
-           CASE WHEN filters ? 'status' THEN format(' AND f.status = %L', filters->>'status') END,
-           CASE WHEN filters ? 'min_confidence'
-                THEN format(' AND f.confidence_score >= %L', filters->>'min_confidence') END,
-           CASE WHEN filters ? 'exclude' THEN format(' AND f.id <> %L', filters->>'exclude') END,
-           CASE WHEN filters ? 'canonical_only' THEN ' AND f.canonical_field NOT LIKE ''extras.%''' END),
+    v_mapping_filter,
     k, CASE WHEN v_small THEN k ELSE k + least(2 * k, 20) END,
-    CASE WHEN v_joined THEN ' JOIN fieldmap.field_mappings f ON f.tenant_id = e.tenant_id AND f.id = e.field_mapping_id' END)
+    CASE WHEN v_mapping_filter <> ''
+         THEN ' JOIN fieldmap.field_mappings f ON f.tenant_id = e.tenant_id AND f.id = e.field_mapping_id' END,
+    CASE WHEN filters ? 'exclude' THEN format(' AND e.field_mapping_id <> %L', filters->>'exclude') END,
+    -- the index scan must order by the distance alone
+    CASE WHEN v_small THEN ', e.field_mapping_id' END)
     USING query, model;
 END
 $_$;

@@ -180,6 +180,25 @@ def test_filters_narrow_the_search(crm: psycopg.Connection) -> None:
         found({"connector": "hubspt"})
 
 
+def test_search_leaves_out_vectors_not_computed_and_ranks_equal_distances_by_id(crm: psycopg.Connection) -> None:
+    embed_all(crm)
+
+    def mapping(field: str) -> str:
+        return str(crm.execute("SELECT fieldmap.find_mapping('salesforce', %s)", (field,)).fetchone()[0])
+    name, amount, ident = mapping("opportunity.name"), mapping("opportunity.amount"), mapping("opportunity.opportunity_id")
+    crm.execute("UPDATE fieldmap.mapping_embeddings SET embedding_vector = NULL WHERE field_mapping_id = %s", (amount,))
+    crm.execute("""UPDATE fieldmap.mapping_embeddings SET embedding_vector = (
+                     SELECT embedding_vector FROM fieldmap.mapping_embeddings WHERE field_mapping_id = %s)
+                    WHERE field_mapping_id = %s""", (ident, name))
+    q = crm.execute("SELECT embedding_vector::text FROM fieldmap.mapping_embeddings WHERE field_mapping_id = %s",
+                    (ident,)).fetchone()[0]
+    rows = crm.execute("SELECT id::text, similarity FROM fieldmap.search_similar(%s, 10)", (q,)).fetchall()
+    assert len(rows) == 3 and amount not in {r[0] for r in rows} and all(r[1] is not None for r in rows)
+    for filters in ("{}", '{"status": "active"}'):  # without and with the join of the mappings
+        first = crm.execute("SELECT id::text FROM fieldmap.search_similar(%s, 1, %s)", (q, filters)).fetchone()[0]
+        assert first == min(name, ident), filters
+
+
 def test_similar_to_mapping_needs_no_vector_from_the_caller(crm: psycopg.Connection) -> None:
     mapping = crm.execute("SELECT fieldmap.find_mapping('salesforce', 'opportunity.close_date')").fetchone()[0]
     with raises_sqlstate("MR004", "has no embedding yet"):

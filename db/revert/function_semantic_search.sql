@@ -1,9 +1,5 @@
 -- Revert fieldmap:function_semantic_search from pg: put back the version released in @v0.1.0
 -- (its frozen deploy script; add what the new version created and the old one lacks)
--- Deploy fieldmap:function_semantic_search to pg
--- requires: function_embedding_queue
--- requires: function_mapping_documents
--- Similar mappings by vector, tenant-scoped: search_similar, similar_to_mapping.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 

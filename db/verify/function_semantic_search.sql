@@ -17,6 +17,9 @@ BEGIN
          'search_similar is not granted to the reader alone of the read-only roles';
   ASSERT (SELECT source_field FROM fieldmap.search_similar('[0.9,0.1,0]', 1, '{"model": "verify-3d"}')) = 'Id',
          'search_similar does not find the nearest mapping';
+  ASSERT (SELECT source_field FROM fieldmap.search_similar('[0.9,0.1,0]', 1,
+                                                           '{"model": "verify-3d", "status": "active"}')) = 'Id',
+         'search_similar with a mapping filter does not find the nearest mapping';
   BEGIN
     PERFORM fieldmap.search_similar('[1,0,0]', 1, '{"conector": "x"}');
     RAISE EXCEPTION 'an unknown filter was accepted';
