@@ -113,6 +113,8 @@ BAD_CALLS: list[tuple[str, str, str]] = [
     ("suggest_fields", "SELECT * FROM fieldmap.suggest_fields('c', 't', ARRAY['a', 'b'], ARRAY['string'],"
                        " ARRAY['[1,2,3]'::public.vector])", "MR001"),
     ("suggest_mapping", "SELECT * FROM fieldmap.suggest_mapping('c', 't', 'a', 'string', '[1,2,3]')", "MR001"),
+    ("propose_mappings", "SELECT * FROM fieldmap.propose_mappings('c', ARRAY['t'], ARRAY['a', 'b'], NULL,"
+                         " ARRAY['[1,2,3]'::public.vector], ARRAY['[1,2,3]'::public.vector])", "MR001"),
 ]
 # total functions (every input has an answer) and those that take no input a caller could get wrong
 NEVER_FAIL = {"is_handle", "closest_name", "refresh_lineage_grid", "list_tenants", "try_transform",

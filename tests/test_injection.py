@@ -85,6 +85,7 @@ VALID: dict[str, object] = {
                 "model": MODEL},
     "after": None, "dims": 8, "k": 3, "batch_size": 10, "force": False, "seal": False, "version": 1,
     "query": VECTOR, "vectors": [VECTOR], "query_vectors": [VECTOR, VECTOR], "table_vector": None,
+    "source_tables": ["Account", "Account"], "table_vectors": [VECTOR, VECTOR],
     "at": "now", "actor": None,
 }
 TEXTISH = {"text", "text[]", "json", "jsonb", "jsonb[]"}

@@ -281,6 +281,11 @@ BREAKS: dict[str, list[str]] = {
         "DROP FUNCTION fieldmap.suggest_mapping CASCADE",
         "REVOKE EXECUTE ON FUNCTION fieldmap.suggest_mapping FROM fieldmap_reader, PUBLIC",
     ],
+    "function_propose_mappings": [
+        "DROP FUNCTION fieldmap.propose_mappings",
+        "REVOKE EXECUTE ON FUNCTION fieldmap.propose_mappings FROM fieldmap_reader, PUBLIC",
+        "GRANT EXECUTE ON FUNCTION fieldmap.propose_mappings TO fieldmap_auditor",
+    ],
     "view_active_mappings": [
         "DROP VIEW fieldmap.active_mappings",
         "ALTER VIEW fieldmap.active_mappings RESET (security_invoker)",

@@ -85,6 +85,50 @@ def test_suggestions_never_draw_on_another_tenants_mappings(base: psycopg.Connec
     assert ranked[("Deals", "Closing_Date")][0]["evidence"]["similar_mappings"]
 
 
+def test_a_field_list_is_placed_by_the_database_with_one_verdict_per_field(base: psycopg.Connection,
+                                                                           enc: encoder.Encoder) -> None:
+    """propose_mappings, as demo's reader login: every verdict, one source per
+    canonical field (the most confident wins it), no fall back on a guess."""
+    ensure_test_roles(base)
+    base.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) SELECT id, 'fm_test_reader_a' "
+                 "FROM fieldmap.tenants WHERE slug = 'demo'")
+    fields = [suggest.SourceField(t, f, ty) for t, f, ty in (
+        ("Deals", "Expected_Close", "date"), ("Deals", "Close_Date", "date"), ("Deals", "xqzv_flurb_9", "text"),
+        ("Deals", "Tag", "list"), ("Contacts", "Secondary_Email", "email"), ("Deals", "Amount", "currency"))]
+    with _conn(base, "fm_test_reader_a") as reader:
+        rows = suggest.propose(reader, enc, "demo", "zoho_crm", fields, k=3)
+    got = {r["source_field"]: (r["verdict"], r["target"]) for r in rows}
+    assert [r["source_field"] for r in rows] == [f.field for f in fields] and [r["item"] for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert got == {"Close_Date": ("confident", "opportunity.close_date"),  # 0.96
+                   "Expected_Close": ("taken", "opportunity.close_date"),  # 0.76: its other proposals are guesses
+                   "xqzv_flurb_9": ("no_fit", None),
+                   "Tag": ("unsure", "opportunity.name"),  # the best guess, under 0.2
+                   "Secondary_Email": ("review", "contact.email"),  # 0.62, placed for a reviewer to check
+                   "Amount": ("confident", "opportunity.amount")}, rows
+    by_field = {r["source_field"]: r for r in rows}
+    assert by_field["Expected_Close"]["candidates"][0] == "opportunity.close_date"
+    assert 0.2 <= by_field["Secondary_Email"]["confidence"] < 0.8 and by_field["Secondary_Email"]["evidence"]["type"]
+    text, summary = suggest.proposal("zoho_crm", fields, rows, "fields.yaml")
+    assert summary["proposed"] == 3 and summary["confident"] == 2
+    assert "Secondary_Email (email)" in text and "CHECK" in text
+    assert {n["field"]: n["why"] for n in summary["not_proposed"]} == {
+        "Expected_Close": "its best target opportunity.close_date (0.76) went to a more confident field "
+                          f"(candidates: {', '.join(by_field['Expected_Close']['candidates'])})",
+        "xqzv_flurb_9": "nothing fits",
+        "Tag": f"too unsure to propose (best guess opportunity.name, {by_field['Tag']['confidence']:.2f})"}
+
+
+def test_a_field_list_given_twice_or_ragged_is_refused_by_the_database(base: psycopg.Connection) -> None:
+    vector = "[" + ",".join(["0.05"] * 384) + "]"
+    with pytest.raises(psycopg.Error, match="Deals.Amount is listed twice") as twice:
+        base.execute("SELECT * FROM fieldmap.propose_mappings('zoho_crm', ARRAY['Deals', 'Deals'], ARRAY['Amount', 'Amount'],"
+                     " NULL, ARRAY[%s, %s]::vector[], ARRAY[%s, %s]::vector[])", (vector,) * 4)
+    with pytest.raises(psycopg.Error, match=r"arrays of one length \(1 tables, 2 fields") as ragged:
+        base.execute("SELECT * FROM fieldmap.propose_mappings('zoho_crm', ARRAY['Deals'], ARRAY['Amount', 'Stage'],"
+                     " NULL, ARRAY[%s, %s]::vector[], ARRAY[%s, %s]::vector[])", (vector,) * 4)
+    assert twice.value.sqlstate == ragged.value.sqlstate == "MR001"
+
+
 def test_a_field_list_from_excel_or_a_tsv_reads_as_written(tmp_path: Path) -> None:
     excel = tmp_path / "fields.csv"
     excel.write_bytes("\ufeffTable,Field,Type\nDeals,Amount,currency\n".encode())  # BOM, capitalised header

@@ -482,13 +482,15 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         raise UsageError("give --table T --field F (one field), or --fields FILE (a connector's field list)")
     with _connect(args, read_only=True) as conn:
         enc = _encoder_for(conn, None)
-        ranked = suggest.suggest(conn, enc, tenant, args.connector, fields, args.k)
+        if not args.fields:
+            props = suggest.suggest(conn, enc, tenant, args.connector, fields, args.k)[(args.table, args.field)]
+        else:
+            rows = suggest.propose(conn, enc, tenant, args.connector, fields, args.k)
     if not args.fields:
-        props = ranked[(args.table, args.field)]
         lines = [f"{p['rank']}. {p['target']:<32} confidence {suggest.why(p)}" for p in props]
         _emit(args, props, "\n".join(lines) or f"{args.table}.{args.field}: nothing fits (no proposal)")
         return 0
-    text, summary = suggest.proposal(args.connector, fields, ranked, str(args.fields))
+    text, summary = suggest.proposal(args.connector, fields, rows, str(args.fields))
     if args.out:
         stage_files(args.out.parent, {args.out.name: text}).publish()
         _emit(args, {**summary, "file": str(args.out)},

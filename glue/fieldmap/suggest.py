@@ -23,8 +23,7 @@ from .errors import InputError, Rejected
 from .queries import query
 from .yamlio import parse_yaml
 
-CONFIDENT = 0.8  # proposals at or above it should be right 95 times in 100
-UNSURE = 0.2  # below it a proposal file lists the best guess for a human instead of proposing it
+CONFIDENT = 0.8  # the evaluation's threshold (the issue's): proposals at or above it should be right 95 times in 100
 
 
 @dataclass(frozen=True)
@@ -116,35 +115,45 @@ def why(p: dict) -> str:
             + f"; name {ev['name_similarity']}; type {ev['type']}")
 
 
-def proposal(connector: str, fields: list[SourceField], ranked: dict[tuple[str, str], list[dict]],
-             source: str) -> tuple[str, dict]:
-    """The proposal as an import file (canonical-first YAML, comments say why),
-    and its summary. A canonical field takes one source: the most confident
-    proposal wins it, and the other falls back to its next proposal; a field
-    whose best proposal is under UNSURE is listed for a human."""
-    taken: dict[str, tuple[SourceField, dict]] = {}
-    unplaced: list[tuple[SourceField, str]] = []
-    order = sorted(fields, key=lambda f: -(ranked[(f.table, f.field)][0]["confidence"] if ranked[(f.table, f.field)] else 0))
-    for f in order:
-        props = ranked[(f.table, f.field)]
-        if not props:
-            unplaced.append((f, "nothing fits"))
-            continue
-        if props[0]["confidence"] < UNSURE:
-            unplaced.append((f, f"too unsure to propose (best guess {props[0]['target']}, {props[0]['confidence']:.2f})"))
-            continue
-        for p in props:
-            if p["target"] not in taken:
-                taken[p["target"]] = (f, p)
-                break
-        else:
-            unplaced.append((f, f"its proposals ({', '.join(p['target'] for p in props)}) went to other fields"))
+def propose(conn: psycopg.Connection, encoder: Encoder, tenant: str, connector: str, fields: list[SourceField],
+            k: int) -> list[dict]:
+    """The database's proposal for a field list (fieldmap.propose_mappings):
+    one row per field, in the list's order, with its verdict."""
+    from pgvector.psycopg import register_vector
+
+    register_vector(conn)
+    vectors: dict[tuple[str, str], tuple] = {}  # (table, field) -> (its vector, its table's)
+    for table in dict.fromkeys(f.table for f in fields):
+        names = [f.field for f in fields if f.table == table]
+        field_vectors, table_vector = _vectors(conn, encoder, table, names)
+        vectors.update({(table, name): (v, table_vector) for name, v in zip(names, field_vectors)})
+    return migration.call_in_tenant(conn, tenant, "propose_mappings", {
+        "connector": connector, "tables": [f.table for f in fields], "fields": [f.field for f in fields],
+        "types": [f.type for f in fields], "vectors": [vectors[(f.table, f.field)][0] for f in fields],
+        "table_vectors": [vectors[(f.table, f.field)][1] for f in fields], "k": k,
+    }, f"{len(fields)} listed fields")
+
+
+WHY_NOT_PLACED = {"no_fit": "nothing fits", "unsure": "too unsure to propose (best guess {target}, {confidence:.2f})",
+                  "taken": "its best target {target} ({confidence:.2f}) went to a more confident field "
+                           "(candidates: {candidates})"}
+
+
+def proposal(connector: str, fields: list[SourceField], rows: list[dict], source: str) -> tuple[str, dict]:
+    """The database's proposal written as an import file (canonical-first
+    YAML, comments say why) for a human to review, and its summary."""
+    listed = {(f.table, f.field): f for f in fields}
+    placed = [(listed[(r["source_table"], r["source_field"])], r) for r in rows if r["verdict"] in ("confident", "review")]
+    unplaced = [(listed[(r["source_table"], r["source_field"])],
+                 WHY_NOT_PLACED[r["verdict"]].format(target=r["target"], confidence=r["confidence"] or 0,
+                                                     candidates=", ".join(r["candidates"])))
+                for r in rows if r["verdict"] not in ("confident", "review")]
     entities: dict[str, dict[str, tuple[SourceField, dict]]] = defaultdict(dict)
-    for target, (f, p) in taken.items():
-        entity, name = target.split(".", 1)
+    for f, p in placed:
+        entity, name = p["target"].split(".", 1)
         entities[entity][name] = (f, p)
     lines = [f"# fieldmap suggest: proposed mappings for connector {connector} (from {source})",
-             "# Review every entry: confidence >= 0.8 is usually right; check the rest. Then:",
+             f"# Review every entry: confidence >= {CONFIDENT} is usually right; check the rest. Then:",
              f"#   fieldmap import --tenant T --mapping-source rag {connector}.yaml",
              "# (the file's name is the connector: save it as <connector>.yaml)"]
     for entity in sorted(entities):
@@ -152,7 +161,7 @@ def proposal(connector: str, fields: list[SourceField], ranked: dict[tuple[str, 
         lines.append("  fields:")
         for name in sorted(entities[entity]):
             f, p = entities[entity][name]
-            flag = "" if p["confidence"] >= CONFIDENT else "  CHECK"
+            flag = "  CHECK" if p["verdict"] == "review" else ""
             lines.append(f"    {name}:  # {f.table}.{f.field}" + (f" ({f.type})" if f.type else "") + f": {why(p)}{flag}")
             lines.append(f"      source: {_yaml_scalar(f.field)}")
             lines.append(f"      source_table: {_yaml_scalar(f.table)}")
@@ -160,11 +169,11 @@ def proposal(connector: str, fields: list[SourceField], ranked: dict[tuple[str, 
     if unplaced:
         lines.append("# Not proposed, for a human (e.g. to an extras.<name> target):")
         lines += [f"#   {f.table}.{f.field}" + (f" ({f.type})" if f.type else "") + f": {reason}" for f, reason in unplaced]
-    summary = {"connector": connector, "proposed": len(taken), "confident": sum(p["confidence"] >= CONFIDENT
-                                                                               for _, p in taken.values()),
+    summary = {"connector": connector, "proposed": len(placed),
+               "confident": sum(p["verdict"] == "confident" for _, p in placed),
                "not_proposed": [{"table": f.table, "field": f.field, "why": reason} for f, reason in unplaced],
-               "proposals": [{"table": f.table, "field": f.field, "target": target, "confidence": p["confidence"],
-                              "evidence": p["evidence"]} for target, (f, p) in sorted(taken.items())]}
+               "proposals": [{"table": f.table, "field": f.field, "target": p["target"], "confidence": p["confidence"],
+                              "evidence": p["evidence"]} for f, p in sorted(placed, key=lambda fp: fp[1]["target"])]}
     text = "\n".join(lines) + "\n"
     yaml.safe_load(text)  # what we write must read back
     return text, summary

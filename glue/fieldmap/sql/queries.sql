@@ -212,5 +212,10 @@ SELECT source_field, rank, target, confidence, evidence
   FROM fieldmap.suggest_fields(%(connector)s::text, %(table)s::text, %(fields)s::text[], %(types)s::text[],
                                %(vectors)b::public.vector[], %(table_vector)b::public.vector, %(k)s::integer);
 
+-- name: propose_mappings
+SELECT item, source_table, source_field, verdict, target, confidence, evidence, candidates
+  FROM fieldmap.propose_mappings(%(connector)s::text, %(tables)s::text[], %(fields)s::text[], %(types)s::text[],
+                                 %(vectors)b::public.vector[], %(table_vectors)b::public.vector[], %(k)s::integer);
+
 -- name: embedding_model
 SELECT name, dims FROM fieldmap.embedding_models WHERE name = %(model)s::text;

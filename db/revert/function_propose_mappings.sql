@@ -1,0 +1,4 @@
+-- Revert fieldmap:function_propose_mappings from pg
+BEGIN;
+DROP FUNCTION fieldmap.propose_mappings(text, text[], text[], text[], public.vector[], public.vector[], integer);
+COMMIT;
