@@ -174,10 +174,17 @@ def test_dual_write_mirror_equals_export(db: psycopg.Connection, demo: str, tmp_
     mirror, export = tmp_path / "mirror", tmp_path / "export"
     rc, report, err = cli(demo, "import", "--mirror", str(mirror), *legacy_files())
     assert rc == 0, err
-    assert len(report["mirror"]) == 8
+    assert len(report["mirror"]) == 8 and len(report["mirror_changed"]) == 8
     assert cli(demo, "export", "--out", str(export))[0] == 0
     for f in export.glob("*.yaml"):
         assert (mirror / f.name).read_text() == f.read_text()
+    # an unchanged re-import says so; a changed connector is the one file that changed
+    again = fieldmap_cli(demo, "import", "--tenant", "demo", "--mirror", str(mirror), *legacy_files())
+    assert again.returncode == 0 and f"mirror: 0 of 8 files changed in {mirror}" in again.stdout, again.stdout
+    changed = tmp_path / "zendesk.yaml"
+    changed.write_text((LEGACY / "zendesk.yaml").read_text() + '    department: "department"\n')
+    rc, report, err = cli(demo, "import", "--mirror", str(mirror), str(changed))
+    assert rc == 0 and report["mirror_changed"] == ["zendesk.yaml"] and len(report["mirror"]) == 8, err
 
 
 # --- bad input: one clear line naming file, entity and field; exit 1; nothing written

@@ -187,8 +187,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = migration.import_files(conn, tenant, files, options, dry_run=args.dry_run, mirror=mirror,
                                         unreadable=unreadable)
     reports = result.reports
-    mirror_error = None
+    mirror_error, mirror_changed = None, []
     if result.staged_mirror is not None:
+        mirror_changed = result.staged_mirror.changed()
         try:
             result.staged_mirror.publish()
         except FieldmapError as exc:
@@ -209,9 +210,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                  f"{totals['unchanged']:>5}  deprecated {totals['deprecated']:>5}  rejected {totals['rejected']:>3}"
                  + ("  (dry run: nothing written)" if args.dry_run else ""))
     if result.mirror_files and mirror_error is None:
-        lines.append(f"mirror: {len(result.mirror_files)} files rewritten in {mirror}")
+        lines.append(f"mirror: {len(mirror_changed)} of {len(result.mirror_files)} files changed in {mirror}")
     payload = {"tenant": tenant, "dry_run": args.dry_run, "files": reports, "total": totals,
-               "mirror": None if mirror_error else result.mirror_files}
+               "mirror": None if mirror_error else result.mirror_files,
+               "mirror_changed": None if mirror_error else mirror_changed}
     if mirror_error is not None:
         payload["mirror_error"] = str(mirror_error)
     _emit(args, payload, "\n".join(lines))

@@ -9,6 +9,7 @@ errors become one line naming the path."""
 from __future__ import annotations
 
 import errno
+import filecmp
 import os
 import shutil
 import tempfile
@@ -52,8 +53,20 @@ class StagedFiles:
             self.discard()
         return placed
 
+    def changed(self) -> list[str]:
+        """The names whose staged text is not what the target holds now
+        (an unchanged re-import rewrites no mirror file in substance)."""
+        return [name for name in self.names if not _same_text(self.staging / name, self.target / name)]
+
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _same_text(staged: Path, current: Path) -> bool:
+    try:
+        return current.is_file() and filecmp.cmp(staged, current, shallow=False)
+    except OSError:  # unreadable: it is replaced all the same
+        return False
 
 
 def _check_targets(target: Path, names: list[str]) -> None:
