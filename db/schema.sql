@@ -1094,6 +1094,55 @@ ALTER FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k int
 COMMENT ON FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k integer, filters jsonb) IS 'Internal: the session tenant''s k mappings nearest to a vector of a model, exactly for a tenant with few vectors, else by the model''s HNSW index with an iterative scan.';
 
 --
+-- Name: _placed_proposals(jsonb[]); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._placed_proposals(proposals jsonb[]) RETURNS TABLE(item integer, placed_rank integer, verdict text, taken_by integer)
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  c_confident CONSTANT double precision := 0.8;
+  c_unsure    CONSTANT double precision := 0.2;
+  v_n         integer := coalesce(cardinality(proposals), 0);
+  v_rank      integer[] := array_fill(NULL::integer, ARRAY[v_n]);  -- per item: the rank placed
+  v_holder    jsonb := '{}'::jsonb;                                -- target -> the item placed on it
+  v_claim     record;
+BEGIN
+  FOR v_claim IN
+    SELECT i, x.r::integer AS r, x.p->>'target' AS target
+      FROM generate_series(1, v_n) i
+     CROSS JOIN LATERAL jsonb_array_elements(coalesce(proposals[i], '[]'::jsonb)) WITH ORDINALITY AS x(p, r)
+     WHERE (x.p->>'confidence')::double precision >= c_unsure
+     ORDER BY (x.p->>'confidence')::double precision DESC, i, x.r
+  LOOP
+    IF v_rank[v_claim.i] IS NULL AND NOT v_holder ? v_claim.target THEN
+      v_rank[v_claim.i] := v_claim.r;
+      v_holder := v_holder || jsonb_build_object(v_claim.target, v_claim.i);
+    END IF;
+  END LOOP;
+  RETURN QUERY
+    SELECT i, v_rank[i],
+           CASE WHEN coalesce(jsonb_array_length(proposals[i]), 0) = 0 THEN 'no_fit'
+                WHEN v_rank[i] = 1 AND (proposals[i]->0->>'confidence')::double precision >= c_confident THEN 'confident'
+                WHEN v_rank[i] IS NOT NULL THEN 'review'
+                WHEN (proposals[i]->0->>'confidence')::double precision < c_unsure THEN 'unsure'
+                ELSE 'taken' END,
+           CASE WHEN v_rank[i] IS NULL THEN (v_holder->>(proposals[i]->0->>'target'))::integer END
+      FROM generate_series(1, v_n) i
+     ORDER BY i;
+END
+$$;
+
+ALTER FUNCTION fieldmap._placed_proposals(proposals jsonb[]) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _placed_proposals(proposals jsonb[]); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._placed_proposals(proposals jsonb[]) IS 'Internal: places ranked proposals (per item, a JSON array of {target, confidence}) one source per target, the most confident claim first, none under 0.2; the rank placed, the verdict, and for a field whose targets were taken the item holding its best one.';
+
+--
 -- Name: _range_problem(text, text, text, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -3915,87 +3964,75 @@ COMMENT ON FUNCTION fieldmap.plan_import(connector text, doc jsonb, mode text, d
 -- Name: propose_mappings(text, text[], text[], text[], public.vector[], public.vector[], integer); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-CREATE FUNCTION fieldmap.propose_mappings(connector text, source_tables text[], source_fields text[], source_types text[], query_vectors public.vector[], table_vectors public.vector[], k integer DEFAULT 3) RETURNS TABLE(item integer, source_table text, source_field text, verdict text, target text, confidence double precision, evidence jsonb, candidates text[])
+CREATE FUNCTION fieldmap.propose_mappings(connector text, source_tables text[], source_fields text[], source_types text[], query_vectors public.vector[], table_vectors public.vector[] DEFAULT NULL::public.vector[], k integer DEFAULT 3) RETURNS TABLE(item integer, source_table text, source_field text, verdict text, target text, confidence double precision, evidence jsonb, candidates text[], taken_by text)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-  c_confident CONSTANT double precision := 0.8;
-  c_unsure    CONSTANT double precision := 0.2;
-  v_n         integer := cardinality(source_fields);
-  v_twice     text;
-  v_taken     jsonb := '{}'::jsonb;
-  v_placed    jsonb := '[]'::jsonb;
-  v_field     record;
-  v_pick      jsonb;
+  v_n     integer := cardinality(source_fields);
+  v_bad   text;
+  v_props jsonb[];  -- per item: its proposals in rank order
 BEGIN
   IF v_n IS NULL OR v_n NOT BETWEEN 1 AND 10000 OR cardinality(source_tables) IS DISTINCT FROM v_n
-     OR cardinality(query_vectors) IS DISTINCT FROM v_n OR cardinality(table_vectors) IS DISTINCT FROM v_n
+     OR cardinality(query_vectors) IS DISTINCT FROM v_n
+     OR (table_vectors IS NOT NULL AND cardinality(table_vectors) IS DISTINCT FROM v_n)
      OR (source_types IS NOT NULL AND cardinality(source_types) IS DISTINCT FROM v_n) THEN
     RAISE EXCEPTION 'source_tables, source_fields (1 to 10000), source_types, query_vectors and table_vectors must be arrays of one length (% tables, % fields, % types, % vectors, % table vectors)',
       coalesce(cardinality(source_tables), 0), coalesce(v_n, 0), coalesce(cardinality(source_types), 0),
       coalesce(cardinality(query_vectors), 0), coalesce(cardinality(table_vectors), 0)
       USING ERRCODE = 'MR001';
   END IF;
-  SELECT format('%s.%s is listed twice', x.t, x.f) INTO v_twice
+  SELECT format('item %s (%s.%s): %s', x.n, coalesce(x.t, 'NULL'), coalesce(x.f, 'NULL'),
+                CASE WHEN x.t IS NULL OR btrim(x.t) = '' THEN 'a listed field needs its source table'
+                     ELSE 'a listed field needs a name' END)
+    INTO v_bad
     FROM unnest(source_tables, source_fields) WITH ORDINALITY AS x(t, f, n)
-   GROUP BY x.t, x.f HAVING count(*) > 1
-   ORDER BY min(x.n) LIMIT 1;
-  IF v_twice IS NOT NULL THEN
-    RAISE EXCEPTION '%', v_twice USING ERRCODE = 'MR001';
+   WHERE x.t IS NULL OR btrim(x.t) = '' OR x.f IS NULL OR btrim(x.f) = ''
+   ORDER BY x.n LIMIT 1;
+  IF v_bad IS NULL THEN
+    SELECT format('%s.%s is listed twice (items %s)', x.t, x.f, string_agg(x.n::text, ', ' ORDER BY x.n)) INTO v_bad
+      FROM unnest(source_tables, source_fields) WITH ORDINALITY AS x(t, f, n)
+     GROUP BY x.t, x.f HAVING count(*) > 1
+     ORDER BY min(x.n) LIMIT 1;
   END IF;
-  IF EXISTS (SELECT FROM unnest(source_tables) t WHERE t IS NULL OR btrim(t) = '') THEN
-    RAISE EXCEPTION 'every listed field needs its source table' USING ERRCODE = 'MR001';
+  IF v_bad IS NULL THEN  -- a table is one table: one vector
+    SELECT format('table %s is given %s different table vectors', x.t, count(DISTINCT x.tq)) INTO v_bad
+      FROM unnest(source_tables, table_vectors) AS x(t, tq)
+     GROUP BY x.t HAVING count(DISTINCT x.tq) > 1
+     ORDER BY x.t LIMIT 1;
+  END IF;
+  IF v_bad IS NOT NULL THEN
+    RAISE EXCEPTION '%', v_bad USING ERRCODE = 'MR001';
   END IF;
 
-  FOR v_field IN
-    WITH listed AS (
-      SELECT x.n::integer AS n, x.t, x.f, x.ty, x.q, x.tq
-        FROM unnest(source_tables, source_fields, coalesce(source_types, array_fill(NULL::text, ARRAY[v_n])),
-                    query_vectors, table_vectors) WITH ORDINALITY AS x(t, f, ty, q, tq, n)
-    ), per_table AS (
-      SELECT l.t, array_agg(l.f ORDER BY l.n) AS fs, array_agg(l.ty ORDER BY l.n) AS tys,
-             array_agg(l.q ORDER BY l.n) AS qs, (array_agg(l.tq ORDER BY l.n))[1] AS tq
-        FROM listed l GROUP BY l.t
-    ), ranked AS (
-      SELECT p.t, s.source_field AS f,
-             jsonb_agg(jsonb_build_object('target', s.target, 'confidence', s.confidence, 'evidence', s.evidence)
-                       ORDER BY s.rank) AS props
-        FROM per_table p
-       CROSS JOIN LATERAL fieldmap.suggest_fields(propose_mappings.connector, p.t, p.fs, p.tys, p.qs, p.tq, k) s
-       GROUP BY p.t, s.source_field
-    )
-    SELECT l.n, l.t, l.f, coalesce(r.props, '[]') AS props
-      FROM listed l LEFT JOIN ranked r ON r.t = l.t AND r.f = l.f
-     ORDER BY (r.props->0->>'confidence')::double precision DESC NULLS LAST, l.n
-  LOOP
-    v_pick := NULL;
-    IF jsonb_array_length(v_field.props) > 0 AND (v_field.props->0->>'confidence')::double precision >= c_unsure THEN
-      SELECT p INTO v_pick FROM jsonb_array_elements(v_field.props) WITH ORDINALITY AS x(p, i)
-       WHERE NOT v_taken ? (x.p->>'target') AND (x.p->>'confidence')::double precision >= c_unsure
-       ORDER BY x.i LIMIT 1;
-      IF v_pick IS NOT NULL THEN
-        v_taken := v_taken || jsonb_build_object(v_pick->>'target', v_field.n);
-      END IF;
-    END IF;
-    v_placed := v_placed || jsonb_build_object(
-      'item', v_field.n, 'source_table', v_field.t, 'source_field', v_field.f,
-      'verdict', CASE WHEN jsonb_array_length(v_field.props) = 0 THEN 'no_fit'
-                      WHEN (v_field.props->0->>'confidence')::double precision < c_unsure THEN 'unsure'
-                      WHEN v_pick IS NULL THEN 'taken'
-                      WHEN (v_pick->>'confidence')::double precision >= c_confident THEN 'confident'
-                      ELSE 'review' END,
-      'pick', coalesce(v_pick, v_field.props->0),
-      'candidates', (SELECT coalesce(jsonb_agg(p->'target' ORDER BY i), '[]')
-                       FROM jsonb_array_elements(v_field.props) WITH ORDINALITY AS x(p, i)));
-  END LOOP;
+  WITH listed AS (
+    SELECT x.n::integer AS n, x.t, x.f, x.ty, x.q, x.tq
+      FROM unnest(source_tables, source_fields, coalesce(source_types, array_fill(NULL::text, ARRAY[v_n])),
+                  query_vectors, coalesce(table_vectors, array_fill(NULL::public.vector, ARRAY[v_n])))
+           WITH ORDINALITY AS x(t, f, ty, q, tq, n)
+  ), per_table AS (
+    SELECT l.t, array_agg(l.f ORDER BY l.n) AS fs, array_agg(l.ty ORDER BY l.n) AS tys,
+           array_agg(l.q ORDER BY l.n) AS qs, (array_agg(l.tq) FILTER (WHERE l.tq IS NOT NULL))[1] AS tq
+      FROM listed l GROUP BY l.t
+  ), ranked AS (
+    SELECT p.t, s.source_field AS f,
+           jsonb_agg(jsonb_build_object('target', s.target, 'confidence', s.confidence, 'evidence', s.evidence)
+                     ORDER BY s.rank) AS props
+      FROM per_table p
+     CROSS JOIN LATERAL fieldmap.suggest_fields(propose_mappings.connector, p.t, p.fs, p.tys, p.qs, p.tq, k) s
+     GROUP BY p.t, s.source_field
+  )
+  SELECT array_agg(coalesce(r.props, '[]'::jsonb) ORDER BY l.n) INTO v_props
+    FROM listed l LEFT JOIN ranked r ON r.t = l.t AND r.f = l.f;
 
   RETURN QUERY
-    SELECT (o->>'item')::integer, o->>'source_table', o->>'source_field', o->>'verdict', o->'pick'->>'target',
-           (o->'pick'->>'confidence')::double precision, o->'pick'->'evidence',
-           ARRAY(SELECT jsonb_array_elements_text(o->'candidates'))
-      FROM jsonb_array_elements(v_placed) o
-     ORDER BY 1;
+    SELECT p.item, source_tables[p.item], source_fields[p.item], p.verdict, pick->>'target',
+           (pick->>'confidence')::double precision, pick->'evidence',
+           ARRAY(SELECT jsonb_array_elements(v_props[p.item])->>'target'),
+           source_tables[p.taken_by] || '.' || source_fields[p.taken_by]
+      FROM fieldmap._placed_proposals(v_props) p
+     CROSS JOIN LATERAL (SELECT v_props[p.item]->(coalesce(p.placed_rank, 1) - 1) AS pick) c
+     ORDER BY p.item;
 END
 $$;
 
@@ -4005,7 +4042,7 @@ ALTER FUNCTION fieldmap.propose_mappings(connector text, source_tables text[], s
 -- Name: FUNCTION propose_mappings(connector text, source_tables text[], source_fields text[], source_types text[], query_vectors public.vector[], table_vectors public.vector[], k integer); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.propose_mappings(connector text, source_tables text[], source_fields text[], source_types text[], query_vectors public.vector[], table_vectors public.vector[], k integer) IS 'A new connector''s field list as a proposal for review: one row per field with its verdict (confident, review, unsure, no_fit, taken), the canonical target placed (one source per target, most confident first), its confidence and evidence, and the ranked candidates.';
+COMMENT ON FUNCTION fieldmap.propose_mappings(connector text, source_tables text[], source_fields text[], source_types text[], query_vectors public.vector[], table_vectors public.vector[], k integer) IS 'A new connector''s field list as a proposal for review: one row per field with its verdict (confident, review, unsure, no_fit, taken), the canonical target placed (one source per target, the most confident claim first), its confidence and evidence, its k ranked candidates, and for a taken field the field holding its best target.';
 
 --
 -- Name: purge_audit_log(integer); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -7461,6 +7498,14 @@ REVOKE ALL ON FUNCTION fieldmap._nearest_mappings(query public.vector, model tex
 GRANT ALL ON FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k integer, filters jsonb) TO fieldmap_writer;
 GRANT ALL ON FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k integer, filters jsonb) TO fieldmap_reader;
 GRANT ALL ON FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k integer, filters jsonb) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _placed_proposals(proposals jsonb[]); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._placed_proposals(proposals jsonb[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._placed_proposals(proposals jsonb[]) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._placed_proposals(proposals jsonb[]) TO fieldmap_reader;
 
 --
 -- Name: FUNCTION _range_problem(entity text, field text, registry_type text, value jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

@@ -114,8 +114,9 @@ def hostile_values(kind: str, good: object, payload: str) -> Iterator[object]:
     of each string and of each key."""
     if kind == "text":
         yield payload
-    elif kind == "text[]":
-        yield [payload, *good]
+    elif kind == "text[]":  # in place of each element: an array of the length the others have reaches the body
+        for i in range(len(good)):
+            yield [*good[:i], payload, *good[i + 1:]]
     else:
         yield [payload] if kind == "jsonb[]" else payload
         yield from _planted(good, payload)

@@ -7,12 +7,14 @@ the bad input users give."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import psycopg
 import pytest
 import yaml
+from pgvector.psycopg import register_vector
 from psycopg.rows import dict_row
 from registry import ensure_test_roles
 from support import ENTITIES_YAML, LEGACY, cli, fieldmap_cli, url_for
@@ -108,25 +110,61 @@ def test_a_field_list_is_placed_by_the_database_with_one_verdict_per_field(base:
     by_field = {r["source_field"]: r for r in rows}
     assert by_field["Expected_Close"]["candidates"][0] == "opportunity.close_date"
     assert 0.2 <= by_field["Secondary_Email"]["confidence"] < 0.8 and by_field["Secondary_Email"]["evidence"]["type"]
+    with _conn(base, "fm_test_reader_a") as reader:  # without table vectors the tables' names are compared by trigrams
+        reader.execute("SELECT fieldmap.set_context('demo', for_session => true)")
+        register_vector(reader)
+        plain = reader.execute("SELECT source_field, verdict, target FROM fieldmap.propose_mappings('zoho_crm', %s, %s,"
+                               " NULL, %s::vector[])", ([f.table for f in fields], [f.field for f in fields],
+                                                       [enc.encode([t])[0] for t in (
+                                                           "expected close", "close date", "xqzv flurb 9", "tag",
+                                                           "secondary email", "amount")])).fetchall()
+    assert {r["source_field"]: r["verdict"] for r in plain}["Close_Date"] == "confident", plain
     text, summary = suggest.proposal("zoho_crm", fields, rows, "fields.yaml")
     assert summary["proposed"] == 3 and summary["confident"] == 2
     assert "Secondary_Email (email)" in text and "CHECK" in text
+    assert by_field["Expected_Close"]["taken_by"] == "Deals.Close_Date"
     assert {n["field"]: n["why"] for n in summary["not_proposed"]} == {
-        "Expected_Close": "its best target opportunity.close_date (0.76) went to a more confident field "
-                          f"(candidates: {', '.join(by_field['Expected_Close']['candidates'])})",
+        "Expected_Close": "its best target opportunity.close_date (0.76) went to Deals.Close_Date, more confident of it;"
+                          f" none of its other proposals ({', '.join(by_field['Expected_Close']['candidates'][1:])})"
+                          " is free and 0.2 or more",
         "xqzv_flurb_9": "nothing fits",
         "Tag": f"too unsure to propose (best guess opportunity.name, {by_field['Tag']['confidence']:.2f})"}
 
 
-def test_a_field_list_given_twice_or_ragged_is_refused_by_the_database(base: psycopg.Connection) -> None:
+def _placed(db: psycopg.Connection, *proposals: list[tuple[str, float]]) -> list[tuple]:
+    ranks = [json.dumps([{"target": t, "confidence": c} for t, c in p]) for p in proposals]
+    return db.execute("SELECT verdict, placed_rank, taken_by FROM fieldmap._placed_proposals(%s::jsonb[]) ORDER BY item",
+                      (ranks,)).fetchall()
+
+
+def test_each_target_goes_to_the_field_most_confident_of_it(db: psycopg.Connection) -> None:
+    # field 1's best target a.y goes to field 3, more confident of it (0.98); field 1 falls back on a.x,
+    # which it claims more strongly (0.9) than field 2 (0.5), so field 2 falls back on a.z
+    assert _placed(db, [("a.y", 0.97), ("a.x", 0.9)], [("a.x", 0.5), ("a.z", 0.3)], [("a.y", 0.98)]) == [
+        ("review", 2, None), ("review", 2, None), ("confident", 1, None)]
+    # a tie goes to the earlier field; the later falls back, or is taken when it has nothing else of 0.2 or more
+    assert _placed(db, [("a.x", 0.6)], [("a.x", 0.6), ("a.w", 0.2)], [("a.x", 0.6), ("a.v", 0.19)]) == [
+        ("review", 1, None), ("review", 2, None), ("taken", None, 1)]
+    # a fall back of 0.8 or more is not "confident": the calibration is of best proposals
+    assert _placed(db, [("a.x", 0.95)], [("a.x", 0.9), ("a.y", 0.85)]) == [("confident", 1, None), ("review", 2, None)]
+    # under 0.2 is a guess, never placed; no proposal at all: nothing fits
+    assert _placed(db, [("a.x", 0.19), ("a.y", 0.1)], []) == [("unsure", None, None), ("no_fit", None, None)]
+    assert _placed(db) == []
+
+
+def test_a_field_list_given_twice_or_unnamed_is_refused_by_the_database(db: psycopg.Connection) -> None:
     vector = "[" + ",".join(["0.05"] * 384) + "]"
-    with pytest.raises(psycopg.Error, match="Deals.Amount is listed twice") as twice:
-        base.execute("SELECT * FROM fieldmap.propose_mappings('zoho_crm', ARRAY['Deals', 'Deals'], ARRAY['Amount', 'Amount'],"
-                     " NULL, ARRAY[%s, %s]::vector[], ARRAY[%s, %s]::vector[])", (vector,) * 4)
-    with pytest.raises(psycopg.Error, match=r"arrays of one length \(1 tables, 2 fields") as ragged:
-        base.execute("SELECT * FROM fieldmap.propose_mappings('zoho_crm', ARRAY['Deals'], ARRAY['Amount', 'Stage'],"
-                     " NULL, ARRAY[%s, %s]::vector[], ARRAY[%s, %s]::vector[])", (vector,) * 4)
-    assert twice.value.sqlstate == ragged.value.sqlstate == "MR001"
+    call = ("SELECT * FROM fieldmap.propose_mappings('zoho_crm', %s, %s, NULL, ARRAY[%s, %s, %s]::vector[], %s::vector[])")
+    for tables, names, table_vectors, message in (
+            (["Deals", "Deals", "Deals"], ["Amount", "Stage", "Amount"], None, "Deals.Amount is listed twice (items 1, 3)"),
+            (["Deals", None, "Deals"], ["Amount", "Stage", "Amount"], None,
+             "item 2 (NULL.Stage): a listed field needs its source table"),
+            (["Deals", "Deals", "Deals"], ["Amount", " ", "Stage"], None, "item 2 (Deals. ): a listed field needs a name"),
+            (["Deals", "Deals", "Deals"], ["Amount", "Stage", "Owner"], [vector, vector, vector.replace("0.05", "0.5", 1)],
+             "table Deals is given 2 different table vectors")):
+        with pytest.raises(psycopg.Error, match=re.escape(message)) as refused:
+            db.execute(call, (tables, names, vector, vector, vector, table_vectors))
+        assert refused.value.sqlstate == "MR001"
 
 
 def test_a_field_list_from_excel_or_a_tsv_reads_as_written(tmp_path: Path) -> None:

@@ -486,18 +486,16 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         enc = _encoder_for(conn, None)
         if not args.fields:
             props = suggest.suggest(conn, enc, tenant, args.connector, fields, args.k)[(args.table, args.field)]
-        else:
-            rows = suggest.propose(conn, enc, tenant, args.connector, fields, args.k)
-    if not args.fields:
-        lines = [f"{p['rank']}. {p['target']:<32} confidence {suggest.why(p)}" for p in props]
-        _emit(args, props, "\n".join(lines) or f"{args.table}.{args.field}: nothing fits (no proposal)")
-        return 0
+            lines = [f"{p['rank']}. {p['target']:<32} confidence {suggest.why(p)}" for p in props]
+            _emit(args, props, "\n".join(lines) or f"{args.table}.{args.field}: nothing fits (no proposal)")
+            return 0
+        rows = suggest.propose(conn, enc, tenant, args.connector, fields, args.k)
     text, summary = suggest.proposal(args.connector, fields, rows, str(args.fields))
     if args.out:
         stage_files(args.out.parent, {args.out.name: text}).publish()
         _emit(args, {**summary, "file": str(args.out)},
-              f"{args.out}: {summary['proposed']} proposed ({summary['confident']} with confidence >= "
-              f"{suggest.CONFIDENT}), {len(summary['not_proposed'])} left for a human")
+              f"{args.out}: {summary['proposed']} proposed ({summary['confident']} confident, the rest marked CHECK), "
+              f"{len(summary['not_proposed'])} left for a human")
     else:
         _emit(args, {**summary, "yaml": text}, text.rstrip("\n"))
     return 0
@@ -696,7 +694,9 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--fields", metavar="FILE", type=Path, help="a field list: YAML list or CSV of table, field, type")
     sug.add_argument("--out", metavar="FILE", type=Path,
                      help="write the proposal (import format) here instead of printing it")
-    sug.add_argument("--k", type=_positive, default=3, help="proposals per field (default 3)")
+    sug.add_argument("--k", type=_positive, default=3,
+                     help="proposals per field (default 3); with --fields, how far a field whose best target "
+                          "went to another may fall back")
 
     acc = command(sub, "accept", cmd_accept, "store one accepted suggestion (mapping_source rag)", (tenant,))
     acc.add_argument("--connector", required=True, help="the connector")

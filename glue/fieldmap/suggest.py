@@ -1,8 +1,9 @@
 """Suggestions for a new connector's fields, and their evaluation.
 
-The database ranks (fieldmap.suggest_fields); this module encodes the
-texts the database says to encode (fieldmap.embedding_text), reads a field
-list, writes the proposal in the import format for a human to review, and
+The database ranks (fieldmap.suggest_fields) and places a field list's
+proposals (fieldmap.propose_mappings); this module encodes the texts the
+database says to encode (fieldmap.embedding_text), reads a field list,
+writes the proposal in the import format for a human to review, and
 computes the evaluation's figures from the database's answers."""
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .errors import InputError, Rejected
 from .queries import query
 from .yamlio import parse_yaml
 
-CONFIDENT = 0.8  # the evaluation's threshold (the issue's): proposals at or above it should be right 95 times in 100
+CONFIDENT = 0.8  # the evaluation's: proposals at or above it should be right 95 times in 100
 
 
 @dataclass(frozen=True)
@@ -79,29 +80,32 @@ def read_field_list(path: Path) -> list[SourceField]:
     return fields
 
 
-def _vectors(conn: psycopg.Connection, encoder: Encoder, table: str, names: list[str]) -> tuple[list, object]:
-    """The fields' vectors and the table's, of the texts the database decides."""
-    texts = [r["text"] for r in conn.execute(query("embedding_texts"), {"table": table, "fields": names}).fetchall()]
-    words = conn.execute(query("table_words"), {"table": table}).fetchone()["words"]
-    vectors = encoder.encode(texts + [words])
-    return vectors[:-1], vectors[-1]
+def _vectors(conn: psycopg.Connection, encoder: Encoder, fields: list[SourceField]) -> tuple[dict, dict]:
+    """The vectors of the texts the database decides: per (table, field) and
+    per table."""
+    from pgvector.psycopg import register_vector
+
+    register_vector(conn)
+    field_vectors, table_vectors = {}, {}
+    for table in dict.fromkeys(f.table for f in fields):
+        names = [f.field for f in fields if f.table == table]
+        texts = [r["text"] for r in conn.execute(query("embedding_texts"), {"table": table, "fields": names}).fetchall()]
+        words = conn.execute(query("table_words"), {"table": table}).fetchone()["words"]
+        *vectors, table_vectors[table] = encoder.encode(texts + [words])
+        field_vectors.update({(table, name): v for name, v in zip(names, vectors)})
+    return field_vectors, table_vectors
 
 
 def suggest(conn: psycopg.Connection, encoder: Encoder, tenant: str, connector: str, fields: list[SourceField],
             k: int) -> dict[tuple[str, str], list[dict]]:
     """(table, field) -> ranked proposals (empty: nothing fits), table by table."""
-    from pgvector.psycopg import register_vector
-
-    register_vector(conn)
-    by_table: dict[str, list[SourceField]] = defaultdict(list)
-    for f in fields:
-        by_table[f.table].append(f)
+    field_vectors, table_vectors = _vectors(conn, encoder, fields)
     out: dict[tuple[str, str], list[dict]] = {(f.table, f.field): [] for f in fields}
-    for table, items in by_table.items():
-        vectors, table_vector = _vectors(conn, encoder, table, [f.field for f in items])
+    for table, table_vector in table_vectors.items():
+        items = [f for f in fields if f.table == table]
         rows = migration.call_in_tenant(conn, tenant, "suggest_fields", {
-            "connector": connector, "table": table, "fields": [f.field for f in items],
-            "types": [f.type for f in items], "vectors": vectors, "table_vector": table_vector, "k": k,
+            "connector": connector, "table": table, "fields": [f.field for f in items], "types": [f.type for f in items],
+            "vectors": [field_vectors[(table, f.field)] for f in items], "table_vector": table_vector, "k": k,
         }, f"table {table}")
         for r in rows:
             out[(table, r["source_field"])].append(r)
@@ -119,24 +123,17 @@ def propose(conn: psycopg.Connection, encoder: Encoder, tenant: str, connector: 
             k: int) -> list[dict]:
     """The database's proposal for a field list (fieldmap.propose_mappings):
     one row per field, in the list's order, with its verdict."""
-    from pgvector.psycopg import register_vector
-
-    register_vector(conn)
-    vectors: dict[tuple[str, str], tuple] = {}  # (table, field) -> (its vector, its table's)
-    for table in dict.fromkeys(f.table for f in fields):
-        names = [f.field for f in fields if f.table == table]
-        field_vectors, table_vector = _vectors(conn, encoder, table, names)
-        vectors.update({(table, name): (v, table_vector) for name, v in zip(names, field_vectors)})
+    field_vectors, table_vectors = _vectors(conn, encoder, fields)
     return migration.call_in_tenant(conn, tenant, "propose_mappings", {
         "connector": connector, "tables": [f.table for f in fields], "fields": [f.field for f in fields],
-        "types": [f.type for f in fields], "vectors": [vectors[(f.table, f.field)][0] for f in fields],
-        "table_vectors": [vectors[(f.table, f.field)][1] for f in fields], "k": k,
+        "types": [f.type for f in fields], "vectors": [field_vectors[(f.table, f.field)] for f in fields],
+        "table_vectors": [table_vectors[f.table] for f in fields], "k": k,
     }, f"{len(fields)} listed fields")
 
 
 WHY_NOT_PLACED = {"no_fit": "nothing fits", "unsure": "too unsure to propose (best guess {target}, {confidence:.2f})",
-                  "taken": "its best target {target} ({confidence:.2f}) went to a more confident field "
-                           "(candidates: {candidates})"}
+                  "taken": "its best target {target} ({confidence:.2f}) went to {taken_by}, more confident of it; "
+                           "none of its other proposals ({candidates}) is free and 0.2 or more"}
 
 
 def proposal(connector: str, fields: list[SourceField], rows: list[dict], source: str) -> tuple[str, dict]:
@@ -146,14 +143,15 @@ def proposal(connector: str, fields: list[SourceField], rows: list[dict], source
     placed = [(listed[(r["source_table"], r["source_field"])], r) for r in rows if r["verdict"] in ("confident", "review")]
     unplaced = [(listed[(r["source_table"], r["source_field"])],
                  WHY_NOT_PLACED[r["verdict"]].format(target=r["target"], confidence=r["confidence"] or 0,
-                                                     candidates=", ".join(r["candidates"])))
+                                                     taken_by=r["taken_by"],
+                                                     candidates=", ".join(r["candidates"][1:]) or "none"))
                 for r in rows if r["verdict"] not in ("confident", "review")]
     entities: dict[str, dict[str, tuple[SourceField, dict]]] = defaultdict(dict)
     for f, p in placed:
         entity, name = p["target"].split(".", 1)
         entities[entity][name] = (f, p)
     lines = [f"# fieldmap suggest: proposed mappings for connector {connector} (from {source})",
-             f"# Review every entry: confidence >= {CONFIDENT} is usually right; check the rest. Then:",
+             "# Review every entry: those without CHECK are usually right; check the rest. Then:",
              f"#   fieldmap import --tenant T --mapping-source rag {connector}.yaml",
              "# (the file's name is the connector: save it as <connector>.yaml)"]
     for entity in sorted(entities):

@@ -213,7 +213,7 @@ SELECT source_field, rank, target, confidence, evidence
                                %(vectors)b::public.vector[], %(table_vector)b::public.vector, %(k)s::integer);
 
 -- name: propose_mappings
-SELECT item, source_table, source_field, verdict, target, confidence, evidence, candidates
+SELECT item, source_table, source_field, verdict, target, confidence, evidence, candidates, taken_by
   FROM fieldmap.propose_mappings(%(connector)s::text, %(tables)s::text[], %(fields)s::text[], %(types)s::text[],
                                  %(vectors)b::public.vector[], %(table_vectors)b::public.vector[], %(k)s::integer);
 
