@@ -3995,6 +3995,12 @@ BEGIN
      GROUP BY x.t, x.f HAVING count(*) > 1
      ORDER BY min(x.n) LIMIT 1;
   END IF;
+  IF v_bad IS NULL THEN  -- suggest_fields ranks up to 2000 fields of a table at once
+    SELECT format('table %s lists %s fields; at most 2000 of one table', x.t, count(*)) INTO v_bad
+      FROM unnest(source_tables) AS x(t)
+     GROUP BY x.t HAVING count(*) > 2000
+     ORDER BY x.t LIMIT 1;
+  END IF;
   IF v_bad IS NULL THEN  -- a table is one table: one vector
     SELECT format('table %s is given %s different table vectors', x.t, count(DISTINCT x.tq)) INTO v_bad
       FROM unnest(source_tables, table_vectors) AS x(t, tq)

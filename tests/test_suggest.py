@@ -165,6 +165,10 @@ def test_a_field_list_given_twice_or_unnamed_is_refused_by_the_database(db: psyc
         with pytest.raises(psycopg.Error, match=re.escape(message)) as refused:
             db.execute(call, (tables, names, vector, vector, vector, table_vectors))
         assert refused.value.sqlstate == "MR001"
+    with pytest.raises(psycopg.Error, match="table Deals lists 2001 fields; at most 2000 of one table"):
+        db.execute("SELECT * FROM fieldmap.propose_mappings('zoho_crm', array_fill('Deals'::text, ARRAY[2001]),"
+                   " ARRAY(SELECT 'f' || i FROM generate_series(1, 2001) i), NULL,"
+                   " array_fill(%s::vector, ARRAY[2001]))", (vector,))
 
 
 def test_a_field_list_from_excel_or_a_tsv_reads_as_written(tmp_path: Path) -> None:
