@@ -3964,15 +3964,22 @@ COMMENT ON FUNCTION fieldmap.plan_import(connector text, doc jsonb, mode text, d
 -- Name: propose_mappings(text, text[], text[], text[], public.vector[], public.vector[], integer); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-CREATE FUNCTION fieldmap.propose_mappings(connector text, source_tables text[], source_fields text[], source_types text[], query_vectors public.vector[], table_vectors public.vector[] DEFAULT NULL::public.vector[], k integer DEFAULT 3) RETURNS TABLE(item integer, source_table text, source_field text, verdict text, target text, confidence double precision, evidence jsonb, candidates text[], taken_by text)
+CREATE FUNCTION fieldmap.propose_mappings(connector text, source_tables text[], source_fields text[], source_types text[], query_vectors public.vector[], table_vectors public.vector[] DEFAULT NULL::public.vector[], k integer DEFAULT 3) RETURNS TABLE(item integer, source_table text, source_field text, verdict text, target text, confidence double precision, evidence jsonb, candidates text[], taken_by text, replaces text)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-  v_n     integer := cardinality(source_fields);
-  v_bad   text;
-  v_props jsonb[];  -- per item: its proposals in rank order
+  v_n         integer := cardinality(source_fields);
+  v_bad       text;
+  v_props     jsonb[];  -- per item: its proposals in rank order
+  v_tenant    uuid;
+  v_connector uuid;  -- NULL for a connector not registered yet
 BEGIN
+  -- the file the proposal is saved as is named after the connector: a name import takes
+  PERFORM fieldmap.check_handle(connector, 'connector name');
+  IF k IS NULL OR k NOT BETWEEN 1 AND 50 THEN
+    RAISE EXCEPTION 'k must be 1 to 50, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
+  END IF;
   IF v_n IS NULL OR v_n NOT BETWEEN 1 AND 10000 OR cardinality(source_tables) IS DISTINCT FROM v_n
      OR cardinality(query_vectors) IS DISTINCT FROM v_n
      OR (table_vectors IS NOT NULL AND cardinality(table_vectors) IS DISTINCT FROM v_n)
@@ -4011,6 +4018,10 @@ BEGIN
     RAISE EXCEPTION '%', v_bad USING ERRCODE = 'MR001';
   END IF;
 
+  v_tenant := fieldmap.current_tenant_id();
+  SELECT c.id INTO v_connector FROM fieldmap.connector_definitions c
+   WHERE c.tenant_id = v_tenant AND c.connector_name = propose_mappings.connector;
+
   WITH listed AS (
     SELECT x.n::integer AS n, x.t, x.f, x.ty, x.q, x.tq
       FROM unnest(source_tables, source_fields, coalesce(source_types, array_fill(NULL::text, ARRAY[v_n])),
@@ -4035,7 +4046,15 @@ BEGIN
     SELECT p.item, source_tables[p.item], source_fields[p.item], p.verdict, pick->>'target',
            (pick->>'confidence')::double precision, pick->'evidence',
            ARRAY(SELECT jsonb_array_elements(v_props[p.item])->>'target'),
-           source_tables[p.taken_by] || '.' || source_fields[p.taken_by]
+           source_tables[p.taken_by] || '.' || source_fields[p.taken_by],
+           (SELECT m.source_table || '.' || m.source_field
+              FROM fieldmap.field_mappings m
+             WHERE m.tenant_id = v_tenant AND m.connector_id = v_connector AND m.status <> 'deprecated'
+               AND p.placed_rank IS NOT NULL
+               AND m.canonical_entity = split_part(pick->>'target', '.', 1)
+               AND m.canonical_field = substr(pick->>'target', length(split_part(pick->>'target', '.', 1)) + 2)
+               AND (m.source_table, m.source_field) IS DISTINCT FROM (source_tables[p.item], source_fields[p.item])
+             ORDER BY m.source_table, m.source_field LIMIT 1)
       FROM fieldmap._placed_proposals(v_props) p
      CROSS JOIN LATERAL (SELECT v_props[p.item]->(coalesce(p.placed_rank, 1) - 1) AS pick) c
      ORDER BY p.item;
@@ -4048,7 +4067,7 @@ ALTER FUNCTION fieldmap.propose_mappings(connector text, source_tables text[], s
 -- Name: FUNCTION propose_mappings(connector text, source_tables text[], source_fields text[], source_types text[], query_vectors public.vector[], table_vectors public.vector[], k integer); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.propose_mappings(connector text, source_tables text[], source_fields text[], source_types text[], query_vectors public.vector[], table_vectors public.vector[], k integer) IS 'A new connector''s field list as a proposal for review: one row per field with its verdict (confident, review, unsure, no_fit, taken), the canonical target placed (one source per target, the most confident claim first), its confidence and evidence, its k ranked candidates, and for a taken field the field holding its best target.';
+COMMENT ON FUNCTION fieldmap.propose_mappings(connector text, source_tables text[], source_fields text[], source_types text[], query_vectors public.vector[], table_vectors public.vector[], k integer) IS 'A new connector''s field list as a proposal for review: one row per field with its verdict (confident, review, unsure, no_fit, taken), the canonical target placed (one source per target, the most confident claim first), its confidence and evidence, its k ranked candidates, for a taken field the field holding its best target, and the source the connector already maps to the target placed, when another (replaces).';
 
 --
 -- Name: purge_audit_log(integer); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner

@@ -15,6 +15,10 @@ import pytest
 import yaml
 from support import LEGACY, ROOT, cli, fieldmap_cli, legacy_files
 
+sys.path.insert(0, str(ROOT / "glue"))
+from fieldmap.errors import InputError  # noqa: E402
+from fieldmap.files import stage_files  # noqa: E402
+
 ENTITIES = LEGACY.parent / "canonical-entities.yaml"
 
 
@@ -354,6 +358,12 @@ def test_status_reports_the_grid_unsealed_rows_cron_and_embeddings(db: psycopg.C
 
 
 # --- found by a new user's trial ----------------------------------------------------
+
+def test_a_file_that_cannot_be_written_is_named_not_its_staging_copy() -> None:
+    with pytest.raises(InputError) as refused:
+        stage_files(Path("/proc/self"), {"zoho_crm.yaml": "x"})  # no file can be made in it, even by root
+    assert refused.value.where == "/proc/self" and "staging" not in refused.value.message, refused.value.message
+
 
 def test_a_directory_in_the_way_stops_the_export_before_any_file_changes(db: psycopg.Connection, demo: str,
                                                                         tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from support import ENTITIES_YAML, LEGACY, cli, fieldmap_cli, url_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "glue"))
 from fieldmap import embed, encoder, suggest  # noqa: E402
+from fieldmap.errors import Rejected  # noqa: E402
 
 EVAL = Path(__file__).resolve().parent / "fixtures" / "eval"
 
@@ -165,6 +166,10 @@ def test_a_field_list_given_twice_or_unnamed_is_refused_by_the_database(db: psyc
         with pytest.raises(psycopg.Error, match=re.escape(message)) as refused:
             db.execute(call, (tables, names, vector, vector, vector, table_vectors))
         assert refused.value.sqlstate == "MR001"
+    for connector, k, message in (("Zoho CRM", 3, 'connector name "Zoho CRM" is invalid'), ("zoho", 0, "k must be 1 to 50")):
+        with pytest.raises(psycopg.Error, match=message):
+            db.execute("SELECT * FROM fieldmap.propose_mappings(%s, ARRAY['Deals'], ARRAY['Amount'], NULL,"
+                       " ARRAY[%s::vector], k => %s)", (connector, vector, k))
     with pytest.raises(psycopg.Error, match="table Deals lists 2001 fields; at most 2000 of one table"):
         db.execute("SELECT * FROM fieldmap.propose_mappings('zoho_crm', array_fill('Deals'::text, ARRAY[2001]),"
                    " ARRAY(SELECT 'f' || i FROM generate_series(1, 2001) i), NULL,"
@@ -198,6 +203,34 @@ def test_search_and_suggest_from_the_command_line(base: psycopg.Connection, db_u
     out = fieldmap_cli(db_url, "suggest", "--tenant", "demo", "--connector", "zoho_crm", "--table", "Deals",
                        "--field", "xqzv_flurb_9")
     assert out.returncode == 0 and "nothing fits" in out.stdout
+
+
+def test_a_misspelt_key_or_a_value_that_is_no_name_is_refused(tmp_path: Path) -> None:
+    listed = tmp_path / "fields.yaml"
+    listed.write_text("- {table: Deals, field: Amount, tpye: currency}\n- {table: Deals, field: Stage, type: [a, b]}\n"
+                      "- {table: Deals, field: yes}\n")
+    with pytest.raises(Rejected) as refused:
+        suggest.read_field_list(listed)
+    assert [m for _, m in refused.value.problems] == [
+        "unknown key tpye (a listed field has table, field and type)", "type must be a name, not ['a', 'b']",
+        "field must be a name, not True"]
+    extra = tmp_path / "fields.csv"  # a vendor's export with more columns than these
+    extra.write_text("table,field,type,label\nDeals,Amount,currency,Deal amount\n")
+    assert suggest.read_field_list(extra) == [suggest.SourceField("Deals", "Amount", "currency", f"{extra}:2")]
+
+
+def test_the_proposal_file_is_checked_before_anything_is_suggested(db_url: str, tmp_path: Path) -> None:
+    fields = tmp_path / "zoho.csv"
+    fields.write_text("table,field,type\nDeals,Amount,currency\n")
+    reviewed = tmp_path / "zoho_crm.yaml"
+    reviewed.write_text("# reviewed\n")
+    for out, code, message in ((fields, 2, f"--out {fields} is the field list itself"),
+                               (reviewed, 1, f"{reviewed}: exists (a proposal under review?): give --force"),
+                               (tmp_path / "typo" / "zoho_crm.yaml", 1, f"{tmp_path / 'typo'}: no such directory")):
+        rc, _, err = cli(db_url, "suggest", "--connector", "zoho_crm", "--fields", str(fields), "--out", str(out))
+        assert rc == code and message in err, err
+    assert reviewed.read_text() == "# reviewed\n" and not (tmp_path / "typo").exists()
+    assert fields.read_text() == "table,field,type\nDeals,Amount,currency\n"
 
 
 def test_onboarding_a_connector_round_trips_through_review_and_import(base: psycopg.Connection, db_url: str,
@@ -237,6 +270,19 @@ def test_onboarding_a_connector_round_trips_through_review_and_import(base: psyc
                        "--target", "account.website")
     assert rc == 1 and 'unknown canonical field "website"' in err, err
     assert base.execute("SELECT count(*) FROM fieldmap.field_mappings WHERE source_field = 'Website'").fetchone() == (0,)
+    # a later field list for the same connector: the suggestion says which mapping it would replace, and that
+    # the mappings just imported have no vector yet; a file not named after the connector is warned about
+    more = tmp_path / "more.csv"
+    more.write_text("table,field,type\nDeals,Expected_Close_Date,date\n")
+    out = fieldmap_cli(db_url, "suggest", "--tenant", "demo", "--connector", "zoho_crm", "--fields", str(more),
+                       "--out", str(tmp_path / "zoho-more.yaml"), "--json")
+    assert out.returncode == 0, out.stderr
+    warnings = [json.loads(line)["warning"] for line in out.stderr.splitlines()]
+    assert any(f"{len(rows) + 1} of tenant demo's mappings have no vector yet" in w for w in warnings), warnings
+    assert any("zoho-more.yaml would import as connector 'zoho-more', not 'zoho_crm'" in w for w in warnings), warnings
+    placed = json.loads(out.stdout)["proposals"]
+    assert [(p["target"], p["replaces"]) for p in placed] == [("opportunity.close_date", "Deals.Closing_Date")], placed
+    assert "REPLACES Deals.Closing_Date" in (tmp_path / "zoho-more.yaml").read_text()
 
 
 @pytest.mark.parametrize("split", ["dev", "heldout"])

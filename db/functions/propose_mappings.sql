@@ -1,7 +1,7 @@
 -- fieldmap._placed_proposals(proposals jsonb[]) -> (item, placed_rank, verdict, taken_by)
 -- fieldmap.propose_mappings(connector text, source_tables text[], source_fields text[], source_types text[],
 --                           query_vectors vector[], table_vectors vector[] DEFAULT NULL, k integer DEFAULT 3)
---   -> (item, source_table, source_field, verdict, target, confidence, evidence, candidates, taken_by)
+--   -> (item, source_table, source_field, verdict, target, confidence, evidence, candidates, taken_by, replaces)
 -- A new connector's whole field list turned into a proposal a human
 -- reviews: which field goes to which canonical field, and which are left
 -- for a human and why. suggest_fields ranks each table's fields; this
@@ -25,7 +25,10 @@
 --                        holding its best proposal's target).
 -- target, confidence and evidence are the proposal placed, or for a field
 -- not placed its best proposal (none for no_fit); candidates are its k
--- ranked targets. One row per listed field, in the order given (item).
+-- ranked targets. replaces: the source (table.field) the connector already
+-- maps to the target placed, when it is another one; importing the
+-- proposal would replace it. One row per listed field, in the order given
+-- (item).
 -- The vectors are those suggest_fields takes: one per field, and one per
 -- table (given with each of its fields, or NULL to compare the table's
 -- name by trigrams).
@@ -73,16 +76,23 @@ CREATE OR REPLACE FUNCTION fieldmap.propose_mappings(connector text, source_tabl
                                                      source_types text[], query_vectors public.vector[],
                                                      table_vectors public.vector[] DEFAULT NULL, k integer DEFAULT 3)
 RETURNS TABLE (item integer, source_table text, source_field text, verdict text, target text,
-               confidence double precision, evidence jsonb, candidates text[], taken_by text)
+               confidence double precision, evidence jsonb, candidates text[], taken_by text, replaces text)
 LANGUAGE plpgsql
 STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  v_n     integer := cardinality(source_fields);
-  v_bad   text;
-  v_props jsonb[];  -- per item: its proposals in rank order
+  v_n         integer := cardinality(source_fields);
+  v_bad       text;
+  v_props     jsonb[];  -- per item: its proposals in rank order
+  v_tenant    uuid;
+  v_connector uuid;  -- NULL for a connector not registered yet
 BEGIN
+  -- the file the proposal is saved as is named after the connector: a name import takes
+  PERFORM fieldmap.check_handle(connector, 'connector name');
+  IF k IS NULL OR k NOT BETWEEN 1 AND 50 THEN
+    RAISE EXCEPTION 'k must be 1 to 50, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
+  END IF;
   IF v_n IS NULL OR v_n NOT BETWEEN 1 AND 10000 OR cardinality(source_tables) IS DISTINCT FROM v_n
      OR cardinality(query_vectors) IS DISTINCT FROM v_n
      OR (table_vectors IS NOT NULL AND cardinality(table_vectors) IS DISTINCT FROM v_n)
@@ -121,6 +131,10 @@ BEGIN
     RAISE EXCEPTION '%', v_bad USING ERRCODE = 'MR001';
   END IF;
 
+  v_tenant := fieldmap.current_tenant_id();
+  SELECT c.id INTO v_connector FROM fieldmap.connector_definitions c
+   WHERE c.tenant_id = v_tenant AND c.connector_name = propose_mappings.connector;
+
   WITH listed AS (
     SELECT x.n::integer AS n, x.t, x.f, x.ty, x.q, x.tq
       FROM unnest(source_tables, source_fields, coalesce(source_types, array_fill(NULL::text, ARRAY[v_n])),
@@ -145,7 +159,15 @@ BEGIN
     SELECT p.item, source_tables[p.item], source_fields[p.item], p.verdict, pick->>'target',
            (pick->>'confidence')::double precision, pick->'evidence',
            ARRAY(SELECT jsonb_array_elements(v_props[p.item])->>'target'),
-           source_tables[p.taken_by] || '.' || source_fields[p.taken_by]
+           source_tables[p.taken_by] || '.' || source_fields[p.taken_by],
+           (SELECT m.source_table || '.' || m.source_field
+              FROM fieldmap.field_mappings m
+             WHERE m.tenant_id = v_tenant AND m.connector_id = v_connector AND m.status <> 'deprecated'
+               AND p.placed_rank IS NOT NULL
+               AND m.canonical_entity = split_part(pick->>'target', '.', 1)
+               AND m.canonical_field = substr(pick->>'target', length(split_part(pick->>'target', '.', 1)) + 2)
+               AND (m.source_table, m.source_field) IS DISTINCT FROM (source_tables[p.item], source_fields[p.item])
+             ORDER BY m.source_table, m.source_field LIMIT 1)
       FROM fieldmap._placed_proposals(v_props) p
      CROSS JOIN LATERAL (SELECT v_props[p.item]->(coalesce(p.placed_rank, 1) - 1) AS pick) c
      ORDER BY p.item;
@@ -155,4 +177,4 @@ $$;
 COMMENT ON FUNCTION fieldmap._placed_proposals(jsonb[]) IS
   'Internal: places ranked proposals (per item, a JSON array of {target, confidence}) one source per target, the most confident claim first, none under 0.2; the rank placed, the verdict, and for a field whose targets were taken the item holding its best one.';
 COMMENT ON FUNCTION fieldmap.propose_mappings(text, text[], text[], text[], public.vector[], public.vector[], integer) IS
-  'A new connector''s field list as a proposal for review: one row per field with its verdict (confident, review, unsure, no_fit, taken), the canonical target placed (one source per target, the most confident claim first), its confidence and evidence, its k ranked candidates, and for a taken field the field holding its best target.';
+  'A new connector''s field list as a proposal for review: one row per field with its verdict (confident, review, unsure, no_fit, taken), the canonical target placed (one source per target, the most confident claim first), its confidence and evidence, its k ranked candidates, for a taken field the field holding its best target, and the source the connector already maps to the target placed, when another (replaces).';

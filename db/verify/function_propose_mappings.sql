@@ -1,5 +1,6 @@
 -- Verify fieldmap:function_propose_mappings on pg
 BEGIN;
+SELECT fieldmap.set_context(fieldmap.create_tenant('verify-propose')::text);
 DO $$
 BEGIN
   ASSERT has_function_privilege('fieldmap_reader',

@@ -476,6 +476,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         raise UsageError("give --fields FILE, or --table and --field, not both")
     if args.out and not args.fields:
         raise UsageError("--out writes the proposal file of a field list: give --fields FILE")
+    if args.out:
+        _check_proposal_file(args)
     if args.fields:
         fields = suggest.read_field_list(args.fields)
     elif args.table and args.field:
@@ -484,6 +486,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         raise UsageError("give --table T --field F (one field), or --fields FILE (a connector's field list)")
     with _connect(args, read_only=True) as conn:
         enc = _encoder_for(conn, None)
+        pending = migration.call_in_tenant(conn, tenant, "mappings_without_vector", {"model": enc.name},
+                                           f"tenant {tenant}")[0]["pending"]
+        if pending:
+            _warn(args, f"{pending} of tenant {tenant}'s mappings have no vector yet, so suggestions do not draw on "
+                        f"them: run 'fieldmap embed --tenant {tenant}' first")
         if not args.fields:
             props = suggest.suggest(conn, enc, tenant, args.connector, fields, args.k)[(args.table, args.field)]
             lines = [f"{p['rank']}. {p['target']:<32} confidence {suggest.why(p)}" for p in props]
@@ -499,6 +506,21 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     else:
         _emit(args, {**summary, "yaml": text}, text.rstrip("\n"))
     return 0
+
+
+def _check_proposal_file(args: argparse.Namespace) -> None:
+    """--out: a new file, in a directory that exists, not the field list;
+    named after the connector, since import takes the connector from it."""
+    out = args.out
+    if args.fields and out.resolve() == args.fields.resolve():
+        raise UsageError(f"--out {out} is the field list itself: write the proposal to another file")
+    if not out.parent.is_dir():
+        raise InputError("no such directory", where=str(out.parent))
+    if out.exists() and not args.force:
+        raise InputError("exists (a proposal under review?): give --force to replace it", where=str(out))
+    if out.stem != args.connector:
+        _warn(args, f"import takes the connector from the file's name: {out.name} would import as connector "
+                    f"{out.stem!r}, not {args.connector!r}; save it as {args.connector}.yaml to import it")
 
 
 def cmd_accept(args: argparse.Namespace) -> int:
@@ -694,9 +716,10 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--fields", metavar="FILE", type=Path, help="a field list: YAML list or CSV of table, field, type")
     sug.add_argument("--out", metavar="FILE", type=Path,
                      help="write the proposal (import format) here instead of printing it")
+    sug.add_argument("--force", action="store_true", help="let --out replace an existing file")
     sug.add_argument("--k", type=_positive, default=3,
-                     help="proposals per field (default 3); with --fields, how far a field whose best target "
-                          "went to another may fall back")
+                     help="proposals per field, 1 to 50 (default 3); with --fields, how far a field whose best "
+                          "target went to another may fall back")
 
     acc = command(sub, "accept", cmd_accept, "store one accepted suggestion (mapping_source rag)", (tenant,))
     acc.add_argument("--connector", required=True, help="the connector")

@@ -84,17 +84,19 @@ def stage_files(target: Path, files: dict[str, str]) -> StagedFiles:
     if target.exists() and not target.is_dir():
         raise InputError("is a file, not a directory", where=str(target))
     _check_targets(target, list(files))
-    staging = None
+    staging, writing = None, None
     try:
         target.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".fieldmap-staging-", dir=target))
-        for name, text in files.items():
-            with open(staging / name, "w", encoding="utf-8") as out:
+        for writing, text in files.items():
+            with open(staging / writing, "w", encoding="utf-8") as out:
                 out.write(text)
                 out.flush()
                 os.fsync(out.fileno())
     except OSError as exc:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+        # name what the user asked for, not the staging directory or its copy
+        exc.filename = str(target / writing) if writing is not None else str(target)
         raise fs_error(exc, target) from None
     return StagedFiles(target, staging, list(files))

@@ -27,6 +27,9 @@ from .yamlio import parse_yaml
 CONFIDENT = 0.8  # the evaluation's: proposals at or above it should be right 95 times in 100
 
 
+LISTED_KEYS = ("table", "field", "type")  # of each field in a field list
+
+
 @dataclass(frozen=True)
 class SourceField:
     table: str
@@ -44,7 +47,8 @@ def read_field_list(path: Path) -> list[SourceField]:
         raise InputError(f"{path}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
     problems: list[tuple[str, str]] = []
     rows: list[tuple[str, dict]] = []
-    if path.suffix.lower() in (".csv", ".tsv"):
+    from_csv = path.suffix.lower() in (".csv", ".tsv")
+    if from_csv:
         reader = csv.DictReader(io.StringIO(text), delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
         reader.fieldnames = [c.strip().lower() for c in reader.fieldnames or []]  # Table,Field,Type too
         missing = [c for c in ("table", "field") if c not in (reader.fieldnames or [])]
@@ -55,7 +59,8 @@ def read_field_list(path: Path) -> list[SourceField]:
     else:
         doc = parse_yaml(text, str(path))
         if not isinstance(doc, list):
-            raise InputError(f"{path}: a field list is a YAML list of {{table, field, type}} (or a CSV file)")
+            raise InputError(f"{path}: a field list is a YAML list of {{table, field, type}}, or a CSV "
+                             "(.csv) or TSV (.tsv) file with those columns: the suffix decides which")
         rows = [(f"{path}: item {n}", r) for n, r in enumerate(doc, start=1)]
     fields: list[SourceField] = []
     seen: set[tuple[str, str]] = set()
@@ -63,8 +68,16 @@ def read_field_list(path: Path) -> list[SourceField]:
         if not isinstance(r, dict):
             problems.append((where, "not a mapping of table, field, type"))
             continue
-        table, name, kind = (str(r.get(k) or "").strip() for k in ("table", "field", "type"))
-        if any(ch < " " for ch in table + name + kind):
+        r = {str(k).lower(): v for k, v in r.items()}
+        # a YAML key misspelt (tpye) would be dropped unseen; a CSV may carry more columns than these
+        unknown = [] if from_csv else sorted(k for k in r if k not in LISTED_KEYS)
+        not_names = [k for k in LISTED_KEYS if isinstance(r.get(k), (bool, list, dict))]  # yes, [a, b], {..}
+        table, name, kind = (str(r.get(k) or "").strip() for k in LISTED_KEYS)
+        if unknown:
+            problems.append((where, f"unknown key {', '.join(unknown)} (a listed field has table, field and type)"))
+        elif not_names:
+            problems.append((where, f"{not_names[0]} must be a name, not {r[not_names[0]]!r}"))
+        elif any(ch < " " for ch in table + name + kind):
             problems.append((where, "a name with a line break or control character"))
         elif not table or not name:
             problems.append((where, " and ".join(f"no {k}" for k, v in (("table", table), ("field", name)) if not v)))
@@ -141,7 +154,7 @@ def proposal(connector: str, fields: list[SourceField], rows: list[dict], source
     YAML, comments say why) for a human to review, and its summary."""
     listed = {(f.table, f.field): f for f in fields}
     placed = [(listed[(r["source_table"], r["source_field"])], r) for r in rows if r["verdict"] in ("confident", "review")]
-    unplaced = [(listed[(r["source_table"], r["source_field"])],
+    unplaced = [(listed[(r["source_table"], r["source_field"])], r,
                  WHY_NOT_PLACED[r["verdict"]].format(target=r["target"], confidence=r["confidence"] or 0,
                                                      taken_by=r["taken_by"],
                                                      candidates=", ".join(r["candidates"][1:]) or "none"))
@@ -159,18 +172,21 @@ def proposal(connector: str, fields: list[SourceField], rows: list[dict], source
         lines.append("  fields:")
         for name in sorted(entities[entity]):
             f, p = entities[entity][name]
-            flag = "  CHECK" if p["verdict"] == "review" else ""
+            flag = ("  CHECK" if p["verdict"] == "review" else "") + (f"  REPLACES {p['replaces']}" if p["replaces"] else "")
             lines.append(f"    {name}:  # {f.table}.{f.field}" + (f" ({f.type})" if f.type else "") + f": {why(p)}{flag}")
             lines.append(f"      source: {_yaml_scalar(f.field)}")
             lines.append(f"      source_table: {_yaml_scalar(f.table)}")
             lines.append(f"      confidence: {p['confidence']}")
     if unplaced:
         lines.append("# Not proposed, for a human (e.g. to an extras.<name> target):")
-        lines += [f"#   {f.table}.{f.field}" + (f" ({f.type})" if f.type else "") + f": {reason}" for f, reason in unplaced]
+        lines += [f"#   {f.table}.{f.field}" + (f" ({f.type})" if f.type else "") + f": {reason}" for f, _, reason in unplaced]
     summary = {"connector": connector, "proposed": len(placed),
                "confident": sum(p["verdict"] == "confident" for _, p in placed),
-               "not_proposed": [{"table": f.table, "field": f.field, "why": reason} for f, reason in unplaced],
+               "not_proposed": [{"table": f.table, "field": f.field, "verdict": r["verdict"], "why": reason,
+                                 "best_guess": r["target"], "confidence": r["confidence"], "taken_by": r["taken_by"],
+                                 "candidates": r["candidates"]} for f, r, reason in unplaced],
                "proposals": [{"table": f.table, "field": f.field, "target": p["target"], "confidence": p["confidence"],
+                              "verdict": p["verdict"], "replaces": p["replaces"], "candidates": p["candidates"],
                               "evidence": p["evidence"]} for f, p in sorted(placed, key=lambda fp: fp[1]["target"])]}
     text = "\n".join(lines) + "\n"
     yaml.safe_load(text)  # what we write must read back

@@ -182,6 +182,15 @@ SELECT pg_advisory_unlock(hashtext('fieldmap embed ' || %(model)s::text)) AS unl
 -- name: pending_embedding_count
 SELECT fieldmap.pending_embedding_count(%(model)s::text) AS pending;
 
+-- name: mappings_without_vector
+-- what suggestions cannot draw on yet: the session tenant's mappings without a vector of the model
+SELECT count(*) AS pending
+  FROM fieldmap.field_mappings f
+ WHERE f.tenant_id = fieldmap.current_tenant_id()
+   AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
+                    WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id
+                      AND e.embedding_model = %(model)s::text AND e.embedding_vector IS NOT NULL);
+
 -- name: pending_embeddings
 SELECT kind, key, embedding_text, content_hash
   FROM fieldmap.pending_embeddings(%(model)s::text, %(batch_size)s::integer, %(after)s::text);
@@ -213,7 +222,7 @@ SELECT source_field, rank, target, confidence, evidence
                                %(vectors)b::public.vector[], %(table_vector)b::public.vector, %(k)s::integer);
 
 -- name: propose_mappings
-SELECT item, source_table, source_field, verdict, target, confidence, evidence, candidates, taken_by
+SELECT item, source_table, source_field, verdict, target, confidence, evidence, candidates, taken_by, replaces
   FROM fieldmap.propose_mappings(%(connector)s::text, %(tables)s::text[], %(fields)s::text[], %(types)s::text[],
                                  %(vectors)b::public.vector[], %(table_vectors)b::public.vector[], %(k)s::integer);
 
