@@ -262,7 +262,11 @@ def test_onboarding_a_connector_round_trips_through_review_and_import(base: psyc
     # a single accepted suggestion, the same way
     rc, out, err = cli(db_url, "accept", "--connector", "zoho_crm", "--table", "Deals", "--field", "Probability",
                        "--target", "opportunity.probability", "--confidence", "0.93")
-    assert rc == 0 and out["action"] == "created", err
+    assert rc == 0 and out["action"] == "created" and "is new" not in err, err
+    typo = fieldmap_cli(db_url, "accept", "--tenant", "demo", "--connector", "zoho_crmm", "--table", "Deals", "--field",
+                        "Probability", "--target", "opportunity.probability")  # created, but not silently
+    assert typo.returncode == 0 and "connector zoho_crmm is new to tenant demo: it is created (did you mean zoho_crm?)" \
+        in typo.stderr, typo.stderr
     assert base.execute("SELECT mapping_source, confidence_score FROM fieldmap.field_mappings WHERE source_field = "
                         "'Probability' AND source_table = 'Deals'").fetchone() == ("rag", 0.93)
     # a target the schema lacks is refused, not reported as "unchanged"
@@ -278,7 +282,8 @@ def test_onboarding_a_connector_round_trips_through_review_and_import(base: psyc
                        "--out", str(tmp_path / "zoho-more.yaml"), "--json")
     assert out.returncode == 0, out.stderr
     warnings = [json.loads(line)["warning"] for line in out.stderr.splitlines()]
-    assert any(f"{len(rows) + 1} of tenant demo's mappings have no vector yet" in w for w in warnings), warnings
+    unembedded = len(rows) + 2  # the proposal's, and the two accepted
+    assert any(f"{unembedded} of tenant demo's mappings have no vector yet" in w for w in warnings), warnings
     assert any("zoho-more.yaml would import as connector 'zoho-more', not 'zoho_crm'" in w for w in warnings), warnings
     placed = json.loads(out.stdout)["proposals"]
     assert [(p["target"], p["replaces"]) for p in placed] == [("opportunity.close_date", "Deals.Closing_Date")], placed

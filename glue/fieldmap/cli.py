@@ -534,6 +534,10 @@ def cmd_accept(args: argparse.Namespace) -> int:
     doc = {entity: {"fields": {field: spec}}}
     with _connect(args) as conn, conn.transaction():
         migration.set_context(conn, tenant, args.reason or "accepted suggestion")
+        new = conn.execute(query("new_connector"), {"connector": args.connector}).fetchone()
+        if new is not None:  # a typo would otherwise make a connector of its own
+            _warn(args, f"connector {args.connector} is new to tenant {tenant}: it is created"
+                        + (f" (did you mean {new['closest']}?)" if new["closest"] else ""))
         report = _run(conn, "import_mappings", {"connector": args.connector, "doc": json.dumps(doc), "mode": "merge",
                                                 "partial": False, "direction": "canonical-first",
                                                 "mapping_source": "rag", "change_reason": args.reason,
