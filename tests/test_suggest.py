@@ -124,6 +124,8 @@ def test_a_field_list_is_placed_by_the_database_with_one_verdict_per_field(base:
     assert summary["proposed"] == 3 and summary["confident"] == 2
     assert "Secondary_Email (email)" in text and "CHECK" in text
     assert by_field["Expected_Close"]["taken_by"] == "Deals.Close_Date"
+    assert [(n["field"], n["verdict"], n["taken_by"]) for n in summary["not_proposed"]] == [
+        ("Expected_Close", "taken", "Deals.Close_Date"), ("xqzv_flurb_9", "no_fit", None), ("Tag", "unsure", None)]
     assert {n["field"]: n["why"] for n in summary["not_proposed"]} == {
         "Expected_Close": "its best target opportunity.close_date (0.76) went to Deals.Close_Date, more confident of it;"
                           f" none of its other proposals ({', '.join(by_field['Expected_Close']['candidates'][1:])})"
@@ -208,12 +210,14 @@ def test_search_and_suggest_from_the_command_line(base: psycopg.Connection, db_u
 def test_a_misspelt_key_or_a_value_that_is_no_name_is_refused(tmp_path: Path) -> None:
     listed = tmp_path / "fields.yaml"
     listed.write_text("- {table: Deals, field: Amount, tpye: currency}\n- {table: Deals, field: Stage, type: [a, b]}\n"
-                      "- {table: Deals, field: yes}\n")
+                      "- {table: Deals, field: yes}\n- {table: Deals, field: 1.10}\n")
     with pytest.raises(Rejected) as refused:
         suggest.read_field_list(listed)
     assert [m for _, m in refused.value.problems] == [
-        "unknown key tpye (a listed field has table, field and type)", "type must be a name, not ['a', 'b']",
-        "field must be a name, not True"]
+        "unknown key tpye (a listed field has table, field and type)",
+        "type must be a name: quote it (YAML read it as list ['a', 'b'])",
+        "field must be a name: quote it (YAML read it as bool True)",
+        "field must be a name: quote it (YAML read it as float 1.1)"]
     extra = tmp_path / "fields.csv"  # a vendor's export with more columns than these
     extra.write_text("table,field,type,label\nDeals,Amount,currency,Deal amount\n")
     assert suggest.read_field_list(extra) == [suggest.SourceField("Deals", "Amount", "currency", f"{extra}:2")]
@@ -224,11 +228,16 @@ def test_the_proposal_file_is_checked_before_anything_is_suggested(db_url: str, 
     fields.write_text("table,field,type\nDeals,Amount,currency\n")
     reviewed = tmp_path / "zoho_crm.yaml"
     reviewed.write_text("# reviewed\n")
-    for out, code, message in ((fields, 2, f"--out {fields} is the field list itself"),
+    (tmp_path / "zoho_crm_list.yaml").symlink_to(fields)
+    for out, code, message in ((fields, 2, f"--out {fields}: name it zoho_crm.yaml"),
+                               (tmp_path / "zoho_crm_list.yaml", 2, "is the field list itself"),
+                               (Path("-"), 2, "leave --out out to print the proposal"),
                                (reviewed, 1, f"{reviewed}: exists (a proposal under review?): give --force"),
                                (tmp_path / "typo" / "zoho_crm.yaml", 1, f"{tmp_path / 'typo'}: no such directory")):
         rc, _, err = cli(db_url, "suggest", "--connector", "zoho_crm", "--fields", str(fields), "--out", str(out))
         assert rc == code and message in err, err
+    rc, _, err = cli(db_url, "suggest", "--connector", "zoho_crm", "--fields", str(fields), "--force")
+    assert rc == 2 and "--force lets --out replace a file" in err, err
     assert reviewed.read_text() == "# reviewed\n" and not (tmp_path / "typo").exists()
     assert fields.read_text() == "table,field,type\nDeals,Amount,currency\n"
 
@@ -265,8 +274,11 @@ def test_onboarding_a_connector_round_trips_through_review_and_import(base: psyc
     assert rc == 0 and out["action"] == "created" and "is new" not in err, err
     typo = fieldmap_cli(db_url, "accept", "--tenant", "demo", "--connector", "zoho_crmm", "--table", "Deals", "--field",
                         "Probability", "--target", "opportunity.probability")  # created, but not silently
-    assert typo.returncode == 0 and "connector zoho_crmm is new to tenant demo: it is created (did you mean zoho_crm?)" \
+    assert typo.returncode == 0 and "connector zoho_crmm is new to tenant demo: it was created (did you mean zoho_crm?)" \
         in typo.stderr, typo.stderr
+    refused = fieldmap_cli(db_url, "accept", "--tenant", "demo", "--connector", "zoho_x", "--table", "Deals", "--field",
+                           "Probability", "--target", "opportunity.probabilty")  # nothing created: nothing to warn of
+    assert refused.returncode == 1 and "is new" not in refused.stderr, refused.stderr
     assert base.execute("SELECT mapping_source, confidence_score FROM fieldmap.field_mappings WHERE source_field = "
                         "'Probability' AND source_table = 'Deals'").fetchone() == ("rag", 0.93)
     # a target the schema lacks is refused, not reported as "unchanged"
@@ -288,6 +300,12 @@ def test_onboarding_a_connector_round_trips_through_review_and_import(base: psyc
     placed = json.loads(out.stdout)["proposals"]
     assert [(p["target"], p["replaces"]) for p in placed] == [("opportunity.close_date", "Deals.Closing_Date")], placed
     assert "REPLACES Deals.Closing_Date" in (tmp_path / "zoho-more.yaml").read_text()
+    # its own source again is no replacement; --force replaces the file
+    more.write_text("table,field,type\nDeals,Closing_Date,date\n")
+    rc, again, err = cli(db_url, "suggest", "--connector", "zoho_crm", "--fields", str(more),
+                         "--out", str(tmp_path / "zoho-more.yaml"), "--force")
+    assert rc == 0 and [(p["target"], p["replaces"]) for p in again["proposals"]] == [("opportunity.close_date", None)]
+    assert "REPLACES" not in (tmp_path / "zoho-more.yaml").read_text()
 
 
 @pytest.mark.parametrize("split", ["dev", "heldout"])

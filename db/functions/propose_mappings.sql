@@ -25,9 +25,9 @@
 --                        holding its best proposal's target).
 -- target, confidence and evidence are the proposal placed, or for a field
 -- not placed its best proposal (none for no_fit); candidates are its k
--- ranked targets. replaces: the source (table.field) the connector already
--- maps to the target placed, when it is another one; importing the
--- proposal would replace it. One row per listed field, in the order given
+-- ranked targets. replaces: the source (table.field) of the connector's
+-- active, connector-wide mapping of the target placed, when it is another
+-- one: importing the proposal would replace it. One row per listed field, in the order given
 -- (item).
 -- The vectors are those suggest_fields takes: one per field, and one per
 -- table (given with each of its fields, or NULL to compare the table's
@@ -88,7 +88,8 @@ DECLARE
   v_tenant    uuid;
   v_connector uuid;  -- NULL for a connector not registered yet
 BEGIN
-  -- the file the proposal is saved as is named after the connector: a name import takes
+  -- the proposal is saved as <connector>.yaml, so the name must be one import accepts;
+  -- k is suggest_fields' to check, checked here first so that a wrong k is not found after the work
   PERFORM fieldmap.check_handle(connector, 'connector name');
   IF k IS NULL OR k NOT BETWEEN 1 AND 50 THEN
     RAISE EXCEPTION 'k must be 1 to 50, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
@@ -117,9 +118,9 @@ BEGIN
   END IF;
   IF v_bad IS NULL THEN  -- suggest_fields ranks up to 2000 fields of a table at once
     SELECT format('table %s lists %s fields; at most 2000 of one table', x.t, count(*)) INTO v_bad
-      FROM unnest(source_tables) AS x(t)
+      FROM unnest(source_tables) WITH ORDINALITY AS x(t, n)
      GROUP BY x.t HAVING count(*) > 2000
-     ORDER BY x.t LIMIT 1;
+     ORDER BY min(x.n) LIMIT 1;
   END IF;
   IF v_bad IS NULL THEN  -- a table is one table: one vector
     SELECT format('table %s is given %s different table vectors', x.t, count(DISTINCT x.tq)) INTO v_bad
@@ -162,12 +163,11 @@ BEGIN
            source_tables[p.taken_by] || '.' || source_fields[p.taken_by],
            (SELECT m.source_table || '.' || m.source_field
               FROM fieldmap.field_mappings m
-             WHERE m.tenant_id = v_tenant AND m.connector_id = v_connector AND m.status <> 'deprecated'
-               AND p.placed_rank IS NOT NULL
+             WHERE m.tenant_id = v_tenant AND m.connector_id = v_connector AND m.connection_id IS NULL
+               AND m.status = 'active' AND p.placed_rank IS NOT NULL  -- at most one (unique_active_mapping)
                AND m.canonical_entity = split_part(pick->>'target', '.', 1)
-               AND m.canonical_field = substr(pick->>'target', length(split_part(pick->>'target', '.', 1)) + 2)
-               AND (m.source_table, m.source_field) IS DISTINCT FROM (source_tables[p.item], source_fields[p.item])
-             ORDER BY m.source_table, m.source_field LIMIT 1)
+               AND m.canonical_field = substr(pick->>'target', strpos(pick->>'target', '.') + 1)
+               AND (m.source_table, m.source_field) IS DISTINCT FROM (source_tables[p.item], source_fields[p.item]))
       FROM fieldmap._placed_proposals(v_props) p
      CROSS JOIN LATERAL (SELECT v_props[p.item]->(coalesce(p.placed_rank, 1) - 1) AS pick) c
      ORDER BY p.item;

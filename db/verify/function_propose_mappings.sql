@@ -1,6 +1,5 @@
 -- Verify fieldmap:function_propose_mappings on pg
 BEGIN;
-SELECT fieldmap.set_context(fieldmap.create_tenant('verify-propose')::text);
 DO $$
 BEGIN
   ASSERT has_function_privilege('fieldmap_reader',
@@ -8,6 +7,9 @@ BEGIN
      AND NOT has_function_privilege('fieldmap_auditor',
            'fieldmap.propose_mappings(text, text[], text[], text[], public.vector[], public.vector[], integer)', 'EXECUTE'),
          'propose_mappings is not granted to the reader alone of the read-only roles';
+  ASSERT (SELECT 'replaces' = ANY (proargnames) AND 'taken_by' = ANY (proargnames) FROM pg_proc
+           WHERE oid = 'fieldmap.propose_mappings(text, text[], text[], text[], public.vector[], public.vector[], integer)'::regprocedure),
+         'propose_mappings does not return taken_by and replaces';
   -- the placing: a.x goes to the field more confident of it, the other falls back on its next proposal
   ASSERT (SELECT array_agg(p.verdict || ':' || coalesce(p.placed_rank::text, '-') ORDER BY p.item)
             FROM fieldmap._placed_proposals(ARRAY['[{"target": "a.x", "confidence": 0.7}, {"target": "a.y", "confidence": 0.3}]',

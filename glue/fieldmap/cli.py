@@ -476,6 +476,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         raise UsageError("give --fields FILE, or --table and --field, not both")
     if args.out and not args.fields:
         raise UsageError("--out writes the proposal file of a field list: give --fields FILE")
+    if args.force and not args.out:
+        raise UsageError("--force lets --out replace a file: give --out FILE too")
     if args.out:
         _check_proposal_file(args)
     if args.fields:
@@ -501,7 +503,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if args.out:
         stage_files(args.out.parent, {args.out.name: text}).publish()
         _emit(args, {**summary, "file": str(args.out)},
-              f"{args.out}: {summary['proposed']} proposed ({summary['confident']} confident, the rest marked CHECK), "
+              f"{args.out}: {summary['proposed']} proposed ({summary['confident']} confident, the rest marked CHECK; "
+              f"{sum(bool(p['replaces']) for p in summary['proposals'])} marked REPLACES), "
               f"{len(summary['not_proposed'])} left for a human")
     else:
         _emit(args, {**summary, "yaml": text}, text.rstrip("\n"))
@@ -512,11 +515,17 @@ def _check_proposal_file(args: argparse.Namespace) -> None:
     """--out: a new file, in a directory that exists, not the field list;
     named after the connector, since import takes the connector from it."""
     out = args.out
-    if args.fields and out.resolve() == args.fields.resolve():
+    if str(out) == "-":
+        raise UsageError("--out - : leave --out out to print the proposal")
+    if out.suffix not in migration.SUFFIXES:
+        raise UsageError(f"--out {out}: name it {args.connector}.yaml, a file import reads")
+    if args.fields.exists() and out.exists() and os.path.samefile(out, args.fields):
         raise UsageError(f"--out {out} is the field list itself: write the proposal to another file")
     if not out.parent.is_dir():
         raise InputError("no such directory", where=str(out.parent))
-    if out.exists() and not args.force:
+    if out.is_dir() or (out.exists() and not out.is_file()):
+        raise InputError("is not a regular file, so it cannot be replaced", where=str(out))
+    if (out.exists() or out.is_symlink()) and not args.force:
         raise InputError("exists (a proposal under review?): give --force to replace it", where=str(out))
     if out.stem != args.connector:
         _warn(args, f"import takes the connector from the file's name: {out.name} would import as connector "
@@ -534,10 +543,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
     doc = {entity: {"fields": {field: spec}}}
     with _connect(args) as conn, conn.transaction():
         migration.set_context(conn, tenant, args.reason or "accepted suggestion")
-        new = conn.execute(query("new_connector"), {"connector": args.connector}).fetchone()
-        if new is not None:  # a typo would otherwise make a connector of its own
-            _warn(args, f"connector {args.connector} is new to tenant {tenant}: it is created"
-                        + (f" (did you mean {new['closest']}?)" if new["closest"] else ""))
+        new = _run(conn, "new_connector", {"connector": args.connector}, where=f"--connector {args.connector}")
         report = _run(conn, "import_mappings", {"connector": args.connector, "doc": json.dumps(doc), "mode": "merge",
                                                 "partial": False, "direction": "canonical-first",
                                                 "mapping_source": "rag", "change_reason": args.reason,
@@ -545,6 +551,9 @@ def cmd_accept(args: argparse.Namespace) -> int:
                       where=f"{args.table}.{args.field}")[0]["report"]
         if report["rejected"]:  # the database refused it (unknown target, ...): nothing is written
             raise InputError(report["rejected"][0]["reason"], where=f"--target {args.target}")
+    if new:  # said once it is so: a typo would otherwise make a connector of its own unseen
+        _warn(args, f"connector {args.connector} is new to tenant {tenant}: it was created"
+                    + (f" (did you mean {new[0]['closest']}?)" if new[0]["closest"] else ""))
     action = next((a for a in ("created", "updated", "unchanged") if report.get(a)), "unchanged")
     _emit(args, {"tenant": tenant, "connector": args.connector, "target": args.target, "action": action},
           f"{args.connector}: {args.table}.{args.field} -> {args.target} {action} (mapping_source rag)")

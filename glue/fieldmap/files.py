@@ -96,7 +96,8 @@ def stage_files(target: Path, files: dict[str, str]) -> StagedFiles:
     except OSError as exc:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-        # name what the user asked for, not the staging directory or its copy
-        exc.filename = str(target / writing) if writing is not None else str(target)
+        if staging is not None or str(exc.filename or "").startswith(str(target / ".fieldmap-staging-")):
+            # name what the user asked for, not the staging directory or its copy
+            exc.filename = str(target / writing) if writing is not None else str(target)
         raise fs_error(exc, target) from None
     return StagedFiles(target, staging, list(files))

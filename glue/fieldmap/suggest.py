@@ -71,12 +71,14 @@ def read_field_list(path: Path) -> list[SourceField]:
         r = {str(k).lower(): v for k, v in r.items()}
         # a YAML key misspelt (tpye) would be dropped unseen; a CSV may carry more columns than these
         unknown = [] if from_csv else sorted(k for k in r if k not in LISTED_KEYS)
-        not_names = [k for k in LISTED_KEYS if isinstance(r.get(k), (bool, list, dict))]  # yes, [a, b], {..}
+        # YAML reads yes, 1.10, 0x1F, [a, b] as other things than the name written: they must be quoted
+        not_names = [k for k in LISTED_KEYS if r.get(k) is not None and not isinstance(r[k], str)]
         table, name, kind = (str(r.get(k) or "").strip() for k in LISTED_KEYS)
         if unknown:
             problems.append((where, f"unknown key {', '.join(unknown)} (a listed field has table, field and type)"))
         elif not_names:
-            problems.append((where, f"{not_names[0]} must be a name, not {r[not_names[0]]!r}"))
+            problems.append((where, f"{not_names[0]} must be a name: quote it (YAML read it as "
+                                    f"{type(r[not_names[0]]).__name__} {r[not_names[0]]!r})"))
         elif any(ch < " " for ch in table + name + kind):
             problems.append((where, "a name with a line break or control character"))
         elif not table or not name:
@@ -183,7 +185,7 @@ def proposal(connector: str, fields: list[SourceField], rows: list[dict], source
     summary = {"connector": connector, "proposed": len(placed),
                "confident": sum(p["verdict"] == "confident" for _, p in placed),
                "not_proposed": [{"table": f.table, "field": f.field, "verdict": r["verdict"], "why": reason,
-                                 "best_guess": r["target"], "confidence": r["confidence"], "taken_by": r["taken_by"],
+                                 "target": r["target"], "confidence": r["confidence"], "taken_by": r["taken_by"],
                                  "candidates": r["candidates"]} for f, r, reason in unplaced],
                "proposals": [{"table": f.table, "field": f.field, "target": p["target"], "confidence": p["confidence"],
                               "verdict": p["verdict"], "replaces": p["replaces"], "candidates": p["candidates"],
