@@ -27,8 +27,8 @@
 -- not placed its best proposal (none for no_fit); candidates are its k
 -- ranked targets. replaces: the source (table.field) of the connector's
 -- active, connector-wide mapping of the target placed, when it is another
--- one: importing the proposal would replace it. One row per listed field, in the order given
--- (item).
+-- one: importing the proposal would replace it. One row per listed field,
+-- in the order given (item).
 -- The vectors are those suggest_fields takes: one per field, and one per
 -- table (given with each of its fields, or NULL to compare the table's
 -- name by trigrams).
