@@ -101,14 +101,13 @@ def _vectors(conn: psycopg.Connection, encoder: Encoder, fields: list[SourceFiel
     from pgvector.psycopg import register_vector
 
     register_vector(conn)
-    field_vectors, table_vectors = {}, {}
-    for table in dict.fromkeys(f.table for f in fields):
-        names = [f.field for f in fields if f.table == table]
-        texts = [r["text"] for r in conn.execute(query("embedding_texts"), {"table": table, "fields": names}).fetchall()]
-        words = conn.execute(query("table_words"), {"table": table}).fetchone()["words"]
-        *vectors, table_vectors[table] = encoder.encode(texts + [words])
-        field_vectors.update({(table, name): v for name, v in zip(names, vectors)})
-    return field_vectors, table_vectors
+    tables = list(dict.fromkeys(f.table for f in fields))
+    texts = [r["text"] for table in tables for r in conn.execute(
+        query("embedding_texts"), {"table": table, "fields": [f.field for f in fields if f.table == table]}).fetchall()]
+    words = [conn.execute(query("table_words"), {"table": table}).fetchone()["words"] for table in tables]
+    vectors = encoder.encode(texts + words)  # one call: the model batches them
+    listed = [(table, f.field) for table in tables for f in fields if f.table == table]  # the order of texts
+    return dict(zip(listed, vectors)), dict(zip(tables, vectors[len(texts):]))
 
 
 def suggest(conn: psycopg.Connection, encoder: Encoder, tenant: str, connector: str, fields: list[SourceField],
