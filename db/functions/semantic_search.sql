@@ -138,7 +138,9 @@ STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
   -- one index lookup per id (LATERAL): a join would let the planner read a
-  -- large tenant's whole mapping table to describe ten rows
+  -- large tenant's whole mapping table to describe ten rows. The tenant is
+  -- read once (a sub-select): written bare, it was checked again for every
+  -- connector row the plan read, 3.6 ms of a 6 ms search.
   SELECT n.mapping_id, n.similarity, d.connector_name::text, d.source_table::text, d.source_field::text,
          d.canonical_entity::text, d.canonical_field::text, d.status::text, d.confidence_score, d.mapping_source::text
     FROM unnest(ids, similarities) n (mapping_id, similarity)
@@ -147,7 +149,7 @@ AS $$
                 f.confidence_score, f.mapping_source
            FROM fieldmap.field_mappings f
            JOIN fieldmap.connector_definitions c ON c.tenant_id = f.tenant_id AND c.id = f.connector_id
-          WHERE f.tenant_id = fieldmap.current_tenant_id() AND f.id = n.mapping_id
+          WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id()) AND f.id = n.mapping_id
           OFFSET 0) d
    ORDER BY 2 DESC, 1
 $$;
