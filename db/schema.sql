@@ -1067,7 +1067,7 @@ BEGIN
     'SELECT n.id, n.similarity FROM ('
     '  SELECT e.field_mapping_id AS id, 1 - (%1$s) AS similarity'
     '    FROM fieldmap.mapping_embeddings e%6$s'
-    '   WHERE e.tenant_id = %2$L AND e.embedding_model = $2 AND e.embedding_vector IS NOT NULL%3$s%7$s'
+    '   WHERE e.tenant_id = %2$L AND e.embedding_model = %9$L AND e.embedding_vector IS NOT NULL%3$s%7$s'
     '   ORDER BY %1$s%8$s LIMIT %5$s) n'
     ' ORDER BY n.similarity DESC, n.id LIMIT %4$s',
     -- the distance: exact for a small tenant; for a large one, the
@@ -1082,8 +1082,9 @@ BEGIN
          THEN ' JOIN fieldmap.field_mappings f ON f.tenant_id = e.tenant_id AND f.id = e.field_mapping_id' END,
     CASE WHEN filters ? 'exclude' THEN format(' AND e.field_mapping_id <> %L', filters->>'exclude') END,
     -- the index scan must order by the distance alone
-    CASE WHEN v_small THEN ', e.field_mapping_id' END)
-    USING query, model;
+    CASE WHEN v_small THEN ', e.field_mapping_id' END,
+    model)
+    USING query;
 END
 $_$;
 
@@ -4984,6 +4985,77 @@ ALTER FUNCTION fieldmap.validate_mappings(connector text) OWNER TO fieldmap_owne
 COMMENT ON FUNCTION fieldmap.validate_mappings(connector text) IS 'Validates every active mapping (of a connector, or all) of the session''s tenant on the stored samples, set-based; returns each mapping''s verdict with its failed and warning checks.';
 
 --
+-- Name: vector_index_plan(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.vector_index_plan() RETURNS TABLE(action text, tenant text, model text, vectors bigint, share double precision, index_name text, statement text)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  c_prefix CONSTANT text := 'idx_tenant_hnsw_';
+  v_saved  text := current_setting('fieldmap._all_tenants', true);
+BEGIN
+  PERFORM set_config('fieldmap._all_tenants', 'on', true);
+  RETURN QUERY
+    WITH counts AS (
+      SELECT e.tenant_id, e.embedding_model::text AS model, count(*) AS n
+        FROM fieldmap.mapping_embeddings e
+       WHERE e.embedding_vector IS NOT NULL
+       GROUP BY 1, 2),
+    sized AS (
+      SELECT c.tenant_id, c.model, c.n, c.n::double precision / sum(c.n) OVER (PARTITION BY c.model) AS share,
+             m.dims,
+             -- the name says which tenant and model, so the catalog alone is the record
+             c_prefix || left(md5(c.model), 8) || '_' || replace(c.tenant_id::text, '-', '') AS index_name
+        FROM counts c
+        JOIN fieldmap.embedding_models m ON m.name = c.model),
+    existing AS (
+      SELECT i.relname::text AS index_name, x.indisvalid AS valid
+        FROM pg_index x
+        JOIN pg_class i ON i.oid = x.indexrelid
+       WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass
+         AND i.relname LIKE replace(c_prefix, '_', '\_') || '%'),
+    judged AS (
+      SELECT coalesce(s.index_name, x.index_name) AS index_name, s.tenant_id, s.model, s.n, s.share, s.dims,
+             x.valid,
+             CASE WHEN s.tenant_id IS NULL THEN false
+                  WHEN x.valid THEN s.n >= 2500 AND s.share <= 0.75
+                  ELSE s.n >= 5000 AND s.share <= 0.5 END AS wanted
+        FROM sized s
+        FULL JOIN existing x ON x.index_name = s.index_name)
+    SELECT p.action, t.slug::text, j.model, j.n, j.share, j.index_name, p.statement
+      FROM judged j
+      LEFT JOIN fieldmap.tenants t ON t.id = j.tenant_id
+     CROSS JOIN LATERAL (VALUES
+       (1, 'drop', format('DROP INDEX CONCURRENTLY IF EXISTS fieldmap.%I', j.index_name),
+        j.valid IS NOT NULL AND (NOT j.wanted OR NOT j.valid)),
+       (2, 'create', format('CREATE INDEX CONCURRENTLY IF NOT EXISTS %I ON fieldmap.mapping_embeddings '
+                            'USING hnsw ((embedding_vector::public.vector(%s)) public.vector_cosine_ops) '
+                            'WHERE tenant_id = %L::uuid AND embedding_model = %L',
+                            j.index_name, j.dims, j.tenant_id, j.model),
+        j.wanted AND j.valid IS DISTINCT FROM true),
+       (3, 'comment', format('COMMENT ON INDEX fieldmap.%I IS %L', j.index_name,
+                             format('HNSW (cosine) over the %s-dimensional vectors of model %s of tenant %s only '
+                                    '(fieldmap.vector_index_plan): it searches faster than the model''s index, '
+                                    'which holds every tenant''s.', j.dims, j.model, t.slug)),
+        j.wanted AND j.valid IS DISTINCT FROM true)
+     ) AS p (step, action, statement, due)
+     WHERE p.due
+     ORDER BY p.step = 1 DESC, j.n DESC NULLS LAST, j.index_name, p.step;
+  PERFORM set_config('fieldmap._all_tenants', coalesce(v_saved, ''), true);
+END
+$$;
+
+ALTER FUNCTION fieldmap.vector_index_plan() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION vector_index_plan(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.vector_index_plan() IS 'The statements (DROP/CREATE INDEX CONCURRENTLY, COMMENT) that give each tenant with 5,000 to half of a model''s vectors an HNSW index of its own, and drop those no longer needed; run them outside a transaction (psql \gexec, or fieldmap vector-indexes). Owner only.';
+
+--
 -- Name: verify_audit_chain(text, boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -8057,6 +8129,12 @@ GRANT ALL ON FUNCTION fieldmap.validate_mapping_ids(mapping_ids uuid[], samples 
 
 REVOKE ALL ON FUNCTION fieldmap.validate_mappings(connector text) FROM PUBLIC;
 GRANT ALL ON FUNCTION fieldmap.validate_mappings(connector text) TO fieldmap_writer;
+
+--
+-- Name: FUNCTION vector_index_plan(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.vector_index_plan() FROM PUBLIC;
 
 --
 -- Name: FUNCTION verify_audit_chain(tenant text, seal boolean); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

@@ -119,7 +119,7 @@ BAD_CALLS: list[tuple[str, str, str]] = [
 # total functions (every input has an answer) and those that take no input a caller could get wrong
 NEVER_FAIL = {"is_handle", "closest_name", "refresh_lineage_grid", "list_tenants", "try_transform",
               "transform_rule_problem", "grid_status", "cron_jobs", "validate_mapping_ids", "validate_all_tenants",
-              "embedding_text", "name_words", "default_embedding_model"}
+              "embedding_text", "name_words", "default_embedding_model", "vector_index_plan"}
 
 
 @pytest.mark.parametrize(("function", "call", "code"), BAD_CALLS, ids=[f"{f}:{c}" for f, _, c in BAD_CALLS])

@@ -286,6 +286,10 @@ BREAKS: dict[str, list[str]] = {
         "REVOKE EXECUTE ON FUNCTION fieldmap.propose_mappings FROM fieldmap_reader, PUBLIC",
         "GRANT EXECUTE ON FUNCTION fieldmap.propose_mappings TO fieldmap_auditor",
     ],
+    "function_vector_index_plan": [
+        "DROP FUNCTION fieldmap.vector_index_plan",
+        "GRANT EXECUTE ON FUNCTION fieldmap.vector_index_plan TO fieldmap_writer",
+    ],
     "view_active_mappings": [
         "DROP VIEW fieldmap.active_mappings",
         "ALTER VIEW fieldmap.active_mappings RESET (security_invoker)",

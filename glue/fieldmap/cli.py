@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 
-from . import __version__, cron, embed, encoder, migration, suggest
+from . import __version__, cron, embed, encoder, migration, suggest, vector_indexes
 from .db import Target, connect, target
 from .entities import load_entities
 from .errors import (EXIT_CODES, EXIT_DATABASE, EXIT_DIFFERENCES, EXIT_MIRROR, EXIT_OUTPUT, EXIT_PARTIAL, EXIT_PIPE,
@@ -449,6 +449,23 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_vector_indexes(args: argparse.Namespace) -> int:
+    with connect(_target(args), autocommit=True) as conn:
+        run = vector_indexes.apply(conn, dry_run=args.dry_run, progress=not _json(args))
+    if not run.locked:
+        _warn(args, "another fieldmap vector-indexes is running; nothing done")
+        _emit(args, {"dry_run": args.dry_run, "skipped": "another run holds the lock", "steps": []}, "")
+        return 0
+    steps = [s for s in run.done if s["action"] != "comment"]
+    lines = [f"{s['action']:<7} {s['index_name']}  tenant {s['tenant'] or '(gone)'}, {s['vectors'] or 0:,} vectors "
+             f"({(s['share'] or 0):.0%} of {s['model']})" + (f"  {s['seconds']:.1f} s" if "seconds" in s else "")
+             for s in steps]
+    if args.dry_run and steps:
+        lines.append("(dry run: nothing built or dropped)")
+    _emit(args, {"dry_run": args.dry_run, "steps": run.done}, "\n".join(lines) or "every tenant has the vector indexes it needs")
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     tenant = _tenant(args)
     if not args.text.strip() or len(args.text) > 1000:
@@ -711,6 +728,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"a local sentence-transformers model directory (default: {encoder.DEFAULT_MODEL}, packaged)")
     emb.add_argument("--batch", type=_batch_size, default=512,
                      help="texts per database round trip, 1 to 100000 (default 512)")
+
+    vix = command(sub, "vector-indexes", cmd_vector_indexes,
+                  "build (and drop) the HNSW indexes of single tenants that search needs (owner; for cron)")
+    vix.add_argument("--dry-run", action="store_true", help="list what would be built or dropped; change nothing")
 
     srch = command(sub, "search", cmd_search, "mappings similar to a text (semantic search)", (tenant,))
     srch.add_argument("text", help="what to look for, e.g. 'closing date of a deal'")

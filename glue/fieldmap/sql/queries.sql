@@ -236,3 +236,13 @@ SELECT item, source_table, source_field, verdict, target, confidence, evidence, 
 
 -- name: embedding_model
 SELECT name, dims FROM fieldmap.embedding_models WHERE name = %(model)s::text;
+
+-- name: vector_index_plan
+SELECT action, tenant, model, vectors, round(share::numeric, 4)::float AS share, index_name, statement
+  FROM fieldmap.vector_index_plan();
+
+-- name: vector_indexes_lock
+SELECT pg_try_advisory_lock(hashtext('fieldmap vector-indexes')) AS locked;
+
+-- name: vector_indexes_unlock
+SELECT pg_advisory_unlock(hashtext('fieldmap vector-indexes')) AS unlocked;
