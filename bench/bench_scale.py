@@ -10,7 +10,9 @@ nine older changes per mapping (100k, 1M, 10M rows), sealed. At each scale:
   tenant's biggest connector), server-side and end to end;
 - top-10 search_similar in the largest tenant and in a 1% tenant, over a
   vector for every mapping up to 100,000 (random 384-d vectors: the cost of
-  a search does not depend on the model; bench_search measures recall);
+  a search does not depend on the model; bench_search measures recall),
+  after `fieldmap vector-indexes` gave the tenants with 5,000 vectors up to
+  half of them an index of their own, as cron would;
 - the last 1,000 audit changes of the largest tenant; mapping_as_of p95;
 - verify_audit_chain of the largest tenant, per million rows; sealing rate;
 - a full concurrent grid refresh;
@@ -406,6 +408,7 @@ def run(url: str) -> list[dict]:
             conn.execute(OLDER, params)
             conn.execute(GROW, params)
             random_vectors(conn, VECTORS)
+            fieldmap_cli(url, "vector-indexes")  # as cron would: the tenants with 5,000 vectors up to half get their own
             conn.execute("VACUUM ANALYZE")
             total = conn.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0]
             results.append({**_measure(conn, total), "scale": params["total"], "probe_mappings": probe_mappings})
