@@ -134,6 +134,8 @@ def test_the_cli_builds_them_once_a_dry_run_builds_nothing_and_only_the_owner_ma
     rc, dry = vector_indexes(url, "--dry-run")
     assert rc == 0 and dry["dry_run"] and [s["action"] for s in dry["steps"]] == ["create", "comment"]
     assert plan(tenants) != []
+    status = json.loads(fieldmap_cli(url, "status", "--json").stdout)
+    assert [(r["action"], r["tenant"]) for r in status["vector_indexes"]] == [("create", "mid")]
     with login(tenants, "postgres") as other:  # a second run while one holds the lock does nothing
         other.execute("SELECT pg_advisory_lock(hashtext('fieldmap vector-indexes'))")
         rc, skipped = vector_indexes(url)
@@ -145,6 +147,7 @@ def test_the_cli_builds_them_once_a_dry_run_builds_nothing_and_only_the_owner_ma
     assert rc == 0 and again["steps"] == []
     out = fieldmap_cli(url, "vector-indexes")
     assert out.returncode == 0 and out.stdout.strip() == "every tenant has the vector indexes it needs"
+    assert "every tenant has the HNSW indexes it needs" in fieldmap_cli(url, "status").stdout
     # only the owner plans or builds them
     ensure_test_roles(tenants)
     tenants.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) SELECT id, 'fm_test_writer_a' "
@@ -152,6 +155,8 @@ def test_the_cli_builds_them_once_a_dry_run_builds_nothing_and_only_the_owner_ma
     with login(tenants, "fm_test_writer_a") as writer:
         with raises_sqlstate("42501", "permission denied for function vector_index_plan"):
             writer.execute("SELECT * FROM fieldmap.vector_index_plan()")
-    out = fieldmap_cli(url_for(tenants.info.dbname, user="fm_test_writer_a"), "vector-indexes")
+    as_writer = url_for(tenants.info.dbname, user="fm_test_writer_a")
+    assert json.loads(fieldmap_cli(as_writer, "status", "--json").stdout)["vector_indexes"] is None
+    out = fieldmap_cli(as_writer, "vector-indexes")
     assert out.returncode == 3 and "Traceback" not in out.stderr
     assert "permission denied for function vector_index_plan" in out.stderr and "vector indexes the owner" in out.stderr

@@ -1,6 +1,7 @@
 """What `fieldmap status` reports: the server, whether fieldmap is deployed,
 tables with row counts, per tenant its mappings, embeddings, lineage grid
-and unsealed audit rows, and where pg_cron runs. Read-only."""
+and unsealed audit rows, the tenants' HNSW indexes still to build or drop
+(owner), and where pg_cron runs. Read-only."""
 
 from __future__ import annotations
 
@@ -51,6 +52,9 @@ def collect(conn: psycopg.Connection, t: Target) -> dict:
     st["tenants"] = _try(conn, "per_tenant_counts")
     grid = _try(conn, "grid_status")
     st["grid"] = grid[0] if grid else None
+    plan = _try(conn, "vector_index_plan")  # the owner's: None for app roles
+    st["vector_indexes"] = None if plan is None else [
+        {k: r[k] for k in ("action", "tenant", "model", "vectors")} for r in plan if r["action"] != "comment"]
     if st["cron_database"]:
         try:  # this database's jobs, in pg_cron's own database
             st["cron_jobs"] = cron.jobs(cron.locate(conn, t))
@@ -97,6 +101,12 @@ def render(st: dict) -> str:
                      else "no pg_cron job refreshes it here ('fieldmap cron install')")
         lines.append(f"grid       {'STALE' if grid['stale'] else 'current'}, {when}"
                      + (f" ({refresher}; fieldmap.refresh_lineage_grid() now)" if grid["stale"] else ""))
+    todo = st.get("vector_indexes")
+    if todo is not None:
+        counts = {a: sum(1 for r in todo if r["action"] == a) for a in ("create", "drop")}
+        lines.append("vectors    " + ("every tenant has the HNSW indexes it needs" if not todo else
+                                      f"{counts['create']} tenant indexes to build, {counts['drop']} to drop "
+                                      "(run 'fieldmap vector-indexes' as the owner)"))
     cron_db = st["cron_database"]
     if not st["cron_visible"]:
         lines.append("pg_cron    (where it runs is visible to superusers and pg_read_all_settings only)")
