@@ -251,7 +251,7 @@ def run(url: str) -> list[dict]:
         data = setup(conn, rng, topics)
     with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:  # as `fieldmap vector-indexes`
         t0 = time.perf_counter()
-        built = vector_indexes.apply(conn, dry_run=False, progress=False).done
+        built = vector_indexes.apply(conn, progress=False).done
         tenant_build = time.perf_counter() - t0
         conn.execute("VACUUM ANALYZE")  # settle the load: no autovacuum of it while timing
     build = data.pop("_build_s")

@@ -1067,7 +1067,7 @@ BEGIN
     'SELECT n.id, n.similarity FROM ('
     '  SELECT e.field_mapping_id AS id, 1 - (%1$s) AS similarity'
     '    FROM fieldmap.mapping_embeddings e%6$s'
-    '   WHERE e.tenant_id = %2$L AND e.embedding_model = %9$L AND e.embedding_vector IS NOT NULL%3$s%7$s'
+    '   WHERE e.tenant_id = %2$L AND e.embedding_model = $2 AND e.embedding_vector IS NOT NULL%3$s%7$s'
     '   ORDER BY %1$s%8$s LIMIT %5$s) n'
     ' ORDER BY n.similarity DESC, n.id LIMIT %4$s',
     -- the distance: exact for a small tenant; for a large one, the
@@ -1082,9 +1082,8 @@ BEGIN
          THEN ' JOIN fieldmap.field_mappings f ON f.tenant_id = e.tenant_id AND f.id = e.field_mapping_id' END,
     CASE WHEN filters ? 'exclude' THEN format(' AND e.field_mapping_id <> %L', filters->>'exclude') END,
     -- the index scan must order by the distance alone
-    CASE WHEN v_small THEN ', e.field_mapping_id' END,
-    model)
-    USING query;
+    CASE WHEN v_small THEN ', e.field_mapping_id' END)
+    USING query, model;
 END
 $_$;
 
@@ -2213,6 +2212,32 @@ ALTER FUNCTION fieldmap._version_field_mapping() OWNER TO fieldmap_owner;
 --
 
 COMMENT ON FUNCTION fieldmap._version_field_mapping() IS 'Internal trigger: sets version and created/updated stamps of field_mappings; a no-op update keeps them.';
+
+--
+-- Name: _wants_tenant_index(bigint, double precision, boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._wants_tenant_index(vectors bigint, share double precision, has_index boolean) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  -- A tenant gets an index of its own at 5,000 vectors of the model and at
+  -- most half of them (above half, the model's index serves it as well); it
+  -- keeps it down to 2,500 and up to three quarters, so that a tenant near
+  -- a limit does not see its index built and dropped in turn. Between 2,500
+  -- and 5,000 the index is kept but not read (the tenant is searched
+  -- exactly): the price of not building it again when the tenant grows back.
+  SELECT CASE WHEN has_index THEN vectors >= 2500 AND share <= 0.75
+              ELSE vectors >= 5000 AND share <= 0.5 END
+$$;
+
+ALTER FUNCTION fieldmap._wants_tenant_index(vectors bigint, share double precision, has_index boolean) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _wants_tenant_index(vectors bigint, share double precision, has_index boolean); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._wants_tenant_index(vectors bigint, share double precision, has_index boolean) IS 'Internal: should a tenant with this many vectors of a model, this share of them, have an HNSW index of its own (5,000 and at most half to get one; 2,500 and at most three quarters to keep it)?';
 
 --
 -- Name: _word_forms(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -4991,61 +5016,70 @@ COMMENT ON FUNCTION fieldmap.validate_mappings(connector text) IS 'Validates eve
 CREATE FUNCTION fieldmap.vector_index_plan() RETURNS TABLE(action text, tenant text, model text, vectors bigint, share double precision, index_name text, statement text)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
+    AS $_$
 DECLARE
-  c_prefix CONSTANT text := 'idx_tenant_hnsw_';
-  v_saved  text := current_setting('fieldmap._all_tenants', true);
+  v_saved    text := current_setting('fieldmap._all_tenants', true);
+  -- another session building an index concurrently holds this lock on the
+  -- table throughout (so do VACUUM and ANALYZE: an invalid index then waits
+  -- for the next run rather than be dropped while it may still be built)
+  v_building boolean := EXISTS (SELECT FROM pg_locks l
+                                 WHERE l.relation = 'fieldmap.mapping_embeddings'::regclass
+                                   AND l.mode = 'ShareUpdateExclusiveLock' AND l.pid <> pg_backend_pid());
 BEGIN
-  PERFORM set_config('fieldmap._all_tenants', 'on', true);
+  PERFORM set_config('fieldmap._all_tenants', 'on', true);  -- every tenant's rows, for the owner under forced RLS
   RETURN QUERY
-    WITH counts AS (
+    WITH counts AS (  -- every row, computed or pending, as _nearest_mappings counts them
       SELECT e.tenant_id, e.embedding_model::text AS model, count(*) AS n
         FROM fieldmap.mapping_embeddings e
-       WHERE e.embedding_vector IS NOT NULL
        GROUP BY 1, 2),
     sized AS (
-      SELECT c.tenant_id, c.model, c.n, c.n::double precision / sum(c.n) OVER (PARTITION BY c.model) AS share,
-             m.dims,
-             -- the name says which tenant and model, so the catalog alone is the record
-             c_prefix || left(md5(c.model), 8) || '_' || replace(c.tenant_id::text, '-', '') AS index_name
-        FROM counts c
-        JOIN fieldmap.embedding_models m ON m.name = c.model),
+      SELECT c.tenant_id, c.model, c.n, c.n::double precision / sum(c.n) OVER (PARTITION BY c.model) AS share
+        FROM counts c),
     existing AS (
-      SELECT i.relname::text AS index_name, x.indisvalid AS valid
+      SELECT i.relname::text AS index_name, x.indisvalid AS valid, obj_description(i.oid, 'pg_class') AS note,
+             substr(i.relname, 26)::uuid AS tenant_id, substr(i.relname, 17, 8) AS model_hash
         FROM pg_index x
         JOIN pg_class i ON i.oid = x.indexrelid
        WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass
-         AND i.relname LIKE replace(c_prefix, '_', '\_') || '%'),
+         AND i.relname ~ '^idx_tenant_hnsw_[0-9a-f]{8}_[0-9a-f]{32}$'),
     judged AS (
-      SELECT coalesce(s.index_name, x.index_name) AS index_name, s.tenant_id, s.model, s.n, s.share, s.dims,
-             x.valid,
-             CASE WHEN s.tenant_id IS NULL THEN false
-                  WHEN x.valid THEN s.n >= 2500 AND s.share <= 0.75
-                  ELSE s.n >= 5000 AND s.share <= 0.5 END AS wanted
+      SELECT m.name::text AS model, m.dims, coalesce(s.tenant_id, x.tenant_id) AS tenant_id, coalesce(s.n, 0) AS n,
+             s.share, x.valid, x.note,
+             coalesce(x.index_name, 'idx_tenant_hnsw_' || left(md5(s.model), 8) || '_' || replace(s.tenant_id::text, '-', ''))
+               AS index_name,
+             coalesce(fieldmap._wants_tenant_index(s.n, s.share, coalesce(x.valid, false)), false) AS wanted
         FROM sized s
-        FULL JOIN existing x ON x.index_name = s.index_name)
-    SELECT p.action, t.slug::text, j.model, j.n, j.share, j.index_name, p.statement
-      FROM judged j
-      LEFT JOIN fieldmap.tenants t ON t.id = j.tenant_id
+        FULL JOIN existing x ON x.tenant_id = s.tenant_id AND x.model_hash = left(md5(s.model), 8)
+        LEFT JOIN fieldmap.embedding_models m
+          ON m.name = coalesce(s.model, (SELECT em.name FROM fieldmap.embedding_models em
+                                          WHERE left(md5(em.name), 8) = x.model_hash LIMIT 1))
+       WHERE NOT (v_building AND x.valid IS FALSE)),
+    described AS (
+      SELECT j.*, t.slug::text AS slug,
+             format('HNSW (cosine) over the %s-dimensional vectors of model %s of tenant %s only '
+                    '(fieldmap.vector_index_plan): it searches faster than the model''s index, which holds '
+                    'every tenant''s.', j.dims, j.model, coalesce(t.slug::text, j.tenant_id::text)) AS wanted_note
+        FROM judged j
+        LEFT JOIN fieldmap.tenants t ON t.id = j.tenant_id)
+    SELECT p.action, d.slug, d.model, d.n, d.share, d.index_name, p.statement
+      FROM described d
      CROSS JOIN LATERAL (VALUES
-       (1, 'drop', format('DROP INDEX CONCURRENTLY IF EXISTS fieldmap.%I', j.index_name),
-        j.valid IS NOT NULL AND (NOT j.wanted OR NOT j.valid)),
+       (1, 'drop', format('DROP INDEX CONCURRENTLY IF EXISTS fieldmap.%I', d.index_name),
+        d.valid IS NOT NULL AND (NOT d.wanted OR NOT d.valid)),
        (2, 'create', format('CREATE INDEX CONCURRENTLY IF NOT EXISTS %I ON fieldmap.mapping_embeddings '
                             'USING hnsw ((embedding_vector::public.vector(%s)) public.vector_cosine_ops) '
                             'WHERE tenant_id = %L::uuid AND embedding_model = %L',
-                            j.index_name, j.dims, j.tenant_id, j.model),
-        j.wanted AND j.valid IS DISTINCT FROM true),
-       (3, 'comment', format('COMMENT ON INDEX fieldmap.%I IS %L', j.index_name,
-                             format('HNSW (cosine) over the %s-dimensional vectors of model %s of tenant %s only '
-                                    '(fieldmap.vector_index_plan): it searches faster than the model''s index, '
-                                    'which holds every tenant''s.', j.dims, j.model, t.slug)),
-        j.wanted AND j.valid IS DISTINCT FROM true)
+                            d.index_name, d.dims, d.tenant_id, d.model),
+        d.wanted AND d.valid IS DISTINCT FROM true),
+       -- also for a standing index without its note (a run stopped between the two)
+       (3, 'comment', format('COMMENT ON INDEX fieldmap.%I IS %L', d.index_name, d.wanted_note),
+        d.wanted AND (d.valid IS DISTINCT FROM true OR d.note IS DISTINCT FROM d.wanted_note))
      ) AS p (step, action, statement, due)
      WHERE p.due
-     ORDER BY p.step = 1 DESC, j.n DESC NULLS LAST, j.index_name, p.step;
+     ORDER BY p.step = 1 DESC, d.n DESC, d.index_name, p.step;
   PERFORM set_config('fieldmap._all_tenants', coalesce(v_saved, ''), true);
 END
-$$;
+$_$;
 
 ALTER FUNCTION fieldmap.vector_index_plan() OWNER TO fieldmap_owner;
 
@@ -7755,6 +7789,12 @@ GRANT ALL ON FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples js
 --
 
 REVOKE ALL ON FUNCTION fieldmap._version_field_mapping() FROM PUBLIC;
+
+--
+-- Name: FUNCTION _wants_tenant_index(vectors bigint, share double precision, has_index boolean); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._wants_tenant_index(vectors bigint, share double precision, has_index boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION _word_forms(word text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

@@ -1,8 +1,9 @@
 """The HNSW indexes of single tenants (fieldmap.vector_index_plan and
 `fieldmap vector-indexes`): which tenants get one (5,000 vectors up to half
-of the model's), when one is dropped (under 2,500, over three quarters, its
-tenant gone), an index left invalid by an interrupted build is built again,
-search then goes through it, and only the owner may plan or build them."""
+of the model's), when one is kept or dropped, an index left invalid or
+without its note is made whole, search goes through it, models are judged
+apart, the revert takes them away, and only the owner (a login role in
+fieldmap_owner, under forced row-level security) may plan or build them."""
 
 from __future__ import annotations
 
@@ -10,14 +11,19 @@ import json
 
 import psycopg
 import pytest
-from registry import ensure_test_roles, login, raises_sqlstate
-from support import fieldmap_cli, url_for
+from registry import ensure_login_role, ensure_test_roles, login, raises_sqlstate
+from support import fieldmap_cli, sqitch, url_for
 
 TINY = "test/tiny-8d"  # a model of 8 dimensions: its vectors go into HNSW indexes 100 times faster than 384
+QUOTED = "test/o'tiny-4d"  # a second model, whose name must be quoted in the statements
+TENANT_INDEXES = """SELECT c.relname, x.indisvalid, obj_description(c.oid, 'pg_class') FROM pg_index x
+                      JOIN pg_class c ON c.oid = x.indexrelid
+                     WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass
+                       AND starts_with(c.relname, 'idx_tenant_hnsw_') ORDER BY 1"""
 
 
-def grow(db: psycopg.Connection, slug: str, n: int) -> None:
-    """n more mappings in tenant slug (made when new), each with a random vector of TINY."""
+def grow(db: psycopg.Connection, slug: str, n: int, model: str = TINY, dims: int = 8) -> None:
+    """n more mappings in tenant slug (made when new), each with a random vector of model."""
     db.execute("SELECT fieldmap.create_tenant(%s) WHERE NOT EXISTS (SELECT FROM fieldmap.tenants WHERE slug = %s)",
                (slug, slug))
     db.execute("SELECT fieldmap.set_context(%s, for_session => true)", (slug,))
@@ -35,9 +41,17 @@ def grow(db: psycopg.Connection, slug: str, n: int) -> None:
                   INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector,
                                                            embedding_model)
                   SELECT a.tenant_id, a.id, a.source_field,
-                         ARRAY(SELECT random() - 0.5 FROM generate_series(1, 8) d WHERE d > length(a.source_field) - 99)
+                         ARRAY(SELECT random() - 0.5 FROM generate_series(1, %s) d WHERE d > length(a.source_field) - 99)
                            ::real[]::public.vector, %s
-                    FROM added a""", (n, TINY))
+                    FROM added a""", (n, dims, model))
+
+
+def shrink(db: psycopg.Connection, slug: str, keep: int) -> None:
+    db.execute("""DELETE FROM fieldmap.mapping_embeddings e USING fieldmap.tenants t
+                   WHERE t.id = e.tenant_id AND t.slug = %s AND e.embedding_model = %s
+                     AND e.id NOT IN (SELECT e2.id FROM fieldmap.mapping_embeddings e2
+                                       WHERE e2.tenant_id = t.id AND e2.embedding_model = %s ORDER BY e2.id LIMIT %s)""",
+               (slug, TINY, TINY, keep))
 
 
 def plan(db: psycopg.Connection) -> list[tuple]:
@@ -49,16 +63,9 @@ def run_plan(db: psycopg.Connection) -> None:
         db.execute(statement)  # autocommit: CONCURRENTLY runs outside a transaction
 
 
-def shrink(db: psycopg.Connection, slug: str, keep: int) -> None:
-    db.execute("""DELETE FROM fieldmap.mapping_embeddings e USING fieldmap.tenants t
-                   WHERE t.id = e.tenant_id AND t.slug = %s
-                     AND e.id NOT IN (SELECT e2.id FROM fieldmap.mapping_embeddings e2 WHERE e2.tenant_id = t.id
-                                       ORDER BY e2.id LIMIT %s)""", (slug, keep))
-
-
 @pytest.fixture
 def tenants(db: psycopg.Connection) -> psycopg.Connection:
-    """mid: 5,000 vectors (45%), big: 6,000 (55%), small: 50."""
+    """mid: 5,000 vectors of TINY (45%), big: 6,000 (55%), small: 50."""
     db.execute("""SELECT * FROM fieldmap.load_entities('{"opportunity": {"fields": {"name": "string"}}}')""")
     db.execute("SELECT fieldmap.add_embedding_model(%s, 8)", (TINY,))
     for slug, n in (("mid", 5000), ("big", 6000), ("small", 50)):
@@ -71,24 +78,39 @@ def test_a_tenant_with_5000_vectors_up_to_half_gets_its_own_index_and_search_use
     assert plan(tenants) == [("create", "mid", 5000), ("comment", "mid", 5000)]
     run_plan(tenants)
     assert plan(tenants) == []
-    index = tenants.execute("""SELECT c.relname, x.indisvalid, obj_description(c.oid, 'pg_class') FROM pg_index x
-                                 JOIN pg_class c ON c.oid = x.indexrelid
-                                WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass
-                                  AND c.relname LIKE 'idx\\_tenant\\_hnsw\\_%'""").fetchall()
-    assert len(index) == 1 and index[0][1] and "tenant mid only" in index[0][2]
-    # the query search_similar plans for a tenant over the exact-search limit
+    (name, valid, note), = tenants.execute(TENANT_INDEXES).fetchall()
+    assert valid and "tenant mid only" in note
+    # search_similar's own query goes through it (its plan, logged as it runs)
     mid = tenants.execute("SELECT id FROM fieldmap.tenants WHERE slug = 'mid'").fetchone()[0]
-    shape = (f"EXPLAIN SELECT e.field_mapping_id FROM fieldmap.mapping_embeddings e "
-             f"WHERE e.tenant_id = '{mid}' AND e.embedding_model = '{TINY}' AND e.embedding_vector IS NOT NULL "
-             f"ORDER BY e.embedding_vector::public.vector(8) OPERATOR(public.<=>) "
-             f"(SELECT embedding_vector FROM fieldmap.mapping_embeddings LIMIT 1)::public.vector(8) LIMIT 30")
-    assert index[0][0] in "\n".join(r[0] for r in tenants.execute(shape).fetchall())
-    # and finds the nearest: a vector of mid's own comes back first
-    tenants.execute("SELECT fieldmap.set_context('mid', for_session => true)")
     own = tenants.execute("SELECT field_mapping_id, embedding_vector FROM fieldmap.mapping_embeddings "
                           "WHERE tenant_id = %s ORDER BY id LIMIT 1", (mid,)).fetchone()
+    tenants.execute("SELECT fieldmap.set_context('mid', for_session => true)")
+    for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+                    "SET auto_explain.log_nested_statements = on", "SET client_min_messages = log"):
+        tenants.execute(setting)
+    plans: list[str] = []
+    tenants.add_notice_handler(lambda notice: plans.append(notice.message_primary or ""))
     found = tenants.execute("SELECT id FROM fieldmap.search_similar(%s, 5, %s)", (own[1], json.dumps({"model": TINY})))
     assert found.fetchone()[0] == own[0]
+    tenants.execute("SET client_min_messages = notice")
+    assert any(f"Index Scan using {name}" in p for p in plans), plans
+    # the revert takes the tenants' indexes away with the plan
+    url = url_for(tenants.info.dbname)
+    sqitch(url, "revert", "-y", "--to", "function_propose_mappings")
+    assert tenants.execute(TENANT_INDEXES).fetchall() == []
+    sqitch(url, "deploy", "--verify")
+    assert plan(tenants) == [("create", "mid", 5000), ("comment", "mid", 5000)]
+
+
+def test_models_are_judged_apart_and_a_quoted_name_is_quoted(tenants: psycopg.Connection) -> None:
+    tenants.execute("SELECT fieldmap.add_embedding_model(%s, 4)", (QUOTED,))
+    for slug in ("small", "big"):  # half each of QUOTED's vectors
+        grow(tenants, slug, 5000, QUOTED, 4)
+    assert sorted(plan(tenants)) == sorted([("create", "big", 5000), ("comment", "big", 5000),
+                                            ("create", "mid", 5000), ("comment", "mid", 5000),
+                                            ("create", "small", 5000), ("comment", "small", 5000)])
+    run_plan(tenants)
+    assert plan(tenants) == [] and len(tenants.execute(TENANT_INDEXES).fetchall()) == 3
 
 
 def test_an_index_is_kept_near_the_limits_and_dropped_beyond_them(tenants: psycopg.Connection) -> None:
@@ -110,17 +132,27 @@ def test_an_index_is_kept_near_the_limits_and_dropped_beyond_them(tenants: psyco
     assert plan(tenants) == [("create", "big", 6000), ("comment", "big", 6000)]
 
 
-def test_an_index_left_invalid_is_built_again_and_a_gone_tenants_is_dropped(tenants: psycopg.Connection) -> None:
+def test_an_index_left_invalid_or_without_its_note_is_made_whole(tenants: psycopg.Connection) -> None:
+    run_plan(tenants)
+    tenants.execute("COMMENT ON INDEX fieldmap.%s IS NULL" % tenants.execute(TENANT_INDEXES).fetchone()[0])
+    assert plan(tenants) == [("comment", "mid", 5000)]  # a run stopped between the build and the note
     run_plan(tenants)
     # what CREATE INDEX CONCURRENTLY leaves when it is interrupted
-    tenants.execute("""UPDATE pg_index SET indisvalid = false
-                        WHERE indexrelid IN (SELECT oid FROM pg_class WHERE relname LIKE 'idx\\_tenant\\_hnsw\\_%')""")
+    tenants.execute("UPDATE pg_index SET indisvalid = false WHERE indexrelid IN "
+                    "(SELECT oid FROM pg_class WHERE starts_with(relname, 'idx_tenant_hnsw_'))")
+    with login(tenants, "postgres") as other, other.transaction():  # while a build may be running: left alone
+        other.execute("LOCK TABLE fieldmap.mapping_embeddings IN SHARE UPDATE EXCLUSIVE MODE")
+        assert plan(tenants) == []
     assert plan(tenants) == [("drop", "mid", 5000), ("create", "mid", 5000), ("comment", "mid", 5000)]
+    shrink(tenants, "mid", 2000)  # invalid and no longer wanted: dropped, not built again
+    assert plan(tenants) == [("drop", "mid", 2000)]
+    grow(tenants, "mid", 3000)
     run_plan(tenants)
     assert plan(tenants) == []
-    tenants.execute("""DELETE FROM fieldmap.mapping_embeddings WHERE tenant_id = (SELECT id FROM fieldmap.tenants
-                                                                                  WHERE slug = 'mid')""")
-    assert plan(tenants) == [("drop", None, None)]
+    # a tenant without vectors of the model any more: named still (from the index's name)
+    tenants.execute("DELETE FROM fieldmap.mapping_embeddings WHERE tenant_id = (SELECT id FROM fieldmap.tenants "
+                    "WHERE slug = 'mid')")
+    assert plan(tenants) == [("drop", "mid", 0)]
 
 
 def vector_indexes(url: str, *args: str) -> tuple[int, dict]:
@@ -129,10 +161,24 @@ def vector_indexes(url: str, *args: str) -> tuple[int, dict]:
     return out.returncode, json.loads(out.stdout)
 
 
-def test_the_cli_builds_them_once_a_dry_run_builds_nothing_and_only_the_owner_may(tenants: psycopg.Connection) -> None:
-    url = url_for(tenants.info.dbname)
+def test_the_owner_builds_them_once_with_the_cli_and_an_app_role_may_not(tenants: psycopg.Connection) -> None:
+    ensure_login_role(tenants, "fm_test_deployer", "fieldmap_owner")  # not a superuser: row-level security applies
+    url = url_for(tenants.info.dbname, user="fm_test_deployer")
+    # a step that fails says how far the run got; the next run takes up from there
+    tenants.execute("ALTER ROLE fm_test_deployer SET lock_timeout = '200ms'")
+    try:
+        with login(tenants, "postgres") as other, other.transaction():  # what a concurrent build would hold
+            other.execute("LOCK TABLE fieldmap.mapping_embeddings IN SHARE UPDATE EXCLUSIVE MODE")
+            out = fieldmap_cli(url, "vector-indexes", "--json")
+    finally:
+        tenants.execute("ALTER ROLE fm_test_deployer RESET lock_timeout")
+    error = json.loads(out.stderr.strip().splitlines()[-1])["error"]
+    assert out.returncode == 3 and error["where"].startswith("idx_tenant_hnsw_"), error
+    assert "create failed after 0 steps done (the next run takes up from here)" in error["message"]
+    assert "lock timeout" in error["message"]
     rc, dry = vector_indexes(url, "--dry-run")
-    assert rc == 0 and dry["dry_run"] and [s["action"] for s in dry["steps"]] == ["create", "comment"]
+    assert rc == 0 and dry["dry_run"] and [(s["action"], s["tenant"]) for s in dry["steps"]] == [
+        ("create", "mid"), ("comment", "mid")]
     assert plan(tenants) != []
     status = json.loads(fieldmap_cli(url, "status", "--json").stdout)
     assert [(r["action"], r["tenant"]) for r in status["vector_indexes"]] == [("create", "mid")]
@@ -140,6 +186,7 @@ def test_the_cli_builds_them_once_a_dry_run_builds_nothing_and_only_the_owner_ma
         other.execute("SELECT pg_advisory_lock(hashtext('fieldmap vector-indexes'))")
         rc, skipped = vector_indexes(url)
         assert rc == 0 and skipped["skipped"] and plan(tenants) != []
+        assert vector_indexes(url, "--dry-run")[1]["steps"]  # a dry run needs no lock
     rc, built = vector_indexes(url)
     assert rc == 0 and [(s["action"], s["tenant"]) for s in built["steps"]] == [("create", "mid"), ("comment", "mid")]
     assert all(s["seconds"] >= 0 for s in built["steps"])
@@ -148,10 +195,8 @@ def test_the_cli_builds_them_once_a_dry_run_builds_nothing_and_only_the_owner_ma
     out = fieldmap_cli(url, "vector-indexes")
     assert out.returncode == 0 and out.stdout.strip() == "every tenant has the vector indexes it needs"
     assert "every tenant has the HNSW indexes it needs" in fieldmap_cli(url, "status").stdout
-    # only the owner plans or builds them
+    # an app role may neither plan nor build them, and status leaves the line out
     ensure_test_roles(tenants)
-    tenants.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) SELECT id, 'fm_test_writer_a' "
-                    "FROM fieldmap.tenants WHERE slug = 'mid'")
     with login(tenants, "fm_test_writer_a") as writer:
         with raises_sqlstate("42501", "permission denied for function vector_index_plan"):
             writer.execute("SELECT * FROM fieldmap.vector_index_plan()")

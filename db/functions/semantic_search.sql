@@ -13,8 +13,9 @@
 -- rows (without it a tenant holding 1% of the vectors would get the 1% of
 -- ef_search candidates that are its own: next to none). The index is the
 -- tenant's own where vector_index_plan gave it one (the planner prefers it,
--- being smaller: the query names the tenant and model as constants, which
--- its predicate needs), else the model's.
+-- being smaller; the query names the tenant, and EXECUTE's one-shot plan
+-- takes the model's parameter as a constant, which its predicate needs),
+-- else the model's.
 
 CREATE OR REPLACE FUNCTION fieldmap._search_filters(filters jsonb)
 RETURNS jsonb
@@ -112,7 +113,7 @@ BEGIN
     'SELECT n.id, n.similarity FROM ('
     '  SELECT e.field_mapping_id AS id, 1 - (%1$s) AS similarity'
     '    FROM fieldmap.mapping_embeddings e%6$s'
-    '   WHERE e.tenant_id = %2$L AND e.embedding_model = %9$L AND e.embedding_vector IS NOT NULL%3$s%7$s'
+    '   WHERE e.tenant_id = %2$L AND e.embedding_model = $2 AND e.embedding_vector IS NOT NULL%3$s%7$s'
     '   ORDER BY %1$s%8$s LIMIT %5$s) n'
     ' ORDER BY n.similarity DESC, n.id LIMIT %4$s',
     -- the distance: exact for a small tenant; for a large one, the
@@ -127,9 +128,8 @@ BEGIN
          THEN ' JOIN fieldmap.field_mappings f ON f.tenant_id = e.tenant_id AND f.id = e.field_mapping_id' END,
     CASE WHEN filters ? 'exclude' THEN format(' AND e.field_mapping_id <> %L', filters->>'exclude') END,
     -- the index scan must order by the distance alone
-    CASE WHEN v_small THEN ', e.field_mapping_id' END,
-    model)
-    USING query;
+    CASE WHEN v_small THEN ', e.field_mapping_id' END)
+    USING query, model;
 END
 $$;
 

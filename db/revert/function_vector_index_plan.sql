@@ -7,10 +7,12 @@ DECLARE
   i text;
 BEGIN
   FOR i IN SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
-            WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass AND c.relname LIKE 'idx\_tenant\_hnsw\_%' LOOP
+            WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass
+              AND c.relname ~ '^idx_tenant_hnsw_[0-9a-f]{8}_[0-9a-f]{32}$' LOOP
     EXECUTE format('DROP INDEX fieldmap.%I', i);
   END LOOP;
 END
 $$;
 DROP FUNCTION fieldmap.vector_index_plan();
+DROP FUNCTION fieldmap._wants_tenant_index(bigint, double precision, boolean);
 COMMIT;

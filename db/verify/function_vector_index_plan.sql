@@ -4,11 +4,15 @@ DO $$
 BEGIN
   ASSERT to_regprocedure('fieldmap.vector_index_plan()') IS NOT NULL, 'function vector_index_plan() missing';
   ASSERT NOT has_function_privilege('fieldmap_writer', 'fieldmap.vector_index_plan()', 'EXECUTE')
-     AND NOT has_function_privilege('fieldmap_reader', 'fieldmap.vector_index_plan()', 'EXECUTE'),
+     AND NOT has_function_privilege('fieldmap_reader', 'fieldmap.vector_index_plan()', 'EXECUTE')
+     AND NOT has_function_privilege('fieldmap_auditor', 'fieldmap.vector_index_plan()', 'EXECUTE'),
          'vector_index_plan is granted to an app role';
-  INSERT INTO fieldmap.embedding_models (name, dims) VALUES ('verify/plan-2d', 2);
-  ASSERT NOT EXISTS (SELECT FROM fieldmap.vector_index_plan() p WHERE p.model = 'verify/plan-2d'),
-         'vector_index_plan plans an index for a model without vectors';
+  -- the rule: (vectors, share, has an index) -> wanted
+  ASSERT (SELECT array_agg(fieldmap._wants_tenant_index(v, s, h) ORDER BY n)
+            FROM (VALUES (1, 5000, 0.5, false), (2, 4999, 0.1, false), (3, 9000, 0.51, false),
+                         (4, 2500, 0.75, true), (5, 2499, 0.1, true), (6, 9000, 0.76, true)) AS c (n, v, s, h))
+         = ARRAY[true, false, false, true, false, false], 'the rule of _wants_tenant_index is wrong';
+  PERFORM * FROM fieldmap.vector_index_plan();
 END
 $$;
 ROLLBACK;

@@ -451,15 +451,19 @@ def cmd_embed(args: argparse.Namespace) -> int:
 
 def cmd_vector_indexes(args: argparse.Namespace) -> int:
     with connect(_target(args), autocommit=True) as conn:
-        run = vector_indexes.apply(conn, dry_run=args.dry_run, progress=not _json(args))
+        if args.dry_run:
+            run = vector_indexes.Run(done=vector_indexes.plan(conn))
+        else:
+            run = vector_indexes.apply(conn, progress=not _json(args))
     if not run.locked:
         _warn(args, "another fieldmap vector-indexes is running; nothing done")
         _emit(args, {"dry_run": args.dry_run, "skipped": "another run holds the lock", "steps": []}, "")
         return 0
-    steps = [s for s in run.done if s["action"] != "comment"]
-    lines = [f"{s['action']:<7} {s['index_name']}  tenant {s['tenant'] or '(gone)'}, {s['vectors'] or 0:,} vectors "
-             f"({(s['share'] or 0):.0%} of {s['model']})" + (f"  {s['seconds']:.1f} s" if "seconds" in s else "")
-             for s in steps]
+    built = {s["index_name"] for s in run.done if s["action"] == "create"}
+    steps = [s for s in run.done if s["action"] != "comment" or s["index_name"] not in built]
+    lines = [f"{s['action']:<7} {s['index_name']}  tenant {s['tenant']}, {s['vectors']:,} vectors"
+             + (f" ({s['share']:.0%} of {s['model']})" if s["share"] is not None else f" of {s['model']}")
+             + (f"  {s['seconds']:.1f} s" if "seconds" in s else "") for s in steps]
     if args.dry_run and steps:
         lines.append("(dry run: nothing built or dropped)")
     _emit(args, {"dry_run": args.dry_run, "steps": run.done}, "\n".join(lines) or "every tenant has the vector indexes it needs")

@@ -8,8 +8,10 @@ serves the read-only commands (a read replica)."""
 from __future__ import annotations
 
 import os
+import contextlib
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,3 +80,18 @@ def connect(t: Target, *, autocommit: bool = False) -> psycopg.Connection:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         remedy = " (is the cluster running? 'make db-start')" if t.local else ""
         raise UnreachableError(f"cannot connect to {_where(t.url)}: {first}{remedy}") from None
+
+
+@contextlib.contextmanager
+def session_lock(conn: psycopg.Connection, key: str) -> Iterator[bool]:
+    """A session advisory lock named by key, if free: yields whether it was
+    taken, and releases it after (two cron runs of one job do not overlap;
+    a lost connection has released it already)."""
+    from .queries import query
+
+    locked = conn.execute(query("session_lock"), {"key": key}).fetchone()["locked"]
+    try:
+        yield locked
+    finally:
+        if locked and not conn.closed:
+            conn.execute(query("session_unlock"), {"key": key})

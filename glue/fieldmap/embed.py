@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import psycopg
 
 from . import migration
+from .db import session_lock
 from .encoder import Encoder
 from .queries import query
 
@@ -47,14 +48,10 @@ def push(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: 
 
     register_vector(conn)
     run = Run(encoder.name)
-    if not conn.execute(query("embed_lock"), {"model": encoder.name}).fetchone()["locked"]:
-        run.locked = False
-        return run
-    try:
-        _push_tenants(conn, encoder, tenants, batch, progress, run)
-    finally:
-        if not conn.closed:  # (a lost connection has released it)
-            conn.execute(query("embed_unlock"), {"model": encoder.name})
+    with session_lock(conn, f"fieldmap embed {encoder.name}") as locked:
+        run.locked = locked
+        if locked:
+            _push_tenants(conn, encoder, tenants, batch, progress, run)
     return run
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
+from .db import session_lock
 from .errors import from_db_error
 from .queries import query
 
@@ -25,26 +26,35 @@ class Run:
     done: list[dict] = field(default_factory=list)
 
 
-def apply(conn: psycopg.Connection, *, dry_run: bool, progress: bool) -> Run:
-    """conn: autocommit, as the owner. With dry_run, the plan is returned, not run."""
-    run = Run()
-    if not conn.execute(query("vector_indexes_lock")).fetchone()["locked"]:
-        run.locked = False
-        return run
+def plan(conn: psycopg.Connection) -> list[dict]:
     try:
-        for step in conn.execute(query("vector_index_plan")).fetchall():
-            if not dry_run:
-                if progress and step["action"] != "comment":
-                    print(f"fieldmap: {step['action']} {step['index_name']} (tenant {step['tenant'] or '(gone)'}, "
-                          f"{step['vectors'] or 0:,} vectors) ...", file=sys.stderr, flush=True)
-                started = time.perf_counter()
-                try:
-                    conn.execute(step["statement"])
-                except psycopg.Error as exc:
-                    raise from_db_error(exc, where=step["index_name"]) from None
-                step["seconds"] = round(time.perf_counter() - started, 3)
-            run.done.append(step)
-    finally:
-        if not conn.closed:
-            conn.execute(query("vector_indexes_unlock"))
+        return conn.execute(query("vector_index_plan")).fetchall()
+    except psycopg.Error as exc:
+        raise from_db_error(exc) from None
+
+
+def apply(conn: psycopg.Connection, *, progress: bool) -> Run:
+    """conn: autocommit, as the owner. Each step done is in run.done, with its seconds."""
+    run = Run()
+    # a build takes minutes for a large tenant: no role's statement_timeout may cut it short
+    conn.execute("SET statement_timeout = 0")
+    with session_lock(conn, "fieldmap vector-indexes") as locked:
+        run.locked = locked
+        if locked:
+            for step in plan(conn):
+                _run_step(conn, step, run, progress)
     return run
+
+
+def _run_step(conn: psycopg.Connection, step: dict, run: Run, progress: bool) -> None:
+    if progress and step["action"] != "comment":
+        print(f"fieldmap: {step['action']} {step['index_name']} (tenant {step['tenant']}, "
+              f"{step['vectors']:,} vectors) ...", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    try:
+        conn.execute(step["statement"])
+    except psycopg.Error as exc:
+        error = from_db_error(exc)
+        raise type(error)(f"{step['action']} failed after {len(run.done)} steps done (the next run takes up "
+                          f"from here): {error.message}", where=step["index_name"], sqlstate=error.sqlstate) from None
+    run.done.append({**step, "seconds": round(time.perf_counter() - started, 3)})

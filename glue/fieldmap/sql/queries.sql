@@ -181,11 +181,11 @@ SELECT j.jobname::text AS job, d.status::text AS status, d.start_time, d.end_tim
 -- name: grid_status
 SELECT stale, last_refresh_at, last_duration_ms, last_rows, refreshes FROM fieldmap.grid_status();
 
--- name: embed_lock
-SELECT pg_try_advisory_lock(hashtext('fieldmap embed ' || %(model)s::text)) AS locked;
+-- name: session_lock
+SELECT pg_try_advisory_lock(hashtext(%(key)s::text)) AS locked;
 
--- name: embed_unlock
-SELECT pg_advisory_unlock(hashtext('fieldmap embed ' || %(model)s::text)) AS unlocked;
+-- name: session_unlock
+SELECT pg_advisory_unlock(hashtext(%(key)s::text)) AS unlocked;
 
 -- name: pending_embedding_count
 SELECT fieldmap.pending_embedding_count(%(model)s::text) AS pending;
@@ -241,8 +241,3 @@ SELECT name, dims FROM fieldmap.embedding_models WHERE name = %(model)s::text;
 SELECT action, tenant, model, vectors, round(share::numeric, 4)::float AS share, index_name, statement
   FROM fieldmap.vector_index_plan();
 
--- name: vector_indexes_lock
-SELECT pg_try_advisory_lock(hashtext('fieldmap vector-indexes')) AS locked;
-
--- name: vector_indexes_unlock
-SELECT pg_advisory_unlock(hashtext('fieldmap vector-indexes')) AS unlocked;
