@@ -13,7 +13,11 @@
 -- 100,000). A tenant under 5,000 vectors is searched exactly
 -- (_nearest_mappings, which counts its rows the same way) and needs none.
 -- An index stands on the catalog alone: its name carries the model's hash
--- and the tenant's id, so no table of indexes can disagree with it.
+-- and the tenant's id, so no table of indexes can disagree with it. An
+-- invalid one (a build interrupted) is dropped and built again; so is one
+-- another session is still building, which is why whoever runs the
+-- statements takes the advisory lock 'fieldmap vector-indexes' first, as
+-- the CLI does (README).
 
 CREATE OR REPLACE FUNCTION fieldmap._wants_tenant_index(vectors bigint, share double precision, has_index boolean)
 RETURNS boolean
@@ -39,13 +43,7 @@ VOLATILE  -- it sets fieldmap._all_tenants for its own statement
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  v_saved    text := current_setting('fieldmap._all_tenants', true);
-  -- another session building an index concurrently holds this lock on the
-  -- table throughout (so do VACUUM and ANALYZE: an invalid index then waits
-  -- for the next run rather than be dropped while it may still be built)
-  v_building boolean := EXISTS (SELECT FROM pg_locks l
-                                 WHERE l.relation = 'fieldmap.mapping_embeddings'::regclass
-                                   AND l.mode = 'ShareUpdateExclusiveLock' AND l.pid <> pg_backend_pid());
+  v_saved text := current_setting('fieldmap._all_tenants', true);
 BEGIN
   PERFORM set_config('fieldmap._all_tenants', 'on', true);  -- every tenant's rows, for the owner under forced RLS
   RETURN QUERY
@@ -73,10 +71,9 @@ BEGIN
         FULL JOIN existing x ON x.tenant_id = s.tenant_id AND x.model_hash = left(md5(s.model), 8)
         LEFT JOIN fieldmap.embedding_models m
           ON m.name = coalesce(s.model, (SELECT em.name FROM fieldmap.embedding_models em
-                                          WHERE left(md5(em.name), 8) = x.model_hash LIMIT 1))
-       WHERE NOT (v_building AND x.valid IS FALSE)),
+                                          WHERE left(md5(em.name), 8) = x.model_hash LIMIT 1))),
     described AS (
-      SELECT j.*, t.slug::text AS slug,
+      SELECT j.*, coalesce(t.slug::text, j.tenant_id::text) AS slug,
              format('HNSW (cosine) over the %s-dimensional vectors of model %s of tenant %s only '
                     '(fieldmap.vector_index_plan): it searches faster than the model''s index, which holds '
                     'every tenant''s.', j.dims, j.model, coalesce(t.slug::text, j.tenant_id::text)) AS wanted_note

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import uuid
 from collections.abc import Callable
@@ -19,8 +20,9 @@ import psycopg
 from . import __version__, cron, embed, encoder, migration, suggest, vector_indexes
 from .db import Target, connect, target
 from .entities import load_entities
-from .errors import (EXIT_CODES, EXIT_DATABASE, EXIT_DIFFERENCES, EXIT_MIRROR, EXIT_OUTPUT, EXIT_PARTIAL, EXIT_PIPE,
-                     FieldmapError, InputError, Rejected, UsageError, from_db_error)
+from .errors import (EXIT_CODES, EXIT_DATABASE, EXIT_DIFFERENCES, EXIT_INTERRUPTED, EXIT_MIRROR, EXIT_OUTPUT,
+                     EXIT_PARTIAL, EXIT_PIPE, FieldmapError, InputError, Interrupted, Rejected, UsageError,
+                     from_db_error)
 from .files import stage_files
 from .migration import plural
 from .queries import query
@@ -63,6 +65,8 @@ def _emit(args: argparse.Namespace, payload: object, text: str) -> None:
     out = json.dumps(payload, indent=2, default=str) if _json(args) else text
     if not out:
         return
+    if sys.stdout is None:  # started with stdout closed (>&-)
+        raise OutputError("the command did its work, but its output could not be written: standard output is closed")
     try:
         sys.stdout.write(out + "\n")
         sys.stdout.flush()
@@ -799,12 +803,21 @@ def _report(args: argparse.Namespace, exc: FieldmapError) -> None:
         print(f"fieldmap: error: {exc}", file=sys.stderr)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (timeout, systemd, cron) stops a command as Ctrl-C does: psycopg
+    then cancels the statement running on the server, where a killed client
+    would leave it running (an index build holding its lock for minutes)."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _terminated)
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         code = func(args)
-        sys.stdout.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()
         return code
     except FieldmapError as exc:
         _report(args, exc)
@@ -818,8 +831,8 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE
     except KeyboardInterrupt:
-        print("fieldmap: interrupted", file=sys.stderr)
-        return 130
+        _report(args, Interrupted("interrupted; what was committed stands"))
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ EXIT_DIFFERENCES = 4  # a comparison found differences, or an audit chain is bro
 EXIT_PARTIAL = 5      # --partial: the good entries were written, some were rejected
 EXIT_MIRROR = 6       # the import committed but its YAML mirror could not be written
 EXIT_OUTPUT = 7       # the command did its work but its output could not be written
+EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM (128 + SIGINT): what was committed stands
 EXIT_PIPE = 141       # stdout was closed (128 + SIGPIPE), like other Unix tools
 
 EXIT_CODES = {
@@ -32,6 +33,7 @@ EXIT_CODES = {
     EXIT_PARTIAL: "--partial import: good entries written, some rejected",
     EXIT_MIRROR: "import committed, but the YAML mirror could not be written (the next import repairs it)",
     EXIT_OUTPUT: "the command did its work, but its output could not be written (e.g. a full disk)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C, or SIGTERM from timeout, systemd or cron); what was committed stands",
     EXIT_PIPE: "standard output was closed (no message)",
 }
 
@@ -110,6 +112,13 @@ class DatabaseError(FieldmapError):
     code = "database"
 
 
+class Interrupted(FieldmapError):
+    """Ctrl-C or SIGTERM: the command stopped; what it committed stands."""
+
+    exit_code = EXIT_INTERRUPTED
+    code = "interrupted"
+
+
 class UnreachableError(DatabaseError):
     """No connection could be made (server down, wrong address)."""
 
@@ -136,7 +145,7 @@ def from_db_error(exc: psycopg.Error, where: str | None = None) -> FieldmapError
     state = exc.sqlstate or ""
     message = describe(exc)
     if state in ("3F000", "42P01", "42883") and "fieldmap" in message:
-        return DatabaseError("fieldmap is not deployed in this database (" + message
+        return DatabaseError("fieldmap is not deployed in this database, or is older than this CLI (" + message
                              + "); run 'make deploy' (or 'sqitch deploy') first", sqlstate=state)
     # the server says "read-only transaction", or (for pg_cron's calls) "cannot
     # assign TransactionIds during recovery"

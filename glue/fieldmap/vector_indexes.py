@@ -55,6 +55,8 @@ def _run_step(conn: psycopg.Connection, step: dict, run: Run, progress: bool) ->
         conn.execute(step["statement"])
     except psycopg.Error as exc:
         error = from_db_error(exc)
-        raise type(error)(f"{step['action']} failed after {len(run.done)} steps done (the next run takes up "
-                          f"from here): {error.message}", where=step["index_name"], sqlstate=error.sqlstate) from None
+        located = type(error)(f"{step['action']} failed after {len(run.done)} steps done (those stand; a next "
+                              f"run does the rest): {error.message}", where=step["index_name"], sqlstate=error.sqlstate)
+        located.code = error.code
+        raise located from None
     run.done.append({**step, "seconds": round(time.perf_counter() - started, 3)})
