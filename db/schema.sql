@@ -5018,13 +5018,7 @@ CREATE FUNCTION fieldmap.vector_index_plan() RETURNS TABLE(action text, tenant t
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
 DECLARE
-  v_saved    text := current_setting('fieldmap._all_tenants', true);
-  -- another session building an index concurrently holds this lock on the
-  -- table throughout (so do VACUUM and ANALYZE: an invalid index then waits
-  -- for the next run rather than be dropped while it may still be built)
-  v_building boolean := EXISTS (SELECT FROM pg_locks l
-                                 WHERE l.relation = 'fieldmap.mapping_embeddings'::regclass
-                                   AND l.mode = 'ShareUpdateExclusiveLock' AND l.pid <> pg_backend_pid());
+  v_saved text := current_setting('fieldmap._all_tenants', true);
 BEGIN
   PERFORM set_config('fieldmap._all_tenants', 'on', true);  -- every tenant's rows, for the owner under forced RLS
   RETURN QUERY
@@ -5052,10 +5046,9 @@ BEGIN
         FULL JOIN existing x ON x.tenant_id = s.tenant_id AND x.model_hash = left(md5(s.model), 8)
         LEFT JOIN fieldmap.embedding_models m
           ON m.name = coalesce(s.model, (SELECT em.name FROM fieldmap.embedding_models em
-                                          WHERE left(md5(em.name), 8) = x.model_hash LIMIT 1))
-       WHERE NOT (v_building AND x.valid IS FALSE)),
+                                          WHERE left(md5(em.name), 8) = x.model_hash LIMIT 1))),
     described AS (
-      SELECT j.*, t.slug::text AS slug,
+      SELECT j.*, coalesce(t.slug::text, j.tenant_id::text) AS slug,
              format('HNSW (cosine) over the %s-dimensional vectors of model %s of tenant %s only '
                     '(fieldmap.vector_index_plan): it searches faster than the model''s index, which holds '
                     'every tenant''s.', j.dims, j.model, coalesce(t.slug::text, j.tenant_id::text)) AS wanted_note

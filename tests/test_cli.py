@@ -260,6 +260,13 @@ def test_a_closed_pipe_exits_quietly(demo: str) -> None:
     assert out.returncode == 141 and out.stderr == ""
 
 
+def test_a_closed_stdout_is_exit_7_not_a_traceback(demo: str) -> None:
+    exe = Path(sys.executable).parent / "fieldmap"
+    out = subprocess.run(["bash", "-c", f"'{exe}' tenant list >&-"], stderr=subprocess.PIPE, text=True,
+                         env={**os.environ, "DATABASE_URL": demo})
+    assert out.returncode == 7 and "standard output is closed" in out.stderr and "Traceback" not in out.stderr
+
+
 def test_the_local_cluster_is_named_and_its_hint_given_only_for_it(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "FIELDMAP_DATABASE_URL")}
     exe = Path(sys.executable).parent / "fieldmap"
@@ -528,7 +535,7 @@ def test_a_refused_privilege_names_the_roles_that_have_it(db: psycopg.Connection
     out = fieldmap_cli(url_for(db.info.dbname, user="fm_test_reader_a"), "tenant", "add", "acme")
     assert out.returncode == 3 and "Traceback" not in out.stderr, out.stderr
     assert "permission denied for function create_tenant" in out.stderr
-    assert "tenants, users and entities the owner" in out.stderr and "docs/security.md" in out.stderr
+    assert "tenants, users, entities and vector indexes the owner" in out.stderr and "docs/security.md" in out.stderr
 
 
 def test_a_mapping_id_that_is_no_uuid_is_refused_before_the_database(demo: str) -> None:

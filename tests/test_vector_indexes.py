@@ -8,11 +8,15 @@ fieldmap_owner, under forced row-level security) may plan or build them."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import time
 
 import psycopg
 import pytest
 from registry import ensure_login_role, ensure_test_roles, login, raises_sqlstate
-from support import fieldmap_cli, sqitch, url_for
+from support import FIELDMAP_EXE, fieldmap_cli, sqitch, url_for
 
 TINY = "test/tiny-8d"  # a model of 8 dimensions: its vectors go into HNSW indexes 100 times faster than 384
 QUOTED = "test/o'tiny-4d"  # a second model, whose name must be quoted in the statements
@@ -140,9 +144,6 @@ def test_an_index_left_invalid_or_without_its_note_is_made_whole(tenants: psycop
     # what CREATE INDEX CONCURRENTLY leaves when it is interrupted
     tenants.execute("UPDATE pg_index SET indisvalid = false WHERE indexrelid IN "
                     "(SELECT oid FROM pg_class WHERE starts_with(relname, 'idx_tenant_hnsw_'))")
-    with login(tenants, "postgres") as other, other.transaction():  # while a build may be running: left alone
-        other.execute("LOCK TABLE fieldmap.mapping_embeddings IN SHARE UPDATE EXCLUSIVE MODE")
-        assert plan(tenants) == []
     assert plan(tenants) == [("drop", "mid", 5000), ("create", "mid", 5000), ("comment", "mid", 5000)]
     shrink(tenants, "mid", 2000)  # invalid and no longer wanted: dropped, not built again
     assert plan(tenants) == [("drop", "mid", 2000)]
@@ -174,7 +175,7 @@ def test_the_owner_builds_them_once_with_the_cli_and_an_app_role_may_not(tenants
         tenants.execute("ALTER ROLE fm_test_deployer RESET lock_timeout")
     error = json.loads(out.stderr.strip().splitlines()[-1])["error"]
     assert out.returncode == 3 and error["where"].startswith("idx_tenant_hnsw_"), error
-    assert "create failed after 0 steps done (the next run takes up from here)" in error["message"]
+    assert "create failed after 0 steps done (those stand; a next run does the rest)" in error["message"]
     assert "lock timeout" in error["message"]
     rc, dry = vector_indexes(url, "--dry-run")
     assert rc == 0 and dry["dry_run"] and [(s["action"], s["tenant"]) for s in dry["steps"]] == [
@@ -205,3 +206,23 @@ def test_the_owner_builds_them_once_with_the_cli_and_an_app_role_may_not(tenants
     out = fieldmap_cli(as_writer, "vector-indexes")
     assert out.returncode == 3 and "Traceback" not in out.stderr
     assert "permission denied for function vector_index_plan" in out.stderr and "vector indexes the owner" in out.stderr
+
+
+def test_sigterm_cancels_the_build_on_the_server(tenants: psycopg.Connection) -> None:
+    """timeout, systemd and cron stop a command with SIGTERM: the build it
+    started must not go on running (and holding its lock) on the server."""
+    url = url_for(tenants.info.dbname)
+    with login(tenants, "postgres") as other, other.transaction():  # the build waits for this lock
+        other.execute("LOCK TABLE fieldmap.mapping_embeddings IN SHARE UPDATE EXCLUSIVE MODE")
+        cli = subprocess.Popen([str(FIELDMAP_EXE), "vector-indexes", "--json"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "DATABASE_URL": url})
+        for _ in range(100):  # until its CREATE INDEX waits on the server
+            if tenants.execute("SELECT EXISTS (SELECT FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX%%' "
+                               "AND wait_event_type = 'Lock')").fetchone()[0]:
+                break
+            time.sleep(0.1)
+        cli.send_signal(signal.SIGTERM)
+        _, err = cli.communicate(timeout=30)
+    assert cli.returncode == 130 and json.loads(err.strip().splitlines()[-1])["error"]["code"] == "interrupted"
+    assert not tenants.execute("SELECT EXISTS (SELECT FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX%%' "
+                               "AND state = 'active')").fetchone()[0]
