@@ -69,9 +69,9 @@ STABLE
 SET search_path = pg_catalog, pg_temp
 SET hnsw.iterative_scan = relaxed_order
 -- 40: through a tenant's own index of 9,000 vectors (bench_search's data)
--- recall@10 is 0.955, at the goal's edge; 60 gave 0.965-0.972 but, in the
--- same benchmark, a p50 of 4.1-5.2 ms against 1.9 ms (the model's index,
--- where a tenant's scan walks past other tenants' rows, gave 0.963 at 40)
+-- recall@10 is 0.952-0.955, at the goal's edge; 60 gave 0.965-0.972, at a
+-- cost the benchmark's noise hid (p50 1.9-4.7 ms at 40, 4.1-5.2 ms at 60
+-- over single runs): the next step if recall slips
 SET hnsw.ef_search = 40
 AS $$
 DECLARE
