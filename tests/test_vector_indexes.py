@@ -42,11 +42,12 @@ def grow(db: psycopg.Connection, slug: str, n: int, model: str = TINY, dims: int
                      WHERE c.tenant_id = fieldmap.current_tenant_id() AND c.connector_name = 'crm'
                        AND s.entity_name = 'opportunity'
                     RETURNING tenant_id, id, source_field)
-                  INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector,
-                                                           embedding_model)
+                  INSERT INTO fieldmap.mapping_embeddings
+                         (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
                   SELECT a.tenant_id, a.id, a.source_field,
-                         ARRAY(SELECT random() - 0.5 FROM generate_series(1, %s) d WHERE d > length(a.source_field) - 99)
-                           ::real[]::public.vector, %s
+                         -- (d > ... - 99: true, but it ties the draw to the row, so each row has its own)
+                         ARRAY(SELECT random() - 0.5 FROM generate_series(1, %s) d
+                                WHERE d > length(a.source_field) - 99)::real[]::public.vector, %s
                     FROM added a""", (n, dims, model))
 
 
@@ -54,7 +55,8 @@ def shrink(db: psycopg.Connection, slug: str, keep: int) -> None:
     db.execute("""DELETE FROM fieldmap.mapping_embeddings e USING fieldmap.tenants t
                    WHERE t.id = e.tenant_id AND t.slug = %s AND e.embedding_model = %s
                      AND e.id NOT IN (SELECT e2.id FROM fieldmap.mapping_embeddings e2
-                                       WHERE e2.tenant_id = t.id AND e2.embedding_model = %s ORDER BY e2.id LIMIT %s)""",
+                                       WHERE e2.tenant_id = t.id AND e2.embedding_model = %s
+                                       ORDER BY e2.id LIMIT %s)""",
                (slug, TINY, TINY, keep))
 
 
@@ -78,7 +80,7 @@ def tenants(db: psycopg.Connection) -> psycopg.Connection:
     return db
 
 
-def test_a_tenant_with_5000_vectors_up_to_half_gets_its_own_index_and_search_uses_it(tenants: psycopg.Connection) -> None:
+def test_a_tenant_of_5000_vectors_up_to_half_gets_its_own_index_and_search_uses_it(tenants: psycopg.Connection) -> None:
     assert plan(tenants) == [("create", "mid", 5000), ("comment", "mid", 5000)]
     run_plan(tenants)
     assert plan(tenants) == []

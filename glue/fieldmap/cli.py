@@ -470,7 +470,8 @@ def cmd_vector_indexes(args: argparse.Namespace) -> int:
              + (f"  {s['seconds']:.1f} s" if "seconds" in s else "") for s in steps]
     if args.dry_run and steps:
         lines.append("(dry run: nothing built or dropped)")
-    _emit(args, {"dry_run": args.dry_run, "steps": run.done}, "\n".join(lines) or "every tenant has the vector indexes it needs")
+    _emit(args, {"dry_run": args.dry_run, "steps": run.done},
+          "\n".join(lines) or "every tenant has the vector indexes it needs")
     return 0
 
 

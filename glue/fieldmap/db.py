@@ -7,8 +7,8 @@ serves the read-only commands (a read replica)."""
 
 from __future__ import annotations
 
-import os
 import contextlib
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +20,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 
 from .errors import DatabaseError, UnreachableError
+from .queries import query
 
 URL_VARIABLES = ("FIELDMAP_DATABASE_URL", "DATABASE_URL")
 
@@ -87,8 +88,6 @@ def session_lock(conn: psycopg.Connection, key: str) -> Iterator[bool]:
     """A session advisory lock named by key, if free: yields whether it was
     taken, and releases it after (two cron runs of one job do not overlap;
     a lost connection has released it already)."""
-    from .queries import query
-
     locked = conn.execute(query("session_lock"), {"key": key}).fetchone()["locked"]
     try:
         yield locked

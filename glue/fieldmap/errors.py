@@ -154,8 +154,8 @@ def from_db_error(exc: psycopg.Error, where: str | None = None) -> FieldmapError
                     "Send writes to the primary (FIELDMAP_DATABASE_URL or DATABASE_URL, not FIELDMAP_READ_URL)")
     if state == "42501" and message.startswith("permission denied for"):  # names the object, not the role to use
         message += ("; this role lacks that privilege: mapping changes need fieldmap_writer, audit verification "
-                    "fieldmap_auditor, tenants, users, entities and vector indexes the owner (README, 'Tenancy'; the whole matrix "
-                    "is in docs/security.md)")
+                    "fieldmap_auditor, tenants, users, entities and vector indexes the owner (README, 'Tenancy'; "
+                    "the whole matrix is in docs/security.md)")
     known = SQLSTATES.get(state)
     if known is None:
         error: FieldmapError = DatabaseError(message, sqlstate=state or None)

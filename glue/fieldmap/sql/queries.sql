@@ -240,4 +240,3 @@ SELECT name, dims FROM fieldmap.embedding_models WHERE name = %(model)s::text;
 -- name: vector_index_plan
 SELECT action, tenant, model, vectors, round(share::numeric, 4)::float AS share, index_name, statement
   FROM fieldmap.vector_index_plan();
-
