@@ -5022,13 +5022,11 @@ DECLARE
 BEGIN
   PERFORM set_config('fieldmap._all_tenants', 'on', true);  -- every tenant's rows, for the owner under forced RLS
   RETURN QUERY
-    WITH counts AS (  -- every row, computed or pending, as _nearest_mappings counts them
-      SELECT e.tenant_id, e.embedding_model::text AS model, count(*) AS n
+    WITH sized AS (  -- every row, computed or pending, as _nearest_mappings counts them
+      SELECT e.tenant_id, e.embedding_model::text AS model, count(*) AS n,
+             count(*)::double precision / sum(count(*)) OVER (PARTITION BY e.embedding_model) AS share
         FROM fieldmap.mapping_embeddings e
-       GROUP BY 1, 2),
-    sized AS (
-      SELECT c.tenant_id, c.model, c.n, c.n::double precision / sum(c.n) OVER (PARTITION BY c.model) AS share
-        FROM counts c),
+       GROUP BY e.tenant_id, e.embedding_model),
     existing AS (
       SELECT i.relname::text AS index_name, x.indisvalid AS valid, obj_description(i.oid, 'pg_class') AS note,
              substr(i.relname, 26)::uuid AS tenant_id, substr(i.relname, 17, 8) AS model_hash
