@@ -233,6 +233,30 @@ def test_no_tenant_and_bad_arguments_are_usage_errors(demo: str) -> None:
     assert "--batch" in out.stderr and "at most 100000" in out.stderr
 
 
+def test_typos_are_reported_by_their_command_with_a_guess(demo: str) -> None:
+    out = fieldmap_cli(demo, "vector-indexes", "--dryrun")
+    assert out.returncode == 2
+    assert "fieldmap vector-indexes: error: unrecognized arguments: --dryrun (did you mean --dry-run?)" in out.stderr
+    assert "usage: fieldmap vector-indexes" in out.stderr  # the command's options, not the top level's
+    out = fieldmap_cli(demo, "tenant", "list", "extra")
+    assert out.returncode == 2 and "fieldmap tenant list: error: unrecognized arguments: extra" in out.stderr
+    out = fieldmap_cli(demo, "imprt", "x.yaml")
+    assert out.returncode == 2 and "invalid choice: 'imprt'" in out.stderr and "(did you mean import?)" in out.stderr
+    out = fieldmap_cli(demo, "--json", "tenant", "lst")
+    assert out.returncode == 2 and json.loads(out.stderr)["error"]["message"].endswith("(did you mean list?)")
+    out = fieldmap_cli(demo, "tenant", "frobnicate")
+    assert out.returncode == 2 and "did you mean" not in out.stderr
+
+
+def test_a_count_beyond_the_databases_limit_is_a_usage_error_like_zero(demo: str) -> None:
+    for args, message in ((["search", "--k", "0", "x"], "must be at least 1, not 0"),
+                          (["search", "--k", "1001", "x"], "must be at most 1000, not 1001"),
+                          (["suggest", "--k", "51", "--connector", "c", "--table", "t", "--field", "f"],
+                           "must be at most 50, not 51")):
+        out = fieldmap_cli(demo, *args, "--tenant", "demo")
+        assert out.returncode == 2 and f"argument --k: {message}" in out.stderr, (args, out.stderr)
+
+
 def test_an_undeployed_database_says_to_deploy(scratch_url: str) -> None:
     out = fieldmap_cli(scratch_url, "tenant", "list")
     assert out.returncode == 3 and "run 'make deploy' (or 'sqitch deploy') first" in out.stderr

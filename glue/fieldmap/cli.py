@@ -7,8 +7,10 @@ traceback), exits non-zero with a code from errors.EXIT_CODES, and takes
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
+import re
 import signal
 import sys
 import uuid
@@ -111,11 +113,15 @@ def _directory(text: str) -> Path:
     return Path(text)
 
 
-def _batch_size(text: str) -> int:
-    value = _positive(text)
-    if value > 100_000:  # fieldmap.pending_embeddings hands out at most this many at once
-        raise argparse.ArgumentTypeError(f"must be at most 100000, not {value}")
-    return value
+def _one_to(high: int) -> Callable[[str], int]:
+    """A whole number from 1 to the database's own limit, refused before connecting
+    with the same exit code as 0 would be (the database still checks it)."""
+    def whole_number(text: str) -> int:
+        value = _positive(text)
+        if value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high}, not {value}")
+        return value
+    return whole_number
 
 
 def _positive(text: str) -> int:
@@ -622,14 +628,41 @@ def cmd_eval_suggest(args: argparse.Namespace) -> int:
 # --- the parser --------------------------------------------------------------
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with its usage errors as JSON under --json."""
+    """argparse, with its usage errors as JSON under --json, a guess at what a
+    mistyped command or option meant, and an unknown option reported by the
+    command it was given to (argparse reports it from the top, with the
+    top-level usage, which does not list the command's options)."""
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            owner = _command_parser(self, parsed)
+            owner.error(f"unrecognized arguments: {' '.join(extras)}"
+                        + _guess(extras[0], list(owner._option_string_actions)))
+        return parsed
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+        if choice:
+            message += _guess(choice[1], re.findall(r"'([^']*)'", choice[2]))
         if "--json" in sys.argv[1:]:
             print(json.dumps({"error": {"code": "usage", "message": message, "where": None, "sqlstate": None,
                                         "exit": 2, "problems": []}}), file=sys.stderr)
             self.exit(2)
         super().error(message)
+
+
+def _command_parser(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the (sub)command the parsed arguments name."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and getattr(parsed, action.dest, None) in action.choices:
+            return _command_parser(action.choices[getattr(parsed, action.dest)], parsed)
+    return parser
+
+
+def _guess(word: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(word, candidates, n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -735,7 +768,7 @@ def build_parser() -> argparse.ArgumentParser:
     emb.add_argument("--tenant", help="only this tenant (default: every tenant this role may act for)")
     emb.add_argument("--model", metavar="NAME|PATH",
                      help=f"a local sentence-transformers model directory (default: {encoder.DEFAULT_MODEL}, packaged)")
-    emb.add_argument("--batch", type=_batch_size, default=512,
+    emb.add_argument("--batch", type=_one_to(100_000), default=512,  # pending_embeddings' limit
                      help="texts per database round trip, 1 to 100000 (default 512)")
 
     vix = command(sub, "vector-indexes", cmd_vector_indexes,
@@ -744,7 +777,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     srch = command(sub, "search", cmd_search, "mappings similar to a text (semantic search)", (tenant,))
     srch.add_argument("text", help="what to look for, e.g. 'closing date of a deal'")
-    srch.add_argument("--k", type=_positive, default=10, help="how many (default 10)")
+    srch.add_argument("--k", type=_one_to(1000), default=10, help="how many, 1 to 1000 (default 10)")
     srch.add_argument("--connector", help="only this connector's mappings")
     srch.add_argument("--entity", help="only mappings of this canonical entity")
     srch.add_argument("--status", choices=["active", "deprecated", "pending_review"], help="only mappings in this status")
@@ -760,7 +793,7 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--out", metavar="FILE", type=Path,
                      help="write the proposal (import format) here instead of printing it")
     sug.add_argument("--force", action="store_true", help="let --out replace an existing file")
-    sug.add_argument("--k", type=_positive, default=3,
+    sug.add_argument("--k", type=_one_to(50), default=3,
                      help="proposals per field, 1 to 50 (default 3); with --fields, how far a field whose best "
                           "target went to another may fall back")
 

@@ -19,7 +19,6 @@ import psycopg
 from . import migration
 from .db import session_lock
 from .encoder import Encoder
-from .queries import query
 
 ZERO_ID = "00000000-0000-0000-0000-000000000000"  # after the schema: every mapping id sorts after it
 
