@@ -756,6 +756,39 @@ ALTER FUNCTION fieldmap._check_mapping_transform() OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._check_mapping_transform() IS 'Internal trigger: refuses a mapping whose transformation_rule or coercion_function cannot be applied (transform_rule_problem).';
 
 --
+-- Name: _check_member_role(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._check_member_role() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_guess text;
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.role_name = OLD.role_name THEN
+    RETURN NEW;  -- unchanged: a row whose role was since dropped may still be rewritten
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = NEW.role_name) THEN
+    v_guess := fieldmap.closest_name(NEW.role_name, ARRAY(SELECT r.rolname::text FROM pg_roles r
+                                                         WHERE r.rolname !~ '^pg_'));
+    RAISE EXCEPTION 'role "%" does not exist%', NEW.role_name,
+      CASE WHEN v_guess IS NOT NULL THEN format(' (did you mean "%s"?)', v_guess) ELSE '' END
+      USING ERRCODE = 'MR001', HINT = 'create the role first (CREATE ROLE ... IN ROLE fieldmap_writer), then list it for the tenant';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+ALTER FUNCTION fieldmap._check_member_role() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _check_member_role(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._check_member_role() IS 'Trigger: refuses a tenant membership naming a role that does not exist (a typo would otherwise lock the meant role out unexplained).';
+
+--
 -- Name: _described_mappings(uuid[], double precision[]); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6630,6 +6663,18 @@ CREATE TRIGGER _10_check_dims BEFORE INSERT OR UPDATE OF embedding_vector, embed
 COMMENT ON TRIGGER _10_check_dims ON fieldmap.schema_embeddings IS 'Refuses a vector whose dimension is not its model''s.';
 
 --
+-- Name: tenant_members _10_check_role; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TRIGGER _10_check_role BEFORE INSERT OR UPDATE OF role_name ON fieldmap.tenant_members FOR EACH ROW EXECUTE FUNCTION fieldmap._check_member_role();
+
+--
+-- Name: TRIGGER _10_check_role ON tenant_members; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TRIGGER _10_check_role ON fieldmap.tenant_members IS 'Refuses a membership naming a role that does not exist, with the nearest role name as a guess.';
+
+--
 -- Name: connector_definitions _10_stamp; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -7538,6 +7583,12 @@ REVOKE ALL ON FUNCTION fieldmap._check_embedding_dims() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION fieldmap._check_mapping_transform() FROM PUBLIC;
+
+--
+-- Name: FUNCTION _check_member_role(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._check_member_role() FROM PUBLIC;
 
 --
 -- Name: FUNCTION _described_mappings(ids uuid[], similarities double precision[]); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

@@ -287,9 +287,10 @@ def test_the_audit_trail_is_append_only_for_every_role(db: psycopg.Connection, a
 
 
 def test_tenant_membership_changes_are_audited(db: psycopg.Connection, acme: dict) -> None:
-    mid = db.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) VALUES (%s, 'crm_sync') RETURNING id",
-                     (acme["tenant"],)).fetchone()[0]
-    db.execute("UPDATE fieldmap.tenant_members SET role_name = 'crm_sync2' WHERE id = %s", (mid,))
+    ensure_test_roles(db)  # a membership must name a role that exists
+    mid = db.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name)"
+                     " VALUES (%s, 'fm_test_writer_a') RETURNING id", (acme["tenant"],)).fetchone()[0]
+    db.execute("UPDATE fieldmap.tenant_members SET role_name = 'fm_test_reader_a' WHERE id = %s", (mid,))
     db.execute("DELETE FROM fieldmap.tenant_members WHERE id = %s", (mid,))
     got = [(r["action"], r["object_type"], r["field_changed"], r["tenant_id"]) for r in audit_rows(db, mid)]
     assert got == [("created", "tenant_member", None, acme["tenant"]),

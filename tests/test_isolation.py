@@ -156,3 +156,27 @@ def test_unknown_tenant_and_actor_are_refused(db: psycopg.Connection, two_tenant
         set_context(db, "acme", two_tenants["b"]["user"])  # B's user cannot act in A
     with raises_sqlstate("MR001", "unknown user"):
         set_context(db, "acme", uuid.uuid4())
+
+
+def test_a_membership_must_name_a_role_that_exists(db: psycopg.Connection, acme: dict) -> None:
+    """Every branch of _check_member_role: a typo is refused with a guess, an
+    unknown name without one, a rename to a typo too; a row whose role was
+    since dropped may still be rewritten unchanged and deleted."""
+    ensure_test_roles(db)
+    add = "INSERT INTO fieldmap.tenant_members (tenant_id, role_name) VALUES (%s, %s) RETURNING id"
+    with raises_sqlstate("MR001", r'role "fm_test_writre_a" does not exist \(did you mean "fm_test_writer_a"\?\)'):
+        db.execute(add, (acme["tenant"], "fm_test_writre_a"))
+    with raises_sqlstate("MR001", r'role "nobody_at_all_here" does not exist\n'):
+        db.execute(add, (acme["tenant"], "nobody_at_all_here"))
+    member = db.execute(add, (acme["tenant"], "fm_test_writer_a")).fetchone()[0]
+    with raises_sqlstate("MR001", 'role "fm_test_writer_x" does not exist'):
+        db.execute("UPDATE fieldmap.tenant_members SET role_name = 'fm_test_writer_x' WHERE id = %s", (member,))
+    db.execute("UPDATE fieldmap.tenant_members SET role_name = 'fm_test_reader_a' WHERE id = %s", (member,))
+    db.execute("CREATE ROLE fm_test_short_lived NOLOGIN")
+    try:
+        gone = db.execute(add, (acme["tenant"], "fm_test_short_lived")).fetchone()[0]
+    finally:
+        db.execute("DROP ROLE fm_test_short_lived")
+    db.execute("UPDATE fieldmap.tenant_members SET role_name = role_name WHERE id = %s", (gone,))
+    assert db.execute("DELETE FROM fieldmap.tenant_members WHERE id = %s", (gone,)).rowcount == 1
+    assert [r[0] for r in db.execute("SELECT role_name FROM fieldmap.tenant_members")] == ["fm_test_reader_a"]

@@ -242,6 +242,12 @@ BREAKS: dict[str, list[str]] = {
         "CREATE OR REPLACE FUNCTION fieldmap._mark_grid_stale() RETURNS trigger LANGUAGE plpgsql"
         " AS 'BEGIN RETURN NULL; END'",
     ],
+    "trigger_member_role": [
+        "DROP TRIGGER _10_check_role ON fieldmap.tenant_members",
+        "ALTER TABLE fieldmap.tenant_members DISABLE TRIGGER _10_check_role",
+        "CREATE OR REPLACE FUNCTION fieldmap._check_member_role() RETURNS trigger LANGUAGE plpgsql"
+        " AS 'BEGIN RETURN NEW; END'",
+    ],
     "function_cron_jobs": [
         "DROP FUNCTION fieldmap.cron_jobs()",
         "GRANT EXECUTE ON FUNCTION fieldmap.cron_jobs() TO fieldmap_writer",

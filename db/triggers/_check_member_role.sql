@@ -1,0 +1,30 @@
+-- fieldmap._check_member_role(): BEFORE INSERT OR UPDATE OF role_name on
+-- tenant_members. A membership names a role as text (a catalog row cannot be
+-- a foreign key), so a misspelt name was stored without a word and the role
+-- meant was then refused every request (MR003) with nothing pointing at the
+-- typo. The role must exist when the membership is written; a role dropped
+-- later leaves a row that grants nothing, which the owner may still delete.
+CREATE OR REPLACE FUNCTION fieldmap._check_member_role()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_guess text;
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.role_name = OLD.role_name THEN
+    RETURN NEW;  -- unchanged: a row whose role was since dropped may still be rewritten
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = NEW.role_name) THEN
+    v_guess := fieldmap.closest_name(NEW.role_name, ARRAY(SELECT r.rolname::text FROM pg_roles r
+                                                         WHERE r.rolname !~ '^pg_'));
+    RAISE EXCEPTION 'role "%" does not exist%', NEW.role_name,
+      CASE WHEN v_guess IS NOT NULL THEN format(' (did you mean "%s"?)', v_guess) ELSE '' END
+      USING ERRCODE = 'MR001', HINT = 'create the role first (CREATE ROLE ... IN ROLE fieldmap_writer), then list it for the tenant';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION fieldmap._check_member_role() IS
+  'Trigger: refuses a tenant membership naming a role that does not exist (a typo would otherwise lock the meant role out unexplained).';
