@@ -505,6 +505,18 @@ def test_an_app_role_can_list_its_tenants_and_see_status(db: psycopg.Connection,
         assert rc == 3 and f'role fm_test_writer_a may not act for tenant "{slug}"' in err
 
 
+def test_an_owner_login_sees_every_tenants_row_counts_in_status(db: psycopg.Connection, demo: str) -> None:
+    from registry import ensure_login_role
+    from support import url_for
+
+    ensure_login_role(db, "fm_test_deployer", "fieldmap_owner")  # not a superuser: row-level security applies
+    assert cli(demo, "import", str(LEGACY / "zendesk.yaml"))[0] == 0
+    st = json.loads(fieldmap_cli(url_for(db.info.dbname, user="fm_test_deployer"), "status", "--json").stdout)
+    rows = {t["name"]: t["rows"] for t in st["tables"]}
+    assert rows["field_mappings"] == db.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0] > 0
+    assert None not in rows.values(), rows
+
+
 def test_the_system_tenant_takes_no_users(demo: str) -> None:
     out = fieldmap_cli(demo, "user", "add", "bob@example.com", "--tenant", "system")
     assert out.returncode == 1 and "system tenant" in out.stderr
