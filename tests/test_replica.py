@@ -128,3 +128,13 @@ def test_a_write_sent_to_the_standby_fails_clearly(standby: str) -> None:
     assert out.returncode != 0 and "read replica" in out.stderr, out.stderr
     with psycopg.connect(standby, autocommit=True) as s, pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
         s.execute("SELECT * FROM fieldmap.verify_audit_chain('demo')")
+
+
+def test_a_replica_out_of_reach_is_named_as_the_read_replica(db_url: str) -> None:
+    """Needs no standby: FIELDMAP_READ_URL pointing nowhere, the primary up."""
+    out = fieldmap_cli(db_url, "tenant", "list", env={"FIELDMAP_READ_URL": UNREACHABLE})
+    assert out.returncode == 3 and "Traceback" not in out.stderr
+    assert "cannot connect to database nowhere" in out.stderr
+    assert "the read replica named by FIELDMAP_READ_URL; unset it to read from the primary" in out.stderr, out.stderr
+    assert fieldmap_cli(db_url, "tenant", "add", "writes-go-to-the-primary",
+                        env={"FIELDMAP_READ_URL": UNREACHABLE}).returncode == 0

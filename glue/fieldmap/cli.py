@@ -44,7 +44,7 @@ EXITS = "exit codes:\n" + "\n".join(f"  {code:<3} {text}" for code, text in EXIT
 def _target(args: argparse.Namespace, *, read_only: bool = False) -> Target:
     url = getattr(args, "db_url", None)
     if not url and read_only and os.environ.get("FIELDMAP_READ_URL"):
-        url = os.environ["FIELDMAP_READ_URL"]
+        return Target(os.environ["FIELDMAP_READ_URL"], local=False, replica=True)
     return target(url)
 
 

@@ -29,6 +29,7 @@ URL_VARIABLES = ("FIELDMAP_DATABASE_URL", "DATABASE_URL")
 class Target:
     url: str
     local: bool  # the checkout's own cluster (so "make db-start" is the remedy when it is down)
+    replica: bool = False  # FIELDMAP_READ_URL's read replica (so reading from the primary is the remedy)
 
 
 def _local_cluster_url() -> str | None:
@@ -79,7 +80,9 @@ def connect(t: Target, *, autocommit: bool = False) -> psycopg.Connection:
         raise DatabaseError(f"invalid database URL: {str(exc).strip()}") from None
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-        remedy = " (is the cluster running? 'make db-start')" if t.local else ""
+        remedy = (" (is the cluster running? 'make db-start')" if t.local else
+                  " (the read replica named by FIELDMAP_READ_URL; unset it to read from the primary)" if t.replica
+                  else "")
         raise UnreachableError(f"cannot connect to {_where(t.url)}: {first}{remedy}") from None
 
 
