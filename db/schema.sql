@@ -1036,7 +1036,8 @@ CREATE FUNCTION fieldmap._may_act_for(tenant uuid) RETURNS boolean
   SELECT fieldmap._request_is_owner()
       OR EXISTS (SELECT FROM fieldmap.tenant_members m
                   WHERE m.tenant_id OPERATOR(pg_catalog.=) tenant
-                    AND pg_catalog.pg_has_role(fieldmap._request_role(), m.role_name, 'USAGE'))
+                    AND pg_catalog.pg_has_role(fieldmap._request_role(),
+                                               pg_catalog.to_regrole(pg_catalog.quote_ident(m.role_name)), 'USAGE'))
 $$;
 
 ALTER FUNCTION fieldmap._may_act_for(tenant uuid) OWNER TO fieldmap_owner;

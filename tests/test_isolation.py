@@ -9,7 +9,9 @@ import psycopg
 import pytest
 from registry import (
     acting_as,
+    ensure_login_role,
     ensure_test_roles,
+    login,
     make_connector,
     make_mapping,
     make_tenant,
@@ -180,3 +182,26 @@ def test_a_membership_must_name_a_role_that_exists(db: psycopg.Connection, acme:
     db.execute("UPDATE fieldmap.tenant_members SET role_name = role_name WHERE id = %s", (gone,))
     assert db.execute("DELETE FROM fieldmap.tenant_members WHERE id = %s", (gone,)).rowcount == 1
     assert [r[0] for r in db.execute("SELECT role_name FROM fieldmap.tenant_members")] == ["fm_test_reader_a"]
+
+
+def test_a_membership_of_a_dropped_role_locks_no_one_out(db: psycopg.Connection, two_tenants: dict) -> None:
+    """pg_has_role raised for a role name that no longer exists, and
+    list_tenants asks it of every tenant: one stale row, left by an ordinary
+    DROP ROLE, stopped every non-owner role."""
+    db.execute("CREATE ROLE fm_test_dropped_later NOLOGIN")
+    try:
+        db.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) VALUES (%s, 'fm_test_dropped_later')",
+                   (two_tenants["b"]["tenant"],))
+    finally:
+        db.execute("DROP ROLE fm_test_dropped_later")
+    with login(db, "fm_test_writer_a") as app:
+        assert [r[0] for r in app.execute("SELECT slug FROM fieldmap.list_tenants()")] == ["acme"]
+        set_context(app, "acme")
+        with raises_sqlstate("MR003"):
+            set_context(app, "globex")
+    # a role whose name needs quoting is still found (to_regrole parses an identifier)
+    ensure_login_role(db, "FM Test Mixed", "fieldmap_reader")
+    db.execute("""INSERT INTO fieldmap.tenant_members (tenant_id, role_name) VALUES (%s, 'FM Test Mixed')
+                  ON CONFLICT DO NOTHING""", (two_tenants["b"]["tenant"],))
+    with acting_as(db, "FM Test Mixed"):
+        set_context(db, "globex")

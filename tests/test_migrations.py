@@ -97,6 +97,10 @@ BREAKS: dict[str, list[str]] = {
         "GRANT EXECUTE ON FUNCTION fieldmap._may_act_for(uuid) TO fieldmap_writer",
         "ALTER FUNCTION fieldmap.set_context(text, uuid, text, text, boolean) SECURITY INVOKER",
         "ALTER FUNCTION fieldmap.set_context(text, uuid, text, text, boolean) RESET ALL",
+        # the released body, which raised for a membership whose role was dropped
+        "CREATE OR REPLACE FUNCTION fieldmap._may_act_for(tenant uuid) RETURNS boolean LANGUAGE sql STABLE"
+        " AS $$SELECT fieldmap._request_is_owner() OR EXISTS (SELECT FROM fieldmap.tenant_members m"
+        " WHERE m.tenant_id = tenant AND pg_has_role(fieldmap._request_role(), m.role_name, 'USAGE'))$$",
     ],
     "trigger_stamp": [
         "DROP TRIGGER _10_stamp ON fieldmap.users",

@@ -1,6 +1,10 @@
 -- Deploy fieldmap:function_context to pg
 -- requires: table_tenant_members
 -- requires: table_users
+-- Reworked after v0.1.0: _may_act_for looks a member's role up with
+-- to_regrole, so a membership whose role was dropped grants nothing instead
+-- of raising for every non-owner. The other bodies are included again as
+-- they stand (CREATE OR REPLACE), so that each lives in this one script.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 

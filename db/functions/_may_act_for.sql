@@ -5,6 +5,9 @@
 -- for the tenant in tenant_members (USAGE: the role itself, or a role it
 -- inherits from). A NOINHERIT authenticator therefore reaches no tenant until
 -- it switches to a tenant's role, and then only that tenant.
+-- A membership whose role has since been dropped grants nothing: the role is
+-- looked up with to_regrole (NULL when missing), where pg_has_role given the
+-- name raised, and one stale row locked every non-owner out of list_tenants.
 -- It reads tenant_members, which only the owner may read, so it serves only
 -- fieldmap's SECURITY DEFINER functions (current_tenant_id, _resolve_tenant),
 -- into whose queries it is inlined: plain SQL, no SET clause, every name
@@ -19,7 +22,8 @@ AS $$
   SELECT fieldmap._request_is_owner()
       OR EXISTS (SELECT FROM fieldmap.tenant_members m
                   WHERE m.tenant_id OPERATOR(pg_catalog.=) tenant
-                    AND pg_catalog.pg_has_role(fieldmap._request_role(), m.role_name, 'USAGE'))
+                    AND pg_catalog.pg_has_role(fieldmap._request_role(),
+                                               pg_catalog.to_regrole(pg_catalog.quote_ident(m.role_name)), 'USAGE'))
 $$;
 
 COMMENT ON FUNCTION fieldmap._may_act_for(uuid) IS

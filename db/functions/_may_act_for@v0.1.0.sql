@@ -1,0 +1,26 @@
+-- fieldmap._may_act_for(tenant uuid) -> boolean
+-- Whether the request's role (fieldmap._request_role(): the SET ROLE role,
+-- else the login role) may act for the tenant: roles holding fieldmap_owner's
+-- privileges always; others when they hold the privileges of a role listed
+-- for the tenant in tenant_members (USAGE: the role itself, or a role it
+-- inherits from). A NOINHERIT authenticator therefore reaches no tenant until
+-- it switches to a tenant's role, and then only that tenant.
+-- It reads tenant_members, which only the owner may read, so it serves only
+-- fieldmap's SECURITY DEFINER functions (current_tenant_id, _resolve_tenant),
+-- into whose queries it is inlined: plain SQL, no SET clause, every name
+-- qualified. (As a SECURITY DEFINER function of its own it cost a function
+-- call with its own user switch and search_path at every statement's
+-- row-level security check.)
+CREATE OR REPLACE FUNCTION fieldmap._may_act_for(tenant uuid)
+RETURNS boolean
+LANGUAGE sql
+STABLE PARALLEL SAFE  -- lets verification and reports under RLS run in parallel
+AS $$
+  SELECT fieldmap._request_is_owner()
+      OR EXISTS (SELECT FROM fieldmap.tenant_members m
+                  WHERE m.tenant_id OPERATOR(pg_catalog.=) tenant
+                    AND pg_catalog.pg_has_role(fieldmap._request_role(), m.role_name, 'USAGE'))
+$$;
+
+COMMENT ON FUNCTION fieldmap._may_act_for(uuid) IS
+  'Internal: may the request''s role (SET ROLE role, else login role) act for this tenant? Owner privileges always; others via tenant_members.';
