@@ -18,6 +18,7 @@ from support import LEGACY, ROOT, cli, fieldmap_cli, legacy_files
 sys.path.insert(0, str(ROOT / "glue"))
 from fieldmap.errors import InputError  # noqa: E402
 from fieldmap.files import stage_files  # noqa: E402
+from fieldmap.migration import plural  # noqa: E402
 
 ENTITIES = LEGACY.parent / "canonical-entities.yaml"
 
@@ -389,6 +390,23 @@ def test_status_reports_the_grid_unsealed_rows_cron_and_embeddings(db: psycopg.C
 
 
 # --- found by a new user's trial ----------------------------------------------------
+
+def test_the_grid_says_when_it_is_stale(db: psycopg.Connection, demo: str) -> None:
+    db.execute("SELECT * FROM fieldmap.refresh_lineage_grid()")
+    out = fieldmap_cli(demo, "grid", "--tenant", "demo")
+    assert out.returncode == 0 and out.stderr == ""
+    assert cli(demo, "import", str(LEGACY / "zendesk.yaml"))[0] == 0
+    out = fieldmap_cli(demo, "grid", "--tenant", "demo")
+    assert out.returncode == 0 and "fieldmap: the grid is stale (last refreshed " in out.stderr
+    assert "mappings changed since are not shown" in out.stderr
+    out = fieldmap_cli(demo, "--json", "grid", "--tenant", "demo")
+    assert json.loads(out.stdout) == [] and json.loads(out.stderr)["warning"].startswith("the grid is stale")
+
+
+def test_plural_words() -> None:
+    assert [plural(n, w) for n, w in ((1, "entry"), (2, "entry"), (2, "key"), (0, "file"))] == [
+        "1 entry", "2 entries", "2 keys", "0 files"]
+
 
 def test_a_file_that_cannot_be_written_is_named_not_its_staging_copy() -> None:
     with pytest.raises(InputError) as refused:

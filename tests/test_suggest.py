@@ -199,6 +199,8 @@ def test_search_and_suggest_from_the_command_line(base: psycopg.Connection, db_u
     assert rc == 0 and rows[0]["canonical_field"] == "close_date"
     rc, rows, _ = cli(db_url, "search", "closing date", "--connector", "hubspot", "--k", "1")
     assert rc == 0 and [(r["connector"], r["source_field"]) for r in rows] == [("hubspot", "closedate")]
+    out = fieldmap_cli(db_url, "search", "--tenant", "demo", "closing date", "--status", "deprecated")
+    assert out.returncode == 0 and out.stdout.strip() == 'no mapping with an embedding matches {"status": "deprecated"}'
     rc, props, _ = cli(db_url, "suggest", "--connector", "zoho_crm", "--table", "Deals", "--field", "Closing_Date",
                        "--type", "date")
     assert rc == 0 and props[0]["target"] == "opportunity.close_date"

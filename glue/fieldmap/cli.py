@@ -278,6 +278,13 @@ def cmd_grid(args: argparse.Namespace) -> int:
         if args.connector:
             _run(conn, "check_connector", {"connector": args.connector})
         rows = _run(conn, "lineage_grid", {"limit": args.limit, "connector": args.connector})
+        freshness = _run(conn, "grid_status", {})[0]
+    if freshness["stale"]:  # the rows are the last refresh's: say so, or they pass for the registry
+        when = (f"last refreshed {freshness['last_refresh_at']:%Y-%m-%d %H:%M:%S%z}"
+                if freshness["last_refresh_at"] else "never refreshed")
+        _warn(args, f"the grid is stale ({when}): mappings changed since are not shown; the pg_cron job "
+                    "fieldmap-refresh-grid refreshes it within a minute ('fieldmap cron install'), "
+                    "the owner can run fieldmap.refresh_lineage_grid() now")
     lines = [f"{'source':<12} {'source field':<28} -> {'target':<32} {'type'}"]
     lines += [f"{d['source_system']:<12} {d['source_table'] + '.' + d['source_field']:<28} -> "
               f"{d['target_entity'] + '.' + d['target_field']:<32} {d['mapping_type']}" for d in rows]
@@ -498,7 +505,9 @@ def cmd_search(args: argparse.Namespace) -> int:
                                                  "filters": json.dumps(filters)})
     lines = [f"{r['similarity']:.3f}  {r['connector']:<12} {r['source_table'] + '.' + r['source_field']:<36} -> "
              f"{r['canonical_entity']}.{r['canonical_field']}  [{r['status']}]" for r in rows]
-    _emit(args, rows, "\n".join(lines) or "no mappings with embeddings (run fieldmap embed)")
+    nothing = (f"no mapping with an embedding matches {json.dumps(filters)}" if filters
+               else "no mappings with embeddings (run fieldmap embed)")
+    _emit(args, rows, "\n".join(lines) or nothing)
     return 0
 
 

@@ -45,7 +45,9 @@ Problems = list[tuple[str, str]]  # (where, message)
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "ies" if word.endswith("y") and not word.endswith("ey") else "s")
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word[:-1]}ies" if word.endswith("y") and not word.endswith("ey") else f"{n} {word}s"
 
 
 def as_jsonb(doc: object) -> Jsonb:
