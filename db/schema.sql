@@ -3139,10 +3139,19 @@ BEGIN
      WHERE c.tenant_id = v_tenant AND c.id = v_connector AND d.entities IS NOT NULL
        AND c.metadata->'entities' IS DISTINCT FROM coalesce(c.metadata->'entities', '{}') || d.entities;
 
+    -- A new source is this import's choice: it takes the import's provenance
+    -- and confidence (given, else 1.0 as a created mapping), not those of
+    -- the source it replaces. The same source keeps what it had. (f is the
+    -- row before the update.)
     UPDATE fieldmap.field_mappings f
        SET source_table = p.source_table, source_field = p.source_field, mapping_type = p.mapping_type,
            transformation_rule = p.transformation_rule, status = 'active',
-           confidence_score = coalesce(p.confidence, f.confidence_score)
+           confidence_score = coalesce(p.confidence,
+                                       CASE WHEN (f.source_table, f.source_field) IS DISTINCT FROM
+                                                 (p.source_table, p.source_field) THEN 1.0
+                                            ELSE f.confidence_score END),
+           mapping_source = CASE WHEN (f.source_table, f.source_field) IS DISTINCT FROM (p.source_table, p.source_field)
+                                 THEN import_mappings.mapping_source ELSE f.mapping_source END
       FROM unnest(v_plan) p
      WHERE p.action = 'updated' AND f.tenant_id = v_tenant AND f.id = p.mapping_id;
     UPDATE fieldmap.field_mappings f SET status = 'deprecated'

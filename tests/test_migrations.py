@@ -175,6 +175,8 @@ BREAKS: dict[str, list[str]] = {
         "DROP FUNCTION fieldmap.parse_mapping_doc(jsonb, text) CASCADE",
         "CREATE OR REPLACE FUNCTION fieldmap.export_mappings(connector text) RETURNS jsonb LANGUAGE sql"
         " SET search_path = pg_catalog AS 'SELECT ''{}''::jsonb'",
+        # the released import, which left a new source the replaced one's provenance and confidence
+        "SELECT 1;\n\\i functions/import_mappings@v0.1.0.sql\nSELECT 1",
     ],
     "function_admin": [
         "DROP FUNCTION fieldmap.create_user(text, text, boolean)",

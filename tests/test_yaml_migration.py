@@ -111,6 +111,24 @@ def test_replace_mode_deprecates_and_never_deletes(db: psycopg.Connection, demo:
     assert report["total"]["updated"] == 10
 
 
+def test_a_new_source_takes_the_imports_provenance_and_confidence(db: psycopg.Connection, acme: dict) -> None:
+    """A rag guess corrected by hand reads manual 1.0, not rag 0.3; the same
+    source, re-imported or reactivated, keeps what it had."""
+    def imported(fields: str, **options: str) -> tuple:
+        named = "".join(f", {k} => %({k})s" for k in options)
+        db.execute(f"SELECT fieldmap.import_mappings('sf', %(doc)s::jsonb{named})",
+                   {"doc": '{"account": {"fields": {"name": %s}}}' % fields, **options})
+        return db.execute("SELECT source_field, mapping_source, confidence_score FROM fieldmap.field_mappings"
+                          " WHERE canonical_field = 'name' AND status = 'active'").fetchone()
+
+    assert imported('{"source": "Guess", "confidence": 0.3}', mapping_source="rag") == ("Guess", "rag", 0.3)
+    assert imported('"Guess"') == ("Guess", "rag", 0.3)  # the same source: unchanged
+    assert imported('"Name"') == ("Name", "manual", 1.0)  # a new source: the import's
+    assert imported('{"source": "Title", "confidence": 0.7}', mapping_source="llm") == ("Title", "llm", 0.7)
+    db.execute("UPDATE fieldmap.field_mappings SET status = 'deprecated' WHERE canonical_field = 'name'")
+    assert imported('"Title"') == ("Title", "llm", 0.7)  # reactivated with its source: kept
+
+
 def test_direction_is_detected_refused_when_ambiguous_and_can_be_forced(db: psycopg.Connection, demo: str,
                                                                         tmp_path: Path) -> None:
     old = tmp_path / "hubspot_old.yaml"

@@ -8,6 +8,8 @@
 -- requires: function_transforms
 -- The YAML registry's way in and out: parse, plan and import, export,
 -- compare (the seed's validate_migration).
+-- Reworked after v0.1.0: import gives a mapping whose source it changes the
+-- import's provenance and confidence, not the replaced source's.
 -- Every API function here is SECURITY INVOKER: a writer's or reader's own
 -- privileges suffice, and row-level security applies to them directly.
 BEGIN;

@@ -28,6 +28,13 @@ BEGIN
   ASSERT (fieldmap.import_mappings('probe_src', doc)->>'created')::integer = 1, 'import created nothing';
   ASSERT fieldmap.export_mappings('probe_src') = doc, 'export does not give the import back';
   ASSERT NOT EXISTS (SELECT FROM fieldmap.compare_mappings('probe_src', doc)), 'compare finds differences';
+  -- a rag guess, then corrected by hand: the new source is the import's, with its confidence
+  PERFORM fieldmap.import_mappings('probe_src', '{"probe": {"fields": {"probe_id": {"source": "Guess", "confidence": 0.3}}}}',
+                                   mapping_source => 'rag');
+  PERFORM fieldmap.import_mappings('probe_src', doc);
+  ASSERT (SELECT (mapping_source, confidence_score) = ('manual', 1.0) FROM fieldmap.field_mappings
+           WHERE canonical_entity = 'probe' AND status = 'active'),
+         'a mapping given a new source kept the replaced source''s provenance or confidence';
 END
 $$;
 ROLLBACK;

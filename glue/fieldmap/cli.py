@@ -742,7 +742,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--partial", action="store_true",
                      help=f"import the good entries, report the rest (exit {EXIT_PARTIAL} when some are rejected)")
     imp.add_argument("--mapping-source", default="manual", choices=["manual", "rag", "llm", "auto_detected"],
-                     help="mapping_source of created mappings (default manual)")
+                     help="mapping_source of created mappings and of those given a new source (default manual)")
     imp.add_argument("--reason", help="change reason recorded in the audit trail")
     imp.add_argument("--connector-type", default="rest_api", choices=["rest_api", "database", "file"],
                      help="type of connectors this import creates (default rest_api)")
