@@ -333,6 +333,23 @@ def test_eval_suggest_reports_from_the_command_line(base: psycopg.Connection, db
     assert rc == 0, err
     assert report["all"] == {"items": 1, "top1": 1.0, "top3": 1.0, "mrr": 1.0}
     assert report["no_target"] == {"items": 1, "proposed_confident": 0.0}
+    items.write_text(yaml.safe_dump([{"connector": "zoho_crm", "source_table": "Deals", "source_field": "Tag",
+                                      "source_type": "list", "expected": None}]))
+    out = fieldmap_cli(db_url, "eval-suggest", "--tenant", "demo", str(items))
+    assert out.returncode == 0 and "precision -" in out.stdout, out  # no confident proposal: no precision, not None
+    # labels that can never be right are refused, not scored as misses
+    items.write_text(yaml.safe_dump([
+        {"connector": "Zoho CRM", "source_table": "Deals", "source_field": "Amount", "expected": "opportunity.amount"},
+        {"connector": "zoho_crm", "source_table": "Deals", "source_field": "Stage", "expected": "opportunity.stage",
+         "also_ok": ["opportunity.stag"]},
+    ]))
+    out = fieldmap_cli(db_url, "eval-suggest", "--tenant", "demo", str(items))
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.stderr.splitlines() == [
+        f"fieldmap: error: {items}: item 1: connector 'Zoho CRM' is not a connector name "
+        "(lower case letters, digits, _ and -)",
+        f"fieldmap: error: {items}: item 2: 'opportunity.stag' is no canonical field (did you mean opportunity.stage?)",
+        f"fieldmap: error: {items}: 2 labels can never be right; nothing was scored"]
 
 
 def test_embed_from_the_command_line_is_locked_and_says_so(db: psycopg.Connection, db_url: str) -> None:

@@ -615,6 +615,7 @@ def cmd_eval_suggest(args: argparse.Namespace) -> int:
     tenant = _tenant(args)
     items = suggest.read_eval_items(args.file)
     with _connect(args, read_only=True) as conn:
+        suggest.check_eval_labels(conn, args.file, items)
         enc = _encoder_for(conn, None)
         report = suggest.evaluate(conn, enc, tenant, items)
     lines = [f"{'':<12} {'items':>5} {'top-1':>6} {'top-3':>6} {'MRR':>6}"]
@@ -625,8 +626,9 @@ def cmd_eval_suggest(args: argparse.Namespace) -> int:
     share = report["no_target"]["proposed_confident"]
     lines.append(f"no target: {report['no_target']['items']} items, "
                  + (f"{share:.0%}" if share is not None else "-") + f" proposed with confidence >= {suggest.CONFIDENT}")
+    precision = report["confident"]["precision"]
     lines.append(f"confidence >= {suggest.CONFIDENT}: {report['confident']['proposals']} proposals, precision "
-                 f"{report['confident']['precision']}")
+                 f"{precision if precision is not None else '-'}")
     if args.verbose:
         lines += [f"  miss: {m['item']}: expected {m['expected']}, got {m['got']} ({m['confidence']})"
                   for m in report["misses"]]

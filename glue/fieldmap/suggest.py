@@ -21,6 +21,7 @@ import yaml
 from . import migration
 from .encoder import Encoder
 from .errors import InputError, Rejected
+from .migration import plural
 from .queries import query
 from .yamlio import parse_yaml
 
@@ -226,6 +227,25 @@ def read_eval_items(path: Path) -> list[dict]:
     if problems:
         raise Rejected(problems, f"{path}: {len(problems)} problems")
     return doc
+
+
+def check_eval_labels(conn: psycopg.Connection, path: Path, items: list[dict]) -> None:
+    """Refuses an evaluation set with a label that can never be right (the
+    database says which: a target no canonical entity has, a connector name
+    that is no handle), rather than scoring it as a miss."""
+    labels = [(n, "connector", it["connector"]) for n, it in enumerate(items, start=1)]
+    labels += [(n, "target", str(t)) for n, it in enumerate(items, start=1)
+               for t in [it["expected"], *(it.get("also_ok") or [])] if t is not None]
+    bad = conn.execute(query("eval_label_problems"), {"items": [n for n, _, _ in labels],
+                                                      "kinds": [k for _, k, _ in labels],
+                                                      "labels": [v for _, _, v in labels]}).fetchall()
+    if bad:
+        problems = [(f"{path}: item {r['n']}",
+                     f"connector {r['value']!r} is not a connector name (lower case letters, digits, _ and -)"
+                     if r["kind"] == "connector" else
+                     f"{r['value']!r} is no canonical field" + (f" (did you mean {r['closest']}?)" if r["closest"] else ""))
+                    for r in bad]
+        raise Rejected(problems, f"{path}: {plural(len(problems), 'label')} can never be right; nothing was scored")
 
 
 def evaluate(conn: psycopg.Connection, encoder: Encoder, tenant: str, items: list[dict]) -> dict:

@@ -240,3 +240,14 @@ SELECT name, dims FROM fieldmap.embedding_models WHERE name = %(model)s::text;
 -- name: vector_index_plan
 SELECT action, tenant, model, vectors, round(share::numeric, 4)::float AS share, index_name, statement
   FROM fieldmap.vector_index_plan();
+
+-- name: eval_label_problems
+-- labels of an evaluation set that can never be right: a target that is no
+-- canonical field (with the nearest that is), a connector that is no handle
+WITH targets AS (SELECT entity_name || '.' || field_name AS target FROM fieldmap.canonical_fields)
+SELECT l.n, l.kind, l.value,
+       CASE WHEN l.kind = 'target' THEN fieldmap.closest_name(l.value, ARRAY(SELECT target FROM targets)) END AS closest
+  FROM unnest(%(items)s::integer[], %(kinds)s::text[], %(labels)s::text[]) AS l(n, kind, value)
+ WHERE (l.kind = 'target' AND l.value NOT IN (SELECT target FROM targets))
+    OR (l.kind = 'connector' AND NOT fieldmap.is_handle(l.value))
+ ORDER BY l.n, l.kind;
