@@ -258,6 +258,11 @@ def test_a_count_beyond_the_databases_limit_is_a_usage_error_like_zero(demo: str
         assert out.returncode == 2 and f"argument --k: {message}" in out.stderr, (args, out.stderr)
 
 
+def test_a_malformed_database_url_is_a_usage_error() -> None:
+    out = fieldmap_cli("not a url", "tenant", "list")
+    assert out.returncode == 2 and out.stderr.startswith("fieldmap: error: invalid database URL: "), out.stderr
+
+
 def test_an_undeployed_database_says_to_deploy(scratch_url: str) -> None:
     out = fieldmap_cli(scratch_url, "tenant", "list")
     assert out.returncode == 3 and "run 'make deploy' (or 'sqitch deploy') first" in out.stderr

@@ -84,6 +84,12 @@ def _warn(args: argparse.Namespace, message: str) -> None:
     print(json.dumps({"warning": message}) if _json(args) else f"fieldmap: {message}", file=sys.stderr)
 
 
+def _progress_bar(args: argparse.Namespace) -> bool:
+    """A progress bar for a person at a terminal; none under --json or in a
+    log (cron's mail, a redirect), where its carriage returns are noise."""
+    return not _json(args) and sys.stderr.isatty()
+
+
 def _tenant(args: argparse.Namespace) -> str:
     tenant = args.tenant or os.environ.get("FIELDMAP_TENANT")
     if not tenant:
@@ -453,7 +459,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     with connect(_target(args), autocommit=True) as conn:
         enc = _encoder_for(conn, args.model)
         tenants = [args.tenant] if args.tenant else [t["slug"] for t in _run(conn, "list_tenants")]
-        run = embed.push(conn, enc, tenants, args.batch, progress=not _json(args))
+        run = embed.push(conn, enc, tenants, args.batch, progress=_progress_bar(args))
     if not run.locked:
         _warn(args, f"another fieldmap embed is running for model {run.model}; nothing done")
         _emit(args, {"model": run.model, "skipped": "another run holds the lock", "tenants": []}, "")
@@ -471,7 +477,7 @@ def cmd_vector_indexes(args: argparse.Namespace) -> int:
         if args.dry_run:
             run = vector_indexes.Run(done=vector_indexes.plan(conn))
         else:
-            run = vector_indexes.apply(conn, progress=not _json(args))
+            run = vector_indexes.apply(conn, progress=not _json(args))  # a line per step: fine in a log
     if not run.locked:
         _warn(args, "another fieldmap vector-indexes is running; nothing done")
         _emit(args, {"dry_run": args.dry_run, "skipped": "another run holds the lock", "steps": []}, "")

@@ -19,7 +19,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 
-from .errors import DatabaseError, UnreachableError
+from .errors import DatabaseError, UnreachableError, UsageError
 from .queries import query
 
 URL_VARIABLES = ("FIELDMAP_DATABASE_URL", "DATABASE_URL")
@@ -76,8 +76,8 @@ def connect(t: Target, *, autocommit: bool = False) -> psycopg.Connection:
     """Open a connection (rows as dicts), turning a failure into one clear line."""
     try:
         return psycopg.connect(t.url, autocommit=autocommit, application_name="fieldmap-glue", row_factory=dict_row)
-    except psycopg.ProgrammingError as exc:  # a malformed URL
-        raise DatabaseError(f"invalid database URL: {str(exc).strip()}") from None
+    except psycopg.ProgrammingError as exc:  # a malformed URL: a usage error, like a bad option
+        raise UsageError(f"invalid database URL: {str(exc).strip()}") from None
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         remedy = (" (is the cluster running? 'make db-start')" if t.local else

@@ -27,7 +27,7 @@ EXIT_PIPE = 141       # stdout was closed (128 + SIGPIPE), like other Unix tools
 EXIT_CODES = {
     EXIT_OK: "success",
     EXIT_INPUT: "bad input (a file, an argument's value); nothing was written",
-    EXIT_USAGE: "bad command line, or no tenant given",
+    EXIT_USAGE: "bad command line, a malformed database URL, or no tenant given",
     EXIT_DATABASE: "database unreachable, not deployed, or refusing (e.g. not allowed for this tenant)",
     EXIT_DIFFERENCES: "differences found (verify-migration), or an audit chain is broken (audit verify)",
     EXIT_PARTIAL: "--partial import: good entries written, some rejected",
