@@ -287,6 +287,10 @@ def test_onboarding_a_connector_round_trips_through_review_and_import(base: psyc
     rc, out, err = cli(db_url, "accept", "--connector", "zoho_crm", "--table", "Accounts", "--field", "Website",
                        "--target", "account.website")
     assert rc == 1 and 'unknown canonical field "website"' in err, err
+    assert "Accounts.Website -> account.website" in err  # where: the pair, not only the target
+    empty = fieldmap_cli(db_url, "accept", "--tenant", "demo", "--connector", "zoho_crm", "--table", " ", "--field", "",
+                         "--target", "opportunity.amount")
+    assert empty.returncode == 2 and "--table and --field must name the source, not be empty" in empty.stderr
     assert base.execute("SELECT count(*) FROM fieldmap.field_mappings WHERE source_field = 'Website'").fetchone() == (0,)
     # a later field list for the same connector: the suggestion says which mapping it would replace, and that
     # the mappings just imported have no vector yet; a file not named after the connector is warned about
@@ -433,6 +437,11 @@ def test_a_field_list_with_problems_names_each_and_suggests_nothing(db: psycopg.
     bad.write_text("table,name,type\nDeals,Amount,currency\n")
     out = fieldmap_cli(demo, "suggest", "--tenant", "demo", "--connector", "z", "--fields", str(bad))
     assert out.returncode == 1 and f"{bad}: the CSV header lacks column field" in out.stderr
+    for text, message in (("", "the file is empty (a CSV needs a header line: table,field,type)"),
+                          ("table;field;type\nDeals;Amount;currency\n", "its header is split by ';', not ','")):
+        bad.write_text(text)
+        out = fieldmap_cli(demo, "suggest", "--tenant", "demo", "--connector", "z", "--fields", str(bad))
+        assert out.returncode == 1 and message in out.stderr, out.stderr
     bad.write_text("table,field,type\nDeals,,currency\n,Amount,currency\nDeals,Amount,x\nDeals,Amount,y\n")
     out = fieldmap_cli(demo, "suggest", "--tenant", "demo", "--connector", "z", "--fields", str(bad))
     assert out.returncode == 1 and "Traceback" not in out.stderr

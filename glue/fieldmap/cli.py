@@ -584,6 +584,9 @@ def cmd_accept(args: argparse.Namespace) -> int:
     entity, _, field = args.target.partition(".")
     if not entity or not field:
         raise UsageError(f"--target must be entity.field, not {args.target!r}")
+    empty = [option for option, value in (("--table", args.table), ("--field", args.field)) if not value.strip()]
+    if empty:
+        raise UsageError(f"{' and '.join(empty)} must name the source, not be empty")
     spec = {"source": args.field, "source_table": args.table}
     if args.confidence is not None:
         spec["confidence"] = args.confidence
@@ -597,7 +600,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
                                                 "connector_type": "rest_api", "details": False},
                       where=f"{args.table}.{args.field}")[0]["report"]
         if report["rejected"]:  # the database refused it (unknown target, ...): nothing is written
-            raise InputError(report["rejected"][0]["reason"], where=f"--target {args.target}")
+            raise InputError(report["rejected"][0]["reason"], where=f"{args.table}.{args.field} -> {args.target}")
     if new:  # said once it is so: a typo would otherwise make a connector of its own unseen
         _warn(args, f"connector {args.connector} is new to tenant {tenant}: it was created"
                     + (f" (did you mean {new[0]['closest']}?)" if new[0]["closest"] else ""))

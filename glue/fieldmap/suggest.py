@@ -50,11 +50,16 @@ def read_field_list(path: Path) -> list[SourceField]:
     rows: list[tuple[str, dict]] = []
     from_csv = path.suffix.lower() in (".csv", ".tsv")
     if from_csv:
-        reader = csv.DictReader(io.StringIO(text), delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
         reader.fieldnames = [c.strip().lower() for c in reader.fieldnames or []]  # Table,Field,Type too
         missing = [c for c in ("table", "field") if c not in (reader.fieldnames or [])]
+        if not reader.fieldnames:
+            raise InputError("the file is empty (a CSV needs a header line: table,field,type)", where=str(path))
         if missing:
-            raise InputError(f"the CSV header lacks column {', '.join(missing)} (columns: table, field, type)",
+            other = next((d for d in ";|\t," if d != delimiter and d in text.partition("\n")[0]), None)
+            hint = f"; its header is split by {other!r}, not {delimiter!r}" if other else ""
+            raise InputError(f"the CSV header lacks column {', '.join(missing)} (columns: table, field, type){hint}",
                                 where=str(path))
         rows = [(f"{path}:{n}", r) for n, r in enumerate(reader, start=2)]
     else:
