@@ -235,13 +235,20 @@ def test_the_proposal_file_is_checked_before_anything_is_suggested(db_url: str, 
                                (tmp_path / "zoho_crm_list.yaml", 2, "is the field list itself"),
                                (Path("-"), 2, "leave --out out to print the proposal"),
                                (reviewed, 1, f"{reviewed}: exists (a proposal under review?): give --force"),
-                               (tmp_path / "typo" / "zoho_crm.yaml", 1, f"{tmp_path / 'typo'}: no such directory")):
+                               (tmp_path / "typo" / "zoho_crm.yaml", 1, f"{tmp_path / 'typo'}: no such directory"),
+                               (fields / "zoho_crm.yaml", 1, f"{fields}: is a file, not a directory")):
         rc, _, err = cli(db_url, "suggest", "--connector", "zoho_crm", "--fields", str(fields), "--out", str(out))
         assert rc == code and message in err, err
     rc, _, err = cli(db_url, "suggest", "--connector", "zoho_crm", "--fields", str(fields), "--force")
     assert rc == 2 and "--force lets --out replace a file" in err, err
     assert reviewed.read_text() == "# reviewed\n" and not (tmp_path / "typo").exists()
     assert fields.read_text() == "table,field,type\nDeals,Amount,currency\n"
+    # a file misnamed for the connector is warned of once it is written, not when the field list is refused
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    out = fieldmap_cli(db_url, "suggest", "--tenant", "demo", "--connector", "zoho_crm", "--fields", str(empty),
+                       "--out", str(tmp_path / "zoho-more.yaml"))
+    assert out.returncode == 1 and "would import as connector" not in out.stderr, out.stderr
 
 
 def test_onboarding_a_connector_round_trips_through_review_and_import(base: psycopg.Connection, db_url: str,

@@ -525,8 +525,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         raise UsageError("--out writes the proposal file of a field list: give --fields FILE")
     if args.force and not args.out:
         raise UsageError("--force lets --out replace a file: give --out FILE too")
-    if args.out:
-        _check_proposal_file(args)
+    misnamed = _check_proposal_file(args) if args.out else None
     if args.fields:
         fields = suggest.read_field_list(args.fields)
     elif args.table and args.field:
@@ -538,8 +537,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         pending = migration.call_in_tenant(conn, tenant, "mappings_without_vector", {"model": enc.name},
                                            f"tenant {tenant}")[0]["pending"]
         if pending:
-            _warn(args, f"{pending} of tenant {tenant}'s mappings have no vector yet, so suggestions do not draw on "
-                        f"them: run 'fieldmap embed --tenant {tenant}' first")
+            _warn(args, f"{pending} of tenant {tenant}'s mappings {'has' if pending == 1 else 'have'} no vector yet, "
+                        f"so suggestions do not draw on them: run 'fieldmap embed --tenant {tenant}' first "
+                        "(as a writer or the owner)")
         if not args.fields:
             props = suggest.suggest(conn, enc, tenant, args.connector, fields, args.k)[(args.table, args.field)]
             lines = [f"{p['rank']}. {p['target']:<32} confidence {suggest.why(p)}" for p in props]
@@ -553,14 +553,17 @@ def cmd_suggest(args: argparse.Namespace) -> int:
               f"{args.out}: {summary['proposed']} proposed ({summary['confident']} confident, the rest marked CHECK; "
               f"{sum(bool(p['replaces']) for p in summary['proposals'])} marked REPLACES), "
               f"{len(summary['not_proposed'])} left for a human")
+        if misnamed:
+            _warn(args, misnamed)
     else:
         _emit(args, {**summary, "yaml": text}, text.rstrip("\n"))
     return 0
 
 
-def _check_proposal_file(args: argparse.Namespace) -> None:
-    """--out: a new file, in a directory that exists, not the field list;
-    named after the connector, since import takes the connector from it."""
+def _check_proposal_file(args: argparse.Namespace) -> str | None:
+    """--out: a new file, in a directory that exists, not the field list.
+    Returns a warning for after it is written, when its name is not the
+    connector's (import takes the connector from it)."""
     out = args.out
     if str(out) == "-":
         raise UsageError("--out - : leave --out out to print the proposal")
@@ -569,14 +572,16 @@ def _check_proposal_file(args: argparse.Namespace) -> None:
     if args.fields.exists() and out.exists() and os.path.samefile(out, args.fields):
         raise UsageError(f"--out {out} is the field list itself: write the proposal to another file")
     if not out.parent.is_dir():
-        raise InputError("no such directory", where=str(out.parent))
+        raise InputError("is a file, not a directory" if out.parent.exists() else "no such directory",
+                         where=str(out.parent))
     if out.is_dir() or (out.exists() and not out.is_file()):
         raise InputError("is not a regular file, so it cannot be replaced", where=str(out))
     if (out.exists() or out.is_symlink()) and not args.force:
         raise InputError("exists (a proposal under review?): give --force to replace it", where=str(out))
     if out.stem != args.connector:
-        _warn(args, f"import takes the connector from the file's name: {out.name} would import as connector "
-                    f"{out.stem!r}, not {args.connector!r}; save it as {args.connector}.yaml to import it")
+        return (f"import takes the connector from the file's name: {out.name} would import as connector "
+                f"{out.stem!r}, not {args.connector!r}; save it as {args.connector}.yaml to import it")
+    return None
 
 
 def cmd_accept(args: argparse.Namespace) -> int:
