@@ -282,9 +282,17 @@ def test_onboarding_a_connector_round_trips_through_review_and_import(base: psyc
                        "--target", "opportunity.probability", "--confidence", "0.93")
     assert rc == 0 and out["action"] == "created" and "is new" not in err, err
     typo = fieldmap_cli(db_url, "accept", "--tenant", "demo", "--connector", "zoho_crmm", "--table", "Deals", "--field",
-                        "Probability", "--target", "opportunity.probability")  # created, but not silently
-    assert typo.returncode == 0 and "connector zoho_crmm is new to tenant demo: it was created (did you mean zoho_crm?)" \
-        in typo.stderr, typo.stderr
+                        "Probability", "--target", "opportunity.probability")  # most likely a typo: refused
+    assert typo.returncode == 1 and "tenant demo has no connector zoho_crmm (did you mean zoho_crm?); give " \
+        "--new-connector to create it" in typo.stderr, typo.stderr
+    assert base.execute("SELECT count(*) FROM fieldmap.connector_definitions WHERE connector_name = 'zoho_crmm'"
+                        ).fetchone() == (0,)
+    meant = fieldmap_cli(db_url, "accept", "--tenant", "demo", "--connector", "zoho_crmm", "--table", "Deals", "--field",
+                         "Probability", "--target", "opportunity.probability", "--new-connector")
+    assert meant.returncode == 0 and "connector zoho_crmm is new to tenant demo: it was created" in meant.stderr
+    fresh = fieldmap_cli(db_url, "accept", "--tenant", "demo", "--connector", "copper", "--table", "opportunities", "--field",
+                         "monetary_value", "--target", "opportunity.amount")  # nothing close: created, but not silently
+    assert fresh.returncode == 0 and "connector copper is new to tenant demo: it was created" in fresh.stderr
     refused = fieldmap_cli(db_url, "accept", "--tenant", "demo", "--connector", "zoho_x", "--table", "Deals", "--field",
                            "Probability", "--target", "opportunity.probabilty")  # nothing created: nothing to warn of
     assert refused.returncode == 1 and "is new" not in refused.stderr, refused.stderr
@@ -307,7 +315,7 @@ def test_onboarding_a_connector_round_trips_through_review_and_import(base: psyc
                        "--out", str(tmp_path / "zoho-more.yaml"), "--json")
     assert out.returncode == 0, out.stderr
     warnings = [json.loads(line)["warning"] for line in out.stderr.splitlines()]
-    unembedded = len(rows) + 2  # the proposal's, and the two accepted
+    unembedded = len(rows) + 3  # the proposal's, and the three accepted
     assert any(f"{unembedded} of tenant demo's mappings have no vector yet" in w for w in warnings), warnings
     assert any("zoho-more.yaml would import as connector 'zoho-more', not 'zoho_crm'" in w for w in warnings), warnings
     placed = json.loads(out.stdout)["proposals"]

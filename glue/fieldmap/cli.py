@@ -599,6 +599,9 @@ def cmd_accept(args: argparse.Namespace) -> int:
     with _connect(args) as conn, conn.transaction():
         migration.set_context(conn, tenant, args.reason or "accepted suggestion")
         new = _run(conn, "new_connector", {"connector": args.connector}, where=f"--connector {args.connector}")
+        if new and new[0]["closest"] and not args.new_connector:  # most likely a typo: write nothing
+            raise InputError(f"tenant {tenant} has no connector {args.connector} (did you mean {new[0]['closest']}?); "
+                             "give --new-connector to create it", where=f"--connector {args.connector}")
         report = _run(conn, "import_mappings", {"connector": args.connector, "doc": json.dumps(doc), "mode": "merge",
                                                 "partial": False, "direction": "canonical-first",
                                                 "mapping_source": "rag", "change_reason": args.reason,
@@ -607,8 +610,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
         if report["rejected"]:  # the database refused it (unknown target, ...): nothing is written
             raise InputError(report["rejected"][0]["reason"], where=f"{args.table}.{args.field} -> {args.target}")
     if new:  # said once it is so: a typo would otherwise make a connector of its own unseen
-        _warn(args, f"connector {args.connector} is new to tenant {tenant}: it was created"
-                    + (f" (did you mean {new[0]['closest']}?)" if new[0]["closest"] else ""))
+        _warn(args, f"connector {args.connector} is new to tenant {tenant}: it was created")
     action = next((a for a in ("created", "updated", "unchanged") if report.get(a)), "unchanged")
     _emit(args, {"tenant": tenant, "connector": args.connector, "target": args.target, "action": action},
           f"{args.connector}: {args.table}.{args.field} -> {args.target} {action} (mapping_source rag)")
@@ -829,6 +831,8 @@ def build_parser() -> argparse.ArgumentParser:
     acc.add_argument("--target", required=True, metavar="ENTITY.FIELD", help="the accepted canonical field")
     acc.add_argument("--confidence", type=_confidence, help="the suggestion's confidence (0 to 1)")
     acc.add_argument("--reason", help="change reason recorded in the audit trail")
+    acc.add_argument("--new-connector", action="store_true",
+                     help="create --connector although the tenant has one of a close name (else refused as a typo)")
 
     ev = command(sub, "eval-suggest", cmd_eval_suggest,
                  "score suggestions against a labelled set (top-1, top-3, MRR, abstention, precision)", (tenant,))
