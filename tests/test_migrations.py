@@ -251,6 +251,7 @@ BREAKS: dict[str, list[str]] = {
     "trigger_member_role": [
         "DROP TRIGGER _10_check_role ON fieldmap.tenant_members",
         "ALTER TABLE fieldmap.tenant_members DISABLE TRIGGER _10_check_role",
+        "GRANT EXECUTE ON FUNCTION fieldmap._check_member_role() TO PUBLIC",
         "CREATE OR REPLACE FUNCTION fieldmap._check_member_role() RETURNS trigger LANGUAGE plpgsql"
         " AS 'BEGIN RETURN NEW; END'",
     ],

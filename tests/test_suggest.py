@@ -341,6 +341,18 @@ def test_the_quality_targets_hold_on_both_evaluation_sets(base: psycopg.Connecti
     assert report["confident"]["precision"] >= 0.95 and report["confident"]["proposals"] >= 10, report
 
 
+def test_an_eval_item_of_the_wrong_shape_is_named(tmp_path: Path) -> None:
+    items = tmp_path / "items.yaml"
+    items.write_text("- {connector: 123, source_table: Deals, source_field: Amount, expected: opportunity.amount}\n"
+                     "- {connector: zoho, source_table: Deals, source_field: Stage, expected: opportunity.stage,"
+                     " also_ok: opportunity.stage}\n")
+    with pytest.raises(Rejected) as refused:
+        suggest.read_eval_items(items)
+    assert [message for _, message in refused.value.problems] == [
+        "connector must be a name: quote it (YAML read 123)",
+        "also_ok must be a list of entity.field, not 'opportunity.stage'"]
+
+
 def test_eval_suggest_reports_from_the_command_line(base: psycopg.Connection, db_url: str, tmp_path: Path) -> None:
     items = tmp_path / "items.yaml"
     items.write_text(yaml.safe_dump([

@@ -6,10 +6,24 @@ BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
 \ir ../triggers/_check_member_role.sql
+REVOKE ALL ON FUNCTION fieldmap._check_member_role() FROM PUBLIC;
 
 CREATE TRIGGER _10_check_role BEFORE INSERT OR UPDATE OF role_name ON fieldmap.tenant_members
   FOR EACH ROW EXECUTE FUNCTION fieldmap._check_member_role();
 COMMENT ON TRIGGER _10_check_role ON fieldmap.tenant_members IS
   'Refuses a membership naming a role that does not exist, with the nearest role name as a guess.';
+
+-- memberships written before this check that name no role: said, not deleted (the owner decides)
+DO $$
+DECLARE
+  v_missing text := (SELECT string_agg(DISTINCT m.role_name::text, ', ' ORDER BY m.role_name::text)
+                       FROM fieldmap.tenant_members m
+                      WHERE NOT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = m.role_name));
+BEGIN
+  IF v_missing IS NOT NULL THEN
+    RAISE NOTICE 'tenant memberships name roles that do not exist (typos, or dropped roles): %; they grant nothing, delete or correct them', v_missing;
+  END IF;
+END
+$$;
 
 COMMIT;

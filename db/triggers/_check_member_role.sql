@@ -12,8 +12,8 @@ AS $$
 DECLARE
   v_guess text;
 BEGIN
-  IF TG_OP = 'UPDATE' AND NEW.role_name = OLD.role_name THEN
-    RETURN NEW;  -- unchanged: a row whose role was since dropped may still be rewritten
+  IF NEW.role_name IS NULL OR (TG_OP = 'UPDATE' AND NEW.role_name = OLD.role_name) THEN
+    RETURN NEW;  -- NULL: the NOT NULL constraint says so; unchanged: a row whose role was since dropped may be rewritten
   END IF;
   IF NOT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = NEW.role_name) THEN
     v_guess := fieldmap.closest_name(NEW.role_name, ARRAY(SELECT r.rolname::text FROM pg_roles r

@@ -5,6 +5,8 @@ BEGIN
   ASSERT EXISTS (SELECT FROM pg_trigger WHERE tgname = '_10_check_role' AND tgenabled = 'O'
                    AND tgrelid = 'fieldmap.tenant_members'::regclass),
          'trigger _10_check_role missing or disabled on tenant_members';
+  ASSERT NOT has_function_privilege('public', 'fieldmap._check_member_role()', 'EXECUTE'),
+         'PUBLIC may execute _check_member_role';
 END
 $$;
 -- a membership naming a role that does not exist is refused

@@ -286,11 +286,12 @@ def cmd_grid(args: argparse.Namespace) -> int:
         rows = _run(conn, "lineage_grid", {"limit": args.limit, "connector": args.connector})
         freshness = _run(conn, "grid_status", {})[0]
     if freshness["stale"]:  # the rows are the last refresh's: say so, or they pass for the registry
+        # one grid serves every tenant, so the change may be another tenant's
         when = (f"last refreshed {freshness['last_refresh_at']:%Y-%m-%d %H:%M:%S%z}"
                 if freshness["last_refresh_at"] else "never refreshed")
-        _warn(args, f"the grid is stale ({when}): mappings changed since are not shown; the pg_cron job "
-                    "fieldmap-refresh-grid refreshes it within a minute ('fieldmap cron install'), "
-                    "the owner can run fieldmap.refresh_lineage_grid() now")
+        _warn(args, f"the grid may be out of date ({when}; one grid serves every tenant, and a mapping changed "
+                    "since): pg_cron's fieldmap-refresh-grid job refreshes it within a minute ('fieldmap cron "
+                    "install'), the owner can run fieldmap.refresh_lineage_grid() now")
     lines = [f"{'source':<12} {'source field':<28} -> {'target':<32} {'type'}"]
     lines += [f"{d['source_system']:<12} {d['source_table'] + '.' + d['source_field']:<28} -> "
               f"{d['target_entity'] + '.' + d['target_field']:<32} {d['mapping_type']}" for d in rows]
@@ -670,8 +671,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)$", message)
-        if choice:
-            message += _guess(choice[1], re.findall(r"'([^']*)'", choice[2]))
+        if choice:  # the choices are quoted up to Python 3.11, bare after
+            message += _guess(choice[1], [c.strip().strip("'") for c in choice[2].split(",")])
         if "--json" in sys.argv[1:]:
             print(json.dumps({"error": {"code": "usage", "message": message, "where": None, "sqlstate": None,
                                         "exit": 2, "problems": []}}), file=sys.stderr)
@@ -804,7 +805,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     srch = command(sub, "search", cmd_search, "mappings similar to a text (semantic search)", (tenant,))
     srch.add_argument("text", help="what to look for, e.g. 'closing date of a deal'")
-    srch.add_argument("--k", type=_one_to(1000), default=10, help="how many, 1 to 1000 (default 10)")
+    srch.add_argument("--k", type=_one_to(1000), default=10,  # search_similar's limit
+                      help="how many, 1 to 1000 (default 10)")
     srch.add_argument("--connector", help="only this connector's mappings")
     srch.add_argument("--entity", help="only mappings of this canonical entity")
     srch.add_argument("--status", choices=["active", "deprecated", "pending_review"], help="only mappings in this status")
@@ -820,7 +822,7 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--out", metavar="FILE", type=Path,
                      help="write the proposal (import format) here instead of printing it")
     sug.add_argument("--force", action="store_true", help="let --out replace an existing file")
-    sug.add_argument("--k", type=_one_to(50), default=3,
+    sug.add_argument("--k", type=_one_to(50), default=3,  # suggest_fields' and propose_mappings' limit
                      help="proposals per field, 1 to 50 (default 3); with --fields, how far a field whose best "
                           "target went to another may fall back")
 

@@ -39,12 +39,13 @@ def collect(conn: psycopg.Connection, t: Target) -> dict:
         st["last_change"] = changes[-1]["change"] if changes else None
     if not server["deployed"]:
         return st
+    # The owner's status spans every tenant, for the rest of this read-only
+    # transaction: the database honours the mode for the owner only (app roles,
+    # with no tenant set, read "(no access)"; a superuser bypasses RLS anyway).
+    conn.execute(query("owner_reads_every_tenant"))
     for table in conn.execute(query("fieldmap_tables")).fetchall():
         try:
             with conn.transaction():
-                # every tenant's rows for the owner (the database honours this for the owner only);
-                # an app role counts its own tenant's, and a superuser bypasses row-level security
-                conn.execute("SELECT set_config('fieldmap._all_tenants', 'on', true)")
                 rows = conn.execute(sql.SQL("SELECT count(*) AS n FROM fieldmap.{}").format(
                     sql.Identifier(table["name"]))).fetchone()["n"]
         except psycopg.OperationalError:

@@ -227,8 +227,12 @@ def read_eval_items(path: Path) -> list[dict]:
         missing = [k for k in ("connector", "source_table", "source_field") if not it.get(k)]
         if missing or "expected" not in it:
             problems.append((where, f"lacks {', '.join(missing + ([] if 'expected' in it else ['expected']))}"))
+        elif not isinstance(it["connector"], str):
+            problems.append((where, f"connector must be a name: quote it (YAML read {it['connector']!r})"))
         elif it["expected"] is not None and not re.fullmatch(r"[a-z][a-z0-9_]*\.[A-Za-z0-9_.]+", str(it["expected"])):
             problems.append((where, f"expected must be entity.field or null, not {it['expected']!r}"))
+        elif not isinstance(it.get("also_ok") or [], list):
+            problems.append((where, f"also_ok must be a list of entity.field, not {it['also_ok']!r}"))
     if problems:
         raise Rejected(problems, f"{path}: {len(problems)} problems")
     return doc

@@ -251,3 +251,7 @@ SELECT l.n, l.kind, l.value,
  WHERE (l.kind = 'target' AND l.value NOT IN (SELECT target FROM targets))
     OR (l.kind = 'connector' AND NOT fieldmap.is_handle(l.value))
  ORDER BY l.n, l.kind;
+
+-- name: owner_reads_every_tenant
+-- the owner's all-tenants mode for this transaction (ignored for any other role)
+SELECT set_config('fieldmap._all_tenants', 'on', true);
