@@ -769,6 +769,11 @@ BEGIN
   IF NEW.role_name IS NULL OR (TG_OP = 'UPDATE' AND NEW.role_name = OLD.role_name) THEN
     RETURN NEW;  -- NULL: the NOT NULL constraint says so; unchanged: a row whose role was since dropped may be rewritten
   END IF;
+  IF NEW.role_name IN ('fieldmap_owner', 'fieldmap_writer', 'fieldmap_reader', 'fieldmap_auditor') THEN
+    -- every app role of every tenant holds one of these: listing it opens the tenant to all of them
+    RAISE EXCEPTION 'role "%" is one of fieldmap''s shared roles, which the app roles of every tenant hold', NEW.role_name
+      USING ERRCODE = 'MR001', HINT = format('list a role of this tenant''s own (CREATE ROLE ... IN ROLE %I)', NEW.role_name);
+  END IF;
   IF NOT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = NEW.role_name) THEN
     v_guess := fieldmap.closest_name(NEW.role_name, ARRAY(SELECT r.rolname::text FROM pg_roles r
                                                          WHERE r.rolname !~ '^pg_'));

@@ -261,6 +261,8 @@ def test_a_count_beyond_the_databases_limit_is_a_usage_error_like_zero(demo: str
 def test_a_malformed_database_url_is_a_usage_error() -> None:
     out = fieldmap_cli("not a url", "tenant", "list")
     assert out.returncode == 2 and out.stderr.startswith("fieldmap: error: invalid database URL: "), out.stderr
+    out = fieldmap_cli("not a url", "--db-url", "", "tenant", "list")  # "$UNSET_VAR": no fallback to another database
+    assert out.returncode == 2 and "--db-url is empty" in out.stderr, out.stderr
 
 
 def test_an_undeployed_database_says_to_deploy(scratch_url: str) -> None:

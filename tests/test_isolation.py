@@ -172,6 +172,8 @@ def test_a_membership_must_name_a_role_that_exists(db: psycopg.Connection, acme:
         db.execute(add, (acme["tenant"], "nobody_at_all_here"))
     with raises_sqlstate("23502"):  # no role: the column's NOT NULL says so, not "role <NULL> does not exist"
         db.execute(add, (acme["tenant"], None))
+    with raises_sqlstate("MR001", 'role "fieldmap_writer" is one of fieldmap.s shared roles'):
+        db.execute(add, (acme["tenant"], "fieldmap_writer"))  # every tenant's writers hold it
     member = db.execute(add, (acme["tenant"], "fm_test_writer_a")).fetchone()[0]
     with raises_sqlstate("MR001", 'role "fm_test_writer_x" does not exist'):
         db.execute("UPDATE fieldmap.tenant_members SET role_name = 'fm_test_writer_x' WHERE id = %s", (member,))

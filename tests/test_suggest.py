@@ -287,6 +287,10 @@ def test_onboarding_a_connector_round_trips_through_review_and_import(base: psyc
         "--new-connector to create it" in typo.stderr, typo.stderr
     assert base.execute("SELECT count(*) FROM fieldmap.connector_definitions WHERE connector_name = 'zoho_crmm'"
                         ).fetchone() == (0,)
+    invalid = fieldmap_cli(db_url, "accept", "--tenant", "demo", "--connector", "Zoho_CRM", "--table", "Deals",
+                           "--field", "Probability", "--target", "opportunity.probability")  # no name a connector has
+    assert invalid.returncode == 1 and '--connector Zoho_CRM: connector name "Zoho_CRM" is invalid' in invalid.stderr
+    assert "--new-connector" not in invalid.stderr  # which could not help
     meant = fieldmap_cli(db_url, "accept", "--tenant", "demo", "--connector", "zoho_crmm", "--table", "Deals", "--field",
                          "Probability", "--target", "opportunity.probability", "--new-connector")
     assert meant.returncode == 0 and "connector zoho_crmm is new to tenant demo: it was created" in meant.stderr
@@ -344,12 +348,14 @@ def test_the_quality_targets_hold_on_both_evaluation_sets(base: psycopg.Connecti
 def test_an_eval_item_of_the_wrong_shape_is_named(tmp_path: Path) -> None:
     items = tmp_path / "items.yaml"
     items.write_text("- {connector: 123, source_table: Deals, source_field: Amount, expected: opportunity.amount}\n"
+                     "- {connector: zoho, source_table: Deals, source_field: 2024, expected: opportunity.amount}\n"
                      "- {connector: zoho, source_table: Deals, source_field: Stage, expected: opportunity.stage,"
                      " also_ok: opportunity.stage}\n")
     with pytest.raises(Rejected) as refused:
         suggest.read_eval_items(items)
     assert [message for _, message in refused.value.problems] == [
         "connector must be a name: quote it (YAML read 123)",
+        "source_field must be a name: quote it (YAML read 2024)",
         "also_ok must be a list of entity.field, not 'opportunity.stage'"]
 
 

@@ -20,4 +20,14 @@ EXCEPTION WHEN SQLSTATE 'MR001' THEN
   NULL;
 END
 $$;
+-- nor one of fieldmap's shared roles, which every tenant's app roles hold
+DO $$
+BEGIN
+  INSERT INTO fieldmap.tenant_members (tenant_id, role_name)
+  SELECT id, 'fieldmap_writer' FROM fieldmap.tenants WHERE slug = 'verify-member-role';
+  RAISE EXCEPTION 'a membership of the shared role fieldmap_writer was stored';
+EXCEPTION WHEN SQLSTATE 'MR001' THEN
+  NULL;
+END
+$$;
 ROLLBACK;

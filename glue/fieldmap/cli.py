@@ -33,7 +33,8 @@ from .status import collect, render
 ENVIRONMENT = """environment:
   FIELDMAP_DATABASE_URL  the database (else DATABASE_URL; else this checkout's local cluster, named on stderr)
   FIELDMAP_READ_URL      a read replica for the read-only commands (export, verify-migration, grid, history,
-                         status, search, suggest, eval-suggest, audit verify --no-seal, tenant list, user list)
+                         status, search, suggest, eval-suggest, audit verify --no-seal, tenant list, user list);
+                         --db-url overrides it
   FIELDMAP_TENANT        default for --tenant
   FIELDMAP_MIRROR        default for --mirror of import and restore"""
 EXITS = "exit codes:\n" + "\n".join(f"  {code:<3} {text}" for code, text in EXIT_CODES.items())
@@ -43,6 +44,8 @@ EXITS = "exit codes:\n" + "\n".join(f"  {code:<3} {text}" for code, text in EXIT
 
 def _target(args: argparse.Namespace, *, read_only: bool = False) -> Target:
     url = getattr(args, "db_url", None)
+    if url is not None and not url.strip():  # "$UNSET_VAR": not a cue to fall back on another database
+        raise UsageError("--db-url is empty: give the database's URL, or leave --db-url out")
     if not url and read_only and os.environ.get("FIELDMAP_READ_URL"):
         return Target(os.environ["FIELDMAP_READ_URL"], local=False, replica=True)
     return target(url)
@@ -290,8 +293,8 @@ def cmd_grid(args: argparse.Namespace) -> int:
         when = (f"last refreshed {freshness['last_refresh_at']:%Y-%m-%d %H:%M:%S%z}"
                 if freshness["last_refresh_at"] else "never refreshed")
         _warn(args, f"the grid may be out of date ({when}; one grid serves every tenant, and a mapping changed "
-                    "since): pg_cron's fieldmap-refresh-grid job refreshes it within a minute ('fieldmap cron "
-                    "install'), the owner can run fieldmap.refresh_lineage_grid() now")
+                    "since): pg_cron's fieldmap-refresh-grid job, where installed ('fieldmap cron install'), "
+                    "refreshes it within a minute; the owner can run fieldmap.refresh_lineage_grid() now")
     lines = [f"{'source':<12} {'source field':<28} -> {'target':<32} {'type'}"]
     lines += [f"{d['source_system']:<12} {d['source_table'] + '.' + d['source_field']:<28} -> "
               f"{d['target_entity'] + '.' + d['target_field']:<32} {d['mapping_type']}" for d in rows]
@@ -613,7 +616,8 @@ def cmd_accept(args: argparse.Namespace) -> int:
     if new:  # said once it is so: a typo would otherwise make a connector of its own unseen
         _warn(args, f"connector {args.connector} is new to tenant {tenant}: it was created")
     action = next((a for a in ("created", "updated", "unchanged") if report.get(a)), "unchanged")
-    _emit(args, {"tenant": tenant, "connector": args.connector, "target": args.target, "action": action},
+    _emit(args, {"tenant": tenant, "connector": args.connector, "target": args.target, "action": action,
+                 "mapping_source": "rag"},
           f"{args.connector}: {args.table}.{args.field} -> {args.target} {action} (mapping_source rag)")
     return 0
 
@@ -641,7 +645,7 @@ def cmd_eval_suggest(args: argparse.Namespace) -> int:
         lines.append(f"{name:<12} {r['items']:>5} " + " ".join(f"{r[k] if r[k] is not None else '-':>6}"
                                                                for k in ("top1", "top3", "mrr")))
     share = report["no_target"]["proposed_confident"]
-    lines.append(f"no target: {report['no_target']['items']} items, "
+    lines.append(f"no target: {plural(report['no_target']['items'], 'item')}, "
                  + (f"{share:.0%}" if share is not None else "-") + f" proposed with confidence >= {suggest.CONFIDENT}")
     precision = report["confident"]["precision"]
     lines.append(f"confidence >= {suggest.CONFIDENT}: {report['confident']['proposals']} proposals, precision "

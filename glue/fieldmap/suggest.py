@@ -95,7 +95,7 @@ def read_field_list(path: Path) -> list[SourceField]:
             seen.add((table, name))
             fields.append(SourceField(table, name, kind or None, where))
     if problems:
-        raise Rejected(problems, f"{path}: {len(problems)} problems; nothing was suggested")
+        raise Rejected(problems, f"{path}: {plural(len(problems), 'problem')}; nothing was suggested")
     if not fields:
         raise InputError(f"{path}: no fields listed")
     return fields
@@ -227,14 +227,15 @@ def read_eval_items(path: Path) -> list[dict]:
         missing = [k for k in ("connector", "source_table", "source_field") if not it.get(k)]
         if missing or "expected" not in it:
             problems.append((where, f"lacks {', '.join(missing + ([] if 'expected' in it else ['expected']))}"))
-        elif not isinstance(it["connector"], str):
-            problems.append((where, f"connector must be a name: quote it (YAML read {it['connector']!r})"))
+        elif not_names := [k for k in ("connector", "source_table", "source_field", "source_type")
+                           if it.get(k) is not None and not isinstance(it[k], str)]:
+            problems.append((where, f"{not_names[0]} must be a name: quote it (YAML read {it[not_names[0]]!r})"))
         elif it["expected"] is not None and not re.fullmatch(r"[a-z][a-z0-9_]*\.[A-Za-z0-9_.]+", str(it["expected"])):
             problems.append((where, f"expected must be entity.field or null, not {it['expected']!r}"))
         elif not isinstance(it.get("also_ok") or [], list):
             problems.append((where, f"also_ok must be a list of entity.field, not {it['also_ok']!r}"))
     if problems:
-        raise Rejected(problems, f"{path}: {len(problems)} problems")
+        raise Rejected(problems, f"{path}: {plural(len(problems), 'problem')}")
     return doc
 
 

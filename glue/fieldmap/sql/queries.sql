@@ -31,10 +31,12 @@ SELECT problem FROM fieldmap.parse_mapping_doc(%(doc)s::jsonb, %(direction)s::te
 SELECT count(*) AS entries FROM fieldmap.parse_mapping_doc(%(doc)s::jsonb, %(direction)s::text) WHERE problem IS NULL;
 
 -- name: new_connector
--- no row when the tenant has the connector; else the closest name it has (NULL for none)
-SELECT fieldmap.closest_name(%(connector)s::text, ARRAY(SELECT c.connector_name::text
-                                                          FROM fieldmap.connector_definitions c
-                                                         WHERE c.tenant_id = fieldmap.current_tenant_id())) AS closest
+-- no row when the tenant has the connector; else the closest name it has (NULL for none);
+-- a name that can be no connector's is refused first (check_handle raises)
+SELECT fieldmap.closest_name(fieldmap.check_handle(%(connector)s::text, 'connector name'),
+                             ARRAY(SELECT c.connector_name::text
+                                     FROM fieldmap.connector_definitions c
+                                    WHERE c.tenant_id = fieldmap.current_tenant_id())) AS closest
  WHERE NOT EXISTS (SELECT FROM fieldmap.connector_definitions c
                     WHERE c.tenant_id = fieldmap.current_tenant_id() AND c.connector_name = %(connector)s::text);
 
