@@ -129,6 +129,20 @@ def test_a_new_source_takes_the_imports_provenance_and_confidence(db: psycopg.Co
     assert imported('"Title"') == ("Title", "llm", 0.7)  # reactivated with its source: kept
 
 
+def test_a_misspelt_file_name_makes_no_connector(db: psycopg.Connection, demo: str, tmp_path: Path) -> None:
+    assert cli(demo, "import", str(LEGACY / "hubspot.yaml"))[0] == 0
+    misspelt = tmp_path / "hubspt.yaml"
+    shutil.copy(LEGACY / "hubspot.yaml", misspelt)
+    out = fieldmap_cli(demo, "import", "--tenant", "demo", str(misspelt), str(LEGACY / "zendesk.yaml"))
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert (f"{misspelt}: tenant demo has no connector hubspt (did you mean hubspot?); name the file hubspot.yaml, "
+            "or give --new-connector to create it") in out.stderr, out.stderr
+    assert db.execute("SELECT array_agg(connector_name ORDER BY 1) FROM fieldmap.connector_definitions").fetchone() \
+        == (["hubspot"],)  # nothing of either file: zendesk waits for the fix too
+    rc, report, err = cli(demo, "import", "--new-connector", str(misspelt))
+    assert rc == 0 and report["total"]["created"] == 29, err
+
+
 def test_direction_is_detected_refused_when_ambiguous_and_can_be_forced(db: psycopg.Connection, demo: str,
                                                                         tmp_path: Path) -> None:
     old = tmp_path / "hubspot_old.yaml"

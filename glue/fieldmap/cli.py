@@ -204,7 +204,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     mirror = _mirror(args)
     with _connect(args) as conn:
         result = migration.import_files(conn, tenant, files, options, dry_run=args.dry_run, mirror=mirror,
-                                        unreadable=unreadable)
+                                        unreadable=unreadable, new_connectors=args.new_connector)
     reports = result.reports
     mirror_error, mirror_changed = None, []
     if result.staged_mirror is not None:
@@ -772,6 +772,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--mirror", metavar="DIR", type=_directory,
                      help="dual-write: rewrite DIR/<connector>.yaml from the database (default: $FIELDMAP_MIRROR)")
     imp.add_argument("-v", "--verbose", action="store_true", help="list every entry with its action and direction")
+    imp.add_argument("--new-connector", action="store_true",
+                     help="create a file's connector although the tenant has one of a close name (else refused "
+                          "as a misspelt file name)")
 
     exp = command(sub, "export", cmd_export, "write each connector's mappings as YAML (all files or none)", (tenant,))
     exp.add_argument("--out", required=True, metavar="DIR", type=_directory,

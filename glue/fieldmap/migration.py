@@ -83,6 +83,20 @@ def one_file_per_connector(files: list[MappingFile], why: str) -> None:
         raise Rejected(problems, f"{plural(len(problems), 'file')} name a connector twice; nothing was done")
 
 
+def near_misses(conn: psycopg.Connection, tenant: str, files: list[MappingFile]) -> Problems:
+    """Files whose connector the tenant lacks but nearly has (the database's
+    closest_name): a misspelt file name would make a connector of its own,
+    which no command removes."""
+    problems = []
+    for f in files:
+        new = _call(conn, "new_connector", {"connector": f.connector}, str(f.path))
+        if new and new[0]["closest"]:
+            problems.append((str(f.path), f"tenant {tenant} has no connector {f.connector} (did you mean "
+                                          f"{new[0]['closest']}?); name the file {new[0]['closest']}{f.path.suffix}, "
+                                          "or give --new-connector to create it"))
+    return problems
+
+
 def set_context(conn: psycopg.Connection, tenant: str, reason: str | None = None) -> None:
     try:
         conn.execute(query("set_context"), {"tenant": tenant, "reason": reason, "trace": None})
@@ -123,12 +137,14 @@ def with_retries(work: Callable[[], T], what: str) -> T:
 
 
 def import_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile], options: dict, *,
-                 dry_run: bool = False, mirror: Path | None = None, unreadable: Problems = ()) -> ImportResult:
-    """All files in one transaction. An entry the database rejects, or an
-    unreadable file, means nothing is written (unless options["partial"] for
-    entries); every problem of every file is reported at once. A dry run does
-    the real work and rolls it back, so its counts are exact even for several
-    files of one connector. The mirror is rendered and staged inside the
+                 dry_run: bool = False, mirror: Path | None = None, unreadable: Problems = (),
+                 new_connectors: bool = False) -> ImportResult:
+    """All files in one transaction. An entry the database rejects, an
+    unreadable file, or a file naming a connector the tenant lacks but has
+    one of a close name (hubspt.yaml; unless new_connectors) means nothing is
+    written (unless options["partial"] for entries); every problem of every
+    file is reported at once. A dry run does the real work and rolls it
+    back, so its counts are exact even for several files of one connector. The mirror is rendered and staged inside the
     transaction, so an unwritable mirror writes nothing; it is published
     after commit (by the caller)."""
     if options.get("mode") == "replace":
@@ -139,12 +155,16 @@ def import_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile]
         try:
             with conn.transaction(force_rollback=dry_run or bool(unreadable)):
                 set_context(conn, tenant, options.get("change_reason"))
+                misspelt = [] if new_connectors else near_misses(conn, tenant, files)
                 for f in files:
+                    if any(where == str(f.path) for where, _ in misspelt):
+                        continue  # it would make the stray connector
                     row = _call(conn, "import_mappings", {"connector": f.connector, "doc": as_jsonb(f.doc), **options},
                                 str(f.path))[0]
                     result.reports.append({"file": str(f.path), **row["report"]})
-                problems = list(unreadable) + [(r["file"], x["reason"]) for r in result.reports for x in r["rejected"]]
-                if unreadable or (problems and not options.get("partial")):
+                problems = list(unreadable) + misspelt + [(r["file"], x["reason"]) for r in result.reports
+                                                          for x in r["rejected"]]
+                if unreadable or misspelt or (problems and not options.get("partial")):
                     raise Rejected(problems, f"{plural(len(problems), 'problem')} in "
                                              f"{plural(len({w for w, _ in problems}), 'file')}; nothing was imported")
                 if mirror is not None:
