@@ -791,7 +791,7 @@ ALTER FUNCTION fieldmap._check_member_role() OWNER TO fieldmap_owner;
 -- Name: FUNCTION _check_member_role(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap._check_member_role() IS 'Trigger: refuses a tenant membership naming a role that does not exist (a typo would otherwise lock the meant role out unexplained).';
+COMMENT ON FUNCTION fieldmap._check_member_role() IS 'Trigger: refuses a tenant membership naming a role that does not exist (a typo would otherwise lock the meant role out unexplained), or one of fieldmap''s shared roles (every tenant''s app roles hold them).';
 
 --
 -- Name: _described_mappings(uuid[], double precision[]); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -6687,7 +6687,7 @@ CREATE TRIGGER _10_check_role BEFORE INSERT OR UPDATE OF role_name ON fieldmap.t
 -- Name: TRIGGER _10_check_role ON tenant_members; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON TRIGGER _10_check_role ON fieldmap.tenant_members IS 'Refuses a membership naming a role that does not exist, with the nearest role name as a guess.';
+COMMENT ON TRIGGER _10_check_role ON fieldmap.tenant_members IS 'Refuses a membership naming a role that does not exist (with the nearest role name as a guess) or one of fieldmap''s shared roles.';
 
 --
 -- Name: connector_definitions _10_stamp; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner

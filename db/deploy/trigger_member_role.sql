@@ -1,7 +1,8 @@
 -- Deploy fieldmap:trigger_member_role to pg
 -- requires: table_tenant_members
 -- requires: function_closest_name
--- A tenant membership must name a role that exists.
+-- A tenant membership must name a role that exists, and not one of
+-- fieldmap's shared roles.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
@@ -11,7 +12,7 @@ REVOKE ALL ON FUNCTION fieldmap._check_member_role() FROM PUBLIC;
 CREATE TRIGGER _10_check_role BEFORE INSERT OR UPDATE OF role_name ON fieldmap.tenant_members
   FOR EACH ROW EXECUTE FUNCTION fieldmap._check_member_role();
 COMMENT ON TRIGGER _10_check_role ON fieldmap.tenant_members IS
-  'Refuses a membership naming a role that does not exist, with the nearest role name as a guess.';
+  'Refuses a membership naming a role that does not exist (with the nearest role name as a guess) or one of fieldmap''s shared roles.';
 
 -- memberships written before this check that it would refuse: said, not deleted (the owner decides)
 DO $$

@@ -34,4 +34,4 @@ END
 $$;
 
 COMMENT ON FUNCTION fieldmap._check_member_role() IS
-  'Trigger: refuses a tenant membership naming a role that does not exist (a typo would otherwise lock the meant role out unexplained).';
+  'Trigger: refuses a tenant membership naming a role that does not exist (a typo would otherwise lock the meant role out unexplained), or one of fieldmap''s shared roles (every tenant''s app roles hold them).';

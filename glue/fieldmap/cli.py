@@ -602,9 +602,9 @@ def cmd_accept(args: argparse.Namespace) -> int:
     doc = {entity: {"fields": {field: spec}}}
     with _connect(args) as conn, conn.transaction():
         migration.set_context(conn, tenant, args.reason or "accepted suggestion")
-        new = _run(conn, "new_connector", {"connector": args.connector}, where=f"--connector {args.connector}")
-        if new and new[0]["closest"] and not args.new_connector:  # most likely a typo: write nothing
-            raise InputError(f"tenant {tenant} has no connector {args.connector} (did you mean {new[0]['closest']}?); "
+        new, closest = migration.new_connector(conn, args.connector, f"--connector {args.connector}")
+        if closest and not args.new_connector:  # most likely a typo: write nothing
+            raise InputError(f"tenant {tenant} has no connector {args.connector} (did you mean {closest}?); "
                              "give --new-connector to create it", where=f"--connector {args.connector}")
         report = _run(conn, "import_mappings", {"connector": args.connector, "doc": json.dumps(doc), "mode": "merge",
                                                 "partial": False, "direction": "canonical-first",

@@ -83,17 +83,23 @@ def one_file_per_connector(files: list[MappingFile], why: str) -> None:
         raise Rejected(problems, f"{plural(len(problems), 'file')} name a connector twice; nothing was done")
 
 
+def new_connector(conn: psycopg.Connection, connector: str, where: str) -> tuple[bool, str | None]:
+    """Whether the session's tenant lacks the connector, and then the closest
+    name it has (the database's closest_name; None when none is close). A
+    name that can be no connector's is refused."""
+    rows = _call(conn, "new_connector", {"connector": connector}, where)
+    return bool(rows), rows[0]["closest"] if rows else None
+
+
 def near_misses(conn: psycopg.Connection, tenant: str, files: list[MappingFile]) -> Problems:
-    """Files whose connector the tenant lacks but nearly has (the database's
-    closest_name): a misspelt file name would make a connector of its own,
-    which no command removes."""
+    """Files whose connector the tenant lacks but nearly has: a misspelt file
+    name would make a connector of its own, which no command removes."""
     problems = []
     for f in files:
-        new = _call(conn, "new_connector", {"connector": f.connector}, str(f.path))
-        if new and new[0]["closest"]:
-            problems.append((str(f.path), f"tenant {tenant} has no connector {f.connector} (did you mean "
-                                          f"{new[0]['closest']}?); name the file {new[0]['closest']}{f.path.suffix}, "
-                                          "or give --new-connector to create it"))
+        _, closest = new_connector(conn, f.connector, str(f.path))
+        if closest:
+            problems.append((str(f.path), f"tenant {tenant} has no connector {f.connector} (did you mean {closest}?); "
+                                          f"name the file {closest}{f.path.suffix}, or give --new-connector to create it"))
     return problems
 
 
