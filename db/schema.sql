@@ -794,6 +794,34 @@ ALTER FUNCTION fieldmap._check_member_role() OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._check_member_role() IS 'Trigger: refuses a tenant membership naming a role that does not exist (a typo would otherwise lock the meant role out unexplained), or one of fieldmap''s shared roles (every tenant''s app roles hold them).';
 
 --
+-- Name: _copy_mapping_connector(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._copy_mapping_connector() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  SELECT f.connector_id INTO NEW.connector_id
+    FROM fieldmap.field_mappings f
+   WHERE f.tenant_id = NEW.tenant_id AND f.id = NEW.field_mapping_id;
+  IF NOT FOUND THEN  -- said here: the NOT NULL check would speak before the foreign key
+    RAISE EXCEPTION 'no mapping % in tenant % to store a vector for', NEW.field_mapping_id, NEW.tenant_id
+      USING ERRCODE = 'MR004';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+ALTER FUNCTION fieldmap._copy_mapping_connector() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _copy_mapping_connector(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._copy_mapping_connector() IS 'Trigger: sets a vector row''s connector_id to its mapping''s, whatever the client wrote.';
+
+--
 -- Name: _described_mappings(uuid[], double precision[]); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -962,6 +990,30 @@ ALTER FUNCTION fieldmap._fits_type(value jsonb, registry_type text) OWNER TO fie
 COMMENT ON FUNCTION fieldmap._fits_type(value jsonb, registry_type text) IS 'Internal: does a JSON value (or null) have a canonical registry type?';
 
 --
+-- Name: _follow_mapping_connector(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._follow_mapping_connector() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  UPDATE fieldmap.mapping_embeddings e
+     SET connector_id = NEW.connector_id
+   WHERE e.tenant_id = NEW.tenant_id AND e.field_mapping_id = NEW.id;
+  RETURN NULL;
+END
+$$;
+
+ALTER FUNCTION fieldmap._follow_mapping_connector() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _follow_mapping_connector(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._follow_mapping_connector() IS 'Trigger: moves a mapping''s vectors to the connector the mapping was moved to.';
+
+--
 -- Name: _jsonb_object_expr(text[]); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -1086,10 +1138,17 @@ BEGIN
   SELECT count(*) < 5000 INTO v_small
     FROM (SELECT FROM fieldmap.mapping_embeddings e
            WHERE e.tenant_id = v_tenant AND e.embedding_model = model LIMIT 5000) few;
+  IF NOT v_small AND v_connector IS NOT NULL THEN
+    SELECT count(*) < 2500 INTO v_small
+      FROM (SELECT FROM fieldmap.mapping_embeddings e
+             WHERE e.tenant_id = v_tenant AND e.connector_id = v_connector AND e.embedding_model = model
+             LIMIT 2500) few;
+  END IF;
   -- Through the index, k + min(2k, 20) candidates re-ranked exactly: the iterative scan
   -- hands rows out nearly, not exactly, in order, and the first k that pass
   -- the tenant and filters miss some of the true k nearest.
-  -- The mappings are joined only when a filter reads them: joined always,
+  -- The mappings are joined only when a filter reads them (the connector is
+  -- the vector row's own: embedding_connector): joined always,
   -- the planner hashed all of a small tenant's mappings (13,400 at 1M in
   -- bench_scale) to rank its 1,336 vectors. Every vector belongs to a
   -- mapping of its tenant (a foreign key), and _described_mappings reads the
@@ -1097,7 +1156,6 @@ BEGIN
   -- (mappings of one text) are ranked by mapping id, so the plan cannot
   -- change which of them make the cut of an exact search.
   v_mapping_filter := concat(
-    CASE WHEN v_connector IS NOT NULL THEN format(' AND f.connector_id = %L', v_connector) END,
     CASE WHEN filters ? 'entity' THEN format(' AND f.canonical_entity = %L', filters->>'entity') END,
     CASE WHEN filters ? 'status' THEN format(' AND f.status = %L', filters->>'status') END,
     CASE WHEN filters ? 'min_confidence' THEN format(' AND f.confidence_score >= %L', filters->>'min_confidence') END,
@@ -1119,7 +1177,8 @@ BEGIN
     k, CASE WHEN v_small THEN k ELSE k + least(2 * k, 20) END,
     CASE WHEN v_mapping_filter <> ''
          THEN ' JOIN fieldmap.field_mappings f ON f.tenant_id = e.tenant_id AND f.id = e.field_mapping_id' END,
-    CASE WHEN filters ? 'exclude' THEN format(' AND e.field_mapping_id <> %L', filters->>'exclude') END,
+    concat(CASE WHEN v_connector IS NOT NULL THEN format(' AND e.connector_id = %L', v_connector) END,
+           CASE WHEN filters ? 'exclude' THEN format(' AND e.field_mapping_id <> %L', filters->>'exclude') END),
     -- the index scan must order by the distance alone
     CASE WHEN v_small THEN ', e.field_mapping_id' END)
     USING query, model;
@@ -2251,6 +2310,33 @@ ALTER FUNCTION fieldmap._version_field_mapping() OWNER TO fieldmap_owner;
 --
 
 COMMENT ON FUNCTION fieldmap._version_field_mapping() IS 'Internal trigger: sets version and created/updated stamps of field_mappings; a no-op update keeps them.';
+
+--
+-- Name: _wants_connector_index(bigint, double precision, boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._wants_connector_index(vectors bigint, share double precision, has_index boolean) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  -- share: of the index the connector's tenant is searched through (its
+  -- own, else the model's). A connector gets an index of its own at 2,500
+  -- vectors (below, _nearest_mappings searches it exactly) and at most a
+  -- fifth of that index (above, the filtered scan reads at most five rows
+  -- for each it keeps: about as fast); it keeps it down to 1,250 and up to
+  -- three tenths, so that one near a limit does not see it built and
+  -- dropped in turn.
+  SELECT CASE WHEN has_index THEN vectors >= 1250 AND share <= 0.3
+              ELSE vectors >= 2500 AND share <= 0.2 END
+$$;
+
+ALTER FUNCTION fieldmap._wants_connector_index(vectors bigint, share double precision, has_index boolean) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _wants_connector_index(vectors bigint, share double precision, has_index boolean); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._wants_connector_index(vectors bigint, share double precision, has_index boolean) IS 'Internal: should a connector with this many vectors of a model, this share of the index its tenant is searched through, have an HNSW index of its own (2,500 and at most a fifth to get one; 1,250 and at most three tenths to keep it)?';
 
 --
 -- Name: _wants_tenant_index(bigint, double precision, boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -5061,7 +5147,7 @@ COMMENT ON FUNCTION fieldmap.validate_mappings(connector text) IS 'Validates eve
 -- Name: vector_index_plan(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-CREATE FUNCTION fieldmap.vector_index_plan() RETURNS TABLE(action text, tenant text, model text, vectors bigint, share double precision, index_name text, statement text)
+CREATE FUNCTION fieldmap.vector_index_plan() RETURNS TABLE(action text, tenant text, connector text, model text, vectors bigint, share double precision, index_name text, statement text)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $_$
@@ -5070,51 +5156,85 @@ DECLARE
 BEGIN
   PERFORM set_config('fieldmap._all_tenants', 'on', true);  -- every tenant's rows, for the owner under forced RLS
   RETURN QUERY
-    WITH sized AS (  -- every row, computed or pending, as _nearest_mappings counts them
-      SELECT e.tenant_id, e.embedding_model::text AS model, count(*) AS n,
-             count(*)::double precision / sum(count(*)) OVER (PARTITION BY e.embedding_model) AS share
+    WITH counted AS (  -- every row, computed or pending, as _nearest_mappings counts them
+      SELECT e.tenant_id, e.connector_id, e.embedding_model::text AS model, count(*) AS n
         FROM fieldmap.mapping_embeddings e
-       GROUP BY e.tenant_id, e.embedding_model),
+       GROUP BY e.tenant_id, e.connector_id, e.embedding_model),
     existing AS (
       SELECT i.relname::text AS index_name, x.indisvalid AS valid, obj_description(i.oid, 'pg_class') AS note,
-             substr(i.relname, 26)::uuid AS tenant_id, substr(i.relname, 17, 8) AS model_hash
+             regexp_match(i.relname, '^idx_(tenant|connector)_hnsw_([0-9a-f]{8})_([0-9a-f]{32})$') AS part
         FROM pg_index x
         JOIN pg_class i ON i.oid = x.indexrelid
        WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass
-         AND i.relname ~ '^idx_tenant_hnsw_[0-9a-f]{8}_[0-9a-f]{32}$'),
+         AND i.relname ~ '^idx_(tenant|connector)_hnsw_[0-9a-f]{8}_[0-9a-f]{32}$'),
+    tenants AS (
+      SELECT c.tenant_id, c.model, sum(c.n)::bigint AS n, sum(sum(c.n)) OVER (PARTITION BY c.model) AS model_n,
+             'idx_tenant_hnsw_' || left(md5(c.model), 8) || '_' || replace(c.tenant_id::text, '-', '') AS index_name
+        FROM counted c
+       GROUP BY c.tenant_id, c.model),
+    tenant_scopes AS (
+      SELECT t.tenant_id, NULL::uuid AS connector_id, t.model, t.n, t.n / t.model_n::double precision AS share,
+             t.index_name, fieldmap._wants_tenant_index(t.n, t.n / t.model_n::double precision,
+                                                        coalesce(x.valid, false)) AS wanted
+        FROM tenants t
+        LEFT JOIN existing x ON x.index_name = t.index_name),
+    connector_scopes AS (  -- a connector's share of the index its tenant is searched through
+      SELECT c.tenant_id, c.connector_id, c.model, c.n, c.n / s.n::double precision AS share,
+             'idx_connector_hnsw_' || left(md5(c.model), 8) || '_' || replace(c.connector_id::text, '-', '') AS index_name
+        FROM counted c
+        JOIN tenants t ON t.tenant_id = c.tenant_id AND t.model = c.model
+        JOIN tenant_scopes ts ON ts.tenant_id = c.tenant_id AND ts.model = c.model
+       CROSS JOIN LATERAL (SELECT CASE WHEN ts.wanted THEN t.n ELSE t.model_n END AS n) s),
     judged AS (
-      SELECT m.name::text AS model, m.dims, coalesce(s.tenant_id, x.tenant_id) AS tenant_id, coalesce(s.n, 0) AS n,
-             s.share, x.valid, x.note,
-             coalesce(x.index_name, 'idx_tenant_hnsw_' || left(md5(s.model), 8) || '_' || replace(s.tenant_id::text, '-', ''))
-               AS index_name,
-             coalesce(fieldmap._wants_tenant_index(s.n, s.share, coalesce(x.valid, false)), false) AS wanted
-        FROM sized s
-        FULL JOIN existing x ON x.tenant_id = s.tenant_id AND x.model_hash = left(md5(s.model), 8)
+      SELECT coalesce(sc.tenant_id, cd.tenant_id, x.part[3]::uuid) AS tenant_id,
+             coalesce(sc.connector_id, cd.id) AS connector_id,
+             m.name::text AS model, m.dims, coalesce(sc.n, 0) AS n, sc.share, x.valid, x.note,
+             coalesce(sc.index_name, x.index_name) AS index_name, coalesce(sc.wanted, false) AS wanted
+        FROM (SELECT ts.tenant_id, ts.connector_id, ts.model, ts.n, ts.share, ts.index_name, ts.wanted
+                FROM tenant_scopes ts
+              UNION ALL
+              SELECT cs.tenant_id, cs.connector_id, cs.model, cs.n, cs.share, cs.index_name,
+                     fieldmap._wants_connector_index(cs.n, cs.share, coalesce(x.valid, false))
+                FROM connector_scopes cs
+                LEFT JOIN existing x ON x.index_name = cs.index_name) sc
+        FULL JOIN existing x ON x.index_name = sc.index_name
+        -- an index whose vectors are all gone: its connector, if it still stands, names its tenant
+        LEFT JOIN fieldmap.connector_definitions cd ON sc.index_name IS NULL AND x.part[1] = 'connector'
+                                                    AND cd.id = x.part[3]::uuid
         LEFT JOIN fieldmap.embedding_models m
-          ON m.name = coalesce(s.model, (SELECT em.name FROM fieldmap.embedding_models em
-                                          WHERE left(md5(em.name), 8) = x.model_hash LIMIT 1))),
+          ON m.name = coalesce(sc.model, (SELECT em.name FROM fieldmap.embedding_models em
+                                           WHERE left(md5(em.name), 8) = x.part[2] LIMIT 1))),
     described AS (
-      SELECT j.*, coalesce(t.slug::text, j.tenant_id::text) AS slug,
-             format('HNSW (cosine) over the %s-dimensional vectors of model %s of tenant %s only '
-                    '(fieldmap.vector_index_plan): it searches faster than the model''s index, which holds '
-                    'every tenant''s.', j.dims, j.model, coalesce(t.slug::text, j.tenant_id::text)) AS wanted_note
+      SELECT j.*, coalesce(t.slug::text, j.tenant_id::text) AS slug, c.connector_name::text AS connector_name,
+             CASE WHEN j.connector_id IS NULL
+                  THEN format('HNSW (cosine) over the %s-dimensional vectors of model %s of tenant %s only '
+                              '(fieldmap.vector_index_plan): it searches faster than the model''s index, which holds '
+                              'every tenant''s.', j.dims, j.model, coalesce(t.slug::text, j.tenant_id::text))
+                  ELSE format('HNSW (cosine) over the %s-dimensional vectors of model %s of connector %s of tenant %s '
+                              'only (fieldmap.vector_index_plan): a search filtered on the connector reads it instead '
+                              'of walking its tenant''s.', j.dims, j.model, c.connector_name,
+                              coalesce(t.slug::text, j.tenant_id::text))
+             END AS wanted_note
         FROM judged j
-        LEFT JOIN fieldmap.tenants t ON t.id = j.tenant_id)
-    SELECT p.action, d.slug, d.model, d.n, d.share, d.index_name, p.statement
+        LEFT JOIN fieldmap.tenants t ON t.id = j.tenant_id
+        LEFT JOIN fieldmap.connector_definitions c ON c.tenant_id = j.tenant_id AND c.id = j.connector_id)
+    SELECT p.action, d.slug, d.connector_name, d.model, d.n, d.share, d.index_name, p.statement
       FROM described d
      CROSS JOIN LATERAL (VALUES
        (1, 'drop', format('DROP INDEX CONCURRENTLY IF EXISTS fieldmap.%I', d.index_name),
         d.valid IS NOT NULL AND (NOT d.wanted OR NOT d.valid)),
        (2, 'create', format('CREATE INDEX CONCURRENTLY IF NOT EXISTS %I ON fieldmap.mapping_embeddings '
                             'USING hnsw ((embedding_vector::public.vector(%s)) public.vector_cosine_ops) '
-                            'WHERE tenant_id = %L::uuid AND embedding_model = %L',
-                            d.index_name, d.dims, d.tenant_id, d.model),
+                            'WHERE tenant_id = %L::uuid AND embedding_model = %L%s',
+                            d.index_name, d.dims, d.tenant_id, d.model,
+                            CASE WHEN d.connector_id IS NOT NULL THEN format(' AND connector_id = %L::uuid', d.connector_id) END),
         d.wanted AND d.valid IS DISTINCT FROM true),
        -- also for a standing index without its note (a run stopped between the two)
        (3, 'comment', format('COMMENT ON INDEX fieldmap.%I IS %L', d.index_name, d.wanted_note),
         d.wanted AND (d.valid IS DISTINCT FROM true OR d.note IS DISTINCT FROM d.wanted_note))
      ) AS p (step, action, statement, due)
      WHERE p.due
+     -- drops first; then larger first, so a tenant's index is built before its connectors'
      ORDER BY p.step = 1 DESC, d.n DESC, d.index_name, p.step;
   PERFORM set_config('fieldmap._all_tenants', coalesce(v_saved, ''), true);
 END
@@ -5126,7 +5246,7 @@ ALTER FUNCTION fieldmap.vector_index_plan() OWNER TO fieldmap_owner;
 -- Name: FUNCTION vector_index_plan(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.vector_index_plan() IS 'The statements (DROP/CREATE INDEX CONCURRENTLY, COMMENT) that give each tenant with 5,000 to half of a model''s vectors an HNSW index of its own, and drop those no longer needed; run them outside a transaction (psql \gexec, or fieldmap vector-indexes). Owner only.';
+COMMENT ON FUNCTION fieldmap.vector_index_plan() IS 'The statements (DROP/CREATE INDEX CONCURRENTLY, COMMENT) that give each tenant with 5,000 to half of a model''s vectors, and each connector with 2,500 vectors up to a fifth of its tenant''s index, an HNSW index of its own, and drop those no longer needed; run them outside a transaction (psql \gexec, or fieldmap vector-indexes). Owner only.';
 
 --
 -- Name: verify_audit_chain(text, boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -5802,6 +5922,7 @@ CREATE TABLE fieldmap.mapping_embeddings (
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     content_hash text GENERATED ALWAYS AS (md5(embedding_text)) STORED,
+    connector_id uuid NOT NULL,
     CONSTRAINT mapping_embeddings_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT mapping_embeddings_model_check CHECK ((btrim((embedding_model)::text) <> ''::text))
 );
@@ -5851,6 +5972,12 @@ COMMENT ON COLUMN fieldmap.mapping_embeddings.metadata IS 'Facts used in similar
 --
 
 COMMENT ON COLUMN fieldmap.mapping_embeddings.content_hash IS 'MD5 of embedding_text (a change detector, not a seal): what put_embeddings compares with the mapping''s current text before storing a vector.';
+
+--
+-- Name: COLUMN mapping_embeddings.connector_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_embeddings.connector_id IS 'The connector of the mapping (set by the database, whatever a client writes): what a search''s connector filter reads.';
 
 --
 -- Name: mapping_validation_results; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -6456,6 +6583,18 @@ CREATE INDEX idx_connector_samples_entity ON fieldmap.connector_samples USING bt
 CREATE INDEX idx_connector_tenant_status ON fieldmap.connector_definitions USING btree (tenant_id, status);
 
 --
+-- Name: idx_embedding_connector_model; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE INDEX idx_embedding_connector_model ON fieldmap.mapping_embeddings USING btree (tenant_id, connector_id, embedding_model);
+
+--
+-- Name: INDEX idx_embedding_connector_model; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON INDEX fieldmap.idx_embedding_connector_model IS 'A connector''s vectors of one model: the exact search of a connector filter that keeps few rows.';
+
+--
 -- Name: idx_embedding_hnsw_5c46f9060a41; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6750,6 +6889,18 @@ CREATE TRIGGER _20_check_transform BEFORE INSERT OR UPDATE OF transformation_rul
 COMMENT ON TRIGGER _20_check_transform ON fieldmap.field_mappings IS 'Refuses an unknown transform or a rule its transform cannot read, from any client.';
 
 --
+-- Name: mapping_embeddings _20_copy_connector; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TRIGGER _20_copy_connector BEFORE INSERT OR UPDATE OF field_mapping_id, connector_id ON fieldmap.mapping_embeddings FOR EACH ROW EXECUTE FUNCTION fieldmap._copy_mapping_connector();
+
+--
+-- Name: TRIGGER _20_copy_connector ON mapping_embeddings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TRIGGER _20_copy_connector ON fieldmap.mapping_embeddings IS 'Sets the row''s connector_id to its mapping''s.';
+
+--
 -- Name: field_mappings _30_drop_stale_embeddings; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6760,6 +6911,18 @@ CREATE TRIGGER _30_drop_stale_embeddings AFTER UPDATE OF source_table, source_fi
 --
 
 COMMENT ON TRIGGER _30_drop_stale_embeddings ON fieldmap.field_mappings IS 'A mapping whose embedding text changed loses its vectors and is pending for fieldmap embed again.';
+
+--
+-- Name: field_mappings _35_follow_connector; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TRIGGER _35_follow_connector AFTER UPDATE OF connector_id ON fieldmap.field_mappings FOR EACH ROW WHEN ((old.connector_id IS DISTINCT FROM new.connector_id)) EXECUTE FUNCTION fieldmap._follow_mapping_connector();
+
+--
+-- Name: TRIGGER _35_follow_connector ON field_mappings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TRIGGER _35_follow_connector ON fieldmap.field_mappings IS 'Moves a mapping''s vectors to the connector the mapping was moved to.';
 
 --
 -- Name: connector_definitions _50_audit_delete; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
@@ -7606,6 +7769,12 @@ REVOKE ALL ON FUNCTION fieldmap._check_mapping_transform() FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._check_member_role() FROM PUBLIC;
 
 --
+-- Name: FUNCTION _copy_mapping_connector(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._copy_mapping_connector() FROM PUBLIC;
+
+--
 -- Name: FUNCTION _described_mappings(ids uuid[], similarities double precision[]); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -7649,6 +7818,12 @@ REVOKE ALL ON FUNCTION fieldmap._fits_type(value jsonb, registry_type text) FROM
 GRANT ALL ON FUNCTION fieldmap._fits_type(value jsonb, registry_type text) TO fieldmap_writer;
 GRANT ALL ON FUNCTION fieldmap._fits_type(value jsonb, registry_type text) TO fieldmap_reader;
 GRANT ALL ON FUNCTION fieldmap._fits_type(value jsonb, registry_type text) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _follow_mapping_connector(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._follow_mapping_connector() FROM PUBLIC;
 
 --
 -- Name: FUNCTION _jsonb_object_expr(pairs text[]); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -7846,6 +8021,12 @@ GRANT ALL ON FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples js
 --
 
 REVOKE ALL ON FUNCTION fieldmap._version_field_mapping() FROM PUBLIC;
+
+--
+-- Name: FUNCTION _wants_connector_index(vectors bigint, share double precision, has_index boolean); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._wants_connector_index(vectors bigint, share double precision, has_index boolean) FROM PUBLIC;
 
 --
 -- Name: FUNCTION _wants_tenant_index(vectors bigint, share double precision, has_index boolean); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

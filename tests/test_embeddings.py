@@ -180,6 +180,51 @@ def test_filters_narrow_the_search(crm: psycopg.Connection) -> None:
         found({"connector": "hubspt"})
 
 
+def test_a_vector_row_carries_its_mappings_connector_whatever_is_written(crm: psycopg.Connection) -> None:
+    """Every branch of _20_copy_connector and _35_follow_connector: the search's
+    connector filter reads the vector's row, so it must always be the mapping's."""
+    crm.execute("""SELECT fieldmap.import_mappings('hubspot', '{"opportunity": {"fields": {"close_date": "closedate"}}}')""")
+    embed_all(crm)  # INSERT through put_embeddings
+
+    def rows() -> dict[str, tuple]:
+        return {r[0]: (r[1], r[2], r[3]) for r in crm.execute(
+            """SELECT f.source_field, ce.connector_name, cf.connector_name, e.xmin::text
+                 FROM fieldmap.mapping_embeddings e
+                 JOIN fieldmap.field_mappings f ON f.tenant_id = e.tenant_id AND f.id = e.field_mapping_id
+                 JOIN fieldmap.connector_definitions ce ON ce.id = e.connector_id
+                 JOIN fieldmap.connector_definitions cf ON cf.id = f.connector_id""").fetchall()}
+    before = rows()
+    assert {f: v[:2] for f, v in before.items()} == {
+        "Id": ("salesforce", "salesforce"), "Name": ("salesforce", "salesforce"),
+        "CloseDate": ("salesforce", "salesforce"), "Amount": ("salesforce", "salesforce"),
+        "closedate": ("hubspot", "hubspot")}
+    # a mapping moved to another connector takes its vectors along
+    crm.execute("UPDATE fieldmap.field_mappings SET connector_id = fieldmap.connector_id('hubspot') "
+                "WHERE source_field = 'Name'")
+    assert rows()["Name"][:2] == ("hubspot", "hubspot")
+    # an update that leaves the connector as it was (or touches other columns) does not touch the vectors
+    crm.execute("UPDATE fieldmap.field_mappings SET connector_id = connector_id, notes = 'checked' "
+                "WHERE source_field = 'Amount'")
+    assert rows()["Amount"] == before["Amount"]
+    # whatever a client writes into the vector's row, the mapping's connector stands
+    crm.execute("UPDATE fieldmap.mapping_embeddings SET connector_id = fieldmap.connector_id('hubspot') "
+                "WHERE embedding_text = 'amount'")
+    assert rows()["Amount"][:2] == ("salesforce", "salesforce")
+    crm.execute("DELETE FROM fieldmap.mapping_embeddings WHERE embedding_text = 'amount'")
+    crm.execute("""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, connector_id)
+                   SELECT tenant_id, id, 'amount', fieldmap.connector_id('hubspot')
+                     FROM fieldmap.field_mappings WHERE source_field = 'Amount'""")
+    assert rows()["Amount"][:2] == ("salesforce", "salesforce")
+    with raises_sqlstate("MR004", "no mapping .* to store a vector for"):
+        crm.execute("INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text) "
+                    "VALUES (fieldmap.current_tenant_id(), gen_random_uuid(), 'nothing')")
+    # and the filter follows: Name is hubspot's now
+    q = vec(1)
+    found = {r[0] for r in crm.execute("SELECT source_field FROM fieldmap.search_similar(%s, 10, %s)",
+                                       (q, '{"connector": "hubspot"}')).fetchall()}
+    assert found == {"closedate", "Name"}
+
+
 def test_search_leaves_out_vectors_not_computed_and_ranks_equal_distances_by_id(crm: psycopg.Connection) -> None:
     embed_all(crm)
 

@@ -302,6 +302,23 @@ BREAKS: dict[str, list[str]] = {
     "function_vector_index_plan": [
         "DROP FUNCTION fieldmap.vector_index_plan",
         "GRANT EXECUTE ON FUNCTION fieldmap.vector_index_plan TO fieldmap_writer",
+        "GRANT EXECUTE ON FUNCTION fieldmap._wants_connector_index TO PUBLIC",
+        "CREATE OR REPLACE FUNCTION fieldmap._wants_connector_index(vectors bigint, share double precision,"
+        " has_index boolean) RETURNS boolean LANGUAGE sql AS 'SELECT vectors >= 2500'",
+    ],
+    "embedding_connector": [
+        "ALTER TABLE fieldmap.mapping_embeddings DROP COLUMN connector_id CASCADE",
+        "ALTER TABLE fieldmap.mapping_embeddings ALTER COLUMN connector_id DROP NOT NULL",
+        "DROP TRIGGER _20_copy_connector ON fieldmap.mapping_embeddings",
+        "ALTER TABLE fieldmap.field_mappings DISABLE TRIGGER _35_follow_connector",
+        "DROP INDEX fieldmap.idx_embedding_connector_model",
+        "GRANT EXECUTE ON FUNCTION fieldmap._copy_mapping_connector() TO PUBLIC",
+        "CREATE OR REPLACE FUNCTION fieldmap._follow_mapping_connector() RETURNS trigger LANGUAGE plpgsql"
+        " AS 'BEGIN RETURN NULL; END'",
+        "CREATE OR REPLACE FUNCTION fieldmap._copy_mapping_connector() RETURNS trigger LANGUAGE plpgsql"
+        " AS 'BEGIN RETURN NEW; END'",
+        "CREATE FUNCTION fieldmap._mapping_connector_once(tenant uuid, mapping uuid) RETURNS uuid LANGUAGE sql"
+        " AS 'SELECT NULL::uuid'",
     ],
     "view_active_mappings": [
         "DROP VIEW fieldmap.active_mappings",

@@ -38,7 +38,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "mapping_embeddings": {
         "tenant_id": "uuid", "id": "uuid", "field_mapping_id": "uuid", "embedding_text": "text",
         "embedding_vector": "vector", "embedding_model": f"{V}(100)", "embedding_dims": "integer",
-        "metadata": "jsonb", "created_at": TS, "content_hash": "text"},
+        "metadata": "jsonb", "created_at": TS, "content_hash": "text", "connector_id": "uuid"},
     "embedding_models": {"name": f"{V}(100)", "dims": "integer", "description": "text", "created_at": TS},
     "schema_embeddings": {
         "embedding_model": f"{V}(100)", "entity_name": f"{V}(255)", "field_name": f"{V}(255)",

@@ -1,7 +1,9 @@
-"""The HNSW indexes of single tenants (fieldmap.vector_index_plan and
-`fieldmap vector-indexes`): which tenants get one (5,000 vectors up to half
-of the model's), when one is kept or dropped, an index left invalid or
-without its note is made whole, search goes through it, models are judged
+"""The HNSW indexes of single tenants and connectors (fieldmap.vector_index_plan
+and `fieldmap vector-indexes`): which tenants get one (5,000 vectors up to
+half of the model's) and which connectors (2,500 vectors up to a fifth of
+the index their tenant is searched through), when one is kept or dropped,
+an index left invalid or without its note is made whole, search goes
+through it (and searches a small connector exactly), models are judged
 apart, the revert takes them away, and only the owner (a login role in
 fieldmap_owner, under forced row-level security) may plan or build them."""
 
@@ -20,26 +22,30 @@ from support import FIELDMAP_EXE, fieldmap_cli, sqitch, url_for
 
 TINY = "test/tiny-8d"  # a model of 8 dimensions: its vectors go into HNSW indexes 100 times faster than 384
 QUOTED = "test/o'tiny-4d"  # a second model, whose name must be quoted in the statements
+CONNECTOR_INDEXES = """SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_index x
+                         JOIN pg_class c ON c.oid = x.indexrelid
+                        WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass
+                          AND starts_with(c.relname, 'idx_connector_hnsw_') ORDER BY 1"""
 TENANT_INDEXES = """SELECT c.relname, x.indisvalid, obj_description(c.oid, 'pg_class') FROM pg_index x
                       JOIN pg_class c ON c.oid = x.indexrelid
                      WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass
                        AND starts_with(c.relname, 'idx_tenant_hnsw_') ORDER BY 1"""
 
 
-def grow(db: psycopg.Connection, slug: str, n: int, model: str = TINY, dims: int = 8) -> None:
-    """n more mappings in tenant slug (made when new), each with a random vector of model."""
+def grow(db: psycopg.Connection, slug: str, n: int, model: str = TINY, dims: int = 8, connector: str = "crm") -> None:
+    """n more mappings of connector in tenant slug (both made when new), each with a random vector of model."""
     db.execute("SELECT fieldmap.create_tenant(%s) WHERE NOT EXISTS (SELECT FROM fieldmap.tenants WHERE slug = %s)",
                (slug, slug))
     db.execute("SELECT fieldmap.set_context(%s, for_session => true)", (slug,))
     db.execute("INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type) "
-               "VALUES (fieldmap.current_tenant_id(), 'crm', 'rest_api') ON CONFLICT DO NOTHING")
+               "VALUES (fieldmap.current_tenant_id(), %s, 'rest_api') ON CONFLICT DO NOTHING", (connector,))
     db.execute("""WITH added AS (
                     INSERT INTO fieldmap.field_mappings (tenant_id, connector_id, entity_schema_id, source_table,
                                                          source_field, canonical_entity, canonical_field)
                     SELECT c.tenant_id, c.id, s.id, 'T', 'F' || gen_random_uuid(),
                            'opportunity', 'extras.f' || left(md5(random()::text), 12)
                       FROM fieldmap.connector_definitions c, fieldmap.entity_schemas s, generate_series(1, %s) g
-                     WHERE c.tenant_id = fieldmap.current_tenant_id() AND c.connector_name = 'crm'
+                     WHERE c.tenant_id = fieldmap.current_tenant_id() AND c.connector_name = %s
                        AND s.entity_name = 'opportunity'
                     RETURNING tenant_id, id, source_field)
                   INSERT INTO fieldmap.mapping_embeddings
@@ -48,16 +54,21 @@ def grow(db: psycopg.Connection, slug: str, n: int, model: str = TINY, dims: int
                          -- (d > ... - 99: true, but it ties the draw to the row, so each row has its own)
                          ARRAY(SELECT random() - 0.5 FROM generate_series(1, %s) d
                                 WHERE d > length(a.source_field) - 99)::real[]::public.vector, %s
-                    FROM added a""", (n, dims, model))
+                    FROM added a""", (n, connector, dims, model))
 
 
-def shrink(db: psycopg.Connection, slug: str, keep: int) -> None:
+def shrink(db: psycopg.Connection, slug: str, keep: int, connector: str | None = None) -> None:
+    """Leaves keep vectors of TINY in tenant slug (of its connector, when one is named)."""
     db.execute("""DELETE FROM fieldmap.mapping_embeddings e USING fieldmap.tenants t
-                   WHERE t.id = e.tenant_id AND t.slug = %s AND e.embedding_model = %s
+                   WHERE t.id = e.tenant_id AND t.slug = %(slug)s AND e.embedding_model = %(model)s
+                     AND (%(connector)s::text IS NULL OR e.connector_id = (
+                            SELECT c.id FROM fieldmap.connector_definitions c
+                             WHERE c.tenant_id = t.id AND c.connector_name = %(connector)s))
                      AND e.id NOT IN (SELECT e2.id FROM fieldmap.mapping_embeddings e2
-                                       WHERE e2.tenant_id = t.id AND e2.embedding_model = %s
-                                       ORDER BY e2.id LIMIT %s)""",
-               (slug, TINY, TINY, keep))
+                                       WHERE e2.tenant_id = t.id AND e2.embedding_model = %(model)s
+                                         AND (%(connector)s::text IS NULL OR e2.connector_id = e.connector_id)
+                                       ORDER BY e2.id LIMIT %(keep)s)""",
+               {"slug": slug, "model": TINY, "connector": connector, "keep": keep})
 
 
 def plan(db: psycopg.Connection) -> list[tuple]:
@@ -80,6 +91,41 @@ def tenants(db: psycopg.Connection) -> psycopg.Connection:
     return db
 
 
+def connector_plan(db: psycopg.Connection) -> list[tuple]:
+    return db.execute("SELECT action, tenant, connector, vectors FROM fieldmap.vector_index_plan() "
+                      "WHERE connector IS NOT NULL").fetchall()
+
+
+def searched(db: psycopg.Connection, slug: str, filters: dict, query: object) -> tuple[list, list[str]]:
+    """The top 5 of search_similar over TINY's vectors, and the plans its statements ran with (auto_explain)."""
+    db.execute("SELECT fieldmap.set_context(%s, for_session => true)", (slug,))
+    for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+                    "SET auto_explain.log_nested_statements = on", "SET client_min_messages = log"):
+        db.execute(setting)
+    plans: list[str] = []
+
+    def log(notice: psycopg.errors.Diagnostic) -> None:
+        plans.append(notice.message_primary or "")
+    db.add_notice_handler(log)
+    try:
+        found = [r[0] for r in db.execute("SELECT id FROM fieldmap.search_similar(%s, 5, %s)",
+                                          (query, json.dumps({"model": TINY, **filters}))).fetchall()]
+    finally:
+        db.execute("SET client_min_messages = notice")
+        db.remove_notice_handler(log)
+    return found, plans
+
+
+def exact(db: psycopg.Connection, slug: str, connector: str, query: str) -> list:
+    return [r[0] for r in db.execute(
+        """SELECT e.field_mapping_id FROM fieldmap.mapping_embeddings e
+             JOIN fieldmap.tenants t ON t.id = e.tenant_id
+             JOIN fieldmap.connector_definitions c ON c.tenant_id = t.id AND c.id = e.connector_id
+            WHERE t.slug = %s AND c.connector_name = %s AND e.embedding_model = %s
+            ORDER BY e.embedding_vector OPERATOR(public.<=>) %s::public.vector, e.field_mapping_id LIMIT 5""",
+        (slug, connector, TINY, query)).fetchall()]
+
+
 def test_a_tenant_of_5000_vectors_up_to_half_gets_its_own_index_and_search_uses_it(tenants: psycopg.Connection) -> None:
     assert plan(tenants) == [("create", "mid", 5000), ("comment", "mid", 5000)]
     run_plan(tenants)
@@ -90,15 +136,8 @@ def test_a_tenant_of_5000_vectors_up_to_half_gets_its_own_index_and_search_uses_
     mid = tenants.execute("SELECT id FROM fieldmap.tenants WHERE slug = 'mid'").fetchone()[0]
     own = tenants.execute("SELECT field_mapping_id, embedding_vector FROM fieldmap.mapping_embeddings "
                           "WHERE tenant_id = %s ORDER BY id LIMIT 1", (mid,)).fetchone()
-    tenants.execute("SELECT fieldmap.set_context('mid', for_session => true)")
-    for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
-                    "SET auto_explain.log_nested_statements = on", "SET client_min_messages = log"):
-        tenants.execute(setting)
-    plans: list[str] = []
-    tenants.add_notice_handler(lambda notice: plans.append(notice.message_primary or ""))
-    found = tenants.execute("SELECT id FROM fieldmap.search_similar(%s, 5, %s)", (own[1], json.dumps({"model": TINY})))
-    assert found.fetchone()[0] == own[0]
-    tenants.execute("SET client_min_messages = notice")
+    found, plans = searched(tenants, "mid", {}, own[1])
+    assert found[0] == own[0]
     assert any(f"Index Scan using {name}" in p for p in plans), plans
     # the revert takes the tenants' indexes away with the plan
     url = url_for(tenants.info.dbname)
@@ -106,6 +145,40 @@ def test_a_tenant_of_5000_vectors_up_to_half_gets_its_own_index_and_search_uses_
     assert tenants.execute(TENANT_INDEXES).fetchall() == []
     sqitch(url, "deploy", "--verify")
     assert plan(tenants) == [("create", "mid", 5000), ("comment", "mid", 5000)]
+
+
+def test_a_connector_with_a_small_share_gets_its_own_index_and_a_small_one_is_searched_exactly(
+        tenants: psycopg.Connection) -> None:
+    grow(tenants, "big", 2500, connector="erp")  # big: 8,500 of 13,550 (the model's index); erp: 18% of that
+    grow(tenants, "big", 100, connector="files")
+    tenants.execute("ANALYZE fieldmap.mapping_embeddings")
+    assert connector_plan(tenants) == [("create", "big", "erp", 2500), ("comment", "big", "erp", 2500)]
+    out = fieldmap_cli(url_for(tenants.info.dbname), "vector-indexes", "--dry-run")
+    assert f"tenant big, connector erp, 2,500 vectors (18% of its tenant's search index, {TINY})" in out.stdout
+    run_plan(tenants)
+    assert plan(tenants) == []
+    (name, note), = tenants.execute(CONNECTOR_INDEXES).fetchall()
+    assert "connector erp of tenant big only" in note
+    for connector, index in (("erp", name), ("files", "idx_embedding_connector_model")):
+        query = tenants.execute("""SELECT e.embedding_vector::text FROM fieldmap.mapping_embeddings e
+                                     JOIN fieldmap.connector_definitions c ON c.id = e.connector_id
+                                    WHERE c.connector_name = %s ORDER BY e.id LIMIT 1""", (connector,)).fetchone()[0]
+        found, plans = searched(tenants, "big", {"connector": connector}, query)
+        assert any(f"Index Scan using {index}" in p for p in plans), (connector, plans)
+        assert found == exact(tenants, "big", connector, query), connector  # (8 dimensions: HNSW finds all five)
+    # kept down to 1,250 vectors; dropped below, and when its vectors are all gone
+    shrink(tenants, "big", 1250, "erp")
+    assert connector_plan(tenants) == []
+    shrink(tenants, "big", 1249, "erp")
+    assert connector_plan(tenants) == [("drop", "big", "erp", 1249)]
+    tenants.execute("DELETE FROM fieldmap.mapping_embeddings WHERE connector_id = "
+                    "(SELECT id FROM fieldmap.connector_definitions WHERE connector_name = 'erp')")
+    assert connector_plan(tenants) == [("drop", "big", "erp", 0)]
+    # the revert takes the connectors' indexes away with the plan
+    url = url_for(tenants.info.dbname)
+    sqitch(url, "revert", "-y", "--to", "function_propose_mappings")
+    assert tenants.execute(CONNECTOR_INDEXES).fetchall() == []
+    sqitch(url, "deploy", "--verify")
 
 
 def test_models_are_judged_apart_and_a_quoted_name_is_quoted(tenants: psycopg.Connection) -> None:
@@ -196,8 +269,8 @@ def test_the_owner_builds_them_once_with_the_cli_and_an_app_role_may_not(tenants
     rc, again = vector_indexes(url)
     assert rc == 0 and again["steps"] == []
     out = fieldmap_cli(url, "vector-indexes")
-    assert out.returncode == 0 and out.stdout.strip() == "every tenant has the vector indexes it needs"
-    assert "every tenant has the HNSW indexes it needs" in fieldmap_cli(url, "status").stdout
+    assert out.returncode == 0 and out.stdout.strip() == "every tenant and connector has the vector indexes it needs"
+    assert "every tenant and connector has the HNSW indexes it needs" in fieldmap_cli(url, "status").stdout
     # an app role may neither plan nor build them, and status leaves the line out
     ensure_test_roles(tenants)
     with login(tenants, "fm_test_writer_a") as writer:

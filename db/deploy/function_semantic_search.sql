@@ -1,6 +1,7 @@
 -- Deploy fieldmap:function_semantic_search to pg
 -- requires: function_embedding_queue
 -- requires: function_mapping_documents
+-- requires: embedding_connector
 -- Similar mappings by vector, tenant-scoped: search_similar, similar_to_mapping.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;

@@ -7,15 +7,18 @@
 -- by connector, entity, status, min_confidence and model.
 -- The plan is chosen, not left to chance: a tenant with fewer than 5,000
 -- vectors of the model is searched exactly (its own rows, through an index
--- on tenant and model: a few milliseconds, recall 1); a larger one through
--- an HNSW index, with pgvector's iterative scan so that the tenant and
--- filter conditions, applied as the index hands out rows, still fill k
--- rows (without it a tenant holding 1% of the vectors would get the 1% of
--- ef_search candidates that are its own: next to none). The index is the
--- tenant's own where vector_index_plan gave it one (the planner prefers it,
--- being smaller; the query names the tenant, and EXECUTE's one-shot plan
--- takes the model's parameter as a constant, which its predicate needs),
--- else the model's.
+-- on tenant and model: a few milliseconds, recall 1), and so is a connector
+-- filter keeping fewer than 2,500 (through an index on tenant, connector and
+-- model: 1.1 ms for 900 vectors, 15 ms for 9,000 in bench_search's data);
+-- anything larger through an HNSW index, with pgvector's iterative scan so
+-- that the tenant and filter conditions, applied as the index hands out
+-- rows, still fill k rows (without it a tenant holding 1% of the vectors
+-- would get the 1% of ef_search candidates that are its own: next to none).
+-- The index is the connector's own, else the tenant's own, where
+-- vector_index_plan gave them one (the planner prefers the smallest whose
+-- predicate holds; the query names the tenant and connector, and EXECUTE's
+-- one-shot plan takes the model's parameter as a constant, which the
+-- predicates need), else the model's.
 
 CREATE OR REPLACE FUNCTION fieldmap._search_filters(filters jsonb)
 RETURNS jsonb
@@ -97,10 +100,17 @@ BEGIN
   SELECT count(*) < 5000 INTO v_small
     FROM (SELECT FROM fieldmap.mapping_embeddings e
            WHERE e.tenant_id = v_tenant AND e.embedding_model = model LIMIT 5000) few;
+  IF NOT v_small AND v_connector IS NOT NULL THEN
+    SELECT count(*) < 2500 INTO v_small
+      FROM (SELECT FROM fieldmap.mapping_embeddings e
+             WHERE e.tenant_id = v_tenant AND e.connector_id = v_connector AND e.embedding_model = model
+             LIMIT 2500) few;
+  END IF;
   -- Through the index, k + min(2k, 20) candidates re-ranked exactly: the iterative scan
   -- hands rows out nearly, not exactly, in order, and the first k that pass
   -- the tenant and filters miss some of the true k nearest.
-  -- The mappings are joined only when a filter reads them: joined always,
+  -- The mappings are joined only when a filter reads them (the connector is
+  -- the vector row's own: embedding_connector): joined always,
   -- the planner hashed all of a small tenant's mappings (13,400 at 1M in
   -- bench_scale) to rank its 1,336 vectors. Every vector belongs to a
   -- mapping of its tenant (a foreign key), and _described_mappings reads the
@@ -108,7 +118,6 @@ BEGIN
   -- (mappings of one text) are ranked by mapping id, so the plan cannot
   -- change which of them make the cut of an exact search.
   v_mapping_filter := concat(
-    CASE WHEN v_connector IS NOT NULL THEN format(' AND f.connector_id = %L', v_connector) END,
     CASE WHEN filters ? 'entity' THEN format(' AND f.canonical_entity = %L', filters->>'entity') END,
     CASE WHEN filters ? 'status' THEN format(' AND f.status = %L', filters->>'status') END,
     CASE WHEN filters ? 'min_confidence' THEN format(' AND f.confidence_score >= %L', filters->>'min_confidence') END,
@@ -130,7 +139,8 @@ BEGIN
     k, CASE WHEN v_small THEN k ELSE k + least(2 * k, 20) END,
     CASE WHEN v_mapping_filter <> ''
          THEN ' JOIN fieldmap.field_mappings f ON f.tenant_id = e.tenant_id AND f.id = e.field_mapping_id' END,
-    CASE WHEN filters ? 'exclude' THEN format(' AND e.field_mapping_id <> %L', filters->>'exclude') END,
+    concat(CASE WHEN v_connector IS NOT NULL THEN format(' AND e.connector_id = %L', v_connector) END,
+           CASE WHEN filters ? 'exclude' THEN format(' AND e.field_mapping_id <> %L', filters->>'exclude') END),
     -- the index scan must order by the distance alone
     CASE WHEN v_small THEN ', e.field_mapping_id' END)
     USING query, model;

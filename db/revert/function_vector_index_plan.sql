@@ -1,5 +1,5 @@
 -- Revert fieldmap:function_vector_index_plan from pg
--- (the tenants' indexes it planned go too: nothing else keeps them in step)
+-- (the tenants' and connectors' indexes it planned go too: nothing else keeps them in step)
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 DO $$
@@ -8,11 +8,12 @@ DECLARE
 BEGIN
   FOR i IN SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
             WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass
-              AND c.relname ~ '^idx_tenant_hnsw_[0-9a-f]{8}_[0-9a-f]{32}$' LOOP
+              AND c.relname ~ '^idx_(tenant|connector)_hnsw_[0-9a-f]{8}_[0-9a-f]{32}$' LOOP
     EXECUTE format('DROP INDEX fieldmap.%I', i);
   END LOOP;
 END
 $$;
 DROP FUNCTION fieldmap.vector_index_plan();
 DROP FUNCTION fieldmap._wants_tenant_index(bigint, double precision, boolean);
+DROP FUNCTION fieldmap._wants_connector_index(bigint, double precision, boolean);
 COMMIT;

@@ -3,6 +3,8 @@ BEGIN;
 DO $$
 BEGIN
   ASSERT to_regprocedure('fieldmap.vector_index_plan()') IS NOT NULL, 'function vector_index_plan() missing';
+  ASSERT NOT has_function_privilege('public', 'fieldmap._wants_connector_index(bigint, double precision, boolean)', 'EXECUTE'),
+         '_wants_connector_index is granted to PUBLIC';
   ASSERT NOT has_function_privilege('fieldmap_writer', 'fieldmap.vector_index_plan()', 'EXECUTE')
      AND NOT has_function_privilege('fieldmap_reader', 'fieldmap.vector_index_plan()', 'EXECUTE')
      AND NOT has_function_privilege('fieldmap_auditor', 'fieldmap.vector_index_plan()', 'EXECUTE'),
@@ -12,6 +14,10 @@ BEGIN
             FROM (VALUES (1, 5000, 0.5, false), (2, 4999, 0.1, false), (3, 9000, 0.51, false),
                          (4, 2500, 0.75, true), (5, 2499, 0.1, true), (6, 9000, 0.76, true)) AS c (n, v, s, h))
          = ARRAY[true, false, false, true, false, false], 'the rule of _wants_tenant_index is wrong';
+  ASSERT (SELECT array_agg(fieldmap._wants_connector_index(v, s, h) ORDER BY n)
+            FROM (VALUES (1, 2500, 0.2, false), (2, 2499, 0.1, false), (3, 9000, 0.21, false),
+                         (4, 1250, 0.3, true), (5, 1249, 0.1, true), (6, 9000, 0.31, true)) AS c (n, v, s, h))
+         = ARRAY[true, false, false, true, false, false], 'the rule of _wants_connector_index is wrong';
   PERFORM * FROM fieldmap.vector_index_plan();
 END
 $$;

@@ -488,13 +488,14 @@ def cmd_vector_indexes(args: argparse.Namespace) -> int:
         return 0
     built = {s["index_name"] for s in run.done if s["action"] == "create"}
     steps = [s for s in run.done if s["action"] != "comment" or s["index_name"] not in built]
-    lines = [f"{s['action']:<7} {s['index_name']}  tenant {s['tenant']}, {s['vectors']:,} vectors"
-             + (f" ({s['share']:.0%} of {s['model']})" if s["share"] is not None else f" of {s['model']}")
+    lines = [f"{s['action']:<7} {s['index_name']}  {vector_indexes.scope(s)}, {s['vectors']:,} vectors"
+             + (f" of {s['model']}" if s["share"] is None else f" ({s['share']:.0%} of {s['model']})"
+                if not s["connector"] else f" ({s['share']:.0%} of its tenant's search index, {s['model']})")
              + (f"  {s['seconds']:.1f} s" if "seconds" in s else "") for s in steps]
     if args.dry_run and steps:
         lines.append("(dry run: nothing built or dropped)")
     _emit(args, {"dry_run": args.dry_run, "steps": run.done},
-          "\n".join(lines) or "every tenant has the vector indexes it needs")
+          "\n".join(lines) or "every tenant and connector has the vector indexes it needs")
     return 0
 
 
@@ -807,7 +808,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="texts per database round trip, 1 to 100000 (default 512)")
 
     vix = command(sub, "vector-indexes", cmd_vector_indexes,
-                  "build (and drop) the HNSW indexes of single tenants that search needs (owner; for cron)")
+                  "build (and drop) the HNSW indexes of large tenants and connectors that search needs (owner; for cron)")
     vix.add_argument("--dry-run", action="store_true", help="list what would be built or dropped; change nothing")
 
     srch = command(sub, "search", cmd_search, "mappings similar to a text (semantic search)", (tenant,))

@@ -47,6 +47,8 @@ Problems = list[tuple[str, str]]  # (where, message)
 def plural(n: int, word: str) -> str:
     if n == 1:
         return f"{n} {word}"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return f"{n} {word}es"
     return f"{n} {word[:-1]}ies" if word.endswith("y") and not word.endswith("ey") else f"{n} {word}s"
 
 

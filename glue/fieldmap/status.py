@@ -9,6 +9,7 @@ import psycopg
 from psycopg import sql
 
 from . import cron
+from .migration import plural
 from .db import Target
 from .errors import FieldmapError
 from .queries import query
@@ -58,7 +59,7 @@ def collect(conn: psycopg.Connection, t: Target) -> dict:
     st["grid"] = grid[0] if grid else None
     plan = _try(conn, "vector_index_plan")  # the owner's: None for app roles
     st["vector_indexes"] = None if plan is None else [
-        {k: r[k] for k in ("action", "tenant", "model", "vectors")} for r in plan if r["action"] != "comment"]
+        {k: r[k] for k in ("action", "tenant", "connector", "model", "vectors")} for r in plan if r["action"] != "comment"]
     if st["cron_database"]:
         try:  # this database's jobs, in pg_cron's own database
             st["cron_jobs"] = cron.jobs(cron.locate(conn, t))
@@ -108,8 +109,8 @@ def render(st: dict) -> str:
     todo = st.get("vector_indexes")
     if todo is not None:
         counts = {a: sum(1 for r in todo if r["action"] == a) for a in ("create", "drop")}
-        lines.append("vectors    " + ("every tenant has the HNSW indexes it needs" if not todo else
-                                      f"{counts['create']} tenant indexes to build, {counts['drop']} to drop "
+        lines.append("vectors    " + ("every tenant and connector has the HNSW indexes it needs" if not todo else
+                                      f"{plural(counts['create'], 'HNSW index')} to build, {counts['drop']} to drop "
                                       "(run 'fieldmap vector-indexes' as the owner)"))
     cron_db = st["cron_database"]
     if not st["cron_visible"]:

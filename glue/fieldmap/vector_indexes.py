@@ -1,6 +1,6 @@
 """`fieldmap vector-indexes`: run the statements fieldmap.vector_index_plan() gives.
 
-The database decides which tenants need an HNSW index of their own and
+The database decides which tenants and connectors need an HNSW index of their own and
 writes the statements (CREATE/DROP INDEX CONCURRENTLY, COMMENT ON INDEX);
 this module only runs them, one by one in autocommit, since a concurrent
 build cannot run inside a transaction or a function. A session advisory
@@ -46,10 +46,15 @@ def apply(conn: psycopg.Connection, *, progress: bool) -> Run:
     return run
 
 
+def scope(step: dict) -> str:
+    """Whose vectors a step's index holds: a tenant's, or one connector's of it."""
+    return f"tenant {step['tenant']}" + (f", connector {step['connector']}" if step["connector"] else "")
+
+
 def _run_step(conn: psycopg.Connection, step: dict, run: Run, progress: bool) -> None:
     if progress and step["action"] != "comment":
-        print(f"fieldmap: {step['action']} {step['index_name']} (tenant {step['tenant']}, "
-              f"{step['vectors']:,} vectors) ...", file=sys.stderr, flush=True)
+        print(f"fieldmap: {step['action']} {step['index_name']} ({scope(step)}, {step['vectors']:,} vectors) ...",
+              file=sys.stderr, flush=True)
     started = time.perf_counter()
     try:
         conn.execute(step["statement"])

@@ -240,7 +240,7 @@ SELECT item, source_table, source_field, verdict, target, confidence, evidence, 
 SELECT name, dims FROM fieldmap.embedding_models WHERE name = %(model)s::text;
 
 -- name: vector_index_plan
-SELECT action, tenant, model, vectors, round(share::numeric, 4)::float AS share, index_name, statement
+SELECT action, tenant, connector, model, vectors, round(share::numeric, 4)::float AS share, index_name, statement
   FROM fieldmap.vector_index_plan();
 
 -- name: eval_label_problems
