@@ -9,9 +9,12 @@ noise. The queries are new points of the same distribution.
 
 - HNSW build: the model's index dropped, the rows loaded, the index built
   again from its own definition (CREATE INDEX), timed once; then the
-  indexes of single tenants, as `fieldmap vector-indexes` builds them
-  (the 9% tenant's: it has 5,000 vectors up to half of them), with the 9%
-  tenant's search timed before (the model's shared index) and after;
+  indexes of single tenants and connectors, as `fieldmap vector-indexes`
+  builds them (the 9% tenant's: it has 5,000 vectors up to half of them;
+  the 90% tenant's ten connectors': each has 2,500 vectors up to a fifth of
+  the index their tenant is searched through), with the 9% tenant's search
+  and the 90% tenant's connector-filtered one timed before (the model's
+  shared index) and after;
 - search_similar top-10 as the tenant's app session sees it (prepared, over
   the unix socket): p50 and p99 of 300 queries after 30 to warm up, and
   recall@10 against the exact top-10 (numpy, over the tenant's own vectors);
@@ -24,7 +27,9 @@ noise. The queries are new points of the same distribution.
   index, once into the index of 100,000 (each insert then walks the HNSW
   graph: on 2 cores that costs about what encoding the text does). Beside
   them the database's share alone: the same vectors stored with nothing
-  encoding meanwhile."""
+  encoding meanwhile;
+- what a connector's own index costs the writer: storing into a connector
+  that has one against one that has not."""
 
 from __future__ import annotations
 
@@ -232,6 +237,47 @@ def push_row(url: str, model: encoder.Encoder, tenant: str, index: str) -> dict:
             "met": push_rate >= 0.9 * raw_rate}
 
 
+def connector_index_cost_row(url: str, model: encoder.Encoder, rng: np.random.Generator, topics: np.ndarray) -> dict:
+    """What a connector's own index costs the writer: the same number of
+    vectors stored (put_embeddings, as `fieldmap embed` does) into the 90%
+    tenant's connector_3, which has one, and into a new connector, which has
+    none (the model's index only), alternated."""
+    n = scaled(1_500, 150)
+    rates: dict[str, list[float]] = {"connector_3": [], "connector_new": []}
+    with psycopg.connect(url, row_factory=dict_row, autocommit=True) as conn:
+        register_vector(conn)
+        conn.execute("""INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
+                        SELECT id, 'connector_new', 'rest_api' FROM fieldmap.tenants WHERE slug = 'search-90'""")
+        for round_ in range(scaled(2, 1)):
+            for connector in rates:
+                conn.execute("""INSERT INTO fieldmap.field_mappings (tenant_id, connector_id, entity_schema_id,
+                                  source_table, source_field, canonical_entity, canonical_field)
+                                SELECT c.tenant_id, c.id, es.id, 'Cost', 'Cost' || %(r)s || '_' || i, 'bench',
+                                       'extras.cost' || %(r)s || '_' || i
+                                  FROM fieldmap.connector_definitions c
+                                  JOIN fieldmap.tenants t ON t.id = c.tenant_id AND t.slug = 'search-90'
+                                 CROSS JOIN generate_series(1, %(n)s) i
+                                 CROSS JOIN (SELECT id FROM fieldmap.entity_schemas WHERE entity_name = 'bench') es
+                                 WHERE c.connector_name = %(c)s""", {"r": round_, "n": n, "c": connector})
+                with conn.transaction():
+                    conn.execute("SELECT fieldmap.set_context('search-90')")
+                    pending = conn.execute("SELECT * FROM fieldmap.pending_embeddings(%s, %s) WHERE kind = 'mapping'",
+                                           (MODEL, n)).fetchall()
+                vectors = list(sample(rng, topics, len(pending)))
+                t0 = time.perf_counter()
+                for i in range(0, len(pending), PUSH_BATCH):
+                    embed._store(conn, model, "search-90", pending[i:i + PUSH_BATCH], vectors[i:i + PUSH_BATCH])
+                rates[connector].append(len(pending) / (time.perf_counter() - t0))
+        indexes = conn.execute("SELECT count(*) AS n FROM pg_indexes WHERE indexname LIKE 'idx\\_connector\\_hnsw\\_%%'"
+                               ).fetchone()["n"]
+    own, shared = statistics.median(rates["connector_3"]), statistics.median(rates["connector_new"])
+    return {"metric": "storing vectors of a connector with an HNSW index of its own, against one without",
+            "seed_target": "-", "goal": "reported (the price of the connector's fast filtered search)",
+            "median": f"{own:,.0f} vs {shared:,.0f} vectors/s ({own / shared:.0%})",
+            "scale": f"{n:,} vectors a run into the 90% tenant ({TENANTS['search-90']:,} vectors, {indexes} connector "
+                     f"indexes), median of {len(rates['connector_3'])}", "met": True}
+
+
 def _forget_vectors(conn: psycopg.Connection, tenant: str) -> None:
     """The tenant's vectors deleted and vacuumed away: HNSW keeps a deleted
     vector in its graph until VACUUM, and each later insert walks it (the
@@ -253,29 +299,38 @@ def run(url: str) -> list[dict]:
         register_vector(conn)
         data = setup(conn, rng, topics)
         conn.execute("VACUUM ANALYZE")  # settle the load: no autovacuum of it while timing
-    shared = search_rows(url, data, rng, topics, [("search-9", "9% tenant", "{}")])[0]  # before: the model's index only
+    # before: the model's index only
+    shared, shared_connector = search_rows(url, data, rng, topics, [SEARCH_CASES[1], SEARCH_CASES[3]])
     with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:  # as `fieldmap vector-indexes`
         t0 = time.perf_counter()
         built = vector_indexes.apply(conn, progress=False).done
         tenant_build = time.perf_counter() - t0
         conn.execute("VACUUM ANALYZE fieldmap.mapping_embeddings")
     build = data.pop("_build_s")
-    made = [f"{s['tenant']} ({s['vectors']:,})" for s in built if s["action"] == "create"]
+    made = [f"tenant {s['tenant']} ({s['vectors']:,})" for s in built if s["action"] == "create" and not s["connector"]]
+    connectors = [s["vectors"] for s in built if s["action"] == "create" and s["connector"]]
+    if connectors:
+        made.append(f"{len(connectors)} connectors ({sum(connectors):,})")
     rows = [{"metric": "HNSW index build (m 16, ef_construction 64)", "seed_target": "-", "goal": "reported",
              "median": f"{build:.1f} s", "scale": "100,000 vectors (384-d), one run", "met": True},
-            {"metric": "HNSW indexes of single tenants (fieldmap vector-indexes)", "seed_target": "-",
+            {"metric": "HNSW indexes of single tenants and connectors (fieldmap vector-indexes)", "seed_target": "-",
              "goal": "reported", "median": f"{tenant_build:.1f} s for {', '.join(made) or 'none'}",
              "scale": "100,000 vectors (384-d), one run", "met": True}]
     searched = search_rows(url, data, rng, topics, SEARCH_CASES)
     own = next(r for r in searched if r["metric"].endswith(", 9% tenant"))
-    rows.append({"metric": "search_similar top-10, 9% tenant: the model's shared index, then its own",
-                 "seed_target": "-", "goal": "reported (the same queries' distribution, one run)",
-                 "median": f"p50 {shared['p50']:.2f} -> {own['p50']:.2f} ms ({shared['p50'] / own['p50']:.1f}x), "
-                           f"recall@10 {shared['recall']:.3f} -> {own['recall']:.3f}",
-                 "scale": shared["scale"], "met": True})
+    own_connector = next(r for r in searched if r["metric"].endswith("(10% of its rows)"))
+    for label, before, after in (("9% tenant: the model's shared index, then its own", shared, own),
+                                 ("90% tenant, connector filter: the model's shared index, then the connector's own",
+                                  shared_connector, own_connector)):
+        rows.append({"metric": f"search_similar top-10, {label}",
+                     "seed_target": "-", "goal": "reported (the same queries' distribution, one run)",
+                     "median": f"p50 {before['p50']:.2f} -> {after['p50']:.2f} ms ({before['p50'] / after['p50']:.1f}x), "
+                               f"recall@10 {before['recall']:.3f} -> {after['recall']:.3f}",
+                     "scale": before["scale"], "met": True})
     rows += searched
     rows.append(suggest_row(url, model, rng, topics))
-    rows += [push_empty, push_row(url, model, "push-100k", "into the index of 100,000")]
+    rows += [push_empty, push_row(url, model, "push-100k", "into the index of 100,000"),
+             connector_index_cost_row(url, model, rng, topics)]
     return rows
 
 

@@ -289,6 +289,8 @@ BREAKS: dict[str, list[str]] = {
         " LANGUAGE sql IMMUTABLE AS $$ SELECT filters $$",
         "GRANT EXECUTE ON FUNCTION fieldmap.search_similar TO fieldmap_auditor",
         "DROP INDEX fieldmap.idx_mapping_approved_canonical",
+        "DROP FUNCTION fieldmap._vector_index_stands(text)",
+        "REVOKE EXECUTE ON FUNCTION fieldmap._vector_index_name(text, uuid, uuid) FROM fieldmap_reader",
     ],
     "function_suggest": [
         "DROP FUNCTION fieldmap.suggest_mapping CASCADE",

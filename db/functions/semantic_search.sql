@@ -5,20 +5,19 @@
 -- fieldmap.similar_to_mapping(mapping_id uuid, k integer DEFAULT 10) -> rows
 -- Mappings of the session's tenant nearest to a vector (cosine), filtered
 -- by connector, entity, status, min_confidence and model.
--- The plan is chosen, not left to chance: a tenant with fewer than 5,000
--- vectors of the model is searched exactly (its own rows, through an index
--- on tenant and model: a few milliseconds, recall 1), and so is a connector
--- filter keeping fewer than 2,500 (through an index on tenant, connector and
--- model: 1.1 ms for 900 vectors, 15 ms for 9,000 in bench_search's data);
--- anything larger through an HNSW index, with pgvector's iterative scan so
--- that the tenant and filter conditions, applied as the index hands out
--- rows, still fill k rows (without it a tenant holding 1% of the vectors
--- would get the 1% of ef_search candidates that are its own: next to none).
--- The index is the connector's own, else the tenant's own, where
--- vector_index_plan gave them one (the planner prefers the smallest whose
--- predicate holds; the query names the tenant and connector, and EXECUTE's
--- one-shot plan takes the model's parameter as a constant, which the
--- predicates need), else the model's.
+-- The plan is chosen, not left to chance. A connector filter, else the
+-- tenant, with an HNSW index of its own (vector_index_plan) is searched
+-- through it. Otherwise a connector filter keeping fewer than 2,500 vectors
+-- is searched exactly (through an index on tenant, connector and model: 1.1
+-- ms for 900 vectors, 15 ms for 9,000 in bench_search's data), and so is a
+-- tenant with fewer than 5,000 (through an index on tenant and model, recall
+-- 1); anything larger through the model's HNSW index. An HNSW search uses
+-- pgvector's iterative scan so that the tenant and filter conditions,
+-- applied as the index hands out rows, still fill k rows (without it a
+-- tenant holding 1% of the vectors would get the 1% of ef_search candidates
+-- that are its own: next to none). The planner picks the own index by its
+-- predicate: the query names the tenant and connector, and EXECUTE's
+-- one-shot plan takes the model's parameter as a constant.
 
 CREATE OR REPLACE FUNCTION fieldmap._search_filters(filters jsonb)
 RETURNS jsonb
@@ -71,10 +70,7 @@ LANGUAGE plpgsql
 STABLE
 SET search_path = pg_catalog, pg_temp
 SET hnsw.iterative_scan = relaxed_order
--- 40: through a tenant's own index of 9,000 vectors (bench_search's data)
--- recall@10 is 0.952-0.955, at the goal's edge; 60 gave 0.965-0.972, at a
--- cost the benchmark's noise hid (p50 1.9-4.7 ms at 40, 4.1-5.2 ms at 60
--- over single runs): the next step if recall slips
+-- 40 for the model's index; 60 for a tenant's or connector's own (below)
 SET hnsw.ef_search = 40
 AS $$
 DECLARE
@@ -97,14 +93,29 @@ BEGIN
   IF public.vector_norm(query) = 0 THEN  -- its cosine distance to anything is NaN
     RAISE EXCEPTION 'the query vector is all zeros' USING ERRCODE = 'MR001';
   END IF;
-  SELECT count(*) < 5000 INTO v_small
-    FROM (SELECT FROM fieldmap.mapping_embeddings e
-           WHERE e.tenant_id = v_tenant AND e.embedding_model = model LIMIT 5000) few;
-  IF NOT v_small AND v_connector IS NOT NULL THEN
-    SELECT count(*) < 2500 INTO v_small
+  -- An index of the connector's (else the tenant's) own, where one stands,
+  -- is read without counting: counting up to 5,000 index entries costs
+  -- about 0.8 ms of a 3 ms search.
+  -- Such an index (5,000 to 9,000 vectors in bench_search) is read with
+  -- ef_search 60: at 40, its recall@10 was 0.940-0.963 over five runs of
+  -- bench_search's queries, against 0.956-0.975 at 60; the model's index,
+  -- larger, reached 0.970-0.996 at 40 and keeps it.
+  IF v_connector IS NOT NULL AND fieldmap._vector_index_stands(fieldmap._vector_index_name(model, v_tenant, v_connector))
+     OR v_connector IS NULL AND fieldmap._vector_index_stands(fieldmap._vector_index_name(model, v_tenant)) THEN
+    v_small := false;
+    PERFORM set_config('hnsw.ef_search', '60', true);  -- until the function returns (its SET clause)
+  ELSIF v_connector IS NOT NULL
+        AND (SELECT count(*) < 2500 FROM (SELECT FROM fieldmap.mapping_embeddings e
+                                           WHERE e.tenant_id = v_tenant AND e.connector_id = v_connector
+                                             AND e.embedding_model = model LIMIT 2500) few) THEN
+    v_small := true;
+  ELSIF fieldmap._vector_index_stands(fieldmap._vector_index_name(model, v_tenant)) THEN
+    v_small := false;
+    PERFORM set_config('hnsw.ef_search', '60', true);
+  ELSE
+    SELECT count(*) < 5000 INTO v_small
       FROM (SELECT FROM fieldmap.mapping_embeddings e
-             WHERE e.tenant_id = v_tenant AND e.connector_id = v_connector AND e.embedding_model = model
-             LIMIT 2500) few;
+             WHERE e.tenant_id = v_tenant AND e.embedding_model = model LIMIT 5000) few;
   END IF;
   -- Through the index, k + min(2k, 20) candidates re-ranked exactly: the iterative scan
   -- hands rows out nearly, not exactly, in order, and the first k that pass

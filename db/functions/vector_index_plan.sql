@@ -18,10 +18,8 @@
 -- each it keeps (about 300 for a top-10, 11 ms). So a connector gets an
 -- index of its own too when it is large enough not to be searched exactly
 -- (2,500 vectors) and a small share of that index.
--- An index stands on the catalog alone: its name carries the model's hash
--- and the tenant's or the connector's id, so no table of indexes can
--- disagree with it. An
--- invalid one (a build interrupted) is dropped and built again; so is one
+-- An index stands on the catalog alone, under the name _vector_index_name
+-- gives it. An invalid one (a build interrupted) is dropped and built again; so is one
 -- another session is still building, which is why whoever runs the
 -- statements takes the advisory lock 'fieldmap vector-indexes' first, as
 -- the CLI does (README).
@@ -35,9 +33,8 @@ AS $$
   -- A tenant gets an index of its own at 5,000 vectors of the model and at
   -- most half of them (above half, the model's index serves it as well); it
   -- keeps it down to 2,500 and up to three quarters, so that a tenant near
-  -- a limit does not see its index built and dropped in turn. Between 2,500
-  -- and 5,000 the index is kept but not read (the tenant is searched
-  -- exactly): the price of not building it again when the tenant grows back.
+  -- a limit does not see its index built and dropped in turn (search reads
+  -- it while it stands).
   SELECT CASE WHEN has_index THEN vectors >= 2500 AND share <= 0.75
               ELSE vectors >= 5000 AND share <= 0.5 END
 $$;
@@ -50,7 +47,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
   -- share: of the index the connector's tenant is searched through (its
   -- own, else the model's). A connector gets an index of its own at 2,500
-  -- vectors (below, _nearest_mappings searches it exactly) and at most a
+  -- vectors (below, _nearest_mappings searches it exactly unless it has
+  -- one) and at most a
   -- fifth of that index (above, the filtered scan reads at most five rows
   -- for each it keeps: about as fast); it keeps it down to 1,250 and up to
   -- three tenths, so that one near a limit does not see it built and
@@ -84,7 +82,7 @@ BEGIN
          AND i.relname ~ '^idx_(tenant|connector)_hnsw_[0-9a-f]{8}_[0-9a-f]{32}$'),
     tenants AS (
       SELECT c.tenant_id, c.model, sum(c.n)::bigint AS n, sum(sum(c.n)) OVER (PARTITION BY c.model) AS model_n,
-             'idx_tenant_hnsw_' || left(md5(c.model), 8) || '_' || replace(c.tenant_id::text, '-', '') AS index_name
+             fieldmap._vector_index_name(c.model, c.tenant_id) AS index_name
         FROM counted c
        GROUP BY c.tenant_id, c.model),
     tenant_scopes AS (
@@ -95,14 +93,16 @@ BEGIN
         LEFT JOIN existing x ON x.index_name = t.index_name),
     connector_scopes AS (  -- a connector's share of the index its tenant is searched through
       SELECT c.tenant_id, c.connector_id, c.model, c.n, c.n / s.n::double precision AS share,
-             'idx_connector_hnsw_' || left(md5(c.model), 8) || '_' || replace(c.connector_id::text, '-', '') AS index_name
+             fieldmap._vector_index_name(c.model, c.tenant_id, c.connector_id) AS index_name
         FROM counted c
         JOIN tenants t ON t.tenant_id = c.tenant_id AND t.model = c.model
         JOIN tenant_scopes ts ON ts.tenant_id = c.tenant_id AND ts.model = c.model
-       CROSS JOIN LATERAL (SELECT CASE WHEN ts.wanted THEN t.n ELSE t.model_n END AS n) s),
+       CROSS JOIN LATERAL (SELECT CASE WHEN ts.wanted THEN t.n ELSE t.model_n END AS n) s
+       -- only where the tenant is searched through an HNSW index: a smaller one is searched exactly
+       WHERE ts.wanted OR t.n >= 5000),
     judged AS (
-      SELECT coalesce(sc.tenant_id, cd.tenant_id, x.part[3]::uuid) AS tenant_id,
-             coalesce(sc.connector_id, cd.id) AS connector_id,
+      SELECT coalesce(sc.tenant_id, cd.tenant_id, CASE WHEN x.part[1] = 'tenant' THEN x.part[3]::uuid END) AS tenant_id,
+             coalesce(sc.connector_id, CASE WHEN x.part[1] = 'connector' THEN x.part[3]::uuid END) AS connector_id,
              m.name::text AS model, m.dims, coalesce(sc.n, 0) AS n, sc.share, x.valid, x.note,
              coalesce(sc.index_name, x.index_name) AS index_name, coalesce(sc.wanted, false) AS wanted
         FROM (SELECT ts.tenant_id, ts.connector_id, ts.model, ts.n, ts.share, ts.index_name, ts.wanted
@@ -120,7 +120,8 @@ BEGIN
           ON m.name = coalesce(sc.model, (SELECT em.name FROM fieldmap.embedding_models em
                                            WHERE left(md5(em.name), 8) = x.part[2] LIMIT 1))),
     described AS (
-      SELECT j.*, coalesce(t.slug::text, j.tenant_id::text) AS slug, c.connector_name::text AS connector_name,
+      SELECT j.*, coalesce(t.slug::text, j.tenant_id::text) AS slug,
+             coalesce(c.connector_name::text, j.connector_id::text) AS connector_name,
              CASE WHEN j.connector_id IS NULL
                   THEN format('HNSW (cosine) over the %s-dimensional vectors of model %s of tenant %s only '
                               '(fieldmap.vector_index_plan): it searches faster than the model''s index, which holds '

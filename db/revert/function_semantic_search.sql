@@ -7,6 +7,8 @@ SET LOCAL ROLE fieldmap_owner;
 -- may only SET a setting its owner could set, so load it first
 SELECT '[1]'::public.vector IS NOT NULL AS vector_loaded \gset
 \ir ../functions/semantic_search@v0.1.0.sql
+DROP FUNCTION fieldmap._vector_index_stands(text);
+DROP FUNCTION fieldmap._vector_index_name(text, uuid, uuid);
 
 -- Suggestions look among a tenant's approved mappings of canonical fields.
 -- Where those are few (most mappings go to extras or are deprecated) the

@@ -32,6 +32,13 @@ BEGIN
          'a vector row does not carry its mapping''s connector (trigger _20_copy_connector)';
 END
 $$;
+UPDATE fieldmap.mapping_embeddings SET connector_id = gen_random_uuid() WHERE tenant_id = fieldmap.current_tenant_id();
+DO $$
+BEGIN
+  ASSERT (SELECT e.connector_id FROM fieldmap.mapping_embeddings e WHERE e.tenant_id = fieldmap.current_tenant_id())
+         = fieldmap.connector_id('probe_one'), 'a vector row keeps a connector written over its mapping''s';
+END
+$$;
 UPDATE fieldmap.field_mappings SET connector_id = fieldmap.connector_id('probe_two') WHERE source_field = 'IsFlag';
 DO $$
 BEGIN

@@ -12,6 +12,12 @@ DO $$
 BEGIN
   ASSERT EXISTS (SELECT FROM pg_indexes WHERE schemaname = 'fieldmap' AND indexname = 'idx_mapping_approved_canonical'),
          'index idx_mapping_approved_canonical is missing';
+  ASSERT has_function_privilege('fieldmap_reader', 'fieldmap._vector_index_name(text, uuid, uuid)', 'EXECUTE')
+     AND has_function_privilege('fieldmap_reader', 'fieldmap._vector_index_stands(text)', 'EXECUTE'),
+         'the reader may not call the helpers that find an index of the tenant''s own';
+  ASSERT fieldmap._vector_index_name('m', '00000000-0000-0000-0000-00000000000a', '00000000-0000-0000-0000-00000000000b')
+         = 'idx_connector_hnsw_' || left(md5('m'), 8) || '_0000000000000000000000000000000b',
+         '_vector_index_name does not name a connector''s index';
   ASSERT has_function_privilege('fieldmap_reader', 'fieldmap.search_similar(public.vector, integer, jsonb)', 'EXECUTE')
      AND NOT has_function_privilege('fieldmap_auditor', 'fieldmap.search_similar(public.vector, integer, jsonb)', 'EXECUTE'),
          'search_similar is not granted to the reader alone of the read-only roles';
