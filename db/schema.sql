@@ -960,6 +960,28 @@ ALTER FUNCTION fieldmap._erase_user_values(v jsonb) OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._erase_user_values(v jsonb) IS 'Internal: a users row as JSON with email and display_name replaced by "<erased>".';
 
 --
+-- Name: _exact_search_limit(boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._exact_search_limit(per_connector boolean) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  -- exact search costs about 1.6 us a vector (bench_search's data: 1.1 ms
+  -- for 900, 15 ms for 9,000): a tenant's rows are read through an index on
+  -- (tenant, model), a connector's through (tenant, connector, model)
+  SELECT CASE WHEN per_connector THEN 2500 ELSE 5000 END
+$$;
+
+ALTER FUNCTION fieldmap._exact_search_limit(per_connector boolean) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _exact_search_limit(per_connector boolean); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._exact_search_limit(per_connector boolean) IS 'Internal: below how many vectors search reads a tenant''s (5,000) or a connector''s (2,500) exactly; an index of their own is built from there.';
+
+--
 -- Name: _fits_type(jsonb, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -1147,17 +1169,18 @@ BEGIN
     v_small := false;
     PERFORM set_config('hnsw.ef_search', '60', true);  -- until the function returns (its SET clause)
   ELSIF v_connector IS NOT NULL
-        AND (SELECT count(*) < 2500 FROM (SELECT FROM fieldmap.mapping_embeddings e
-                                           WHERE e.tenant_id = v_tenant AND e.connector_id = v_connector
-                                             AND e.embedding_model = model LIMIT 2500) few) THEN
+        AND (SELECT count(*) < fieldmap._exact_search_limit(true)
+               FROM (SELECT FROM fieldmap.mapping_embeddings e
+                      WHERE e.tenant_id = v_tenant AND e.connector_id = v_connector AND e.embedding_model = model
+                      LIMIT fieldmap._exact_search_limit(true)) few) THEN
     v_small := true;
   ELSIF fieldmap._vector_index_stands(fieldmap._vector_index_name(model, v_tenant)) THEN
     v_small := false;
     PERFORM set_config('hnsw.ef_search', '60', true);
   ELSE
-    SELECT count(*) < 5000 INTO v_small
+    SELECT count(*) < fieldmap._exact_search_limit(false) INTO v_small
       FROM (SELECT FROM fieldmap.mapping_embeddings e
-             WHERE e.tenant_id = v_tenant AND e.embedding_model = model LIMIT 5000) few;
+             WHERE e.tenant_id = v_tenant AND e.embedding_model = model LIMIT fieldmap._exact_search_limit(false)) few;
   END IF;
   -- Through the index, k + min(2k, 20) candidates re-ranked exactly: the iterative scan
   -- hands rows out nearly, not exactly, in order, and the first k that pass
@@ -2277,6 +2300,26 @@ ALTER FUNCTION fieldmap._vector_index_name(model text, tenant uuid, connector uu
 COMMENT ON FUNCTION fieldmap._vector_index_name(model text, tenant uuid, connector uuid) IS 'Internal: the name of the HNSW index of a tenant''s (or one connector''s) vectors of a model (vector_index_plan builds it; search reads it when it stands).';
 
 --
+-- Name: _vector_index_pattern(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._vector_index_pattern() RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+  -- its groups: tenant or connector, the model's hash, the id
+  SELECT '^idx_(tenant|connector)_hnsw_([0-9a-f]{8})_([0-9a-f]{32})$'
+$_$;
+
+ALTER FUNCTION fieldmap._vector_index_pattern() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _vector_index_pattern(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._vector_index_pattern() IS 'Internal: the regular expression of the names _vector_index_name gives (groups: tenant or connector, model hash, id).';
+
+--
 -- Name: _vector_index_stands(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -2383,8 +2426,8 @@ CREATE FUNCTION fieldmap._wants_connector_index(vectors bigint, share double pre
   -- for each it keeps: about as fast); it keeps it down to 1,250 and up to
   -- three tenths, so that one near a limit does not see it built and
   -- dropped in turn.
-  SELECT CASE WHEN has_index THEN vectors >= 1250 AND share <= 0.3
-              ELSE vectors >= 2500 AND share <= 0.2 END
+  SELECT CASE WHEN has_index THEN vectors >= fieldmap._exact_search_limit(true) / 2 AND share <= 0.3
+              ELSE vectors >= fieldmap._exact_search_limit(true) AND share <= 0.2 END
 $$;
 
 ALTER FUNCTION fieldmap._wants_connector_index(vectors bigint, share double precision, has_index boolean) OWNER TO fieldmap_owner;
@@ -2408,8 +2451,8 @@ CREATE FUNCTION fieldmap._wants_tenant_index(vectors bigint, share double precis
   -- keeps it down to 2,500 and up to three quarters, so that a tenant near
   -- a limit does not see its index built and dropped in turn (search reads
   -- it while it stands).
-  SELECT CASE WHEN has_index THEN vectors >= 2500 AND share <= 0.75
-              ELSE vectors >= 5000 AND share <= 0.5 END
+  SELECT CASE WHEN has_index THEN vectors >= fieldmap._exact_search_limit(false) / 2 AND share <= 0.75
+              ELSE vectors >= fieldmap._exact_search_limit(false) AND share <= 0.5 END
 $$;
 
 ALTER FUNCTION fieldmap._wants_tenant_index(vectors bigint, share double precision, has_index boolean) OWNER TO fieldmap_owner;
@@ -5206,7 +5249,7 @@ COMMENT ON FUNCTION fieldmap.validate_mappings(connector text) IS 'Validates eve
 CREATE FUNCTION fieldmap.vector_index_plan() RETURNS TABLE(action text, tenant text, connector text, model text, vectors bigint, share double precision, index_name text, statement text)
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $_$
+    AS $$
 DECLARE
   v_saved text := current_setting('fieldmap._all_tenants', true);
 BEGIN
@@ -5218,11 +5261,11 @@ BEGIN
        GROUP BY e.tenant_id, e.connector_id, e.embedding_model),
     existing AS (
       SELECT i.relname::text AS index_name, x.indisvalid AS valid, obj_description(i.oid, 'pg_class') AS note,
-             regexp_match(i.relname, '^idx_(tenant|connector)_hnsw_([0-9a-f]{8})_([0-9a-f]{32})$') AS part
+             regexp_match(i.relname, fieldmap._vector_index_pattern()) AS part
         FROM pg_index x
         JOIN pg_class i ON i.oid = x.indexrelid
        WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass
-         AND i.relname ~ '^idx_(tenant|connector)_hnsw_[0-9a-f]{8}_[0-9a-f]{32}$'),
+         AND i.relname ~ fieldmap._vector_index_pattern()),
     tenants AS (
       SELECT c.tenant_id, c.model, sum(c.n)::bigint AS n, sum(sum(c.n)) OVER (PARTITION BY c.model) AS model_n,
              fieldmap._vector_index_name(c.model, c.tenant_id) AS index_name
@@ -5242,7 +5285,7 @@ BEGIN
         JOIN tenant_scopes ts ON ts.tenant_id = c.tenant_id AND ts.model = c.model
        CROSS JOIN LATERAL (SELECT CASE WHEN ts.wanted THEN t.n ELSE t.model_n END AS n) s
        -- only where the tenant is searched through an HNSW index: a smaller one is searched exactly
-       WHERE ts.wanted OR t.n >= 5000),
+       WHERE ts.wanted OR t.n >= fieldmap._exact_search_limit(false)),
     judged AS (
       SELECT coalesce(sc.tenant_id, cd.tenant_id, CASE WHEN x.part[1] = 'tenant' THEN x.part[3]::uuid END) AS tenant_id,
              coalesce(sc.connector_id, CASE WHEN x.part[1] = 'connector' THEN x.part[3]::uuid END) AS connector_id,
@@ -5297,7 +5340,7 @@ BEGIN
      ORDER BY p.step = 1 DESC, d.n DESC, d.index_name, p.step;
   PERFORM set_config('fieldmap._all_tenants', coalesce(v_saved, ''), true);
 END
-$_$;
+$$;
 
 ALTER FUNCTION fieldmap.vector_index_plan() OWNER TO fieldmap_owner;
 
@@ -7870,6 +7913,15 @@ REVOKE ALL ON FUNCTION fieldmap._entity_field_schema(registry_type text) FROM PU
 REVOKE ALL ON FUNCTION fieldmap._erase_user_values(v jsonb) FROM PUBLIC;
 
 --
+-- Name: FUNCTION _exact_search_limit(per_connector boolean); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._exact_search_limit(per_connector boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._exact_search_limit(per_connector boolean) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._exact_search_limit(per_connector boolean) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._exact_search_limit(per_connector boolean) TO fieldmap_auditor;
+
+--
 -- Name: FUNCTION _fits_type(value jsonb, registry_type text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -8083,6 +8135,12 @@ REVOKE ALL ON FUNCTION fieldmap._vector_index_name(model text, tenant uuid, conn
 GRANT ALL ON FUNCTION fieldmap._vector_index_name(model text, tenant uuid, connector uuid) TO fieldmap_writer;
 GRANT ALL ON FUNCTION fieldmap._vector_index_name(model text, tenant uuid, connector uuid) TO fieldmap_reader;
 GRANT ALL ON FUNCTION fieldmap._vector_index_name(model text, tenant uuid, connector uuid) TO fieldmap_auditor;
+
+--
+-- Name: FUNCTION _vector_index_pattern(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._vector_index_pattern() FROM PUBLIC;
 
 --
 -- Name: FUNCTION _vector_index_stands(name text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

@@ -18,7 +18,7 @@ from support import LEGACY, ROOT, cli, fieldmap_cli, legacy_files
 sys.path.insert(0, str(ROOT / "glue"))
 from fieldmap.errors import InputError  # noqa: E402
 from fieldmap.files import stage_files  # noqa: E402
-from fieldmap.migration import plural  # noqa: E402
+from fieldmap.words import plural  # noqa: E402
 
 ENTITIES = LEGACY.parent / "canonical-entities.yaml"
 
@@ -411,8 +411,8 @@ def test_the_grid_says_when_it_is_stale(db: psycopg.Connection, demo: str) -> No
 
 
 def test_plural_words() -> None:
-    assert [plural(n, w) for n, w in ((1, "entry"), (2, "entry"), (2, "key"), (0, "file"))] == [
-        "1 entry", "2 entries", "2 keys", "0 files"]
+    assert [plural(n, w) for n, w in ((1, "entry"), (2, "entry"), (2, "key"), (0, "file"), (2, "HNSW index"))] == [
+        "1 entry", "2 entries", "2 keys", "0 files", "2 HNSW indexes"]
 
 
 def test_a_file_that_cannot_be_written_is_named_not_its_staging_copy() -> None:

@@ -225,6 +225,23 @@ def test_a_vector_row_carries_its_mappings_connector_whatever_is_written(crm: ps
     assert found == {"closedate", "Name"}
 
 
+def test_the_connector_triggers_work_for_an_app_role_under_row_level_security(crm: psycopg.Connection) -> None:
+    """The triggers run as the writer that stores or moves: its tenant's rows
+    are all they may read, and all they need."""
+    crm.execute("""SELECT fieldmap.import_mappings('hubspot', '{"opportunity": {"fields": {"close_date": "closedate"}}}')""")
+    ensure_test_roles(crm)
+    crm.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) SELECT id, 'fm_test_writer_a' "
+                "FROM fieldmap.tenants WHERE slug = 'acme'")
+    with login(crm, "fm_test_writer_a") as writer:
+        writer.execute("SELECT fieldmap.set_context('acme', for_session => true)")
+        embed_all(writer)
+        writer.execute("UPDATE fieldmap.field_mappings SET connector_id = fieldmap.connector_id('hubspot') "
+                       "WHERE source_field = 'Amount'")
+        found = {r[0] for r in writer.execute("SELECT source_field FROM fieldmap.search_similar(%s, 10, %s)",
+                                              (vec(1), '{"connector": "hubspot"}')).fetchall()}
+    assert found == {"closedate", "Amount"}
+
+
 def test_search_leaves_out_vectors_not_computed_and_ranks_equal_distances_by_id(crm: psycopg.Connection) -> None:
     embed_all(crm)
 

@@ -9,7 +9,7 @@ SET LOCAL ROLE fieldmap_owner;
 -- pgvector's settings (hnsw.*) exist once its library is loaded; a function
 -- may only SET a setting its owner could set, so load it first
 SELECT '[1]'::public.vector IS NOT NULL AS vector_loaded \gset
-\ir ../functions/vector_index_name.sql
+\ir ../functions/vector_index_scope.sql
 \ir ../functions/semantic_search.sql
 
 -- The index of approved canonical mappings that suggestions draw on
@@ -19,7 +19,7 @@ SELECT '[1]'::public.vector IS NOT NULL AS vector_loaded \gset
 -- invoker helpers, for whoever may call the API functions that use them
 GRANT EXECUTE ON FUNCTION fieldmap._search_filters(jsonb), fieldmap._nearest_mappings(public.vector, text, integer, jsonb),
   fieldmap._described_mappings(uuid[], double precision[]), fieldmap._vector_index_name(text, uuid, uuid),
-  fieldmap._vector_index_stands(text)
+  fieldmap._vector_index_stands(text), fieldmap._exact_search_limit(boolean)
   TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 -- the auditor reads the audit trail, not the embeddings
 GRANT EXECUTE ON FUNCTION fieldmap.search_similar(public.vector, integer, jsonb), fieldmap.similar_to_mapping(uuid, integer)

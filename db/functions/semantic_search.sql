@@ -105,17 +105,18 @@ BEGIN
     v_small := false;
     PERFORM set_config('hnsw.ef_search', '60', true);  -- until the function returns (its SET clause)
   ELSIF v_connector IS NOT NULL
-        AND (SELECT count(*) < 2500 FROM (SELECT FROM fieldmap.mapping_embeddings e
-                                           WHERE e.tenant_id = v_tenant AND e.connector_id = v_connector
-                                             AND e.embedding_model = model LIMIT 2500) few) THEN
+        AND (SELECT count(*) < fieldmap._exact_search_limit(true)
+               FROM (SELECT FROM fieldmap.mapping_embeddings e
+                      WHERE e.tenant_id = v_tenant AND e.connector_id = v_connector AND e.embedding_model = model
+                      LIMIT fieldmap._exact_search_limit(true)) few) THEN
     v_small := true;
   ELSIF fieldmap._vector_index_stands(fieldmap._vector_index_name(model, v_tenant)) THEN
     v_small := false;
     PERFORM set_config('hnsw.ef_search', '60', true);
   ELSE
-    SELECT count(*) < 5000 INTO v_small
+    SELECT count(*) < fieldmap._exact_search_limit(false) INTO v_small
       FROM (SELECT FROM fieldmap.mapping_embeddings e
-             WHERE e.tenant_id = v_tenant AND e.embedding_model = model LIMIT 5000) few;
+             WHERE e.tenant_id = v_tenant AND e.embedding_model = model LIMIT fieldmap._exact_search_limit(false)) few;
   END IF;
   -- Through the index, k + min(2k, 20) candidates re-ranked exactly: the iterative scan
   -- hands rows out nearly, not exactly, in order, and the first k that pass

@@ -35,8 +35,8 @@ AS $$
   -- keeps it down to 2,500 and up to three quarters, so that a tenant near
   -- a limit does not see its index built and dropped in turn (search reads
   -- it while it stands).
-  SELECT CASE WHEN has_index THEN vectors >= 2500 AND share <= 0.75
-              ELSE vectors >= 5000 AND share <= 0.5 END
+  SELECT CASE WHEN has_index THEN vectors >= fieldmap._exact_search_limit(false) / 2 AND share <= 0.75
+              ELSE vectors >= fieldmap._exact_search_limit(false) AND share <= 0.5 END
 $$;
 
 CREATE OR REPLACE FUNCTION fieldmap._wants_connector_index(vectors bigint, share double precision, has_index boolean)
@@ -53,8 +53,8 @@ AS $$
   -- for each it keeps: about as fast); it keeps it down to 1,250 and up to
   -- three tenths, so that one near a limit does not see it built and
   -- dropped in turn.
-  SELECT CASE WHEN has_index THEN vectors >= 1250 AND share <= 0.3
-              ELSE vectors >= 2500 AND share <= 0.2 END
+  SELECT CASE WHEN has_index THEN vectors >= fieldmap._exact_search_limit(true) / 2 AND share <= 0.3
+              ELSE vectors >= fieldmap._exact_search_limit(true) AND share <= 0.2 END
 $$;
 
 CREATE OR REPLACE FUNCTION fieldmap.vector_index_plan()
@@ -75,11 +75,11 @@ BEGIN
        GROUP BY e.tenant_id, e.connector_id, e.embedding_model),
     existing AS (
       SELECT i.relname::text AS index_name, x.indisvalid AS valid, obj_description(i.oid, 'pg_class') AS note,
-             regexp_match(i.relname, '^idx_(tenant|connector)_hnsw_([0-9a-f]{8})_([0-9a-f]{32})$') AS part
+             regexp_match(i.relname, fieldmap._vector_index_pattern()) AS part
         FROM pg_index x
         JOIN pg_class i ON i.oid = x.indexrelid
        WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass
-         AND i.relname ~ '^idx_(tenant|connector)_hnsw_[0-9a-f]{8}_[0-9a-f]{32}$'),
+         AND i.relname ~ fieldmap._vector_index_pattern()),
     tenants AS (
       SELECT c.tenant_id, c.model, sum(c.n)::bigint AS n, sum(sum(c.n)) OVER (PARTITION BY c.model) AS model_n,
              fieldmap._vector_index_name(c.model, c.tenant_id) AS index_name
@@ -99,7 +99,7 @@ BEGIN
         JOIN tenant_scopes ts ON ts.tenant_id = c.tenant_id AND ts.model = c.model
        CROSS JOIN LATERAL (SELECT CASE WHEN ts.wanted THEN t.n ELSE t.model_n END AS n) s
        -- only where the tenant is searched through an HNSW index: a smaller one is searched exactly
-       WHERE ts.wanted OR t.n >= 5000),
+       WHERE ts.wanted OR t.n >= fieldmap._exact_search_limit(false)),
     judged AS (
       SELECT coalesce(sc.tenant_id, cd.tenant_id, CASE WHEN x.part[1] = 'tenant' THEN x.part[3]::uuid END) AS tenant_id,
              coalesce(sc.connector_id, CASE WHEN x.part[1] = 'connector' THEN x.part[3]::uuid END) AS connector_id,

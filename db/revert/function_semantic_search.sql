@@ -9,6 +9,8 @@ SELECT '[1]'::public.vector IS NOT NULL AS vector_loaded \gset
 \ir ../functions/semantic_search@v0.1.0.sql
 DROP FUNCTION fieldmap._vector_index_stands(text);
 DROP FUNCTION fieldmap._vector_index_name(text, uuid, uuid);
+DROP FUNCTION fieldmap._vector_index_pattern();
+DROP FUNCTION fieldmap._exact_search_limit(boolean);
 
 -- Suggestions look among a tenant's approved mappings of canonical fields.
 -- Where those are few (most mappings go to extras or are deprecated) the

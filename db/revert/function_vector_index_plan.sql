@@ -8,7 +8,7 @@ DECLARE
 BEGIN
   FOR i IN SELECT c.relname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
             WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass
-              AND c.relname ~ '^idx_(tenant|connector)_hnsw_[0-9a-f]{8}_[0-9a-f]{32}$' LOOP
+              AND c.relname ~ fieldmap._vector_index_pattern() LOOP
     EXECUTE format('DROP INDEX fieldmap.%I', i);
   END LOOP;
 END

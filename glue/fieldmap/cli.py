@@ -26,7 +26,7 @@ from .errors import (EXIT_CODES, EXIT_DATABASE, EXIT_DIFFERENCES, EXIT_INTERRUPT
                      EXIT_PARTIAL, EXIT_PIPE, FieldmapError, InputError, Interrupted, Rejected, UsageError,
                      from_db_error)
 from .files import stage_files
-from .migration import plural
+from .words import plural
 from .queries import query
 from .status import collect, render
 

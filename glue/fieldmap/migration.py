@@ -19,6 +19,7 @@ from psycopg.types.json import Jsonb
 from .errors import FieldmapError, InputError, Rejected, from_db_error, retryable
 from .files import StagedFiles, stage_files
 from .queries import query
+from .words import plural
 from .yamlio import load_yaml_mapping, to_json
 
 LEGACY_MAX_BYTES = 10 * 1024 * 1024
@@ -42,14 +43,6 @@ class ImportResult:
 
 
 Problems = list[tuple[str, str]]  # (where, message)
-
-
-def plural(n: int, word: str) -> str:
-    if n == 1:
-        return f"{n} {word}"
-    if word.endswith(("s", "x", "ch", "sh")):
-        return f"{n} {word}es"
-    return f"{n} {word[:-1]}ies" if word.endswith("y") and not word.endswith("ey") else f"{n} {word}s"
 
 
 def as_jsonb(doc: object) -> Jsonb:

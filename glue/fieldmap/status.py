@@ -9,7 +9,7 @@ import psycopg
 from psycopg import sql
 
 from . import cron
-from .migration import plural
+from .words import plural
 from .db import Target
 from .errors import FieldmapError
 from .queries import query

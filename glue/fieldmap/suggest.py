@@ -21,7 +21,7 @@ import yaml
 from . import migration
 from .encoder import Encoder
 from .errors import InputError, Rejected
-from .migration import plural
+from .words import plural
 from .queries import query
 from .yamlio import parse_yaml
 
