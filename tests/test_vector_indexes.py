@@ -20,6 +20,9 @@ import pytest
 from registry import ensure_login_role, ensure_test_roles, login, raises_sqlstate
 from support import FIELDMAP_EXE, fieldmap_cli, sqitch, url_for
 
+from fieldmap.errors import FieldmapError
+from fieldmap.vector_indexes import Run, _run_step
+
 TINY = "test/tiny-8d"  # a model of 8 dimensions: its vectors go into HNSW indexes 100 times faster than 384
 QUOTED = "test/o'tiny-4d"  # a second model, whose name must be quoted in the statements
 CONNECTOR_INDEXES = """SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_index x
@@ -156,7 +159,11 @@ def test_a_connector_with_a_small_share_gets_its_own_index_and_a_small_one_is_se
     assert connector_plan(tenants) == [("create", "big", "erp", 2500), ("comment", "big", "erp", 2500)]
     out = fieldmap_cli(url_for(tenants.info.dbname), "vector-indexes", "--dry-run")
     assert f"tenant big, connector erp, 2,500 vectors (15% of its tenant's search index, {TINY})" in out.stdout
-    run_plan(tenants)
+    # a progress line that cannot be written (stderr full) stops nothing
+    with open("/dev/full", "w") as full:
+        built = subprocess.run([str(FIELDMAP_EXE), "vector-indexes"], stdout=subprocess.PIPE, stderr=full, text=True,
+                               env={**os.environ, "DATABASE_URL": url_for(tenants.info.dbname)})
+    assert built.returncode == 0 and "connector erp" in built.stdout
     assert plan(tenants) == []
     (name, note), = tenants.execute(CONNECTOR_INDEXES).fetchall()
     assert "connector erp of tenant big only" in note
@@ -181,11 +188,25 @@ def test_a_connector_with_a_small_share_gets_its_own_index_and_a_small_one_is_se
     erp_id = tenants.execute(big_erp).fetchone()[0]
     tenants.execute("DELETE FROM fieldmap.connector_definitions WHERE id = %s", (erp_id,))
     assert connector_plan(tenants) == [("drop", None, str(erp_id), 0)]
+    out = fieldmap_cli(url_for(tenants.info.dbname), "vector-indexes", "--dry-run")
+    assert f"connector {erp_id} (deleted), 0 vectors" in out.stdout and "None" not in out.stdout
     # the revert takes the connectors' indexes away with the plan
     url = url_for(tenants.info.dbname)
     sqitch(url, "revert", "-y", "--to", "function_propose_mappings")
     assert tenants.execute(CONNECTOR_INDEXES).fetchall() == []
     sqitch(url, "deploy", "--verify")
+
+
+def test_an_index_dropped_by_another_session_during_a_run_is_named_as_such(db: psycopg.Connection) -> None:
+    """The README's psql steps outside the lock can drop an index the CLI is
+    building: its next step must say so, not that fieldmap is not deployed."""
+    step = {"action": "comment", "index_name": "idx_tenant_hnsw_00000000_00000000000000000000000000000000",
+            "statement": "COMMENT ON INDEX fieldmap.idx_tenant_hnsw_00000000_00000000000000000000000000000000 IS 'x'",
+            "tenant": "acme", "connector": None, "vectors": 5000}
+    with pytest.raises(FieldmapError) as caught:
+        _run_step(db, step, Run(), progress=False)
+    assert "was dropped by another session while this run built it" in caught.value.message
+    assert "not deployed" not in caught.value.message
 
 
 def test_models_are_judged_apart_and_a_quoted_name_is_quoted(tenants: psycopg.Connection) -> None:
@@ -227,6 +248,8 @@ def test_an_index_left_invalid_or_without_its_note_is_made_whole(tenants: psycop
     tenants.execute("UPDATE pg_index SET indisvalid = false WHERE indexrelid IN "
                     "(SELECT oid FROM pg_class WHERE starts_with(relname, 'idx_tenant_hnsw_'))")
     assert plan(tenants) == [("drop", "mid", 5000), ("create", "mid", 5000), ("comment", "mid", 5000)]
+    assert "vectors    0 HNSW indexes to build, 0 to drop, 1 to build again (left invalid, or being built now)" \
+        in fieldmap_cli(url_for(tenants.info.dbname), "status").stdout
     shrink(tenants, "mid", 2000)  # invalid and no longer wanted: dropped, not built again
     assert plan(tenants) == [("drop", "mid", 2000)]
     grow(tenants, "mid", 3000)
@@ -285,6 +308,7 @@ def test_the_owner_builds_them_once_with_the_cli_and_an_app_role_may_not(tenants
             writer.execute("SELECT * FROM fieldmap.vector_index_plan()")
     as_writer = url_for(tenants.info.dbname, user="fm_test_writer_a")
     assert json.loads(fieldmap_cli(as_writer, "status", "--json").stdout)["vector_indexes"] is None
+    assert "vectors    (the HNSW index plan needs the owner's rights)" in fieldmap_cli(as_writer, "status").stdout
     out = fieldmap_cli(as_writer, "vector-indexes")
     assert out.returncode == 3 and "Traceback" not in out.stderr
     assert "permission denied for function vector_index_plan" in out.stderr and "vector indexes the owner" in out.stderr

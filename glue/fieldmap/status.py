@@ -59,7 +59,7 @@ def collect(conn: psycopg.Connection, t: Target) -> dict:
     st["grid"] = grid[0] if grid else None
     plan = _try(conn, "vector_index_plan")  # the owner's: None for app roles
     st["vector_indexes"] = None if plan is None else [
-        {k: r[k] for k in ("action", "tenant", "connector", "model", "vectors")} for r in plan if r["action"] != "comment"]
+        {k: r[k] for k in ("action", "tenant", "connector", "model", "vectors", "index_name")} for r in plan if r["action"] != "comment"]
     if st["cron_database"]:
         try:  # this database's jobs, in pg_cron's own database
             st["cron_jobs"] = cron.jobs(cron.locate(conn, t))
@@ -107,11 +107,17 @@ def render(st: dict) -> str:
         lines.append(f"grid       {'STALE' if grid['stale'] else 'current'}, {when}"
                      + (f" ({refresher}; fieldmap.refresh_lineage_grid() now)" if grid["stale"] else ""))
     todo = st.get("vector_indexes")
-    if todo is not None:
-        counts = {a: sum(1 for r in todo if r["action"] == a) for a in ("create", "drop")}
+    if todo is None:
+        lines.append("vectors    (the HNSW index plan needs the owner's rights)")
+    else:
+        # an index both dropped and created is one left invalid (or being built by a run now): built again
+        named = {a: {r["index_name"] for r in todo if r["action"] == a} for a in ("create", "drop")}
+        again = named["create"] & named["drop"]
+        steps = [f"{plural(len(named['create'] - again), 'HNSW index')} to build", f"{len(named['drop'] - again)} to drop"]
+        if again:
+            steps.append(f"{len(again)} to build again (left invalid, or being built now)")
         lines.append("vectors    " + ("every tenant and connector has the HNSW indexes it needs" if not todo else
-                                      f"{plural(counts['create'], 'HNSW index')} to build, {counts['drop']} to drop "
-                                      "(run 'fieldmap vector-indexes' as the owner)"))
+                                      ", ".join(steps) + " (run 'fieldmap vector-indexes' as the owner)"))
     cron_db = st["cron_database"]
     if not st["cron_visible"]:
         lines.append("pg_cron    (where it runs is visible to superusers and pg_read_all_settings only)")

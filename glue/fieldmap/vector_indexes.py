@@ -47,21 +47,32 @@ def apply(conn: psycopg.Connection, *, progress: bool) -> Run:
 
 
 def scope(step: dict) -> str:
-    """Whose vectors a step's index holds: a tenant's, or one connector's of it."""
+    """Whose vectors a step's index holds: a tenant's, or one connector's of it
+    (a connector deleted since is named by its id alone)."""
+    if step["connector"] and not step["tenant"]:
+        return f"connector {step['connector']} (deleted)"
     return f"tenant {step['tenant']}" + (f", connector {step['connector']}" if step["connector"] else "")
 
 
 def _run_step(conn: psycopg.Connection, step: dict, run: Run, progress: bool) -> None:
-    if progress and step["action"] != "comment":
-        print(f"fieldmap: {step['action']} {step['index_name']} ({scope(step)}, {step['vectors']:,} vectors) ...",
-              file=sys.stderr, flush=True)
+    if progress and step["action"] != "comment" and sys.stderr is not None:  # None: started with stderr closed
+        try:
+            print(f"fieldmap: {step['action']} {step['index_name']} ({scope(step)}, {step['vectors']:,} vectors) ...",
+                  file=sys.stderr, flush=True)
+        except (OSError, ValueError):  # stderr full or closed: a progress line is no reason to stop building
+            pass
     started = time.perf_counter()
     try:
         conn.execute(step["statement"])
     except psycopg.Error as exc:
         error = from_db_error(exc)
+        message = error.message
+        if isinstance(exc, psycopg.errors.UndefinedTable) and step["action"] == "comment":
+            # its build stood a moment ago: someone dropped it meanwhile (not "fieldmap is not deployed")
+            message = (f"index {step['index_name']} was dropped by another session while this run built it; run "
+                       "'fieldmap vector-indexes' again (and run the README's psql steps only under its lock)")
         located = type(error)(f"{step['action']} failed after {len(run.done)} steps done (those stand; a next "
-                              f"run does the rest): {error.message}", where=step["index_name"], sqlstate=error.sqlstate)
+                              f"run does the rest): {message}", where=step["index_name"], sqlstate=error.sqlstate)
         located.code = error.code
         raise located from None
     run.done.append({**step, "seconds": round(time.perf_counter() - started, 3)})
