@@ -1164,8 +1164,7 @@ BEGIN
   -- ef_search 60: at 40, its recall@10 was 0.940-0.963 over five runs of
   -- bench_search's queries, against 0.956-0.975 at 60; the model's index,
   -- larger, reached 0.970-0.996 at 40 and keeps it.
-  IF v_connector IS NOT NULL AND fieldmap._vector_index_stands(fieldmap._vector_index_name(model, v_tenant, v_connector))
-     OR v_connector IS NULL AND fieldmap._vector_index_stands(fieldmap._vector_index_name(model, v_tenant)) THEN
+  IF v_connector IS NOT NULL AND fieldmap._vector_index_stands(fieldmap._vector_index_name(model, v_tenant, v_connector)) THEN
     v_small := false;
     PERFORM set_config('hnsw.ef_search', '60', true);  -- until the function returns (its SET clause)
   ELSIF v_connector IS NOT NULL

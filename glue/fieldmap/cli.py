@@ -26,9 +26,9 @@ from .errors import (EXIT_CODES, EXIT_DATABASE, EXIT_DIFFERENCES, EXIT_INTERRUPT
                      EXIT_PARTIAL, EXIT_PIPE, FieldmapError, InputError, Interrupted, Rejected, UsageError,
                      from_db_error)
 from .files import stage_files
-from .words import plural
 from .queries import query
 from .status import collect, render
+from .words import plural
 
 ENVIRONMENT = """environment:
   FIELDMAP_DATABASE_URL  the database (else DATABASE_URL; else this checkout's local cluster, named on stderr)

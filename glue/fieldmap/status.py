@@ -9,10 +9,10 @@ import psycopg
 from psycopg import sql
 
 from . import cron
-from .words import plural
 from .db import Target
 from .errors import FieldmapError
 from .queries import query
+from .words import plural
 
 
 def _try(conn: psycopg.Connection, name: str) -> list[dict] | None:

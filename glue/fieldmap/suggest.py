@@ -21,8 +21,8 @@ import yaml
 from . import migration
 from .encoder import Encoder
 from .errors import InputError, Rejected
-from .words import plural
 from .queries import query
+from .words import plural
 from .yamlio import parse_yaml
 
 CONFIDENT = 0.8  # the evaluation's: proposals at or above it should be right 95 times in 100
