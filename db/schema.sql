@@ -2467,16 +2467,18 @@ COMMENT ON FUNCTION fieldmap._wants_tenant_index(vectors bigint, share double pr
 --
 
 CREATE FUNCTION fieldmap._word_forms(word text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    AS $_$
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
   SELECT ARRAY[word]
-         OPERATOR(pg_catalog.||) CASE WHEN word OPERATOR(pg_catalog.~) 'ies$'
+         OPERATOR(pg_catalog.||) CASE WHEN pg_catalog.right(word, 3) OPERATOR(pg_catalog.=) 'ies'
                                       THEN ARRAY[pg_catalog.left(word, -3) OPERATOR(pg_catalog.||) 'y'] ELSE '{}' END
-         OPERATOR(pg_catalog.||) CASE WHEN word OPERATOR(pg_catalog.~) '[^s]s$'
+         OPERATOR(pg_catalog.||) CASE WHEN pg_catalog.right(word, 1) OPERATOR(pg_catalog.=) 's'
+                                       AND pg_catalog.right(word, 2) OPERATOR(pg_catalog.<>) 'ss'
+                                       AND pg_catalog.length(word) OPERATOR(pg_catalog.>=) 2
                                       THEN ARRAY[pg_catalog.left(word, -1)] ELSE '{}' END
-         OPERATOR(pg_catalog.||) CASE WHEN word OPERATOR(pg_catalog.~) 'es$'
+         OPERATOR(pg_catalog.||) CASE WHEN pg_catalog.right(word, 2) OPERATOR(pg_catalog.=) 'es'
                                       THEN ARRAY[pg_catalog.left(word, -2)] ELSE '{}' END
-$_$;
+$$;
 
 ALTER FUNCTION fieldmap._word_forms(word text) OWNER TO fieldmap_owner;
 
@@ -4450,7 +4452,8 @@ BEGIN
     FROM unnest(kinds, keys, hashes, vectors) AS x(kind, k, h, v)
     JOIN fieldmap.field_mappings f ON f.tenant_id = (SELECT fieldmap.current_tenant_id())
                                   AND f.id = CASE WHEN x.kind = 'mapping' THEN x.k::uuid END  -- no cast of schema keys
-   CROSS JOIN LATERAL (SELECT fieldmap.embedding_text(f.source_table, f.source_field) AS text) t
+   -- OFFSET 0: computed once a row; inlined, it was computed for the hash and again for the stored text
+   CROSS JOIN LATERAL (SELECT fieldmap.embedding_text(f.source_table, f.source_field) AS text OFFSET 0) t
    WHERE x.kind = 'mapping' AND md5(t.text) = x.h
   ON CONFLICT (tenant_id, field_mapping_id, embedding_model) DO UPDATE
      SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now();

@@ -160,6 +160,18 @@ def test_embedding_text_drops_the_tables_words_and_keeps_any_script(crm: psycopg
     assert crm.execute("SELECT fieldmap.embedding_text(%s, %s)", (table, field)).fetchone()[0] == text
 
 
+@pytest.mark.parametrize(("word", "forms"), [
+    ("case", ["case"]), ("cases", ["cases", "case", "cas"]), ("opportunities", ["opportunities", "opportunity",
+                                                                                 "opportunitie", "opportuniti"]),
+    ("class", ["class"]), ("status", ["status", "statu"]), ("s", ["s"]), ("ss", ["ss"]), ("es", ["es", "e", ""]),
+    ("prénoms", ["prénoms", "prénom"]), ("", [""]),
+])
+def test_a_word_stands_for_its_singulars(crm: psycopg.Connection, word: str, forms: list) -> None:
+    # the forms matched against a table's words (embedding_text); written
+    # without regular expressions, these pin what the regular expressions did
+    assert crm.execute("SELECT fieldmap._word_forms(%s)", (word,)).fetchone()[0] == forms
+
+
 def test_filters_narrow_the_search(crm: psycopg.Connection) -> None:
     crm.execute("""SELECT fieldmap.import_mappings('hubspot', '{"opportunity": {"fields": {"close_date": "closedate",
                                                    "name": {"source": "dealname", "confidence": 0.4}}}}')""")

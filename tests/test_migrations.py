@@ -265,6 +265,8 @@ BREAKS: dict[str, list[str]] = {
         "DROP FUNCTION fieldmap.embedding_text(text, text) CASCADE",
         "CREATE OR REPLACE FUNCTION fieldmap.embedding_text(source_table text, source_field text) RETURNS text"
         " LANGUAGE sql IMMUTABLE AS $$ SELECT lower(source_field) $$",
+        "CREATE OR REPLACE FUNCTION fieldmap._word_forms(word text) RETURNS text[]"
+        " LANGUAGE sql IMMUTABLE AS $$ SELECT ARRAY[word] $$",
     ],
     "view_canonical_fields": [
         "DROP VIEW fieldmap.canonical_fields CASCADE",

@@ -4,17 +4,12 @@
 -- requires: function_embedding_text
 -- requires: function_closest_name
 -- The work queue of `fieldmap embed`: pending texts out, vectors in.
+-- Reworked after @v0.1.0: the functions replaced; the trigger, unchanged, stands.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
 \ir ../functions/embedding_queue.sql
 \ir ../triggers/_drop_stale_embeddings.sql
-
-CREATE TRIGGER _30_drop_stale_embeddings AFTER UPDATE OF source_table, source_field ON fieldmap.field_mappings
-  FOR EACH ROW WHEN (OLD.source_table IS DISTINCT FROM NEW.source_table OR OLD.source_field IS DISTINCT FROM NEW.source_field)
-  EXECUTE FUNCTION fieldmap._drop_stale_embeddings();
-COMMENT ON TRIGGER _30_drop_stale_embeddings ON fieldmap.field_mappings IS
-  'A mapping whose embedding text changed loses its vectors and is pending for fieldmap embed again.';
 
 GRANT EXECUTE ON FUNCTION fieldmap._embedding_model_dims(text) TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 -- the queue (invoker) checks its keys with the one uuid test

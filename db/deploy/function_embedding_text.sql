@@ -1,6 +1,8 @@
 -- Deploy fieldmap:function_embedding_text to pg
 -- requires: schema_fieldmap
 -- What is embedded for a source field, decided in SQL for every client.
+-- Reworked after @v0.1.0: _word_forms without regular expressions, inlined
+-- (Sqitch tells changes apart by their script: this one must differ from the released one).
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 

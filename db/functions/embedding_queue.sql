@@ -136,7 +136,8 @@ BEGIN
     FROM unnest(kinds, keys, hashes, vectors) AS x(kind, k, h, v)
     JOIN fieldmap.field_mappings f ON f.tenant_id = (SELECT fieldmap.current_tenant_id())
                                   AND f.id = CASE WHEN x.kind = 'mapping' THEN x.k::uuid END  -- no cast of schema keys
-   CROSS JOIN LATERAL (SELECT fieldmap.embedding_text(f.source_table, f.source_field) AS text) t
+   -- OFFSET 0: computed once a row; inlined, it was computed for the hash and again for the stored text
+   CROSS JOIN LATERAL (SELECT fieldmap.embedding_text(f.source_table, f.source_field) AS text OFFSET 0) t
    WHERE x.kind = 'mapping' AND md5(t.text) = x.h
   ON CONFLICT (tenant_id, field_mapping_id, embedding_model) DO UPDATE
      SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now();

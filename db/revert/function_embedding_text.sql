@@ -1,6 +1,14 @@
--- Revert fieldmap:function_embedding_text from pg
+-- Revert fieldmap:function_embedding_text from pg: put back the version released in @v0.1.0
+-- (its frozen deploy script; add what the new version created and the old one lacks)
+-- Deploy fieldmap:function_embedding_text to pg
+-- requires: schema_fieldmap
+-- What is embedded for a source field, decided in SQL for every client.
 BEGIN;
-DROP FUNCTION fieldmap.embedding_text(text, text);
-DROP FUNCTION fieldmap._word_forms(text);
-DROP FUNCTION fieldmap.name_words(text);
+SET LOCAL ROLE fieldmap_owner;
+
+\ir ../functions/embedding_text@v0.1.0.sql
+
+GRANT EXECUTE ON FUNCTION fieldmap.name_words(text), fieldmap._word_forms(text), fieldmap.embedding_text(text, text)
+  TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
+
 COMMIT;

@@ -1,0 +1,170 @@
+-- fieldmap.pending_embeddings(model text, batch_size integer DEFAULT 256, after text DEFAULT NULL)
+--   -> (kind, key, embedding_text, content_hash)
+-- fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors vector[])
+--   -> (stored, ignored)
+-- fieldmap.pending_embedding_count(model text) -> bigint
+-- The work queue of `fieldmap embed`, decided in the database: what needs a
+-- vector (no vector for the model yet, or one computed from another text)
+-- and whether a computed vector may still be stored. The glue only encodes.
+--   kinds: 'entity' and 'field' (the canonical schema, keys 'account' and
+--   'account.name'; shared by all tenants, so only a role that may write
+--   schema_embeddings, the owner, is handed them) and 'mapping' (the
+--   session tenant's mappings, key = the mapping's id, handed out in id
+--   order after `after`, so a run pages through the queue once).
+-- put_embeddings stores a vector only if the text it was computed from
+-- (its hash) is still the text of its key: a mapping renamed while its
+-- vector was computed stays pending. Wrong dimensions refuse the whole
+-- batch, naming the first key at fault; nothing is written.
+
+CREATE OR REPLACE FUNCTION fieldmap._embedding_model_dims(model text)
+RETURNS integer
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_dims integer;
+BEGIN
+  SELECT m.dims INTO v_dims FROM fieldmap.embedding_models m WHERE m.name = model;
+  IF v_dims IS NULL THEN
+    RAISE EXCEPTION 'unknown embedding model "%"%', model,
+      coalesce(' (did you mean "' || fieldmap.closest_name(model, ARRAY(SELECT m.name::text FROM fieldmap.embedding_models m))
+               || '"?)', ' (registered: ' || (SELECT string_agg(m.name, ', ' ORDER BY m.name) FROM fieldmap.embedding_models m) || ')')
+      USING ERRCODE = 'MR004', HINT = 'an owner registers a model with fieldmap.add_embedding_model(name, dims)';
+  END IF;
+  RETURN v_dims;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION fieldmap.pending_embeddings(model text, batch_size integer DEFAULT 256, after text DEFAULT NULL)
+RETURNS TABLE (kind text, key text, embedding_text text, content_hash text)
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_after uuid;
+BEGIN
+  PERFORM fieldmap._embedding_model_dims(model);
+  IF batch_size IS NULL OR batch_size NOT BETWEEN 1 AND 100000 THEN
+    RAISE EXCEPTION 'batch_size must be 1 to 100000, not %', coalesce(batch_size::text, 'NULL') USING ERRCODE = 'MR001';
+  END IF;
+  v_after := fieldmap._as_uuid(after);
+  IF after IS NOT NULL AND v_after IS NULL THEN
+    RAISE EXCEPTION 'after must be a mapping id (the last key of the previous batch), not "%"', after USING ERRCODE = 'MR001';
+  END IF;
+  IF after IS NULL AND has_table_privilege('fieldmap.schema_embeddings', 'INSERT') THEN
+    RETURN QUERY
+      SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END,
+             t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END,
+             t.embedding_text, md5(t.embedding_text)
+        FROM fieldmap.schema_embedding_texts t
+        LEFT JOIN fieldmap.schema_embeddings e
+          ON e.embedding_model = model AND e.entity_name = t.entity_name AND e.field_name = t.field_name
+       WHERE e.embedding_text IS DISTINCT FROM t.embedding_text
+       ORDER BY 2;
+  END IF;
+  -- a mapping without a vector of the model; a changed text has none
+  -- (trigger _30_drop_stale_embeddings), so only the texts handed out are computed
+  RETURN QUERY
+    SELECT 'mapping', p.id::text, p.text, md5(p.text)
+      FROM (SELECT f.id, fieldmap.embedding_text(f.source_table, f.source_field) AS text
+              FROM fieldmap.field_mappings f
+             WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
+               AND (v_after IS NULL OR f.id > v_after)
+               AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
+                                WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
+                                  AND e.embedding_vector IS NOT NULL)
+             ORDER BY f.id
+             LIMIT batch_size) p;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION fieldmap.pending_embedding_count(model text)
+RETURNS bigint
+LANGUAGE sql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  -- the schema's pending rows as pending_embeddings hands them out (it checks
+  -- the model), the mappings counted without computing their texts
+  SELECT (SELECT count(*) FROM fieldmap.pending_embeddings(model, 1) k WHERE k.kind <> 'mapping')
+       + (SELECT count(*) FROM fieldmap.field_mappings f
+           WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
+             AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
+                              WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
+                                AND e.embedding_vector IS NOT NULL))
+$$;
+
+CREATE OR REPLACE FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[],
+                                                   vectors public.vector[])
+RETURNS TABLE (stored integer, ignored integer)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_dims   integer := fieldmap._embedding_model_dims(model);
+  v_n      integer := cardinality(keys);
+  v_bad    record;
+  v_stored integer := 0;
+  v_count  integer;
+BEGIN
+  IF v_n IS NULL OR cardinality(kinds) IS DISTINCT FROM v_n OR cardinality(hashes) IS DISTINCT FROM v_n
+     OR cardinality(vectors) IS DISTINCT FROM v_n THEN
+    RAISE EXCEPTION 'kinds, keys, hashes and vectors must be arrays of one length (% kinds, % keys, % hashes, % vectors)',
+      coalesce(cardinality(kinds), 0), coalesce(v_n, 0), coalesce(cardinality(hashes), 0), coalesce(cardinality(vectors), 0)
+      USING ERRCODE = 'MR001';
+  END IF;
+  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims INTO v_bad
+    FROM unnest(kinds, keys, vectors) WITH ORDINALITY AS x(kind, k, v, n)
+   WHERE x.v IS NULL OR public.vector_dims(x.v) <> v_dims OR x.kind IS NULL OR x.kind NOT IN ('mapping', 'entity', 'field')
+      OR x.k IS NULL OR (x.kind = 'mapping' AND fieldmap._as_uuid(x.k) IS NULL)
+   ORDER BY x.n LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION '%', CASE
+      WHEN v_bad.kind IS NULL OR v_bad.kind NOT IN ('mapping', 'entity', 'field')
+        THEN format('kind %s of key %s is not mapping, entity or field', coalesce(v_bad.kind, 'NULL'), v_bad.k)
+      WHEN v_bad.k IS NULL THEN 'a key is NULL'
+      WHEN v_bad.kind = 'mapping' AND fieldmap._as_uuid(v_bad.k) IS NULL THEN format('mapping key %s is not a mapping id', v_bad.k)
+      WHEN v_bad.dims IS NULL THEN format('the vector of %s %s is NULL', v_bad.kind, v_bad.k)
+      ELSE format('the vector of %s %s has %s dimensions; model "%s" has %s', v_bad.kind, v_bad.k, v_bad.dims, model, v_dims)
+    END USING ERRCODE = 'MR001';
+  END IF;
+
+  INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
+  SELECT f.tenant_id, f.id, t.text, x.v, model
+    FROM unnest(kinds, keys, hashes, vectors) AS x(kind, k, h, v)
+    JOIN fieldmap.field_mappings f ON f.tenant_id = (SELECT fieldmap.current_tenant_id())
+                                  AND f.id = CASE WHEN x.kind = 'mapping' THEN x.k::uuid END  -- no cast of schema keys
+   CROSS JOIN LATERAL (SELECT fieldmap.embedding_text(f.source_table, f.source_field) AS text) t
+   WHERE x.kind = 'mapping' AND md5(t.text) = x.h
+  ON CONFLICT (tenant_id, field_mapping_id, embedding_model) DO UPDATE
+     SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now();
+  GET DIAGNOSTICS v_count = ROW_COUNT;
+  v_stored := v_stored + v_count;
+
+  IF EXISTS (SELECT FROM unnest(kinds) k WHERE k <> 'mapping') THEN
+    INSERT INTO fieldmap.schema_embeddings (embedding_model, entity_name, field_name, embedding_text, embedding_vector)
+    SELECT model, t.entity_name, t.field_name, t.embedding_text, x.v
+      FROM unnest(kinds, keys, hashes, vectors) AS x(kind, k, h, v)
+      JOIN fieldmap.schema_embedding_texts t
+        ON t.entity_name = split_part(x.k, '.', 1)
+       AND t.field_name = CASE x.kind WHEN 'field' THEN split_part(x.k, '.', 2) ELSE '' END
+     WHERE x.kind <> 'mapping' AND md5(t.embedding_text) = x.h
+    ON CONFLICT (embedding_model, entity_name, field_name) DO UPDATE
+       SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now();
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    v_stored := v_stored + v_count;
+  END IF;
+  RETURN QUERY SELECT v_stored, v_n - v_stored;
+END
+$$;
+
+COMMENT ON FUNCTION fieldmap._embedding_model_dims(text) IS
+  'Internal: the dimension of a registered embedding model; an unknown model is an error with a did-you-mean.';
+COMMENT ON FUNCTION fieldmap.pending_embeddings(text, integer, text) IS
+  'What needs a vector of the model: the canonical schema (for roles that may write it, with after NULL), then the session tenant''s mappings in id order after `after`; kind, key, the text to encode and its MD5 for put_embeddings.';
+COMMENT ON FUNCTION fieldmap.pending_embedding_count(text) IS
+  'How many items pending_embeddings would hand out for the model (up to 100,000), for progress reports.';
+COMMENT ON FUNCTION fieldmap.put_embeddings(text, text[], text[], text[], public.vector[]) IS
+  'Stores a batch of vectors of the model in one call: each only if its text (the hash handed out) is still current; a wrong dimension refuses the batch. Returns how many were stored and ignored.';
