@@ -2801,7 +2801,12 @@ CREATE FUNCTION fieldmap.closest_name(name text, candidates text[]) RETURNS text
     FROM (SELECT u.candidate,
                  -- levenshtein refuses text over 255 characters; so long a name is no typo of a short one
                  CASE WHEN length(lower(name)) <= 255 AND length(lower(u.candidate)) <= 255
-                      THEN public.levenshtein_less_equal(lower(name), lower(u.candidate), 3) END AS distance
+                      THEN least(public.levenshtein_less_equal(lower(name), lower(u.candidate), 3),
+                                 -- two neighbouring letters swapped (epr for erp) are one slip, not two edits
+                                 (SELECT 1 FROM generate_series(1, length(name) - 1) i
+                                   WHERE lower(overlay(name PLACING substr(name, i + 1, 1) || substr(name, i, 1) FROM i FOR 2))
+                                         = lower(u.candidate)
+                                   LIMIT 1)) END AS distance
             FROM unnest(candidates) AS u(candidate)
            WHERE u.candidate IS DISTINCT FROM name) c
    WHERE c.distance <= CASE WHEN length(name) < 4 THEN 1 ELSE least(3, greatest(2, length(name) / 3)) END

@@ -233,6 +233,17 @@ def test_files_found_hostile(tmp_path: Path, content: bytes, problem: str) -> No
     assert problem in str(exc.value) and exc.value.where == str(path), exc.value
 
 
+@pytest.mark.parametrize(("name", "candidates", "meant"), [
+    ("epr", ["crm", "erp"], "erp"), ("ab", ["ba"], "ba"), ("emial", ["email", "phone"], "email"),
+    ("hubspt", ["hubspot"], "hubspot"), ("Epr", ["erp"], "erp"), ("pre", ["erp"], None), ("zzz", ["erp"], None),
+])
+def test_a_swap_of_two_neighbouring_letters_is_one_slip(db: psycopg.Connection, name: str, candidates: list,
+                                                         meant: str | None) -> None:
+    # "epr" for the connector "erp" got no "did you mean": a short name is
+    # allowed one edit, and Levenshtein counts a swap as two
+    assert db.execute("SELECT fieldmap.closest_name(%s, %s)", (name, candidates)).fetchone()[0] == meant
+
+
 def test_a_name_longer_than_levenshtein_takes_gets_no_suggestion(db: psycopg.Connection, registry: dict) -> None:
     """Found by the generated cases: an unknown entity of 300 characters made
     the "did you mean" lookup fail inside levenshtein (22023) instead of

@@ -201,6 +201,8 @@ BREAKS: dict[str, list[str]] = {
         "DROP FUNCTION fieldmap.closest_name(text, text[]) CASCADE",
         "CREATE OR REPLACE FUNCTION fieldmap.closest_name(name text, candidates text[]) RETURNS text"
         " LANGUAGE sql AS 'SELECT candidates[1]'",
+        "CREATE OR REPLACE FUNCTION fieldmap.closest_name(name text, candidates text[]) RETURNS text LANGUAGE sql"
+        " AS $$ SELECT c FROM unnest(candidates) c WHERE public.levenshtein(name, c) <= 1 $$",
     ],
     "function_transforms": [
         "DROP FUNCTION fieldmap.transform(text, jsonb, jsonb)",

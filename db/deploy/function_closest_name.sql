@@ -2,6 +2,7 @@
 -- requires: schema_fieldmap
 -- requires: extensions
 -- "Did you mean ...?" for every error that names something unknown.
+-- Reworked after @v0.1.0: a swap of two neighbouring letters is one edit.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 

@@ -2,8 +2,9 @@
 -- The candidate a misspelt name most likely meant, for "did you mean ...?":
 -- the nearest by edit distance (fuzzystrmatch's levenshtein, case folded)
 -- within 1 edit for names under 4 characters, else within a third of the
--- name's length but at least 2 (a swap of two letters, emial -> email, is 2)
--- and at most 3; NULL when nothing is that close. Ties go to the
+-- name's length but at least 2 and at most 3; two neighbouring letters
+-- swapped (emial -> email, epr -> erp) count as one edit, where Levenshtein
+-- counts two; NULL when nothing is that close. Ties go to the
 -- alphabetically first. Names over 255 characters (levenshtein's limit)
 -- match nothing.
 CREATE OR REPLACE FUNCTION fieldmap.closest_name(name text, candidates text[])
@@ -16,7 +17,12 @@ AS $$
     FROM (SELECT u.candidate,
                  -- levenshtein refuses text over 255 characters; so long a name is no typo of a short one
                  CASE WHEN length(lower(name)) <= 255 AND length(lower(u.candidate)) <= 255
-                      THEN public.levenshtein_less_equal(lower(name), lower(u.candidate), 3) END AS distance
+                      THEN least(public.levenshtein_less_equal(lower(name), lower(u.candidate), 3),
+                                 -- two neighbouring letters swapped (epr for erp) are one slip, not two edits
+                                 (SELECT 1 FROM generate_series(1, length(name) - 1) i
+                                   WHERE lower(overlay(name PLACING substr(name, i + 1, 1) || substr(name, i, 1) FROM i FOR 2))
+                                         = lower(u.candidate)
+                                   LIMIT 1)) END AS distance
             FROM unnest(candidates) AS u(candidate)
            WHERE u.candidate IS DISTINCT FROM name) c
    WHERE c.distance <= CASE WHEN length(name) < 4 THEN 1 ELSE least(3, greatest(2, length(name) / 3)) END

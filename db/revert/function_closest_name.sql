@@ -1,4 +1,14 @@
--- Revert fieldmap:function_closest_name from pg
+-- Revert fieldmap:function_closest_name from pg: put back the version released in @v0.1.0
+-- (its frozen deploy script)
+-- Deploy fieldmap:function_closest_name to pg
+-- requires: schema_fieldmap
+-- requires: extensions
+-- "Did you mean ...?" for every error that names something unknown.
 BEGIN;
-DROP FUNCTION fieldmap.closest_name(text, text[]);
+SET LOCAL ROLE fieldmap_owner;
+
+\ir ../functions/closest_name@v0.1.0.sql
+REVOKE ALL ON FUNCTION fieldmap.closest_name(text, text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION fieldmap.closest_name(text, text[]) TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
+
 COMMIT;
