@@ -308,9 +308,12 @@ BREAKS: dict[str, list[str]] = {
     "function_vector_index_plan": [
         "DROP FUNCTION fieldmap.vector_index_plan",
         "GRANT EXECUTE ON FUNCTION fieldmap.vector_index_plan TO fieldmap_writer",
-        "GRANT EXECUTE ON FUNCTION fieldmap._wants_connector_index TO PUBLIC",
-        "CREATE OR REPLACE FUNCTION fieldmap._wants_connector_index(vectors bigint, share double precision,"
-        " has_index boolean) RETURNS boolean LANGUAGE sql AS 'SELECT vectors >= 2500'",
+        "GRANT EXECUTE ON FUNCTION fieldmap._wants_own_index TO PUBLIC",
+        "CREATE OR REPLACE FUNCTION fieldmap._wants_own_index(per_connector boolean, vectors bigint,"
+        " share double precision, has_index boolean) RETURNS boolean LANGUAGE sql AS 'SELECT vectors >= 2500'",
+        "CREATE OR REPLACE FUNCTION fieldmap._wants_own_index(per_connector boolean, vectors bigint,"
+        " share double precision, has_index boolean) RETURNS boolean LANGUAGE sql"
+        " AS 'SELECT vectors >= 5000 AND share <= 0.5'",
     ],
     "embedding_connector": [
         "ALTER TABLE fieldmap.mapping_embeddings DROP COLUMN connector_id CASCADE",

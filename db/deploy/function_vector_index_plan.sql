@@ -9,7 +9,7 @@ SET LOCAL ROLE fieldmap_owner;
 
 \ir ../functions/vector_index_plan.sql
 -- owner only: it counts every tenant's vectors, and its statements need the table's owner
-REVOKE ALL ON FUNCTION fieldmap.vector_index_plan(), fieldmap._wants_tenant_index(bigint, double precision, boolean),
-  fieldmap._wants_connector_index(bigint, double precision, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap.vector_index_plan(),
+  fieldmap._wants_own_index(boolean, bigint, double precision, boolean) FROM PUBLIC;
 
 COMMIT;

@@ -1,5 +1,4 @@
--- fieldmap._wants_tenant_index(vectors bigint, share float8, has_index boolean) -> boolean
--- fieldmap._wants_connector_index(vectors bigint, share float8, has_index boolean) -> boolean
+-- fieldmap._wants_own_index(per_connector boolean, vectors bigint, share float8, has_index boolean) -> boolean
 -- fieldmap.vector_index_plan() -> (action, tenant, connector, model, vectors, share, index_name, statement)
 -- The HNSW indexes of single tenants and connectors that search needs, as the statements
 -- that make the catalog match: run them one by one outside a transaction
@@ -24,37 +23,25 @@
 -- statements takes the advisory lock 'fieldmap vector-indexes' first, as
 -- the CLI does (README).
 
-CREATE OR REPLACE FUNCTION fieldmap._wants_tenant_index(vectors bigint, share double precision, has_index boolean)
+CREATE OR REPLACE FUNCTION fieldmap._wants_own_index(per_connector boolean, vectors bigint, share double precision,
+                                                     has_index boolean)
 RETURNS boolean
 LANGUAGE sql
 IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  -- A tenant gets an index of its own at 5,000 vectors of the model and at
-  -- most half of them (above half, the model's index serves it as well); it
-  -- keeps it down to 2,500 and up to three quarters, so that a tenant near
-  -- a limit does not see its index built and dropped in turn (search reads
-  -- it while it stands).
-  SELECT CASE WHEN has_index THEN vectors >= fieldmap._exact_search_limit(false) / 2 AND share <= 0.75
-              ELSE vectors >= fieldmap._exact_search_limit(false) AND share <= 0.5 END
-$$;
-
-CREATE OR REPLACE FUNCTION fieldmap._wants_connector_index(vectors bigint, share double precision, has_index boolean)
-RETURNS boolean
-LANGUAGE sql
-IMMUTABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-  -- share: of the index the connector's tenant is searched through (its
-  -- own, else the model's). A connector gets an index of its own at 2,500
-  -- vectors (below, _nearest_mappings searches it exactly unless it has
-  -- one) and at most a
-  -- fifth of that index (above, the filtered scan reads at most five rows
-  -- for each it keeps: about as fast); it keeps it down to 1,250 and up to
-  -- three tenths, so that one near a limit does not see it built and
-  -- dropped in turn.
-  SELECT CASE WHEN has_index THEN vectors >= fieldmap._exact_search_limit(true) / 2 AND share <= 0.3
-              ELSE vectors >= fieldmap._exact_search_limit(true) AND share <= 0.2 END
+  -- share: of the index the vectors are otherwise searched through (a
+  -- tenant's: the model's; a connector's: its tenant's own, else the
+  -- model's). An index of their own from the size at which search stops
+  -- reading them exactly (5,000 for a tenant, 2,500 for a connector), and
+  -- only for at most half of the model's index (above, it serves the tenant
+  -- as well) or a fifth of the tenant's (above, the filtered scan reads at
+  -- most five rows for each it keeps: about as fast). One standing is kept
+  -- down to half that size and up to one and a half times that share
+  -- (three quarters, three tenths), so that vectors near a limit do not see
+  -- their index built and dropped in turn (search reads it while it stands).
+  SELECT vectors >= fieldmap._exact_search_limit(per_connector) / CASE WHEN has_index THEN 2 ELSE 1 END
+     AND share <= CASE WHEN per_connector THEN 0.2 ELSE 0.5 END * CASE WHEN has_index THEN 1.5 ELSE 1 END
 $$;
 
 CREATE OR REPLACE FUNCTION fieldmap.vector_index_plan()
@@ -86,20 +73,19 @@ BEGIN
         FROM counted c
        GROUP BY c.tenant_id, c.model),
     tenant_scopes AS (
-      SELECT t.tenant_id, NULL::uuid AS connector_id, t.model, t.n, t.n / t.model_n::double precision AS share,
-             t.index_name, fieldmap._wants_tenant_index(t.n, t.n / t.model_n::double precision,
-                                                        coalesce(x.valid, false)) AS wanted
+      SELECT t.tenant_id, NULL::uuid AS connector_id, t.model, t.n, t.model_n, t.n / t.model_n::double precision AS share,
+             t.index_name, fieldmap._wants_own_index(false, t.n, t.n / t.model_n::double precision,
+                                                     coalesce(x.valid, false)) AS wanted
         FROM tenants t
         LEFT JOIN existing x ON x.index_name = t.index_name),
     connector_scopes AS (  -- a connector's share of the index its tenant is searched through
       SELECT c.tenant_id, c.connector_id, c.model, c.n, c.n / s.n::double precision AS share,
              fieldmap._vector_index_name(c.model, c.tenant_id, c.connector_id) AS index_name
         FROM counted c
-        JOIN tenants t ON t.tenant_id = c.tenant_id AND t.model = c.model
         JOIN tenant_scopes ts ON ts.tenant_id = c.tenant_id AND ts.model = c.model
-       CROSS JOIN LATERAL (SELECT CASE WHEN ts.wanted THEN t.n ELSE t.model_n END AS n) s
+       CROSS JOIN LATERAL (SELECT CASE WHEN ts.wanted THEN ts.n ELSE ts.model_n END AS n) s
        -- only where the tenant is searched through an HNSW index: a smaller one is searched exactly
-       WHERE ts.wanted OR t.n >= fieldmap._exact_search_limit(false)),
+       WHERE ts.wanted OR ts.n >= fieldmap._exact_search_limit(false)),
     judged AS (
       SELECT coalesce(sc.tenant_id, cd.tenant_id, CASE WHEN x.part[1] = 'tenant' THEN x.part[3]::uuid END) AS tenant_id,
              coalesce(sc.connector_id, CASE WHEN x.part[1] = 'connector' THEN x.part[3]::uuid END) AS connector_id,
@@ -109,7 +95,7 @@ BEGIN
                 FROM tenant_scopes ts
               UNION ALL
               SELECT cs.tenant_id, cs.connector_id, cs.model, cs.n, cs.share, cs.index_name,
-                     fieldmap._wants_connector_index(cs.n, cs.share, coalesce(x.valid, false))
+                     fieldmap._wants_own_index(true, cs.n, cs.share, coalesce(x.valid, false))
                 FROM connector_scopes cs
                 LEFT JOIN existing x ON x.index_name = cs.index_name) sc
         FULL JOIN existing x ON x.index_name = sc.index_name
@@ -156,9 +142,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION fieldmap._wants_tenant_index(bigint, double precision, boolean) IS
-  'Internal: should a tenant with this many vectors of a model, this share of them, have an HNSW index of its own (5,000 and at most half to get one; 2,500 and at most three quarters to keep it)?';
-COMMENT ON FUNCTION fieldmap._wants_connector_index(bigint, double precision, boolean) IS
-  'Internal: should a connector with this many vectors of a model, this share of the index its tenant is searched through, have an HNSW index of its own (2,500 and at most a fifth to get one; 1,250 and at most three tenths to keep it)?';
+COMMENT ON FUNCTION fieldmap._wants_own_index(boolean, bigint, double precision, boolean) IS
+  'Internal: should a tenant''s (or one connector''s) vectors of a model, this many and this share of the index they are otherwise searched through, have an HNSW index of their own? To get one: 5,000 and at most half (a tenant), 2,500 and at most a fifth (a connector); to keep it: half that size, one and a half times that share.';
 COMMENT ON FUNCTION fieldmap.vector_index_plan() IS
   'The statements (DROP/CREATE INDEX CONCURRENTLY, COMMENT) that give each tenant with 5,000 to half of a model''s vectors, and each connector with 2,500 vectors up to a fifth of its tenant''s index, an HNSW index of its own, and drop those no longer needed; run them outside a transaction (psql \gexec, or fieldmap vector-indexes). Owner only.';

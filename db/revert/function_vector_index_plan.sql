@@ -14,6 +14,5 @@ BEGIN
 END
 $$;
 DROP FUNCTION fieldmap.vector_index_plan();
-DROP FUNCTION fieldmap._wants_tenant_index(bigint, double precision, boolean);
-DROP FUNCTION fieldmap._wants_connector_index(bigint, double precision, boolean);
+DROP FUNCTION fieldmap._wants_own_index(boolean, bigint, double precision, boolean);
 COMMIT;
