@@ -488,10 +488,7 @@ def cmd_vector_indexes(args: argparse.Namespace) -> int:
         return 0
     built = {s["index_name"] for s in run.done if s["action"] == "create"}
     steps = [s for s in run.done if s["action"] != "comment" or s["index_name"] not in built]
-    lines = [f"{s['action']:<7} {s['index_name']}  {vector_indexes.scope(s)}, {s['vectors']:,} vectors"
-             + (f" of {s['model']}" if s["share"] is None else f" ({s['share']:.0%} of {s['model']})"
-                if not s["connector"] else f" ({s['share']:.0%} of its tenant's search index, {s['model']})")
-             + (f"  {s['seconds']:.1f} s" if "seconds" in s else "") for s in steps]
+    lines = [vector_indexes.describe(s) for s in steps]
     if args.dry_run and steps:
         lines.append("(dry run: nothing built or dropped)")
     _emit(args, {"dry_run": args.dry_run, "steps": run.done},

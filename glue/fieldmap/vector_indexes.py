@@ -54,6 +54,20 @@ def scope(step: dict) -> str:
     return f"tenant {step['tenant']}" + (f", connector {step['connector']}" if step["connector"] else "")
 
 
+def describe(step: dict) -> str:
+    """A step as one line: what, which index, whose vectors, how many and of
+    what (a dropped index has no share; a connector's share is of the index
+    its tenant is searched through), and how long it took."""
+    if step["share"] is None:
+        of = f" of {step['model']}"
+    elif step["connector"]:
+        of = f" ({step['share']:.0%} of its tenant's search index, {step['model']})"
+    else:
+        of = f" ({step['share']:.0%} of {step['model']})"
+    took = f"  {step['seconds']:.1f} s" if "seconds" in step else ""
+    return f"{step['action']:<7} {step['index_name']}  {scope(step)}, {step['vectors']:,} vectors{of}{took}"
+
+
 def _run_step(conn: psycopg.Connection, step: dict, run: Run, progress: bool) -> None:
     if progress and step["action"] != "comment" and sys.stderr is not None:  # None: started with stderr closed
         try:
