@@ -4413,10 +4413,14 @@ BEGIN
       coalesce(cardinality(kinds), 0), coalesce(v_n, 0), coalesce(cardinality(hashes), 0), coalesce(cardinality(vectors), 0)
       USING ERRCODE = 'MR001';
   END IF;
-  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims INTO v_bad
-    FROM unnest(kinds, keys, vectors) WITH ORDINALITY AS x(kind, k, v, n)
+  -- a key twice in one batch would make the INSERT's ON CONFLICT touch a row twice (21000)
+  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims, public.vector_norm(x.v) = 0 AS zero, x.copies INTO v_bad
+    FROM (SELECT u.*, count(*) OVER (PARTITION BY u.kind, CASE WHEN u.kind = 'mapping'
+                                                               THEN fieldmap._as_uuid(u.k)::text ELSE u.k END) AS copies
+            FROM unnest(kinds, keys, vectors) WITH ORDINALITY AS u(kind, k, v, n)) x
    WHERE x.v IS NULL OR public.vector_dims(x.v) <> v_dims OR x.kind IS NULL OR x.kind NOT IN ('mapping', 'entity', 'field')
       OR x.k IS NULL OR (x.kind = 'mapping' AND fieldmap._as_uuid(x.k) IS NULL)
+      OR public.vector_norm(x.v) = 0 OR x.copies > 1
    ORDER BY x.n LIMIT 1;
   IF FOUND THEN
     RAISE EXCEPTION '%', CASE
@@ -4425,7 +4429,10 @@ BEGIN
       WHEN v_bad.k IS NULL THEN 'a key is NULL'
       WHEN v_bad.kind = 'mapping' AND fieldmap._as_uuid(v_bad.k) IS NULL THEN format('mapping key %s is not a mapping id', v_bad.k)
       WHEN v_bad.dims IS NULL THEN format('the vector of %s %s is NULL', v_bad.kind, v_bad.k)
-      ELSE format('the vector of %s %s has %s dimensions; model "%s" has %s', v_bad.kind, v_bad.k, v_bad.dims, model, v_dims)
+      WHEN v_bad.dims <> v_dims
+        THEN format('the vector of %s %s has %s dimensions; model "%s" has %s', v_bad.kind, v_bad.k, v_bad.dims, model, v_dims)
+      WHEN v_bad.zero THEN format('the vector of %s %s is all zeros: it has no cosine distance to anything', v_bad.kind, v_bad.k)
+      ELSE format('%s %s is %s times in the batch: one vector a key', v_bad.kind, v_bad.k, v_bad.copies)
     END USING ERRCODE = 'MR001';
   END IF;
 
@@ -4465,7 +4472,7 @@ ALTER FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], ha
 -- Name: FUNCTION put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]) IS 'Stores a batch of vectors of the model in one call: each only if its text (the hash handed out) is still current; a wrong dimension refuses the batch. Returns how many were stored and ignored.';
+COMMENT ON FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]) IS 'Stores a batch of vectors of the model in one call: each only if its text (the hash handed out) is still current; a wrong dimension, a vector of zeros or a key given twice refuses the batch. Returns how many were stored and ignored.';
 
 --
 -- Name: refresh_lineage_grid(boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -6009,7 +6016,8 @@ CREATE TABLE fieldmap.mapping_embeddings (
     content_hash text GENERATED ALWAYS AS (md5(embedding_text)) STORED,
     connector_id uuid NOT NULL,
     CONSTRAINT mapping_embeddings_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT mapping_embeddings_model_check CHECK ((btrim((embedding_model)::text) <> ''::text))
+    CONSTRAINT mapping_embeddings_model_check CHECK ((btrim((embedding_model)::text) <> ''::text)),
+    CONSTRAINT mapping_embeddings_nonzero_check CHECK ((public.vector_norm(embedding_vector) > (0)::double precision))
 );
 
 ALTER TABLE ONLY fieldmap.mapping_embeddings FORCE ROW LEVEL SECURITY;
@@ -6063,6 +6071,12 @@ COMMENT ON COLUMN fieldmap.mapping_embeddings.content_hash IS 'MD5 of embedding_
 --
 
 COMMENT ON COLUMN fieldmap.mapping_embeddings.connector_id IS 'The connector of the mapping (set by the database, whatever a client writes): what a search''s connector filter reads.';
+
+--
+-- Name: CONSTRAINT mapping_embeddings_nonzero_check ON mapping_embeddings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON CONSTRAINT mapping_embeddings_nonzero_check ON fieldmap.mapping_embeddings IS 'A vector of zeros has no cosine distance to anything (NaN): refused.';
 
 --
 -- Name: mapping_validation_results; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -6241,7 +6255,8 @@ CREATE TABLE fieldmap.schema_embeddings (
     embedding_text text NOT NULL,
     content_hash text GENERATED ALWAYS AS (md5(embedding_text)) STORED,
     embedding_vector public.vector NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT schema_embeddings_nonzero_check CHECK ((public.vector_norm(embedding_vector) > (0)::double precision))
 );
 
 ALTER TABLE fieldmap.schema_embeddings OWNER TO fieldmap_owner;
@@ -6263,6 +6278,12 @@ COMMENT ON COLUMN fieldmap.schema_embeddings.field_name IS 'The canonical field,
 --
 
 COMMENT ON COLUMN fieldmap.schema_embeddings.content_hash IS 'MD5 of embedding_text, as in mapping_embeddings.';
+
+--
+-- Name: CONSTRAINT schema_embeddings_nonzero_check ON schema_embeddings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON CONSTRAINT schema_embeddings_nonzero_check ON fieldmap.schema_embeddings IS 'A vector of zeros has no cosine distance to anything (NaN): refused.';
 
 --
 -- Name: tenant_members; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner

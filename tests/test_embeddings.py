@@ -107,6 +107,26 @@ def test_a_wrong_dimension_refuses_the_whole_batch(crm: psycopg.Connection) -> N
                        SELECT tenant_id, id, 'x', '[1,2,3]', %s FROM fieldmap.field_mappings LIMIT 1""", (MINILM,))
 
 
+def test_a_vector_of_zeros_or_a_key_twice_refuses_the_whole_batch(crm: psycopg.Connection) -> None:
+    # a zero vector's cosine distance is NaN, and search ranked it above every real match
+    todo = pending(crm)
+    keys, hashes = list(todo), [h for _, _, h in todo.values()]
+    zeros = "[" + ",".join(["0"] * 384) + "]"
+    with raises_sqlstate("MR001", rf"the vector of mapping {keys[2]} is all zeros"):
+        put(crm, keys, hashes, [vec(1), vec(2), zeros, vec(3)])
+    with raises_sqlstate("MR001", rf"mapping {keys[0]} is 2 times in the batch"):  # was a raw 21000
+        put(crm, [keys[0], keys[1], keys[0].upper()], hashes[:2] + hashes[:1], [vec(1), vec(2), vec(3)])
+    assert crm.execute("SELECT count(*) FROM fieldmap.mapping_embeddings").fetchone() == (0,)
+    with raises_sqlstate("23514", "mapping_embeddings_nonzero_check"):  # a direct write is checked too
+        crm.execute("""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text,
+                                                                embedding_vector, embedding_model)
+                       SELECT tenant_id, id, 'x', %s, %s FROM fieldmap.field_mappings LIMIT 1""", (zeros, MINILM))
+    with raises_sqlstate("23514", "schema_embeddings_nonzero_check"):
+        crm.execute("""INSERT INTO fieldmap.schema_embeddings (embedding_model, entity_name, field_name, embedding_text,
+                                                               embedding_vector) VALUES (%s, 'opportunity', '', 'x', %s)""",
+                    (MINILM, zeros))
+
+
 def test_an_unknown_model_is_named_with_a_did_you_mean(crm: psycopg.Connection) -> None:
     with raises_sqlstate("MR004", r'unknown embedding model "text-embedding-ada-003" \(did you mean "text-embedding-ada-002"'):
         crm.execute("SELECT * FROM fieldmap.pending_embeddings('text-embedding-ada-003')")

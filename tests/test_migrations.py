@@ -315,6 +315,10 @@ BREAKS: dict[str, list[str]] = {
         " share double precision, has_index boolean) RETURNS boolean LANGUAGE sql"
         " AS 'SELECT vectors >= 5000 AND share <= 0.5'",
     ],
+    "embedding_nonzero": [
+        "ALTER TABLE fieldmap.mapping_embeddings DROP CONSTRAINT mapping_embeddings_nonzero_check",
+        "ALTER TABLE fieldmap.schema_embeddings DROP CONSTRAINT schema_embeddings_nonzero_check",
+    ],
     "embedding_connector": [
         "ALTER TABLE fieldmap.mapping_embeddings DROP COLUMN connector_id CASCADE",
         "ALTER TABLE fieldmap.mapping_embeddings ALTER COLUMN connector_id DROP NOT NULL",

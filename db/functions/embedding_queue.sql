@@ -13,7 +13,8 @@
 --   order after `after`, so a run pages through the queue once).
 -- put_embeddings stores a vector only if the text it was computed from
 -- (its hash) is still the text of its key: a mapping renamed while its
--- vector was computed stays pending. Wrong dimensions refuse the whole
+-- vector was computed stays pending. A wrong dimension, a vector of zeros
+-- (no cosine distance to anything) or a key given twice refuses the whole
 -- batch, naming the first key at fault; nothing is written.
 
 CREATE OR REPLACE FUNCTION fieldmap._embedding_model_dims(model text)
@@ -115,10 +116,14 @@ BEGIN
       coalesce(cardinality(kinds), 0), coalesce(v_n, 0), coalesce(cardinality(hashes), 0), coalesce(cardinality(vectors), 0)
       USING ERRCODE = 'MR001';
   END IF;
-  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims INTO v_bad
-    FROM unnest(kinds, keys, vectors) WITH ORDINALITY AS x(kind, k, v, n)
+  -- a key twice in one batch would make the INSERT's ON CONFLICT touch a row twice (21000)
+  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims, public.vector_norm(x.v) = 0 AS zero, x.copies INTO v_bad
+    FROM (SELECT u.*, count(*) OVER (PARTITION BY u.kind, CASE WHEN u.kind = 'mapping'
+                                                               THEN fieldmap._as_uuid(u.k)::text ELSE u.k END) AS copies
+            FROM unnest(kinds, keys, vectors) WITH ORDINALITY AS u(kind, k, v, n)) x
    WHERE x.v IS NULL OR public.vector_dims(x.v) <> v_dims OR x.kind IS NULL OR x.kind NOT IN ('mapping', 'entity', 'field')
       OR x.k IS NULL OR (x.kind = 'mapping' AND fieldmap._as_uuid(x.k) IS NULL)
+      OR public.vector_norm(x.v) = 0 OR x.copies > 1
    ORDER BY x.n LIMIT 1;
   IF FOUND THEN
     RAISE EXCEPTION '%', CASE
@@ -127,7 +132,10 @@ BEGIN
       WHEN v_bad.k IS NULL THEN 'a key is NULL'
       WHEN v_bad.kind = 'mapping' AND fieldmap._as_uuid(v_bad.k) IS NULL THEN format('mapping key %s is not a mapping id', v_bad.k)
       WHEN v_bad.dims IS NULL THEN format('the vector of %s %s is NULL', v_bad.kind, v_bad.k)
-      ELSE format('the vector of %s %s has %s dimensions; model "%s" has %s', v_bad.kind, v_bad.k, v_bad.dims, model, v_dims)
+      WHEN v_bad.dims <> v_dims
+        THEN format('the vector of %s %s has %s dimensions; model "%s" has %s', v_bad.kind, v_bad.k, v_bad.dims, model, v_dims)
+      WHEN v_bad.zero THEN format('the vector of %s %s is all zeros: it has no cosine distance to anything', v_bad.kind, v_bad.k)
+      ELSE format('%s %s is %s times in the batch: one vector a key', v_bad.kind, v_bad.k, v_bad.copies)
     END USING ERRCODE = 'MR001';
   END IF;
 
@@ -168,4 +176,4 @@ COMMENT ON FUNCTION fieldmap.pending_embeddings(text, integer, text) IS
 COMMENT ON FUNCTION fieldmap.pending_embedding_count(text) IS
   'How many items pending_embeddings would hand out for the model (up to 100,000), for progress reports.';
 COMMENT ON FUNCTION fieldmap.put_embeddings(text, text[], text[], text[], public.vector[]) IS
-  'Stores a batch of vectors of the model in one call: each only if its text (the hash handed out) is still current; a wrong dimension refuses the batch. Returns how many were stored and ignored.';
+  'Stores a batch of vectors of the model in one call: each only if its text (the hash handed out) is still current; a wrong dimension, a vector of zeros or a key given twice refuses the batch. Returns how many were stored and ignored.';
