@@ -49,8 +49,8 @@ def base(db: psycopg.Connection, enc: encoder.Encoder) -> psycopg.Connection:
     _legacy(db)
     with _conn(db) as conn:
         run = embed.push(conn, enc, ["demo"], 512, progress=False)
-    assert run.locked and run.tenants[0].stored == 191 + db.execute(
-        "SELECT count(*) FROM fieldmap.schema_embedding_texts").fetchone()[0]
+    assert run.locked and run.tenants[0].stored == 191 and run.schema.stored == db.execute(
+        "SELECT count(*) FROM fieldmap.schema_embedding_texts").fetchone()[0] and run.schema_left == 0
     return db
 
 
@@ -397,8 +397,8 @@ def test_embed_from_the_command_line_is_locked_and_says_so(db: psycopg.Connectio
         assert out.returncode == 0 and "another fieldmap embed is running" in out.stderr
         assert db.execute("SELECT count(*) FROM fieldmap.mapping_embeddings").fetchone() == (0,)
     out = fieldmap_cli(db_url, "embed", "--tenant", "demo")  # stderr is no terminal, as under cron: no progress bar
-    stored = re.search(r"^demo +(\d+) vectors stored", out.stdout, re.M)
-    assert out.returncode == 0 and stored and int(stored[1]) > 191 and "\r" not in out.stderr, out
+    stored = re.search(r"^canonical schema +(\d+) vectors stored\ndemo +191 vectors stored$", out.stdout, re.M)
+    assert out.returncode == 0 and stored and int(stored[1]) > 0 and "\r" not in out.stderr, out
     rc, run, _ = cli(db_url, "embed", tenant="demo")
     assert run["tenants"][0]["stored"] == 0  # nothing pending: a cron run every few minutes costs little
 
@@ -443,6 +443,11 @@ def test_an_app_role_embeds_its_own_tenant_and_not_the_shared_schema(base: psyco
     with _conn(base, "fm_test_writer_b") as writer:
         run = embed.push(writer, enc, ["globex"], 512, progress=False)
     assert [(t.tenant, t.stored) for t in run.tenants] == [("globex", 1)]
+    names = base.execute("SELECT count(*) FROM fieldmap.schema_embedding_texts WHERE field_name = 'name'").fetchone()[0]
+    assert (run.schema.stored, run.schema_left) == (0, names)  # said, not skipped in silence:
+    out = fieldmap_cli(url_for(base.info.dbname, "fm_test_writer_b"), "embed", "--json")
+    assert out.returncode == 0 and json.loads(out.stdout)["schema"] == {"stored": 0, "ignored": 0, "still_pending": names}
+    assert f"the canonical schema has {names} texts without a vector" in out.stderr and "as the owner" in out.stderr
     assert base.execute("SELECT count(*) FROM fieldmap.mapping_embeddings e JOIN fieldmap.tenants t ON t.id = e.tenant_id "
                         "WHERE t.slug = 'demo'").fetchone() == (191,)  # demo's untouched
     assert base.execute("SELECT count(*) FROM fieldmap.schema_embeddings WHERE field_name = 'name'").fetchone() == (0,)

@@ -468,11 +468,16 @@ def cmd_embed(args: argparse.Namespace) -> int:
         _warn(args, f"another fieldmap embed is running for model {run.model}; nothing done")
         _emit(args, {"model": run.model, "skipped": "another run holds the lock", "tenants": []}, "")
         return 0
+    if run.schema_left:
+        _warn(args, f"the canonical schema has {plural(run.schema_left, 'text')} without a vector of {run.model}, and "
+                    "only the owner stores them (pending_embeddings hands them to no other role): run 'fieldmap embed' "
+                    "once as the owner, e.g. the role that deployed; suggestions need them")
     rows = [{"tenant": t.tenant, "stored": t.stored, "ignored": t.ignored, "batches": t.batches} for t in run.tenants]
-    text = "\n".join(f"{r['tenant']:<20} {r['stored']:>7} vectors stored"
-                     + (f"  {r['ignored']} computed for a text that changed meanwhile (still pending)"
-                        if r["ignored"] else "") for r in rows)
-    _emit(args, {"model": run.model, "tenants": rows}, text or "no tenants")
+    schema = {"stored": run.schema.stored, "ignored": run.schema.ignored, "still_pending": run.schema_left}
+    lines = [f"{p.tenant:<20} {p.stored:>7} vectors stored"
+             + (f"  {p.ignored} computed for a text that changed meanwhile (still pending)" if p.ignored else "")
+             for p in ([run.schema] if run.schema.stored or run.schema.ignored else []) + run.tenants]
+    _emit(args, {"model": run.model, "schema": schema, "tenants": rows}, "\n".join(lines) or "no tenants")
     return 0
 
 

@@ -37,6 +37,8 @@ class Run:
     model: str
     locked: bool = True
     tenants: list[Pushed] = field(default_factory=list)
+    schema: Pushed = field(default_factory=lambda: Pushed("canonical schema"))
+    schema_left: int = 0  # the canonical schema's texts still without a vector: only the owner stores them
 
 
 def _call(conn: psycopg.Connection, name: str, params: dict, tenant: str) -> list[dict]:
@@ -52,6 +54,8 @@ def push(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: 
         run.locked = locked
         if locked:
             _push_tenants(conn, encoder, tenants, batch, progress, run)
+            run.schema_left = migration.call(conn, "schema_texts_without_vector", {"model": encoder.name},
+                                             "the canonical schema")[0]["pending"]
     return run
 
 
@@ -77,11 +81,11 @@ def _push_tenants(conn: psycopg.Connection, encoder: Encoder, tenants: list[str]
                 following = worker.submit(_pending, conn, encoder, tenant, batch, _last_key(rows))
                 vectors = encoder.encode([r["embedding_text"] for r in rows])
                 if in_flight:
-                    _count(done, in_flight.result(), bar)
+                    _count(run, done, in_flight.result(), bar)
                 in_flight = worker.submit(_store, conn, encoder, tenant, rows, vectors)
                 rows = following.result()
             if in_flight:
-                _count(done, in_flight.result(), bar)
+                _count(run, done, in_flight.result(), bar)
             bar.close()
 
 
@@ -94,17 +98,27 @@ def _last_key(rows: list[dict]) -> str:
     return mapping_keys[-1] if mapping_keys else ZERO_ID
 
 
-def _store(conn: psycopg.Connection, encoder: Encoder, tenant: str, rows: list[dict], vectors: list) -> tuple[dict, int]:
-    result = _call(conn, "put_embeddings", {"model": encoder.name, "kinds": [r["kind"] for r in rows],
-                                            "keys": [r["key"] for r in rows],
-                                            "hashes": [r["content_hash"] for r in rows],
-                                            "vectors": vectors}, tenant)[0]
-    return result, len(rows)
+def _store(conn: psycopg.Connection, encoder: Encoder, tenant: str, rows: list[dict],
+           vectors: list) -> list[tuple[bool, dict, int]]:
+    """put_embeddings for the canonical schema's rows (on an owner's first
+    page) and for the mappings' apart, so that each is counted as its own:
+    (schema or not, stored and ignored, rows)."""
+    parts = []
+    for schema in (True, False):
+        picked = [(r, v) for r, v in zip(rows, vectors) if (r["kind"] != "mapping") == schema]
+        if picked:
+            result = _call(conn, "put_embeddings", {"model": encoder.name, "kinds": [r["kind"] for r, _ in picked],
+                                                    "keys": [r["key"] for r, _ in picked],
+                                                    "hashes": [r["content_hash"] for r, _ in picked],
+                                                    "vectors": [v for _, v in picked]}, tenant)[0]
+            parts.append((schema, result, len(picked)))
+    return parts
 
 
-def _count(done: Pushed, stored: tuple[dict, int], bar: object) -> None:
-    result, rows = stored
-    done.stored += result["stored"]
-    done.ignored += result["ignored"]
-    done.batches += 1
-    bar.update(rows)
+def _count(run: Run, done: Pushed, parts: list[tuple[bool, dict, int]], bar: object) -> None:
+    for schema, result, rows in parts:
+        counted = run.schema if schema else done
+        counted.stored += result["stored"]
+        counted.ignored += result["ignored"]
+        counted.batches += 1
+        bar.update(rows)

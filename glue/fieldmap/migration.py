@@ -82,7 +82,7 @@ def new_connector(conn: psycopg.Connection, connector: str, where: str) -> tuple
     """Whether the session's tenant lacks the connector, and then the closest
     name it has (the database's closest_name; None when none is close). A
     name that can be no connector's is refused."""
-    rows = _call(conn, "new_connector", {"connector": connector}, where)
+    rows = call(conn, "new_connector", {"connector": connector}, where)
     return bool(rows), rows[0]["closest"] if rows else None
 
 
@@ -109,10 +109,11 @@ def call_in_tenant(conn: psycopg.Connection, tenant: str, name: str, params: dic
     """One named query in a transaction of its own, acting for the tenant."""
     with conn.transaction():
         set_context(conn, tenant)
-        return _call(conn, name, params, where)
+        return call(conn, name, params, where)
 
 
-def _call(conn: psycopg.Connection, name: str, params: dict, where: str) -> list[dict]:
+def call(conn: psycopg.Connection, name: str, params: dict, where: str) -> list[dict]:
+    """One named query; a server error as fieldmap's error about `where`."""
     try:
         return conn.execute(query(name), params).fetchall()
     except psycopg.Error as exc:
@@ -160,7 +161,7 @@ def import_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile]
                 for f in files:
                     if any(where == str(f.path) for where, _ in misspelt):
                         continue  # it would make the stray connector
-                    row = _call(conn, "import_mappings", {"connector": f.connector, "doc": as_jsonb(f.doc), **options},
+                    row = call(conn, "import_mappings", {"connector": f.connector, "doc": as_jsonb(f.doc), **options},
                                 str(f.path))[0]
                     result.reports.append({"file": str(f.path), **row["report"]})
                 problems = list(unreadable) + misspelt + [(r["file"], x["reason"]) for r in result.reports
@@ -198,12 +199,12 @@ def stage_mirror(conn: psycopg.Connection, mirror: Path, done: str) -> tuple[Sta
 
 
 def export_connector(conn: psycopg.Connection, connector: str) -> dict:
-    return _call(conn, "export_mappings", {"connector": connector}, f"connector {connector}")[0]["doc"]
+    return call(conn, "export_mappings", {"connector": connector}, f"connector {connector}")[0]["doc"]
 
 
 def render_all(conn: psycopg.Connection, connectors: list[str] | None = None) -> dict[str, dict]:
     """Every (or the named) connector's document, in the current tenant context."""
-    names = connectors or [r["connector"] for r in _call(conn, "connector_names", {}, "connectors")]
+    names = connectors or [r["connector"] for r in call(conn, "connector_names", {}, "connectors")]
     return {name: export_connector(conn, name) for name in names}
 
 
@@ -231,7 +232,7 @@ def compare_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile
         set_context(conn, tenant)
         problems = list(unreadable)
         for f in files:
-            rows = _call(conn, "doc_problems", {"doc": as_jsonb(f.doc), "direction": direction}, str(f.path))
+            rows = call(conn, "doc_problems", {"doc": as_jsonb(f.doc), "direction": direction}, str(f.path))
             problems += [(str(f.path), r["problem"]) for r in rows]
         if problems:
             raise Rejected(problems, f"{plural(len(problems), 'problem')} in "
@@ -239,11 +240,11 @@ def compare_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile
         for f in files:
             where = str(f.path)
             params = {"connector": f.connector, "doc": as_jsonb(f.doc), "direction": direction}
-            diffs = _call(conn, "compare_mappings", params, where)
+            diffs = call(conn, "compare_mappings", params, where)
             results.append({
                 "file": where, "connector": f.connector,
-                "yaml": _call(conn, "count_doc_entries", params, where)[0]["entries"],
-                "db": _call(conn, "active_mapping_count", params, where)[0]["mappings"],
+                "yaml": call(conn, "count_doc_entries", params, where)[0]["entries"],
+                "db": call(conn, "active_mapping_count", params, where)[0]["mappings"],
                 "missing_in_database": sum(d["difference"] == "missing in database" for d in diffs),
                 "missing_in_file": sum(d["difference"] == "missing in file" for d in diffs),
                 "mismatched": sum(d["difference"] == "mismatch" for d in diffs),

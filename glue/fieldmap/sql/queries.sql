@@ -192,6 +192,14 @@ SELECT pg_advisory_unlock(hashtext(%(key)s::text)) AS unlocked;
 -- name: pending_embedding_count
 SELECT fieldmap.pending_embedding_count(%(model)s::text) AS pending;
 
+-- name: schema_texts_without_vector
+-- the canonical schema's texts without a vector of the model (pending_embeddings hands them to the owner alone)
+SELECT count(*) AS pending
+  FROM fieldmap.schema_embedding_texts t
+  LEFT JOIN fieldmap.schema_embeddings e
+    ON e.embedding_model = %(model)s::text AND e.entity_name = t.entity_name AND e.field_name = t.field_name
+ WHERE e.embedding_text IS DISTINCT FROM t.embedding_text;
+
 -- name: mappings_without_vector
 -- what suggestions cannot draw on yet: the session tenant's mappings without a vector of the model
 SELECT count(*) AS pending
