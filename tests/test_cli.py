@@ -404,6 +404,19 @@ def test_status_reports_the_grid_unsealed_rows_cron_and_embeddings(db: psycopg.C
     assert demo_row["unsealed_audit_rows"] > 0 and st["grid"]["stale"]
     db.execute("SELECT * FROM fieldmap.refresh_lineage_grid()")
     assert "grid       current" in fieldmap_cli(demo, "status").stdout
+    # embeddings: the default model's only (search and suggestions read no other), and what is left to embed
+    db.execute("SELECT fieldmap.set_context('demo', for_session => true)")
+    for model, dims in (("sentence-transformers/all-MiniLM-L6-v2", 384), ("text-embedding-ada-002", 1536)):
+        db.execute("""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text,
+                                                               embedding_vector, embedding_model)
+                      SELECT tenant_id, id, 'x', array_fill(0.5::real, ARRAY[%s])::public.vector, %s
+                        FROM fieldmap.field_mappings ORDER BY id LIMIT 1""", (dims, model))
+    mappings = db.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0]
+    out = fieldmap_cli(demo, "status")
+    assert f"      1 embedded ({mappings - 1} to embed)" in out.stdout
+    assert "canonical texts without a vector: suggestions need them ('fieldmap embed' as the owner)" in out.stdout
+    demo_row = next(t for t in json.loads(fieldmap_cli(demo, "status", "--json").stdout)["tenants"] if t["slug"] == "demo")
+    assert (demo_row["embeddings"], demo_row["to_embed"]) == (1, mappings - 1)
 
 
 # --- found by a new user's trial ----------------------------------------------------

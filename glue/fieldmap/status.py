@@ -1,5 +1,7 @@
 """What `fieldmap status` reports: the server, whether fieldmap is deployed,
-tables with row counts, per tenant its mappings, embeddings, lineage grid
+tables with row counts, per tenant its mappings, embeddings (of the default
+model, and how many are still to embed), the canonical schema's texts
+without a vector, lineage grid
 and unsealed audit rows, the tenants' HNSW indexes still to build or drop
 (owner), and where pg_cron runs. Read-only."""
 
@@ -15,11 +17,11 @@ from .queries import query
 from .words import plural
 
 
-def _try(conn: psycopg.Connection, name: str) -> list[dict] | None:
+def _try(conn: psycopg.Connection, name: str, params: dict | None = None) -> list[dict] | None:
     """Rows of a named query, or None when this role may not read them."""
     try:
         with conn.transaction():
-            return conn.execute(query(name)).fetchall()
+            return conn.execute(query(name), params).fetchall()
     except psycopg.OperationalError:
         raise
     except psycopg.DatabaseError:
@@ -55,6 +57,8 @@ def collect(conn: psycopg.Connection, t: Target) -> dict:
             rows = None  # not readable by this role (or no tenant in context)
         st["tables"].append({**table, "rows": rows})
     st["tenants"] = _try(conn, "per_tenant_counts")
+    schema = _try(conn, "schema_texts_without_vector", {"model": None})  # of the default model
+    st["schema_to_embed"] = schema[0]["pending"] if schema else None
     grid = _try(conn, "grid_status")
     st["grid"] = grid[0] if grid else None
     plan = _try(conn, "vector_index_plan")  # the owner's: None for app roles
@@ -94,9 +98,12 @@ def render(st: dict) -> str:
             if not any_embeddings:
                 embedded = "no embeddings yet"
             else:
-                embedded = f"{t['embeddings']:>7} embeddings"
+                embedded = f"{t['embeddings']:>7} embedded" + (f" ({t['to_embed']} to embed)" if t["to_embed"] else "")
             lines.append(f"  {t['slug']:<22} {t['connectors']:>3} connectors {t['active_mappings']:>7} active mappings"
                          f"  {embedded}  {t['grid_rows']:>7} grid rows  {t['unsealed_audit_rows']:>5} audit rows unsealed")
+    if st.get("schema_to_embed"):
+        lines.append(f"schema     {plural(st['schema_to_embed'], 'canonical text')} without a vector: suggestions "
+                     "need them ('fieldmap embed' as the owner)")
     grid = st.get("grid")
     if grid is not None:
         when = (f"last refreshed {grid['last_refresh_at']:%Y-%m-%d %H:%M:%S%z} in {grid['last_duration_ms']:.0f} ms"

@@ -135,7 +135,16 @@ SELECT current_setting('cron.database_name', true) AS cron_database;
 SELECT t.slug::text AS slug,
        count(DISTINCT c.id) AS connectors,
        count(f.id) FILTER (WHERE f.status = 'active') AS active_mappings,
-       (SELECT count(*) FROM fieldmap.mapping_embeddings e WHERE e.tenant_id = t.id) AS embeddings,
+       -- of the default model, the one search and suggestions read
+       (SELECT count(*) FROM fieldmap.mapping_embeddings e
+         WHERE e.tenant_id = t.id AND e.embedding_model = fieldmap.default_embedding_model()
+           AND e.embedding_vector IS NOT NULL) AS embeddings,
+       (SELECT count(*) FROM fieldmap.field_mappings m
+         WHERE m.tenant_id = t.id
+           AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
+                            WHERE e.tenant_id = m.tenant_id AND e.field_mapping_id = m.id
+                              AND e.embedding_model = fieldmap.default_embedding_model()
+                              AND e.embedding_vector IS NOT NULL)) AS to_embed,
        (SELECT count(*) FROM fieldmap.mv_mapping_lineage_grid g WHERE g.tenant_id = t.id) AS grid_rows,
        (SELECT count(*) FROM fieldmap.audit_log a WHERE a.tenant_id = t.id
            AND NOT EXISTS (SELECT FROM fieldmap.audit_chain ch WHERE ch.tenant_id = a.tenant_id AND ch.audit_id = a.id))
@@ -193,11 +202,12 @@ SELECT pg_advisory_unlock(hashtext(%(key)s::text)) AS unlocked;
 SELECT fieldmap.pending_embedding_count(%(model)s::text) AS pending;
 
 -- name: schema_texts_without_vector
--- the canonical schema's texts without a vector of the model (pending_embeddings hands them to the owner alone)
+-- the canonical schema's texts without a vector of the model (NULL: the
+-- default), whoever asks: pending_embeddings hands them to the owner alone
 SELECT count(*) AS pending
   FROM fieldmap.schema_embedding_texts t
   LEFT JOIN fieldmap.schema_embeddings e
-    ON e.embedding_model = %(model)s::text AND e.entity_name = t.entity_name AND e.field_name = t.field_name
+    ON e.embedding_model = coalesce(%(model)s::text, fieldmap.default_embedding_model()) AND e.entity_name = t.entity_name AND e.field_name = t.field_name
  WHERE e.embedding_text IS DISTINCT FROM t.embedding_text;
 
 -- name: mappings_without_vector
