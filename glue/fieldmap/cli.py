@@ -541,6 +541,12 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     else:
         raise UsageError("give --table T --field F (one field), or --fields FILE (a connector's field list)")
     with _connect(args, read_only=True) as conn:
+        with conn.transaction():  # before the model loads: a typo is said at once
+            migration.set_context(conn, tenant)
+            _, closest = migration.new_connector(conn, args.connector, f"--connector {args.connector}")
+        if closest:
+            _warn(args, f"tenant {tenant} has no connector {args.connector} (did you mean {closest}?): proposing "
+                        f"for a new connector, so nothing is checked against {closest}'s mappings")
         enc = _encoder_for(conn, None)
         pending = migration.call_in_tenant(conn, tenant, "mappings_without_vector", {"model": enc.name},
                                            f"tenant {tenant}")[0]["pending"]
@@ -554,7 +560,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             _emit(args, props, "\n".join(lines) or f"{args.table}.{args.field}: nothing fits (no proposal)")
             return 0
         rows = suggest.propose(conn, enc, tenant, args.connector, fields, args.k)
-    text, summary = suggest.proposal(args.connector, fields, rows, str(args.fields))
+    text, summary = suggest.proposal(args.connector, fields, rows, str(args.fields), tenant)
     if args.out:
         stage_files(args.out.parent, {args.out.name: text}).publish()
         _emit(args, {**summary, "file": str(args.out)},
@@ -586,6 +592,7 @@ def _check_proposal_file(args: argparse.Namespace) -> str | None:
         raise InputError("is not a regular file, so it cannot be replaced", where=str(out))
     if (out.exists() or out.is_symlink()) and not args.force:
         raise InputError("exists (a proposal under review?): give --force to replace it", where=str(out))
+    stage_files(out.parent, {}).discard()  # a directory that takes no file is said now, not after the work (about 9 s)
     if out.stem != args.connector:
         return (f"import takes the connector from the file's name: {out.name} would import as connector "
                 f"{out.stem!r}, not {args.connector!r}; save it as {args.connector}.yaml to import it")

@@ -156,9 +156,11 @@ WHY_NOT_PLACED = {"no_fit": "nothing fits", "unsure": "too unsure to propose (be
                            "none of its other proposals ({candidates}) is free and 0.2 or more"}
 
 
-def proposal(connector: str, fields: list[SourceField], rows: list[dict], source: str) -> tuple[str, dict]:
+def proposal(connector: str, fields: list[SourceField], rows: list[dict], source: str,
+             tenant: str) -> tuple[str, dict]:
     """The database's proposal written as an import file (canonical-first
-    YAML, comments say why) for a human to review, and its summary."""
+    YAML, comments say why) for a human to review, and its summary; its
+    header names the import command for the tenant."""
     listed = {(f.table, f.field): f for f in fields}
     placed = [(listed[(r["source_table"], r["source_field"])], r) for r in rows if r["verdict"] in ("confident", "review")]
     unplaced = [(listed[(r["source_table"], r["source_field"])], r,
@@ -172,7 +174,7 @@ def proposal(connector: str, fields: list[SourceField], rows: list[dict], source
         entities[entity][name] = (f, p)
     lines = [f"# fieldmap suggest: proposed mappings for connector {connector} (from {source})",
              "# Review every entry: those without CHECK are usually right; check the rest. Then:",
-             f"#   fieldmap import --tenant T --mapping-source rag {connector}.yaml",
+             f"#   fieldmap import --tenant {tenant} --mapping-source rag {connector}.yaml",
              "# (the file's name is the connector: save it as <connector>.yaml)"]
     for entity in sorted(entities):
         lines.append(f"{entity}:")
