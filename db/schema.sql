@@ -1447,6 +1447,30 @@ ALTER FUNCTION fieldmap._resolve_tenant(tenant text) OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._resolve_tenant(tenant text) IS 'Internal: tenant id from an id or slug; raises for an unknown tenant or one the request''s role may not act for.';
 
 --
+-- Name: _schema_texts_to_embed(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._schema_texts_to_embed(model text) RETURNS TABLE(entity_name text, field_name text, embedding_text text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  -- a canonical entity's or field's text without a vector of the model computed from it
+  SELECT t.entity_name::text, t.field_name::text, t.embedding_text
+    FROM fieldmap.schema_embedding_texts t
+    LEFT JOIN fieldmap.schema_embeddings e
+      ON e.embedding_model = model AND e.entity_name = t.entity_name AND e.field_name = t.field_name
+   WHERE e.embedding_text IS DISTINCT FROM t.embedding_text
+$$;
+
+ALTER FUNCTION fieldmap._schema_texts_to_embed(model text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _schema_texts_to_embed(model text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._schema_texts_to_embed(model text) IS 'Internal: the canonical entities and fields whose text has no vector of the model computed from it.';
+
+--
 -- Name: _seal_tenant_chain(uuid); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -4108,10 +4132,7 @@ BEGIN
       SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END,
              t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END,
              t.embedding_text, md5(t.embedding_text)
-        FROM fieldmap.schema_embedding_texts t
-        LEFT JOIN fieldmap.schema_embeddings e
-          ON e.embedding_model = model AND e.entity_name = t.entity_name AND e.field_name = t.field_name
-       WHERE e.embedding_text IS DISTINCT FROM t.embedding_text
+        FROM fieldmap._schema_texts_to_embed(model) t
        ORDER BY 2;
   END IF;
   -- a mapping without a vector of the model; a changed text has none
@@ -4599,6 +4620,31 @@ ALTER FUNCTION fieldmap.restore_mapping_version(mapping_id uuid, version integer
 --
 
 COMMENT ON FUNCTION fieldmap.restore_mapping_version(mapping_id uuid, version integer) IS 'Makes version N of a mapping current again (re-inserting it if deleted), as an audited change with action restored and a new version number. Returns the resulting version.';
+
+--
+-- Name: schema_embeddings_missing(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.schema_embeddings_missing(model text) RETURNS TABLE(missing bigint, may_store boolean)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  PERFORM fieldmap._embedding_model_dims(model);  -- an unknown model is an error, not 0
+  -- for any role: the vectors are shared by all tenants, so only a role that
+  -- may write schema_embeddings (the owner) is handed them to compute
+  RETURN QUERY SELECT count(*), has_table_privilege('fieldmap.schema_embeddings', 'INSERT')
+                 FROM fieldmap._schema_texts_to_embed(model) t;
+END
+$$;
+
+ALTER FUNCTION fieldmap.schema_embeddings_missing(model text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION schema_embeddings_missing(model text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.schema_embeddings_missing(model text) IS 'How many canonical entity and field texts lack a vector of the model (suggestions need them), and whether this role may store them (only the owner is handed them).';
 
 --
 -- Name: seal_audit_chain(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -5264,8 +5310,9 @@ BEGIN
        GROUP BY c.tenant_id, c.model),
     tenant_scopes AS (
       SELECT t.tenant_id, NULL::uuid AS connector_id, t.model, t.n, t.model_n, t.n / t.model_n::double precision AS share,
-             t.index_name, fieldmap._wants_own_index(false, t.n, t.n / t.model_n::double precision,
-                                                     coalesce(x.valid, false)) AS wanted
+             t.index_name, fieldmap._wants_own_index(per_connector => false, vectors => t.n,
+                                                     share => t.n / t.model_n::double precision,
+                                                     has_index => coalesce(x.valid, false)) AS wanted
         FROM tenants t
         LEFT JOIN existing x ON x.index_name = t.index_name),
     connector_scopes AS (  -- a connector's share of the index its tenant is searched through
@@ -5285,7 +5332,8 @@ BEGIN
                 FROM tenant_scopes ts
               UNION ALL
               SELECT cs.tenant_id, cs.connector_id, cs.model, cs.n, cs.share, cs.index_name,
-                     fieldmap._wants_own_index(true, cs.n, cs.share, coalesce(x.valid, false))
+                     fieldmap._wants_own_index(per_connector => true, vectors => cs.n, share => cs.share,
+                                               has_index => coalesce(x.valid, false))
                 FROM connector_scopes cs
                 LEFT JOIN existing x ON x.index_name = cs.index_name) sc
         FULL JOIN existing x ON x.index_name = sc.index_name
@@ -8021,6 +8069,15 @@ REVOKE ALL ON FUNCTION fieldmap._request_role() FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap._resolve_tenant(tenant text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION _schema_texts_to_embed(model text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._schema_texts_to_embed(model text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._schema_texts_to_embed(model text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._schema_texts_to_embed(model text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._schema_texts_to_embed(model text) TO fieldmap_auditor;
+
+--
 -- Name: FUNCTION _seal_tenant_chain(tenant uuid); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -8437,6 +8494,15 @@ REVOKE ALL ON FUNCTION fieldmap.refresh_lineage_grid(force boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION fieldmap.restore_mapping_version(mapping_id uuid, version integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION fieldmap.restore_mapping_version(mapping_id uuid, version integer) TO fieldmap_writer;
+
+--
+-- Name: FUNCTION schema_embeddings_missing(model text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.schema_embeddings_missing(model text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap.schema_embeddings_missing(model text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap.schema_embeddings_missing(model text) TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap.schema_embeddings_missing(model text) TO fieldmap_auditor;
 
 --
 -- Name: FUNCTION seal_audit_chain(tenant text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

@@ -11,6 +11,7 @@ import json
 import psycopg
 import pytest
 from registry import ensure_test_roles, login, raises_sqlstate
+from support import sqitch, url_for
 
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"
 ADA = "text-embedding-ada-002"
@@ -125,6 +126,20 @@ def test_a_vector_of_zeros_or_a_key_twice_refuses_the_whole_batch(crm: psycopg.C
         crm.execute("""INSERT INTO fieldmap.schema_embeddings (embedding_model, entity_name, field_name, embedding_text,
                                                                embedding_vector) VALUES (%s, 'opportunity', '', 'x', %s)""",
                     (MINILM, zeros))
+
+
+def test_the_upgrade_drops_vectors_of_zeros_and_keeps_the_rest(crm: psycopg.Connection) -> None:
+    # a database upgraded to embedding_nonzero: the owner deletes them tenant by tenant (row security is forced)
+    url = url_for(crm.info.dbname)
+    sqitch(url, "revert", "-y", "--to", "embedding_nonzero^")
+    todo = pending(crm)
+    put(crm, list(todo)[1:], [h for _, _, h in todo.values()][1:], [vec(i) for i in range(1, len(todo))])
+    crm.execute("""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector)
+                   SELECT tenant_id, id, 'x', array_fill(0::real, ARRAY[384])::public.vector
+                     FROM fieldmap.field_mappings WHERE id = %s""", (list(todo)[0],))  # put_embeddings refuses it
+    sqitch(url, "deploy", "--verify")
+    assert crm.execute("SELECT count(*) FROM fieldmap.mapping_embeddings").fetchone() == (len(todo) - 1,)
+    assert list(pending(crm)) == list(todo)[:1]  # pending again
 
 
 def test_an_unknown_model_is_named_with_a_did_you_mean(crm: psycopg.Connection) -> None:

@@ -105,6 +105,7 @@ BAD_CALLS: list[tuple[str, str, str]] = [
     ("add_embedding_model", "SELECT fieldmap.add_embedding_model('x', 0)", "MR001"),
     ("pending_embeddings", "SELECT * FROM fieldmap.pending_embeddings('no-such-model', 10)", "MR004"),
     ("pending_embedding_count", "SELECT fieldmap.pending_embedding_count('no-such-model')", "MR004"),
+    ("schema_embeddings_missing", "SELECT * FROM fieldmap.schema_embeddings_missing('no-such-model')", "MR004"),
     ("put_embeddings", "SELECT * FROM fieldmap.put_embeddings('sentence-transformers/all-MiniLM-L6-v2', ARRAY['mapping'],"
                        " ARRAY['x', 'y'], ARRAY['h'], ARRAY['[1,2,3]'::public.vector])", "MR001"),
     ("search_similar", "SELECT * FROM fieldmap.search_similar('[1,2,3]', 10, '{}')", "MR001"),

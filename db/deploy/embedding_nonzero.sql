@@ -4,15 +4,23 @@
 -- NaN, and search ranked such a row first (NaN sorts above every number).
 -- put_embeddings refuses one, naming its key; these checks keep any other
 -- writer honest. Vectors already stored with zeros only are derived data
--- and go: their mappings are pending again. (Deleted as the deploying
--- superuser, whom row security does not restrict: the owner would see no
--- tenant's rows.)
+-- and go: their mappings are pending again. Row security is forced, so the
+-- owner deletes each tenant's in that tenant's context.
 BEGIN;
+SET LOCAL ROLE fieldmap_owner;
 
-DELETE FROM fieldmap.mapping_embeddings WHERE public.vector_norm(embedding_vector) = 0;
+DO $$
+DECLARE
+  v_tenant uuid;
+BEGIN
+  FOR v_tenant IN SELECT t.id FROM fieldmap.tenants t LOOP
+    PERFORM fieldmap.set_context(v_tenant::text);
+    DELETE FROM fieldmap.mapping_embeddings WHERE tenant_id = v_tenant AND public.vector_norm(embedding_vector) = 0;
+  END LOOP;
+END
+$$;
 DELETE FROM fieldmap.schema_embeddings WHERE public.vector_norm(embedding_vector) = 0;
 
-SET LOCAL ROLE fieldmap_owner;
 ALTER TABLE fieldmap.mapping_embeddings
   ADD CONSTRAINT mapping_embeddings_nonzero_check CHECK (public.vector_norm(embedding_vector) > 0);
 ALTER TABLE fieldmap.schema_embeddings

@@ -3,6 +3,7 @@
 -- fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors vector[])
 --   -> (stored, ignored)
 -- fieldmap.pending_embedding_count(model text) -> bigint
+-- fieldmap.schema_embeddings_missing(model text) -> (missing, may_store)
 -- The work queue of `fieldmap embed`, decided in the database: what needs a
 -- vector (no vector for the model yet, or one computed from another text)
 -- and whether a computed vector may still be stored. The glue only encodes.
@@ -37,6 +38,35 @@ BEGIN
 END
 $$;
 
+CREATE OR REPLACE FUNCTION fieldmap._schema_texts_to_embed(model text)
+RETURNS TABLE (entity_name text, field_name text, embedding_text text)
+LANGUAGE sql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  -- a canonical entity's or field's text without a vector of the model computed from it
+  SELECT t.entity_name::text, t.field_name::text, t.embedding_text
+    FROM fieldmap.schema_embedding_texts t
+    LEFT JOIN fieldmap.schema_embeddings e
+      ON e.embedding_model = model AND e.entity_name = t.entity_name AND e.field_name = t.field_name
+   WHERE e.embedding_text IS DISTINCT FROM t.embedding_text
+$$;
+
+CREATE OR REPLACE FUNCTION fieldmap.schema_embeddings_missing(model text)
+RETURNS TABLE (missing bigint, may_store boolean)
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM fieldmap._embedding_model_dims(model);  -- an unknown model is an error, not 0
+  -- for any role: the vectors are shared by all tenants, so only a role that
+  -- may write schema_embeddings (the owner) is handed them to compute
+  RETURN QUERY SELECT count(*), has_table_privilege('fieldmap.schema_embeddings', 'INSERT')
+                 FROM fieldmap._schema_texts_to_embed(model) t;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION fieldmap.pending_embeddings(model text, batch_size integer DEFAULT 256, after text DEFAULT NULL)
 RETURNS TABLE (kind text, key text, embedding_text text, content_hash text)
 LANGUAGE plpgsql
@@ -59,10 +89,7 @@ BEGIN
       SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END,
              t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END,
              t.embedding_text, md5(t.embedding_text)
-        FROM fieldmap.schema_embedding_texts t
-        LEFT JOIN fieldmap.schema_embeddings e
-          ON e.embedding_model = model AND e.entity_name = t.entity_name AND e.field_name = t.field_name
-       WHERE e.embedding_text IS DISTINCT FROM t.embedding_text
+        FROM fieldmap._schema_texts_to_embed(model) t
        ORDER BY 2;
   END IF;
   -- a mapping without a vector of the model; a changed text has none
@@ -171,6 +198,10 @@ $$;
 
 COMMENT ON FUNCTION fieldmap._embedding_model_dims(text) IS
   'Internal: the dimension of a registered embedding model; an unknown model is an error with a did-you-mean.';
+COMMENT ON FUNCTION fieldmap._schema_texts_to_embed(text) IS
+  'Internal: the canonical entities and fields whose text has no vector of the model computed from it.';
+COMMENT ON FUNCTION fieldmap.schema_embeddings_missing(text) IS
+  'How many canonical entity and field texts lack a vector of the model (suggestions need them), and whether this role may store them (only the owner is handed them).';
 COMMENT ON FUNCTION fieldmap.pending_embeddings(text, integer, text) IS
   'What needs a vector of the model: the canonical schema (for roles that may write it, with after NULL), then the session tenant''s mappings in id order after `after`; kind, key, the text to encode and its MD5 for put_embeddings.';
 COMMENT ON FUNCTION fieldmap.pending_embedding_count(text) IS

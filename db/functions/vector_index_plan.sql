@@ -74,8 +74,9 @@ BEGIN
        GROUP BY c.tenant_id, c.model),
     tenant_scopes AS (
       SELECT t.tenant_id, NULL::uuid AS connector_id, t.model, t.n, t.model_n, t.n / t.model_n::double precision AS share,
-             t.index_name, fieldmap._wants_own_index(false, t.n, t.n / t.model_n::double precision,
-                                                     coalesce(x.valid, false)) AS wanted
+             t.index_name, fieldmap._wants_own_index(per_connector => false, vectors => t.n,
+                                                     share => t.n / t.model_n::double precision,
+                                                     has_index => coalesce(x.valid, false)) AS wanted
         FROM tenants t
         LEFT JOIN existing x ON x.index_name = t.index_name),
     connector_scopes AS (  -- a connector's share of the index its tenant is searched through
@@ -95,7 +96,8 @@ BEGIN
                 FROM tenant_scopes ts
               UNION ALL
               SELECT cs.tenant_id, cs.connector_id, cs.model, cs.n, cs.share, cs.index_name,
-                     fieldmap._wants_own_index(true, cs.n, cs.share, coalesce(x.valid, false))
+                     fieldmap._wants_own_index(per_connector => true, vectors => cs.n, share => cs.share,
+                                               has_index => coalesce(x.valid, false))
                 FROM connector_scopes cs
                 LEFT JOIN existing x ON x.index_name = cs.index_name) sc
         FULL JOIN existing x ON x.index_name = sc.index_name

@@ -1,5 +1,6 @@
 -- Revert fieldmap:function_embedding_queue from pg: put back the version released in @v0.1.0
--- (its frozen deploy script, less the trigger it created: it stands unchanged)
+-- (its frozen deploy script, less the trigger it created, which stands unchanged;
+-- then what the new version added goes)
 -- Deploy fieldmap:function_embedding_queue to pg
 -- requires: table_embedding_models
 -- requires: view_canonical_fields
@@ -17,5 +18,9 @@ GRANT EXECUTE ON FUNCTION fieldmap._embedding_model_dims(text) TO fieldmap_write
 GRANT EXECUTE ON FUNCTION fieldmap._as_uuid(text) TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 GRANT EXECUTE ON FUNCTION fieldmap.pending_embeddings(text, integer, text), fieldmap.pending_embedding_count(text),
   fieldmap.put_embeddings(text, text[], text[], text[], public.vector[]) TO fieldmap_writer;
+
+-- the released pending_embeddings (above) reads none of these
+DROP FUNCTION fieldmap.schema_embeddings_missing(text);
+DROP FUNCTION fieldmap._schema_texts_to_embed(text);
 
 COMMIT;

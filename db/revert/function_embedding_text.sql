@@ -1,5 +1,5 @@
 -- Revert fieldmap:function_embedding_text from pg: put back the version released in @v0.1.0
--- (its frozen deploy script; add what the new version created and the old one lacks)
+-- (its frozen deploy script: the new version adds no object)
 -- Deploy fieldmap:function_embedding_text to pg
 -- requires: schema_fieldmap
 -- What is embedded for a source field, decided in SQL for every client.

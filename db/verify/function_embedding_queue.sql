@@ -10,6 +10,10 @@ BEGIN
   ASSERT has_function_privilege('fieldmap_writer', 'fieldmap.put_embeddings(text, text[], text[], text[], public.vector[])', 'EXECUTE')
      AND NOT has_function_privilege('fieldmap_reader', 'fieldmap.put_embeddings(text, text[], text[], text[], public.vector[])', 'EXECUTE'),
          'put_embeddings is not for the writer alone';
+  ASSERT (SELECT missing > 0 FROM fieldmap.schema_embeddings_missing('text-embedding-ada-002')),
+         'schema_embeddings_missing does not count the probe entity''s texts';
+  ASSERT has_function_privilege('fieldmap_reader', 'fieldmap.schema_embeddings_missing(text)', 'EXECUTE'),
+         'schema_embeddings_missing is not for every app role';
   SELECT * INTO p FROM fieldmap.pending_embeddings('text-embedding-ada-002', 100) WHERE kind = 'mapping';
   ASSERT p.embedding_text = 'is flag', 'pending_embeddings does not hand out a new mapping';
   ASSERT (SELECT stored FROM fieldmap.put_embeddings('text-embedding-ada-002', ARRAY['mapping'], ARRAY[p.key],
@@ -24,6 +28,21 @@ BEGIN
     PERFORM fieldmap.put_embeddings('text-embedding-ada-002', ARRAY['mapping'], ARRAY[p.key], ARRAY[p.content_hash],
                                     ARRAY['[1,2,3]'::public.vector]);
     RAISE EXCEPTION 'a vector of the wrong dimension was accepted';
+  EXCEPTION WHEN SQLSTATE 'MR001' THEN
+    NULL;
+  END;
+  BEGIN  -- its cosine distance is NaN: named by put_embeddings, before the table's check
+    PERFORM fieldmap.put_embeddings('text-embedding-ada-002', ARRAY['mapping'], ARRAY[p.key], ARRAY[p.content_hash],
+                                    ARRAY[array_fill(0, ARRAY[1536])::public.vector]);
+    RAISE EXCEPTION 'a vector of zeros was not refused with MR001';
+  EXCEPTION WHEN SQLSTATE 'MR001' THEN
+    NULL;
+  END;
+  BEGIN  -- ON CONFLICT would touch the row twice (21000)
+    PERFORM fieldmap.put_embeddings('text-embedding-ada-002', ARRAY['mapping', 'mapping'], ARRAY[p.key, p.key],
+                                    ARRAY[p.content_hash, p.content_hash],
+                                    ARRAY[array_fill(0.1, ARRAY[1536])::public.vector, array_fill(0.2, ARRAY[1536])::public.vector]);
+    RAISE EXCEPTION 'a key twice in one batch was not refused with MR001';
   EXCEPTION WHEN SQLSTATE 'MR001' THEN
     NULL;
   END;

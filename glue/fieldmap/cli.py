@@ -468,10 +468,13 @@ def cmd_embed(args: argparse.Namespace) -> int:
         _warn(args, f"another fieldmap embed is running for model {run.model}; nothing done")
         _emit(args, {"model": run.model, "skipped": "another run holds the lock", "tenants": []}, "")
         return 0
-    if run.schema_left:
+    if run.schema_left and not run.schema_ours:
         _warn(args, f"the canonical schema has {plural(run.schema_left, 'text')} without a vector of {run.model}, and "
                     "only the owner stores them (pending_embeddings hands them to no other role): run 'fieldmap embed' "
                     "once as the owner, e.g. the role that deployed; suggestions need them")
+    elif run.schema_left:  # the owner's run: entities changed while it ran
+        _warn(args, f"the canonical schema has {plural(run.schema_left, 'text')} without a vector of {run.model}: "
+                    "its entities changed during this run; run 'fieldmap embed' again")
     rows = [{"tenant": t.tenant, "stored": t.stored, "ignored": t.ignored, "batches": t.batches} for t in run.tenants]
     schema = {"stored": run.schema.stored, "ignored": run.schema.ignored, "still_pending": run.schema_left}
     lines = [f"{p.tenant:<20} {p.stored:>7} vectors stored"

@@ -38,7 +38,8 @@ class Run:
     locked: bool = True
     tenants: list[Pushed] = field(default_factory=list)
     schema: Pushed = field(default_factory=lambda: Pushed("canonical schema"))
-    schema_left: int = 0  # the canonical schema's texts still without a vector: only the owner stores them
+    schema_left: int = 0  # the canonical schema's texts still without a vector
+    schema_ours: bool = True  # whether this role stores them (the owner) or leaves them to the owner
 
 
 def _call(conn: psycopg.Connection, name: str, params: dict, tenant: str) -> list[dict]:
@@ -54,8 +55,8 @@ def push(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: 
         run.locked = locked
         if locked:
             _push_tenants(conn, encoder, tenants, batch, progress, run)
-            run.schema_left = migration.call(conn, "schema_texts_without_vector", {"model": encoder.name},
-                                             "the canonical schema")[0]["pending"]
+            left = migration.call(conn, "schema_embeddings_missing", {"model": encoder.name}, "the canonical schema")[0]
+            run.schema_left, run.schema_ours = left["missing"], left["may_store"]
     return run
 
 

@@ -57,8 +57,8 @@ def collect(conn: psycopg.Connection, t: Target) -> dict:
             rows = None  # not readable by this role (or no tenant in context)
         st["tables"].append({**table, "rows": rows})
     st["tenants"] = _try(conn, "per_tenant_counts")
-    schema = _try(conn, "schema_texts_without_vector", {"model": None})  # of the default model
-    st["schema_to_embed"] = schema[0]["pending"] if schema else None
+    schema = _try(conn, "schema_embeddings_missing", {"model": None})  # of the default model
+    st["schema_to_embed"] = schema[0]["missing"] if schema else None
     grid = _try(conn, "grid_status")
     st["grid"] = grid[0] if grid else None
     plan = _try(conn, "vector_index_plan")  # the owner's: None for app roles

@@ -201,14 +201,8 @@ SELECT pg_advisory_unlock(hashtext(%(key)s::text)) AS unlocked;
 -- name: pending_embedding_count
 SELECT fieldmap.pending_embedding_count(%(model)s::text) AS pending;
 
--- name: schema_texts_without_vector
--- the canonical schema's texts without a vector of the model (NULL: the
--- default), whoever asks: pending_embeddings hands them to the owner alone
-SELECT count(*) AS pending
-  FROM fieldmap.schema_embedding_texts t
-  LEFT JOIN fieldmap.schema_embeddings e
-    ON e.embedding_model = coalesce(%(model)s::text, fieldmap.default_embedding_model()) AND e.entity_name = t.entity_name AND e.field_name = t.field_name
- WHERE e.embedding_text IS DISTINCT FROM t.embedding_text;
+-- name: schema_embeddings_missing
+SELECT missing, may_store FROM fieldmap.schema_embeddings_missing(coalesce(%(model)s::text, fieldmap.default_embedding_model()));
 
 -- name: mappings_without_vector
 -- what suggestions cannot draw on yet: the session tenant's mappings without a vector of the model
