@@ -1583,6 +1583,8 @@ BEGIN
         coalesce(' (did you mean "' || fieldmap.closest_name(filters->>v_key,
                    ARRAY(SELECT DISTINCT s.entity_name::text FROM fieldmap.entity_schemas s)) || '"?)', '')
         USING ERRCODE = 'MR001';
+    ELSIF v_key = 'connector' THEN
+      PERFORM fieldmap.connector_id(filters->>v_key);  -- the session tenant's, or MR004 with a did-you-mean
     END IF;
   END LOOP;
   RETURN filters;
@@ -1595,7 +1597,7 @@ ALTER FUNCTION fieldmap._search_filters(filters jsonb) OWNER TO fieldmap_owner;
 -- Name: FUNCTION _search_filters(filters jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap._search_filters(filters jsonb) IS 'Internal: the filters of search_similar checked (connector, entity, status, min_confidence, model; their types), or a clear error.';
+COMMENT ON FUNCTION fieldmap._search_filters(filters jsonb) IS 'Internal: the filters of search_similar checked (their names and types; the connector the session tenant''s, the entity a canonical one), or a clear error.';
 
 --
 -- Name: _source_value(jsonb, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner

@@ -58,6 +58,8 @@ BEGIN
         coalesce(' (did you mean "' || fieldmap.closest_name(filters->>v_key,
                    ARRAY(SELECT DISTINCT s.entity_name::text FROM fieldmap.entity_schemas s)) || '"?)', '')
         USING ERRCODE = 'MR001';
+    ELSIF v_key = 'connector' THEN
+      PERFORM fieldmap.connector_id(filters->>v_key);  -- the session tenant's, or MR004 with a did-you-mean
     END IF;
   END LOOP;
   RETURN filters;
@@ -237,7 +239,7 @@ END
 $$;
 
 COMMENT ON FUNCTION fieldmap._search_filters(jsonb) IS
-  'Internal: the filters of search_similar checked (connector, entity, status, min_confidence, model; their types), or a clear error.';
+  'Internal: the filters of search_similar checked (their names and types; the connector the session tenant''s, the entity a canonical one), or a clear error.';
 COMMENT ON FUNCTION fieldmap._nearest_mappings(public.vector, text, integer, jsonb) IS
   'Internal: the session tenant''s k mappings nearest to a vector of a model, exactly for a tenant with few vectors, else by the model''s HNSW index with an iterative scan.';
 COMMENT ON FUNCTION fieldmap._described_mappings(uuid[], double precision[]) IS

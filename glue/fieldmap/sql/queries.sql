@@ -234,10 +234,8 @@ SELECT fieldmap.name_words(%(table)s::text) AS words;
 SELECT fieldmap.name_words(%(text)s::text) AS words;
 
 -- name: search_filters
--- the filters checked before the model loads (about 8 s), so that a typo is named at once
-SELECT fieldmap._search_filters(%(filters)s::jsonb) IS NOT NULL AS checked,
-       CASE WHEN %(filters)s::jsonb ? 'connector' THEN fieldmap.connector_id(%(filters)s::jsonb->>'connector') END
-         IS NOT NULL AS connector_known;
+-- the filters checked (as search_similar checks them) before the model loads, about 8 s: a typo is named at once
+SELECT fieldmap._search_filters(%(filters)s::jsonb) AS filters;
 
 -- name: search_similar
 SELECT id::text AS id, round(similarity::numeric, 4)::float AS similarity, connector, source_table, source_field,
