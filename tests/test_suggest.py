@@ -281,7 +281,15 @@ def test_onboarding_a_connector_round_trips_through_review_and_import(base: psyc
     # a single accepted suggestion, the same way
     rc, out, err = cli(db_url, "accept", "--connector", "zoho_crm", "--table", "Deals", "--field", "Probability",
                        "--target", "opportunity.probability", "--confidence", "0.93")
-    assert rc == 0 and out["action"] == "created" and "is new" not in err, err
+    assert rc == 0 and out["action"] == "created" and "is new" not in err and out["replaced"] is None, err
+    # another source for that target replaces this one: said, where it printed "updated" alone
+    rc, out, err = cli(db_url, "accept", "--connector", "zoho_crm", "--table", "Deals", "--field", "Win_Probability",
+                       "--target", "opportunity.probability", "--confidence", "0.9")
+    assert rc == 0 and out["action"] == "updated" and out["replaced"] == "Deals.Probability", err
+    assert "the source of opportunity.probability was Deals.Probability until now, and is Deals.Win_Probability" in err
+    rc, out, err = cli(db_url, "accept", "--connector", "zoho_crm", "--table", "Deals", "--field", "Probability",
+                       "--target", "opportunity.probability", "--confidence", "0.93")  # and back, for what follows
+    assert rc == 0 and out["replaced"] == "Deals.Win_Probability", err
     typo = fieldmap_cli(db_url, "accept", "--tenant", "demo", "--connector", "zoho_crmm", "--table", "Deals", "--field",
                         "Probability", "--target", "opportunity.probability")  # most likely a typo: refused
     assert typo.returncode == 1 and "tenant demo has no connector zoho_crmm (did you mean zoho_crm?); give " \

@@ -620,6 +620,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
         if closest and not args.new_connector:  # most likely a typo: write nothing
             raise InputError(f"tenant {tenant} has no connector {args.connector} (did you mean {closest}?); "
                              "give --new-connector to create it", where=f"--connector {args.connector}")
+        before = _run(conn, "target_source", {"connector": args.connector, "entity": entity, "field": field})
         report = _run(conn, "import_mappings", {"connector": args.connector, "doc": json.dumps(doc), "mode": "merge",
                                                 "partial": False, "direction": "canonical-first",
                                                 "mapping_source": "rag", "change_reason": args.reason,
@@ -630,9 +631,15 @@ def cmd_accept(args: argparse.Namespace) -> int:
     if new:  # said once it is so: a typo would otherwise make a connector of its own unseen
         _warn(args, f"connector {args.connector} is new to tenant {tenant}: it was created")
     action = next((a for a in ("created", "updated", "unchanged") if report.get(a)), "unchanged")
+    was = f"{before[0]['source_table']}.{before[0]['source_field']}" if before else None
+    replaced = was if was and was != f"{args.table}.{args.field}" else None
+    if replaced:  # one source a target: the other is no longer read (its history keeps it)
+        _warn(args, f"the source of {args.target} was {replaced} until now, and is {args.table}.{args.field} "
+                    f"('fieldmap history --connector {args.connector} --field {args.target}' shows both)")
     _emit(args, {"tenant": tenant, "connector": args.connector, "target": args.target, "action": action,
-                 "mapping_source": "rag"},
-          f"{args.connector}: {args.table}.{args.field} -> {args.target} {action} (mapping_source rag)")
+                 "replaced": replaced, "mapping_source": "rag"},
+          f"{args.connector}: {args.table}.{args.field} -> {args.target} {action}"
+          + (f", replacing source {replaced}" if replaced else "") + " (mapping_source rag)")
     return 0
 
 
