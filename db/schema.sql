@@ -4092,14 +4092,16 @@ CREATE FUNCTION fieldmap.pending_embedding_count(model text) RETURNS bigint
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  -- the schema's pending rows as pending_embeddings hands them out (it checks
-  -- the model), the mappings counted without computing their texts
-  SELECT (SELECT count(*) FROM fieldmap.pending_embeddings(model, 1) k WHERE k.kind <> 'mapping')
+  -- what pending_embeddings hands out: the schema's texts to a role that may
+  -- store them, the session tenant's mappings counted without computing their texts
+  SELECT CASE WHEN has_table_privilege('fieldmap.schema_embeddings', 'INSERT')
+              THEN (SELECT count(*) FROM fieldmap._schema_texts_to_embed(model)) ELSE 0 END
        + (SELECT count(*) FROM fieldmap.field_mappings f
            WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
              AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
                               WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
                                 AND e.embedding_vector IS NOT NULL))
+   WHERE fieldmap._embedding_model_dims(model) IS NOT NULL  -- an unknown model is an error, not 0
 $$;
 
 ALTER FUNCTION fieldmap.pending_embedding_count(model text) OWNER TO fieldmap_owner;
@@ -4119,23 +4121,35 @@ CREATE FUNCTION fieldmap.pending_embeddings(model text, batch_size integer DEFAU
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-  v_after uuid;
+  v_after  uuid := fieldmap._as_uuid(after);
+  v_handed integer := 0;
 BEGIN
   PERFORM fieldmap._embedding_model_dims(model);
   IF batch_size IS NULL OR batch_size NOT BETWEEN 1 AND 100000 THEN
     RAISE EXCEPTION 'batch_size must be 1 to 100000, not %', coalesce(batch_size::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
-  v_after := fieldmap._as_uuid(after);
-  IF after IS NOT NULL AND v_after IS NULL THEN
-    RAISE EXCEPTION 'after must be a mapping id (the last key of the previous batch), not "%"', after USING ERRCODE = 'MR001';
+  -- after: the last key of the previous batch, a mapping's id or (for the
+  -- owner, whose batches begin with the schema) an entity's or field's key
+  IF after IS NOT NULL AND v_after IS NULL AND NOT EXISTS (
+       SELECT FROM fieldmap.schema_embedding_texts t
+        WHERE t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END = after) THEN
+    RAISE EXCEPTION 'after must be the last key of the previous batch (a mapping id, or an entity or field), not "%"',
+      after USING ERRCODE = 'MR001';
   END IF;
-  IF after IS NULL AND has_table_privilege('fieldmap.schema_embeddings', 'INSERT') THEN
+  IF v_after IS NULL AND has_table_privilege('fieldmap.schema_embeddings', 'INSERT') THEN
     RETURN QUERY
-      SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END,
-             t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END,
-             t.embedding_text, md5(t.embedding_text)
-        FROM fieldmap._schema_texts_to_embed(model) t
-       ORDER BY 2;
+      SELECT k.kind, k.key, k.embedding_text, md5(k.embedding_text)
+        FROM (SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END AS kind,
+                     t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END AS key,
+                     t.embedding_text
+                FROM fieldmap._schema_texts_to_embed(model) t) k
+       WHERE after IS NULL OR k.key > after
+       ORDER BY k.key
+       LIMIT batch_size;
+    GET DIAGNOSTICS v_handed = ROW_COUNT;
+  END IF;
+  IF v_handed = batch_size THEN
+    RETURN;
   END IF;
   -- a mapping without a vector of the model; a changed text has none
   -- (trigger _30_drop_stale_embeddings), so only the texts handed out are computed
@@ -4149,7 +4163,7 @@ BEGIN
                                 WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
                                   AND e.embedding_vector IS NOT NULL)
              ORDER BY f.id
-             LIMIT batch_size) p;
+             LIMIT batch_size - v_handed) p;
 END
 $$;
 
@@ -4159,7 +4173,7 @@ ALTER FUNCTION fieldmap.pending_embeddings(model text, batch_size integer, after
 -- Name: FUNCTION pending_embeddings(model text, batch_size integer, after text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.pending_embeddings(model text, batch_size integer, after text) IS 'What needs a vector of the model: the canonical schema (for roles that may write it, with after NULL), then the session tenant''s mappings in id order after `after`; kind, key, the text to encode and its MD5 for put_embeddings.';
+COMMENT ON FUNCTION fieldmap.pending_embeddings(model text, batch_size integer, after text) IS 'What needs a vector of the model, batch_size rows after `after` (the last key of the previous batch): the canonical schema''s entities and fields (for roles that may write them), then the session tenant''s mappings in id order; kind, key, the text to encode and its MD5 for put_embeddings.';
 
 --
 -- Name: plan_import(text, jsonb, text, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner

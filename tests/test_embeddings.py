@@ -142,6 +142,22 @@ def test_the_upgrade_drops_vectors_of_zeros_and_keeps_the_rest(crm: psycopg.Conn
     assert list(pending(crm)) == list(todo)[:1]  # pending again
 
 
+def test_the_queue_pages_through_the_schema_and_the_mappings_by_its_last_key(crm: psycopg.Connection) -> None:
+    # batch_size held for the schema's rows too (all came at once), and a batch
+    # ending on a schema key can be followed (it was refused as no mapping id)
+    pages, after = [], None
+    while True:
+        page = crm.execute("SELECT kind, key FROM fieldmap.pending_embeddings(%s, 3, %s)", (MINILM, after)).fetchall()
+        if not page:
+            break
+        pages.append([kind for kind, _ in page])
+        after = page[-1][1]
+    assert pages == [["entity", "field", "field"], ["field", "field", "mapping"], ["mapping"] * 3]
+    assert crm.execute("SELECT fieldmap.pending_embedding_count(%s)", (MINILM,)).fetchone() == (9,)
+    with raises_sqlstate("MR001", 'after must be the last key of the previous batch .*, not "opportunity.nope"'):
+        crm.execute("SELECT * FROM fieldmap.pending_embeddings(%s, 3, 'opportunity.nope')", (MINILM,))
+
+
 def test_an_unknown_model_is_named_with_a_did_you_mean(crm: psycopg.Connection) -> None:
     with raises_sqlstate("MR004", r'unknown embedding model "text-embedding-ada-003" \(did you mean "text-embedding-ada-002"'):
         crm.execute("SELECT * FROM fieldmap.pending_embeddings('text-embedding-ada-003')")

@@ -9,9 +9,10 @@
 -- and whether a computed vector may still be stored. The glue only encodes.
 --   kinds: 'entity' and 'field' (the canonical schema, keys 'account' and
 --   'account.name'; shared by all tenants, so only a role that may write
---   schema_embeddings, the owner, is handed them) and 'mapping' (the
---   session tenant's mappings, key = the mapping's id, handed out in id
---   order after `after`, so a run pages through the queue once).
+--   schema_embeddings, the owner, is handed them, first) and 'mapping' (the
+--   session tenant's mappings, key = the mapping's id). Each in key order,
+--   batch_size in all, after `after` (the last key of the previous batch),
+--   so a run pages through the queue once.
 -- put_embeddings stores a vector only if the text it was computed from
 -- (its hash) is still the text of its key: a mapping renamed while its
 -- vector was computed stays pending. A wrong dimension, a vector of zeros
@@ -74,23 +75,35 @@ STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  v_after uuid;
+  v_after  uuid := fieldmap._as_uuid(after);
+  v_handed integer := 0;
 BEGIN
   PERFORM fieldmap._embedding_model_dims(model);
   IF batch_size IS NULL OR batch_size NOT BETWEEN 1 AND 100000 THEN
     RAISE EXCEPTION 'batch_size must be 1 to 100000, not %', coalesce(batch_size::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
-  v_after := fieldmap._as_uuid(after);
-  IF after IS NOT NULL AND v_after IS NULL THEN
-    RAISE EXCEPTION 'after must be a mapping id (the last key of the previous batch), not "%"', after USING ERRCODE = 'MR001';
+  -- after: the last key of the previous batch, a mapping's id or (for the
+  -- owner, whose batches begin with the schema) an entity's or field's key
+  IF after IS NOT NULL AND v_after IS NULL AND NOT EXISTS (
+       SELECT FROM fieldmap.schema_embedding_texts t
+        WHERE t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END = after) THEN
+    RAISE EXCEPTION 'after must be the last key of the previous batch (a mapping id, or an entity or field), not "%"',
+      after USING ERRCODE = 'MR001';
   END IF;
-  IF after IS NULL AND has_table_privilege('fieldmap.schema_embeddings', 'INSERT') THEN
+  IF v_after IS NULL AND has_table_privilege('fieldmap.schema_embeddings', 'INSERT') THEN
     RETURN QUERY
-      SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END,
-             t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END,
-             t.embedding_text, md5(t.embedding_text)
-        FROM fieldmap._schema_texts_to_embed(model) t
-       ORDER BY 2;
+      SELECT k.kind, k.key, k.embedding_text, md5(k.embedding_text)
+        FROM (SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END AS kind,
+                     t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END AS key,
+                     t.embedding_text
+                FROM fieldmap._schema_texts_to_embed(model) t) k
+       WHERE after IS NULL OR k.key > after
+       ORDER BY k.key
+       LIMIT batch_size;
+    GET DIAGNOSTICS v_handed = ROW_COUNT;
+  END IF;
+  IF v_handed = batch_size THEN
+    RETURN;
   END IF;
   -- a mapping without a vector of the model; a changed text has none
   -- (trigger _30_drop_stale_embeddings), so only the texts handed out are computed
@@ -104,7 +117,7 @@ BEGIN
                                 WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
                                   AND e.embedding_vector IS NOT NULL)
              ORDER BY f.id
-             LIMIT batch_size) p;
+             LIMIT batch_size - v_handed) p;
 END
 $$;
 
@@ -114,14 +127,16 @@ LANGUAGE sql
 STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  -- the schema's pending rows as pending_embeddings hands them out (it checks
-  -- the model), the mappings counted without computing their texts
-  SELECT (SELECT count(*) FROM fieldmap.pending_embeddings(model, 1) k WHERE k.kind <> 'mapping')
+  -- what pending_embeddings hands out: the schema's texts to a role that may
+  -- store them, the session tenant's mappings counted without computing their texts
+  SELECT CASE WHEN has_table_privilege('fieldmap.schema_embeddings', 'INSERT')
+              THEN (SELECT count(*) FROM fieldmap._schema_texts_to_embed(model)) ELSE 0 END
        + (SELECT count(*) FROM fieldmap.field_mappings f
            WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
              AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
                               WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
                                 AND e.embedding_vector IS NOT NULL))
+   WHERE fieldmap._embedding_model_dims(model) IS NOT NULL  -- an unknown model is an error, not 0
 $$;
 
 CREATE OR REPLACE FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[],
@@ -203,7 +218,7 @@ COMMENT ON FUNCTION fieldmap._schema_texts_to_embed(text) IS
 COMMENT ON FUNCTION fieldmap.schema_embeddings_missing(text) IS
   'How many canonical entity and field texts lack a vector of the model (suggestions need them), and whether this role may store them (only the owner is handed them).';
 COMMENT ON FUNCTION fieldmap.pending_embeddings(text, integer, text) IS
-  'What needs a vector of the model: the canonical schema (for roles that may write it, with after NULL), then the session tenant''s mappings in id order after `after`; kind, key, the text to encode and its MD5 for put_embeddings.';
+  'What needs a vector of the model, batch_size rows after `after` (the last key of the previous batch): the canonical schema''s entities and fields (for roles that may write them), then the session tenant''s mappings in id order; kind, key, the text to encode and its MD5 for put_embeddings.';
 COMMENT ON FUNCTION fieldmap.pending_embedding_count(text) IS
   'How many items pending_embeddings would hand out for the model (up to 100,000), for progress reports.';
 COMMENT ON FUNCTION fieldmap.put_embeddings(text, text[], text[], text[], public.vector[]) IS

@@ -21,9 +21,6 @@ from . import migration
 from .db import session_lock
 from .encoder import Encoder
 
-ZERO_ID = "00000000-0000-0000-0000-000000000000"  # after the schema: every mapping id sorts after it
-
-
 @dataclass
 class Pushed:
     tenant: str
@@ -79,7 +76,7 @@ def _push_tenants(conn: psycopg.Connection, encoder: Encoder, tenants: list[str]
             rows = _pending(conn, encoder, tenant, batch, None)
             while rows:
                 # keyset: the page past this one, queued behind the store in flight
-                following = worker.submit(_pending, conn, encoder, tenant, batch, _last_key(rows))
+                following = worker.submit(_pending, conn, encoder, tenant, batch, rows[-1]["key"])
                 vectors = encoder.encode([r["embedding_text"] for r in rows])
                 if in_flight:
                     _count(run, done, in_flight.result(), bar)
@@ -92,11 +89,6 @@ def _push_tenants(conn: psycopg.Connection, encoder: Encoder, tenants: list[str]
 
 def _pending(conn: psycopg.Connection, encoder: Encoder, tenant: str, batch: int, after: str | None) -> list[dict]:
     return _call(conn, "pending_embeddings", {"model": encoder.name, "batch_size": batch, "after": after}, tenant)
-
-
-def _last_key(rows: list[dict]) -> str:
-    mapping_keys = [r["key"] for r in rows if r["kind"] == "mapping"]
-    return mapping_keys[-1] if mapping_keys else ZERO_ID
 
 
 def _store(conn: psycopg.Connection, encoder: Encoder, tenant: str, rows: list[dict],
