@@ -162,7 +162,7 @@ def import_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile]
                     if any(where == str(f.path) for where, _ in misspelt):
                         continue  # it would make the stray connector
                     row = call(conn, "import_mappings", {"connector": f.connector, "doc": as_jsonb(f.doc), **options},
-                                str(f.path))[0]
+                               str(f.path))[0]
                     result.reports.append({"file": str(f.path), **row["report"]})
                 problems = list(unreadable) + misspelt + [(r["file"], x["reason"]) for r in result.reports
                                                           for x in r["rejected"]]
