@@ -1154,8 +1154,8 @@ BEGIN
     RAISE EXCEPTION 'the query vector has % dimensions; model "%" has %', coalesce(public.vector_dims(query)::text, 'no'),
       model, v_dims USING ERRCODE = 'MR001';
   END IF;
-  IF public.vector_norm(query) = 0 THEN  -- its cosine distance to anything is NaN
-    RAISE EXCEPTION 'the query vector is all zeros' USING ERRCODE = 'MR001';
+  IF public.cosine_distance(query, query) = 'NaN' THEN  -- zeros, or too near them: no distance to anything
+    RAISE EXCEPTION 'the query vector is all zeros, or too near them' USING ERRCODE = 'MR001';
   END IF;
   -- An index of the connector's (else the tenant's) own, where one stands,
   -- is read without counting: counting up to 5,000 index entries costs
@@ -4451,13 +4451,14 @@ BEGIN
       USING ERRCODE = 'MR001';
   END IF;
   -- a key twice in one batch would make the INSERT's ON CONFLICT touch a row twice (21000)
-  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims, public.vector_norm(x.v) = 0 AS zero, x.copies INTO v_bad
+  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims, public.cosine_distance(x.v, x.v) = 'NaN' AS zero, x.copies
+    INTO v_bad
     FROM (SELECT u.*, count(*) OVER (PARTITION BY u.kind, CASE WHEN u.kind = 'mapping'
                                                                THEN fieldmap._as_uuid(u.k)::text ELSE u.k END) AS copies
             FROM unnest(kinds, keys, vectors) WITH ORDINALITY AS u(kind, k, v, n)) x
    WHERE x.v IS NULL OR public.vector_dims(x.v) <> v_dims OR x.kind IS NULL OR x.kind NOT IN ('mapping', 'entity', 'field')
       OR x.k IS NULL OR (x.kind = 'mapping' AND fieldmap._as_uuid(x.k) IS NULL)
-      OR public.vector_norm(x.v) = 0 OR x.copies > 1
+      OR public.cosine_distance(x.v, x.v) = 'NaN' OR x.copies > 1  -- no direction: zeros, or too near them
    ORDER BY x.n LIMIT 1;
   IF FOUND THEN
     RAISE EXCEPTION '%', CASE
@@ -4468,7 +4469,8 @@ BEGIN
       WHEN v_bad.dims IS NULL THEN format('the vector of %s %s is NULL', v_bad.kind, v_bad.k)
       WHEN v_bad.dims <> v_dims
         THEN format('the vector of %s %s has %s dimensions; model "%s" has %s', v_bad.kind, v_bad.k, v_bad.dims, model, v_dims)
-      WHEN v_bad.zero THEN format('the vector of %s %s is all zeros: it has no cosine distance to anything', v_bad.kind, v_bad.k)
+      WHEN v_bad.zero THEN format('the vector of %s %s is all zeros, or too near them: it has no cosine distance to anything',
+                                v_bad.kind, v_bad.k)
       ELSE format('%s %s is %s times in the batch: one vector a key', v_bad.kind, v_bad.k, v_bad.copies)
     END USING ERRCODE = 'MR001';
   END IF;
@@ -6081,7 +6083,7 @@ CREATE TABLE fieldmap.mapping_embeddings (
     connector_id uuid NOT NULL,
     CONSTRAINT mapping_embeddings_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT mapping_embeddings_model_check CHECK ((btrim((embedding_model)::text) <> ''::text)),
-    CONSTRAINT mapping_embeddings_nonzero_check CHECK ((public.vector_norm(embedding_vector) > (0)::double precision))
+    CONSTRAINT mapping_embeddings_nonzero_check CHECK ((public.cosine_distance(embedding_vector, embedding_vector) <> 'NaN'::double precision))
 );
 
 ALTER TABLE ONLY fieldmap.mapping_embeddings FORCE ROW LEVEL SECURITY;
@@ -6320,7 +6322,7 @@ CREATE TABLE fieldmap.schema_embeddings (
     content_hash text GENERATED ALWAYS AS (md5(embedding_text)) STORED,
     embedding_vector public.vector NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT schema_embeddings_nonzero_check CHECK ((public.vector_norm(embedding_vector) > (0)::double precision))
+    CONSTRAINT schema_embeddings_nonzero_check CHECK ((public.cosine_distance(embedding_vector, embedding_vector) <> 'NaN'::double precision))
 );
 
 ALTER TABLE fieldmap.schema_embeddings OWNER TO fieldmap_owner;

@@ -115,6 +115,9 @@ def test_a_vector_of_zeros_or_a_key_twice_refuses_the_whole_batch(crm: psycopg.C
     zeros = "[" + ",".join(["0"] * 384) + "]"
     with raises_sqlstate("MR001", rf"the vector of mapping {keys[2]} is all zeros"):
         put(crm, keys, hashes, [vec(1), vec(2), zeros, vec(3)])
+    nearly = "[1e-45" + ",0" * 383 + "]"  # its squares vanish in single precision: no direction either
+    with raises_sqlstate("MR001", rf"the vector of mapping {keys[1]} is all zeros, or too near them"):
+        put(crm, keys, hashes, [vec(1), nearly, vec(2), vec(3)])
     with raises_sqlstate("MR001", rf"mapping {keys[0]} is 2 times in the batch"):  # was a raw 21000
         put(crm, [keys[0], keys[1], keys[0].upper()], hashes[:2] + hashes[:1], [vec(1), vec(2), vec(3)])
     assert crm.execute("SELECT count(*) FROM fieldmap.mapping_embeddings").fetchone() == (0,)
@@ -122,6 +125,10 @@ def test_a_vector_of_zeros_or_a_key_twice_refuses_the_whole_batch(crm: psycopg.C
         crm.execute("""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text,
                                                                 embedding_vector, embedding_model)
                        SELECT tenant_id, id, 'x', %s, %s FROM fieldmap.field_mappings LIMIT 1""", (zeros, MINILM))
+    with raises_sqlstate("23514", "mapping_embeddings_nonzero_check"):
+        crm.execute("""INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text,
+                                                                embedding_vector, embedding_model)
+                       SELECT tenant_id, id, 'x', %s, %s FROM fieldmap.field_mappings LIMIT 1""", (nearly, MINILM))
     with raises_sqlstate("23514", "schema_embeddings_nonzero_check"):
         crm.execute("""INSERT INTO fieldmap.schema_embeddings (embedding_model, entity_name, field_name, embedding_text,
                                                                embedding_vector) VALUES (%s, 'opportunity', '', 'x', %s)""",
@@ -200,6 +207,8 @@ def test_an_all_zero_query_vector_is_refused(crm: psycopg.Connection) -> None:
     embed_all(crm)  # its cosine distance to anything is NaN: no ranking at all
     with raises_sqlstate("MR001", "the query vector is all zeros"):
         crm.execute("SELECT * FROM fieldmap.search_similar(array_fill(0, ARRAY[384])::public.vector, 5)")
+    with raises_sqlstate("MR001", "the query vector is all zeros, or too near them"):  # 1e-45: squares vanish
+        crm.execute("SELECT * FROM fieldmap.search_similar(('[1e-45' || repeat(',0', 383) || ']')::public.vector, 5)")
 
 
 @pytest.mark.parametrize(("table", "field", "text"), [

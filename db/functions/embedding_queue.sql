@@ -159,13 +159,14 @@ BEGIN
       USING ERRCODE = 'MR001';
   END IF;
   -- a key twice in one batch would make the INSERT's ON CONFLICT touch a row twice (21000)
-  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims, public.vector_norm(x.v) = 0 AS zero, x.copies INTO v_bad
+  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims, public.cosine_distance(x.v, x.v) = 'NaN' AS zero, x.copies
+    INTO v_bad
     FROM (SELECT u.*, count(*) OVER (PARTITION BY u.kind, CASE WHEN u.kind = 'mapping'
                                                                THEN fieldmap._as_uuid(u.k)::text ELSE u.k END) AS copies
             FROM unnest(kinds, keys, vectors) WITH ORDINALITY AS u(kind, k, v, n)) x
    WHERE x.v IS NULL OR public.vector_dims(x.v) <> v_dims OR x.kind IS NULL OR x.kind NOT IN ('mapping', 'entity', 'field')
       OR x.k IS NULL OR (x.kind = 'mapping' AND fieldmap._as_uuid(x.k) IS NULL)
-      OR public.vector_norm(x.v) = 0 OR x.copies > 1
+      OR public.cosine_distance(x.v, x.v) = 'NaN' OR x.copies > 1  -- no direction: zeros, or too near them
    ORDER BY x.n LIMIT 1;
   IF FOUND THEN
     RAISE EXCEPTION '%', CASE
@@ -176,7 +177,8 @@ BEGIN
       WHEN v_bad.dims IS NULL THEN format('the vector of %s %s is NULL', v_bad.kind, v_bad.k)
       WHEN v_bad.dims <> v_dims
         THEN format('the vector of %s %s has %s dimensions; model "%s" has %s', v_bad.kind, v_bad.k, v_bad.dims, model, v_dims)
-      WHEN v_bad.zero THEN format('the vector of %s %s is all zeros: it has no cosine distance to anything', v_bad.kind, v_bad.k)
+      WHEN v_bad.zero THEN format('the vector of %s %s is all zeros, or too near them: it has no cosine distance to anything',
+                                v_bad.kind, v_bad.k)
       ELSE format('%s %s is %s times in the batch: one vector a key', v_bad.kind, v_bad.k, v_bad.copies)
     END USING ERRCODE = 'MR001';
   END IF;

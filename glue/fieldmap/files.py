@@ -24,7 +24,10 @@ def fs_error(exc: OSError, path: Path | str) -> InputError:
     reason = {errno.EACCES: "permission denied", errno.EPERM: "permission denied", errno.ENOSPC: "no space left",
               errno.EROFS: "read-only file system", errno.ENOTDIR: "a path component is not a directory",
               errno.EEXIST: "exists and is not a directory"}.get(exc.errno or 0, exc.strerror or str(exc))
-    return InputError(f"cannot write: {reason}", where=str(exc.filename or path))
+    where = str(exc.filename or path)
+    if exc.errno == errno.ENOENT and os.path.isdir(where):  # /proc, /sys: the directory stands but takes no files
+        reason = "this directory takes no new files"
+    return InputError(f"cannot write: {reason}", where=where)
 
 
 @dataclass
