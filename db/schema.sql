@@ -697,6 +697,45 @@ ALTER FUNCTION fieldmap._boolean_words(truth boolean) OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._boolean_words(truth boolean) IS 'Internal: the words to_boolean reads as true (true, yes, 1, on) or false (false, no, 0, off).';
 
 --
+-- Name: _check_canonical_field(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._check_canonical_field() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_fields text[];
+BEGIN
+  IF NEW.canonical_field ~ '^extras\.[^.]'
+     OR (TG_OP = 'UPDATE' AND (NEW.canonical_field, NEW.entity_schema_id)
+                              IS NOT DISTINCT FROM (OLD.canonical_field, OLD.entity_schema_id)) THEN
+    RETURN NEW;
+  END IF;
+  SELECT array_agg(p.key ORDER BY p.key) INTO v_fields
+    FROM fieldmap.entity_schemas s
+   CROSS JOIN LATERAL jsonb_object_keys(s.schema_definition->'properties') p (key)
+   WHERE s.id = NEW.entity_schema_id AND p.key <> 'extras';
+  IF NEW.canonical_field = ANY (v_fields) THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'mapping %.% -> %.%: unknown canonical field "%"%', NEW.source_table, NEW.source_field,
+    NEW.canonical_entity, NEW.canonical_field, NEW.canonical_field,
+    coalesce(' (did you mean "' || fieldmap.closest_name(NEW.canonical_field, v_fields) || '"?)',
+             format(' (only fields of %s, or extras.<name>)', NEW.canonical_entity))
+    USING ERRCODE = 'MR001';
+END
+$$;
+
+ALTER FUNCTION fieldmap._check_canonical_field() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _check_canonical_field(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._check_canonical_field() IS 'Internal trigger: refuses a mapping whose canonical field is not a field of its entity''s schema version (nor extras.<name>).';
+
+--
 -- Name: _check_embedding_dims(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -1140,13 +1179,16 @@ CREATE FUNCTION fieldmap._nearest_mappings(query public.vector, model text, k in
 DECLARE
   v_dims      integer := fieldmap._embedding_model_dims(model);
   v_tenant    uuid := fieldmap.current_tenant_id();
-  v_connector uuid := CASE WHEN filters ? 'connector' THEN fieldmap.connector_id(filters->>'connector') END;
+  v_connector uuid := (filters->>'connector_id')::uuid;  -- from _search_filters
   v_small     boolean;
   v_mapping_filter text;
 BEGIN
   -- @plpgsql_check_options: extra_warnings = off
   -- (it warns that mapping_id and similarity may stay unset: RETURN QUERY
   -- EXECUTE sets them, which it cannot follow)
+  IF filters ? 'connector' AND v_connector IS NULL THEN  -- a caller that skipped _search_filters
+    RAISE EXCEPTION 'internal: a connector filter must be checked by _search_filters first' USING ERRCODE = 'MR001';
+  END IF;
   IF k IS NULL OR k NOT BETWEEN 1 AND 1000 THEN
     RAISE EXCEPTION 'k must be 1 to 1000, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
@@ -1450,12 +1492,15 @@ COMMENT ON FUNCTION fieldmap._resolve_tenant(tenant text) IS 'Internal: tenant i
 -- Name: _schema_texts_to_embed(text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-CREATE FUNCTION fieldmap._schema_texts_to_embed(model text) RETURNS TABLE(entity_name text, field_name text, embedding_text text)
+CREATE FUNCTION fieldmap._schema_texts_to_embed(model text) RETURNS TABLE(kind text, key text, embedding_text text)
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  -- a canonical entity's or field's text without a vector of the model computed from it
-  SELECT t.entity_name::text, t.field_name::text, t.embedding_text
+  -- a canonical entity's or field's text without a vector of the model
+  -- computed from it, keyed 'account' (an entity) or 'account.name' (a field)
+  SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END,
+         t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END,
+         t.embedding_text
     FROM fieldmap.schema_embedding_texts t
     LEFT JOIN fieldmap.schema_embeddings e
       ON e.embedding_model = model AND e.entity_name = t.entity_name AND e.field_name = t.field_name
@@ -1468,7 +1513,7 @@ ALTER FUNCTION fieldmap._schema_texts_to_embed(model text) OWNER TO fieldmap_own
 -- Name: FUNCTION _schema_texts_to_embed(model text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap._schema_texts_to_embed(model text) IS 'Internal: the canonical entities and fields whose text has no vector of the model computed from it.';
+COMMENT ON FUNCTION fieldmap._schema_texts_to_embed(model text) IS 'Internal: the canonical entities and fields whose text has no vector of the model computed from it, with their kind and key (account, account.name).';
 
 --
 -- Name: _seal_tenant_chain(uuid); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -1553,6 +1598,7 @@ CREATE FUNCTION fieldmap._search_filters(filters jsonb) RETURNS jsonb
 DECLARE
   c_keys CONSTANT text[] := ARRAY['connector', 'entity', 'status', 'min_confidence', 'model'];
   v_key  text;
+  v_connector uuid;
 BEGIN
   IF filters IS NULL OR filters = 'null' THEN
     RETURN '{}'::jsonb;
@@ -1584,10 +1630,11 @@ BEGIN
                    ARRAY(SELECT DISTINCT s.entity_name::text FROM fieldmap.entity_schemas s)) || '"?)', '')
         USING ERRCODE = 'MR001';
     ELSIF v_key = 'connector' THEN
-      PERFORM fieldmap.connector_id(filters->>v_key);  -- the session tenant's, or MR004 with a did-you-mean
+      v_connector := fieldmap.connector_id(filters->>v_key);  -- the session tenant's, or MR004 with a did-you-mean
     END IF;
   END LOOP;
-  RETURN filters;
+  -- the id travels on, so that _nearest_mappings need not look it up again
+  RETURN CASE WHEN v_connector IS NULL THEN filters ELSE filters || jsonb_build_object('connector_id', v_connector) END;
 END
 $$;
 
@@ -1597,7 +1644,7 @@ ALTER FUNCTION fieldmap._search_filters(filters jsonb) OWNER TO fieldmap_owner;
 -- Name: FUNCTION _search_filters(filters jsonb); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap._search_filters(filters jsonb) IS 'Internal: the filters of search_similar checked (their names and types; the connector the session tenant''s, the entity a canonical one), or a clear error.';
+COMMENT ON FUNCTION fieldmap._search_filters(filters jsonb) IS 'Internal: the filters of search_similar checked (their names and types; the connector the session tenant''s, the entity a canonical one), or a clear error; the connector''s id is added as connector_id for _nearest_mappings.';
 
 --
 -- Name: _source_value(jsonb, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -1657,6 +1704,27 @@ ALTER FUNCTION fieldmap._stamp_updated_at() OWNER TO fieldmap_owner;
 --
 
 COMMENT ON FUNCTION fieldmap._stamp_updated_at() IS 'Internal trigger: created_at/updated_at (and created_by with argument ''created_by'') set by the database; a no-op update keeps them.';
+
+--
+-- Name: _stores_schema_vectors(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._stores_schema_vectors() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  -- the schema's vectors are shared by all tenants: only a role that may
+  -- write them (the owner) is handed their texts to compute
+  SELECT has_table_privilege('fieldmap.schema_embeddings', 'INSERT')
+$$;
+
+ALTER FUNCTION fieldmap._stores_schema_vectors() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _stores_schema_vectors(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._stores_schema_vectors() IS 'Internal: whether this role may write the canonical schema''s vectors (shared by all tenants: the owner), and so is handed their texts.';
 
 --
 -- Name: _tf_code(text, jsonb, jsonb); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -3228,7 +3296,9 @@ CREATE FUNCTION fieldmap.find_mapping(connector text, field text) RETURNS uuid
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
-  v_id uuid;
+  v_id        uuid;
+  v_connector uuid;
+  v_near      text;
 BEGIN
   IF field IS NULL OR field !~ '^[^.]+\.' THEN
     RAISE EXCEPTION 'field "%" must be written entity.field, e.g. opportunity.stage', field USING ERRCODE = 'MR001';
@@ -3242,7 +3312,17 @@ BEGIN
    ORDER BY f.status = 'active' DESC, f.updated_at DESC
    LIMIT 1;
   IF v_id IS NULL THEN
-    RAISE EXCEPTION 'connector "%" has no mapping of %', connector, field USING ERRCODE = 'MR004';
+    -- say what is wrong: the connector (connector_id names it, with a
+    -- did-you-mean), else the field, against the fields the connector maps
+    v_connector := fieldmap.connector_id(connector);
+    SELECT fieldmap.closest_name(field, array_agg(DISTINCT f.canonical_entity || '.' || f.canonical_field))
+      INTO v_near
+      FROM fieldmap.field_mappings f
+     WHERE f.tenant_id = fieldmap.current_tenant_id() AND f.connector_id = v_connector AND f.connection_id IS NULL;
+    RAISE EXCEPTION '%', format('connector "%s" has no mapping of %s', connector, field)
+                         || coalesce(' (did you mean ' || v_near || '?)', '')
+      USING ERRCODE = 'MR004',
+            HINT = 'a deleted mapping is found no more by its field; its history stays, read by its id (in the audit log)';
   END IF;
   RETURN v_id;
 END
@@ -3302,7 +3382,6 @@ BEGIN
     RAISE EXCEPTION 'the system tenant holds the shared canonical entities; import mappings into a customer''s tenant'
       USING ERRCODE = 'MR001';
   END IF;
-  PERFORM fieldmap.check_handle(connector, 'connector name');
   IF mapping_source IS NULL OR mapping_source NOT IN ('manual', 'rag', 'llm', 'auto_detected') THEN
     RAISE EXCEPTION 'mapping_source must be manual, rag, llm or auto_detected, not "%"', mapping_source
       USING ERRCODE = 'MR001';
@@ -3312,7 +3391,7 @@ BEGIN
       USING ERRCODE = 'MR001';
   END IF;
 
-  v_plan := ARRAY(SELECT p FROM fieldmap.plan_import(connector, doc, mode, direction) p);
+  v_plan := ARRAY(SELECT p FROM fieldmap.plan_import(connector, doc, mode, direction) p);  -- checks the connector's name
   SELECT jsonb_agg(jsonb_build_object('entity', p.entity, 'field', coalesce(p.field_key, p.canonical_field),
                                       'reason', p.problem) ORDER BY p.entity, p.field_key)
     INTO v_rejected FROM unnest(v_plan) p WHERE p.action = 'rejected';
@@ -4037,8 +4116,9 @@ BEGIN
         ELSIF length(v_canon) > 255 OR length(v_src) > 255 OR length(e.transform) > 255 OR length(e.source_table) > 255 THEN
           e.problem := format('entity "%s", field "%s": names and transforms are limited to 255 characters',
                               v_entity.key, left(v_field.key, 60) || CASE WHEN length(v_field.key) > 60 THEN '...' ELSE '' END);
-        ELSIF NOT (v_props ? v_canon OR v_canon ~ '^extras\.[^.]') THEN
-          v_key := fieldmap.closest_name(v_canon, v_names);
+        ELSIF NOT ((v_props ? v_canon AND v_canon <> 'extras') OR v_canon ~ '^extras\.[^.]') THEN
+          -- extras itself is the open bag, no target (trigger _20_check_canonical_field)
+          v_key := fieldmap.closest_name(v_canon, array_remove(v_names, 'extras'));
           e.problem := format('entity "%s", field "%s": unknown canonical field "%s"%s', v_entity.key, v_field.key, v_canon,
                               coalesce(' (did you mean "' || v_key || '"?)',
                                        format(' (only fields of %s, or extras.<name>)', v_entity.key)));
@@ -4089,19 +4169,21 @@ COMMENT ON FUNCTION fieldmap.parse_mapping_doc(doc jsonb, direction text) IS 'Re
 --
 
 CREATE FUNCTION fieldmap.pending_embedding_count(model text) RETURNS bigint
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+BEGIN
+  PERFORM fieldmap._embedding_model_dims(model);  -- an unknown model is an error, not 0
   -- what pending_embeddings hands out: the schema's texts to a role that may
-  -- store them, the session tenant's mappings counted without computing their texts
-  SELECT CASE WHEN has_table_privilege('fieldmap.schema_embeddings', 'INSERT')
-              THEN (SELECT count(*) FROM fieldmap._schema_texts_to_embed(model)) ELSE 0 END
-       + (SELECT count(*) FROM fieldmap.field_mappings f
-           WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
-             AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
-                              WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
-                                AND e.embedding_vector IS NOT NULL))
-   WHERE fieldmap._embedding_model_dims(model) IS NOT NULL  -- an unknown model is an error, not 0
+  -- store them (alone without a tenant in context), the session tenant's
+  -- mappings counted without computing their texts
+  RETURN CASE WHEN fieldmap._stores_schema_vectors() THEN (SELECT count(*) FROM fieldmap._schema_texts_to_embed(model))
+              ELSE 0 END
+       + CASE WHEN fieldmap._stores_schema_vectors() AND coalesce(current_setting('fieldmap.tenant_id', true), '') = ''
+              THEN 0
+              ELSE (SELECT count(*) FROM fieldmap.mappings_to_embed t
+                     WHERE t.tenant_id = (SELECT fieldmap.current_tenant_id()) AND t.embedding_model = model) END;
+END
 $$;
 
 ALTER FUNCTION fieldmap.pending_embedding_count(model text) OWNER TO fieldmap_owner;
@@ -4110,7 +4192,7 @@ ALTER FUNCTION fieldmap.pending_embedding_count(model text) OWNER TO fieldmap_ow
 -- Name: FUNCTION pending_embedding_count(model text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.pending_embedding_count(model text) IS 'How many items pending_embeddings would hand out for the model (up to 100,000), for progress reports.';
+COMMENT ON FUNCTION fieldmap.pending_embedding_count(model text) IS 'How many items pending_embeddings would hand out for the model, for progress reports.';
 
 --
 -- Name: pending_embeddings(text, integer, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -4119,7 +4201,7 @@ COMMENT ON FUNCTION fieldmap.pending_embedding_count(model text) IS 'How many it
 CREATE FUNCTION fieldmap.pending_embeddings(model text, batch_size integer DEFAULT 256, after text DEFAULT NULL::text) RETURNS TABLE(kind text, key text, embedding_text text, content_hash text)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
+    AS $_$
 DECLARE
   v_after  uuid := fieldmap._as_uuid(after);
   v_handed integer := 0;
@@ -4129,43 +4211,39 @@ BEGIN
     RAISE EXCEPTION 'batch_size must be 1 to 100000, not %', coalesce(batch_size::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
   -- after: the last key of the previous batch, a mapping's id or (for the
-  -- owner, whose batches begin with the schema) an entity's or field's key
-  IF after IS NOT NULL AND v_after IS NULL AND NOT EXISTS (
-       SELECT FROM fieldmap.schema_embedding_texts t
-        WHERE t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END = after) THEN
-    RAISE EXCEPTION 'after must be the last key of the previous batch (a mapping id, or an entity or field), not "%"',
-      after USING ERRCODE = 'MR001';
+  -- owner, whose batches begin with the schema) an entity's or field's key,
+  -- which need not exist any more (entities reloaded during the run): it only orders
+  IF after IS NOT NULL AND v_after IS NULL AND after !~ '^[^.\s]+(\.[^.\s]+)?$' THEN
+    RAISE EXCEPTION 'after must be the last key of the previous batch (a mapping id, or an entity or field key such as account.name), not "%"',
+      left(after, 80) USING ERRCODE = 'MR001';
   END IF;
-  IF v_after IS NULL AND has_table_privilege('fieldmap.schema_embeddings', 'INSERT') THEN
+  IF v_after IS NULL AND fieldmap._stores_schema_vectors() THEN
     RETURN QUERY
-      SELECT k.kind, k.key, k.embedding_text, md5(k.embedding_text)
-        FROM (SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END AS kind,
-                     t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END AS key,
-                     t.embedding_text
-                FROM fieldmap._schema_texts_to_embed(model) t) k
-       WHERE after IS NULL OR k.key > after
-       ORDER BY k.key
+      SELECT t.kind, t.key, t.embedding_text, md5(t.embedding_text)
+        FROM fieldmap._schema_texts_to_embed(model) t
+       WHERE after IS NULL OR t.key > after
+       ORDER BY t.key
        LIMIT batch_size;
     GET DIAGNOSTICS v_handed = ROW_COUNT;
+    IF coalesce(current_setting('fieldmap.tenant_id', true), '') = '' THEN
+      RETURN;  -- no tenant in context: the owner asks for the schema's texts alone
+    END IF;
   END IF;
   IF v_handed = batch_size THEN
     RETURN;
   END IF;
-  -- a mapping without a vector of the model; a changed text has none
-  -- (trigger _30_drop_stale_embeddings), so only the texts handed out are computed
+  -- a changed text has no vector (trigger _30_drop_stale_embeddings), so
+  -- only the texts handed out are computed
   RETURN QUERY
     SELECT 'mapping', p.id::text, p.text, md5(p.text)
-      FROM (SELECT f.id, fieldmap.embedding_text(f.source_table, f.source_field) AS text
-              FROM fieldmap.field_mappings f
-             WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
-               AND (v_after IS NULL OR f.id > v_after)
-               AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
-                                WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
-                                  AND e.embedding_vector IS NOT NULL)
-             ORDER BY f.id
+      FROM (SELECT t.field_mapping_id AS id, fieldmap.embedding_text(t.source_table, t.source_field) AS text
+              FROM fieldmap.mappings_to_embed t
+             WHERE t.tenant_id = (SELECT fieldmap.current_tenant_id()) AND t.embedding_model = model
+               AND (v_after IS NULL OR t.field_mapping_id > v_after)
+             ORDER BY t.field_mapping_id
              LIMIT batch_size - v_handed) p;
 END
-$$;
+$_$;
 
 ALTER FUNCTION fieldmap.pending_embeddings(model text, batch_size integer, after text) OWNER TO fieldmap_owner;
 
@@ -4173,7 +4251,7 @@ ALTER FUNCTION fieldmap.pending_embeddings(model text, batch_size integer, after
 -- Name: FUNCTION pending_embeddings(model text, batch_size integer, after text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.pending_embeddings(model text, batch_size integer, after text) IS 'What needs a vector of the model, batch_size rows after `after` (the last key of the previous batch): the canonical schema''s entities and fields (for roles that may write them), then the session tenant''s mappings in id order; kind, key, the text to encode and its MD5 for put_embeddings.';
+COMMENT ON FUNCTION fieldmap.pending_embeddings(model text, batch_size integer, after text) IS 'What needs a vector of the model, batch_size rows after `after` (the last key of the previous batch): the canonical schema''s entities and fields (for roles that may write them), then (with a tenant in context) the session tenant''s mappings in id order; kind, key, the text to encode and its MD5 for put_embeddings.';
 
 --
 -- Name: plan_import(text, jsonb, text, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -4192,6 +4270,8 @@ BEGIN
   IF mode IS NULL OR mode NOT IN ('merge', 'replace') THEN
     RAISE EXCEPTION 'mode must be merge or replace, not "%"', mode USING ERRCODE = 'MR001';
   END IF;
+  -- the plan of a connector import would refuse to create is no plan ('Hub Spot')
+  PERFORM fieldmap.check_handle(connector, 'connector name');
   SELECT c.id INTO v_connector FROM fieldmap.connector_definitions c
    WHERE c.tenant_id = v_tenant AND c.connector_name = plan_import.connector;
 
@@ -4451,14 +4531,16 @@ BEGIN
       USING ERRCODE = 'MR001';
   END IF;
   -- a key twice in one batch would make the INSERT's ON CONFLICT touch a row twice (21000)
-  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims, public.cosine_distance(x.v, x.v) = 'NaN' AS zero, x.copies
+  -- a vector with no direction (zeros, or too near them) has a cosine
+  -- distance of NaN, to itself too (the tables' nonzero checks)
+  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims, x.no_direction, x.copies
     INTO v_bad
-    FROM (SELECT u.*, count(*) OVER (PARTITION BY u.kind, CASE WHEN u.kind = 'mapping'
-                                                               THEN fieldmap._as_uuid(u.k)::text ELSE u.k END) AS copies
+    FROM (SELECT u.*, public.cosine_distance(u.v, u.v) = 'NaN' AS no_direction,
+                 count(*) OVER (PARTITION BY u.kind, CASE WHEN u.kind = 'mapping'
+                                                          THEN fieldmap._as_uuid(u.k)::text ELSE u.k END) AS copies
             FROM unnest(kinds, keys, vectors) WITH ORDINALITY AS u(kind, k, v, n)) x
    WHERE x.v IS NULL OR public.vector_dims(x.v) <> v_dims OR x.kind IS NULL OR x.kind NOT IN ('mapping', 'entity', 'field')
-      OR x.k IS NULL OR (x.kind = 'mapping' AND fieldmap._as_uuid(x.k) IS NULL)
-      OR public.cosine_distance(x.v, x.v) = 'NaN' OR x.copies > 1  -- no direction: zeros, or too near them
+      OR x.k IS NULL OR (x.kind = 'mapping' AND fieldmap._as_uuid(x.k) IS NULL) OR x.no_direction OR x.copies > 1
    ORDER BY x.n LIMIT 1;
   IF FOUND THEN
     RAISE EXCEPTION '%', CASE
@@ -4469,24 +4551,26 @@ BEGIN
       WHEN v_bad.dims IS NULL THEN format('the vector of %s %s is NULL', v_bad.kind, v_bad.k)
       WHEN v_bad.dims <> v_dims
         THEN format('the vector of %s %s has %s dimensions; model "%s" has %s', v_bad.kind, v_bad.k, v_bad.dims, model, v_dims)
-      WHEN v_bad.zero THEN format('the vector of %s %s is all zeros, or too near them: it has no cosine distance to anything',
+      WHEN v_bad.no_direction THEN format('the vector of %s %s is all zeros, or too near them: it has no cosine distance to anything',
                                 v_bad.kind, v_bad.k)
       ELSE format('%s %s is %s times in the batch: one vector a key', v_bad.kind, v_bad.k, v_bad.copies)
     END USING ERRCODE = 'MR001';
   END IF;
 
-  INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
-  SELECT f.tenant_id, f.id, t.text, x.v, model
-    FROM unnest(kinds, keys, hashes, vectors) AS x(kind, k, h, v)
-    JOIN fieldmap.field_mappings f ON f.tenant_id = (SELECT fieldmap.current_tenant_id())
-                                  AND f.id = CASE WHEN x.kind = 'mapping' THEN x.k::uuid END  -- no cast of schema keys
-   -- OFFSET 0: computed once a row; inlined, it was computed for the hash and again for the stored text
-   CROSS JOIN LATERAL (SELECT fieldmap.embedding_text(f.source_table, f.source_field) AS text OFFSET 0) t
-   WHERE x.kind = 'mapping' AND md5(t.text) = x.h
-  ON CONFLICT (tenant_id, field_mapping_id, embedding_model) DO UPDATE
-     SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now();
-  GET DIAGNOSTICS v_count = ROW_COUNT;
-  v_stored := v_stored + v_count;
+  IF EXISTS (SELECT FROM unnest(kinds) k WHERE k = 'mapping') THEN  -- a schema batch needs no tenant
+    INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
+    SELECT f.tenant_id, f.id, t.text, x.v, model
+      FROM unnest(kinds, keys, hashes, vectors) AS x(kind, k, h, v)
+      JOIN fieldmap.field_mappings f ON f.tenant_id = (SELECT fieldmap.current_tenant_id())
+                                    AND f.id = CASE WHEN x.kind = 'mapping' THEN x.k::uuid END  -- no cast of schema keys
+     -- OFFSET 0: computed once a row; inlined, it was computed for the hash and again for the stored text
+     CROSS JOIN LATERAL (SELECT fieldmap.embedding_text(f.source_table, f.source_field) AS text OFFSET 0) t
+     WHERE x.kind = 'mapping' AND md5(t.text) = x.h
+    ON CONFLICT (tenant_id, field_mapping_id, embedding_model) DO UPDATE
+       SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now();
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    v_stored := v_stored + v_count;
+  END IF;
 
   IF EXISTS (SELECT FROM unnest(kinds) k WHERE k <> 'mapping') THEN
     INSERT INTO fieldmap.schema_embeddings (embedding_model, entity_name, field_name, embedding_text, embedding_vector)
@@ -4511,7 +4595,7 @@ ALTER FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], ha
 -- Name: FUNCTION put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]) IS 'Stores a batch of vectors of the model in one call: each only if its text (the hash handed out) is still current; a wrong dimension, a vector of zeros or a key given twice refuses the batch. Returns how many were stored and ignored.';
+COMMENT ON FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[], vectors public.vector[]) IS 'Stores a batch of vectors of the model in one call: each only if its text (the hash handed out) is still current; a wrong dimension, a vector with no direction (zeros, or too near them) or a key given twice refuses the batch. Returns how many were stored and ignored.';
 
 --
 -- Name: refresh_lineage_grid(boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -4649,10 +4733,7 @@ CREATE FUNCTION fieldmap.schema_embeddings_missing(model text) RETURNS TABLE(mis
     AS $$
 BEGIN
   PERFORM fieldmap._embedding_model_dims(model);  -- an unknown model is an error, not 0
-  -- for any role: the vectors are shared by all tenants, so only a role that
-  -- may write schema_embeddings (the owner) is handed them to compute
-  RETURN QUERY SELECT count(*), has_table_privilege('fieldmap.schema_embeddings', 'INSERT')
-                 FROM fieldmap._schema_texts_to_embed(model) t;
+  RETURN QUERY SELECT count(*), fieldmap._stores_schema_vectors() FROM fieldmap._schema_texts_to_embed(model) t;
 END
 $$;
 
@@ -6142,7 +6223,7 @@ COMMENT ON COLUMN fieldmap.mapping_embeddings.connector_id IS 'The connector of 
 -- Name: CONSTRAINT mapping_embeddings_nonzero_check ON mapping_embeddings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON CONSTRAINT mapping_embeddings_nonzero_check ON fieldmap.mapping_embeddings IS 'A vector of zeros has no cosine distance to anything (NaN): refused.';
+COMMENT ON CONSTRAINT mapping_embeddings_nonzero_check ON fieldmap.mapping_embeddings IS 'A vector with no direction (zeros, or too near them) has no cosine distance to anything (NaN): refused.';
 
 --
 -- Name: mapping_validation_results; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -6219,6 +6300,30 @@ COMMENT ON COLUMN fieldmap.mapping_validation_results.duration_ms IS 'How long t
 --
 
 COMMENT ON COLUMN fieldmap.mapping_validation_results.validated_by IS 'User (of the same tenant) who ran the validation; NULL for jobs.';
+
+--
+-- Name: mappings_to_embed; Type: VIEW; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE VIEW fieldmap.mappings_to_embed WITH (security_invoker='true') AS
+ SELECT f.tenant_id,
+    f.id AS field_mapping_id,
+    f.source_table,
+    f.source_field,
+    m.name AS embedding_model
+   FROM (fieldmap.field_mappings f
+     CROSS JOIN fieldmap.embedding_models m)
+  WHERE (NOT (EXISTS ( SELECT
+           FROM fieldmap.mapping_embeddings e
+          WHERE ((e.tenant_id = f.tenant_id) AND (e.field_mapping_id = f.id) AND ((e.embedding_model)::text = (m.name)::text) AND (e.embedding_vector IS NOT NULL)))));
+
+ALTER TABLE fieldmap.mappings_to_embed OWNER TO fieldmap_owner;
+
+--
+-- Name: VIEW mappings_to_embed; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON VIEW fieldmap.mappings_to_embed IS 'fieldmap: each mapping with each registered model it has no vector of yet (new, or its text changed): what fieldmap embed computes.';
 
 --
 -- Name: phone_countries; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -6349,7 +6454,7 @@ COMMENT ON COLUMN fieldmap.schema_embeddings.content_hash IS 'MD5 of embedding_t
 -- Name: CONSTRAINT schema_embeddings_nonzero_check ON schema_embeddings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON CONSTRAINT schema_embeddings_nonzero_check ON fieldmap.schema_embeddings IS 'A vector of zeros has no cosine distance to anything (NaN): refused.';
+COMMENT ON CONSTRAINT schema_embeddings_nonzero_check ON fieldmap.schema_embeddings IS 'A vector with no direction (zeros, or too near them) has no cosine distance to anything (NaN): refused.';
 
 --
 -- Name: tenant_members; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -7047,6 +7152,18 @@ CREATE TRIGGER _10_version BEFORE INSERT OR UPDATE ON fieldmap.field_mappings FO
 --
 
 COMMENT ON TRIGGER _10_version ON fieldmap.field_mappings IS 'Sets version and stamps; a no-op update keeps them.';
+
+--
+-- Name: field_mappings _20_check_canonical_field; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TRIGGER _20_check_canonical_field BEFORE INSERT OR UPDATE OF canonical_field, entity_schema_id ON fieldmap.field_mappings FOR EACH ROW EXECUTE FUNCTION fieldmap._check_canonical_field();
+
+--
+-- Name: TRIGGER _20_check_canonical_field ON field_mappings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TRIGGER _20_check_canonical_field ON fieldmap.field_mappings IS 'Refuses a canonical field its entity''s schema version lacks (or the bare extras), from any client.';
 
 --
 -- Name: field_mappings _20_check_transform; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
@@ -7923,6 +8040,12 @@ GRANT ALL ON FUNCTION fieldmap._boolean_words(truth boolean) TO fieldmap_reader;
 GRANT ALL ON FUNCTION fieldmap._boolean_words(truth boolean) TO fieldmap_auditor;
 
 --
+-- Name: FUNCTION _check_canonical_field(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._check_canonical_field() FROM PUBLIC;
+
+--
 -- Name: FUNCTION _check_embedding_dims(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -8124,6 +8247,15 @@ GRANT ALL ON FUNCTION fieldmap._source_value(rec jsonb, source text) TO fieldmap
 --
 
 REVOKE ALL ON FUNCTION fieldmap._stamp_updated_at() FROM PUBLIC;
+
+--
+-- Name: FUNCTION _stores_schema_vectors(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._stores_schema_vectors() FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._stores_schema_vectors() TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._stores_schema_vectors() TO fieldmap_reader;
+GRANT ALL ON FUNCTION fieldmap._stores_schema_vectors() TO fieldmap_auditor;
 
 --
 -- Name: FUNCTION _tf_code(transform text, value jsonb, rule jsonb); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
@@ -8742,6 +8874,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE fieldmap.mapping_embeddings TO fieldm
 GRANT SELECT ON TABLE fieldmap.mapping_validation_results TO fieldmap_reader;
 GRANT SELECT ON TABLE fieldmap.mapping_validation_results TO fieldmap_auditor;
 GRANT SELECT,INSERT ON TABLE fieldmap.mapping_validation_results TO fieldmap_writer;
+
+--
+-- Name: TABLE mappings_to_embed; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+GRANT SELECT ON TABLE fieldmap.mappings_to_embed TO fieldmap_writer;
+GRANT SELECT ON TABLE fieldmap.mappings_to_embed TO fieldmap_reader;
 
 --
 -- Name: TABLE phone_countries; Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

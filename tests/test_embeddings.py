@@ -161,8 +161,11 @@ def test_the_queue_pages_through_the_schema_and_the_mappings_by_its_last_key(crm
         after = page[-1][1]
     assert pages == [["entity", "field", "field"], ["field", "field", "mapping"], ["mapping"] * 3]
     assert crm.execute("SELECT fieldmap.pending_embedding_count(%s)", (MINILM,)).fetchone() == (9,)
-    with raises_sqlstate("MR001", 'after must be the last key of the previous batch .*, not "opportunity.nope"'):
-        crm.execute("SELECT * FROM fieldmap.pending_embeddings(%s, 3, 'opportunity.nope')", (MINILM,))
+    # a schema key gone since (entities reloaded during a run) still orders the pages
+    assert crm.execute("SELECT min(key) FROM fieldmap.pending_embeddings(%s, 3, 'opportunity.nope') WHERE kind <> 'mapping'",
+                       (MINILM,)).fetchone()[0] > "opportunity.nope"
+    with raises_sqlstate("MR001", 'after must be the last key of the previous batch .*, not "no such key"'):
+        crm.execute("SELECT * FROM fieldmap.pending_embeddings(%s, 3, 'no such key')", (MINILM,))
 
 
 def test_an_unknown_model_is_named_with_a_did_you_mean(crm: psycopg.Connection) -> None:

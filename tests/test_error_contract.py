@@ -69,6 +69,7 @@ BAD_CALLS: list[tuple[str, str, str]] = [
     ("import_mappings", "SELECT fieldmap.import_mappings('crm', '{}', mapping_source => 'bogus')", "MR001"),
     ("parse_mapping_doc", "SELECT * FROM fieldmap.parse_mapping_doc('{}', 'sideways')", "MR001"),
     ("plan_import", "SELECT * FROM fieldmap.plan_import('crm', '{}', mode => 'x')", "MR001"),
+    ("plan_import", "SELECT * FROM fieldmap.plan_import('Hub Spot', '{}')", "MR001"),  # as import refuses it
     ("export_mappings", "SELECT fieldmap.export_mappings('nope')", "MR004"),
     ("connector_id", "SELECT fieldmap.connector_id('nope')", "MR004"),
     ("compare_mappings", """SELECT * FROM fieldmap.compare_mappings('crm', '{"nope": {"fields": {"a": "b"}}}')""", "MR001"),

@@ -286,6 +286,10 @@ BREAKS: dict[str, list[str]] = {
         "DROP FUNCTION fieldmap.pending_embeddings CASCADE",
         "DROP TRIGGER _30_drop_stale_embeddings ON fieldmap.field_mappings",
         "GRANT EXECUTE ON FUNCTION fieldmap.put_embeddings TO fieldmap_reader",
+        "DROP FUNCTION fieldmap.schema_embeddings_missing(text)",
+        "CREATE OR REPLACE VIEW fieldmap.mappings_to_embed AS SELECT f.tenant_id, f.id AS field_mapping_id,"
+        " f.source_table, f.source_field, m.name AS embedding_model"
+        " FROM fieldmap.field_mappings f, fieldmap.embedding_models m WHERE false",
     ],
     "function_semantic_search": [
         "DROP FUNCTION fieldmap.search_similar CASCADE",
@@ -318,6 +322,15 @@ BREAKS: dict[str, list[str]] = {
     "embedding_nonzero": [
         "ALTER TABLE fieldmap.mapping_embeddings DROP CONSTRAINT mapping_embeddings_nonzero_check",
         "ALTER TABLE fieldmap.schema_embeddings DROP CONSTRAINT schema_embeddings_nonzero_check",
+        "ALTER TABLE fieldmap.mapping_embeddings DROP CONSTRAINT mapping_embeddings_nonzero_check;"
+        " ALTER TABLE fieldmap.mapping_embeddings ADD CONSTRAINT mapping_embeddings_nonzero_check"
+        " CHECK (public.vector_norm(embedding_vector) > 0)",
+    ],
+    "trigger_check_canonical_field": [
+        "DROP TRIGGER _20_check_canonical_field ON fieldmap.field_mappings",
+        "ALTER TABLE fieldmap.field_mappings DISABLE TRIGGER _20_check_canonical_field",
+        "CREATE OR REPLACE FUNCTION fieldmap._check_canonical_field() RETURNS trigger LANGUAGE plpgsql"
+        " AS 'BEGIN RETURN NEW; END'",
     ],
     "embedding_connector": [
         "ALTER TABLE fieldmap.mapping_embeddings DROP COLUMN connector_id CASCADE",

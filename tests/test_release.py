@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
 import pytest
+import support
 from support import DB_DIR, load_script, sqitch_target
 
 release = load_script("release")
@@ -42,36 +44,41 @@ def sqitch(db: Path, url: str, *args: str) -> None:
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-def find_mapping_source(url: str) -> str:
+def purge_source(url: str) -> str:
     with psycopg.connect(url) as c:
-        return c.execute("SELECT prosrc FROM pg_proc WHERE oid = 'fieldmap.find_mapping(text, text)'::regprocedure"
+        return c.execute("SELECT prosrc FROM pg_proc WHERE oid = 'fieldmap.purge_audit_log(integer)'::regprocedure"
                          ).fetchone()[0]
 
 
 def test_a_body_changed_after_release_fails_until_the_change_is_reworked(repo: Path, scratch_url: str) -> None:
+    # function_retention: released, and not reworked since (function_history was, after @v0.1.0)
     tags = [t for _, t in release.plan(repo) if t]
     if not tags:  # a plan before its first release: make one
         release.tag("v9.9.9", "test release", repo)
         subprocess.run([*GIT, "commit", "-qam", "tag"], cwd=repo, check=True)
-    tag = [t for c, t in release.plan(repo) if c == "function_history"][0]
+    tag = [t for c, t in release.plan(repo) if c == "function_retention"][0]
     assert release.check(repo) == []
-    body = repo / "functions" / "find_mapping.sql"
-    body.write_text(body.read_text().replace("has no mapping of %", "has no mapping for %"))
+    body = repo / "functions" / "purge_audit_log.sql"
+    released, changed = "batch_size must be a positive number", "batch_size must be 1 or more"
+    body.write_text(body.read_text().replace(released, changed))
     problems = release.check(repo)
-    assert problems and all("function_history" in p for p in problems), problems
+    assert problems and all("function_retention" in p for p in problems), problems
 
-    release.rework("function_history", "clearer message", repo)
+    release.rework("function_retention", "clearer message", repo)
     assert release.check(repo) == []  # the released instance includes the frozen body
-    assert "has no mapping of %" in (repo / "functions" / f"find_mapping@{tag}.sql").read_text()
-    assert f"find_mapping@{tag}.sql" in (repo / "deploy" / f"function_history@{tag}.sql").read_text()
-    assert "find_mapping.sql" in (repo / "deploy" / "function_history.sql").read_text()
+    assert released in (repo / "functions" / f"purge_audit_log@{tag}.sql").read_text()
+    assert f"purge_audit_log@{tag}.sql" in (repo / "deploy" / f"function_retention@{tag}.sql").read_text()
+    assert "purge_audit_log.sql" in (repo / "deploy" / "function_retention.sql").read_text()
+    # a reworked deploy must differ in text from the released one (Sqitch refuses a repeated script hash)
+    deploy = repo / "deploy" / "function_retention.sql"
+    deploy.write_text(deploy.read_text().replace("BEGIN;", "-- Reworked: a clearer message.\nBEGIN;", 1))
 
     sqitch(repo, scratch_url, "deploy")
-    assert "has no mapping for %" in find_mapping_source(scratch_url)
+    assert changed in purge_source(scratch_url)
     sqitch(repo, scratch_url, "revert", "-y", "--to", f"@{tag}")
-    assert "has no mapping of %" in find_mapping_source(scratch_url)  # the released code, not today's
+    assert released in purge_source(scratch_url)  # the released code, not today's
     sqitch(repo, scratch_url, "deploy")
-    assert "has no mapping for %" in find_mapping_source(scratch_url)
+    assert changed in purge_source(scratch_url)
 
 
 def latest_release() -> str:
@@ -94,8 +101,12 @@ def test_an_upgrade_from_the_release_keeps_everything(scratch_url: str, tmp_path
     archive = subprocess.run(["git", "archive", commit, "db", "glue"], cwd=top, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(tmp_path)], input=archive, check=True)
     sqitch(tmp_path / "db", scratch_url, "deploy", "--verify")
+    released_cli = tmp_path / "fieldmap"  # its own entry point: today's console script loads fieldmap.__main__
+    released_cli.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m fieldmap.cli "$@"\n')
+    released_cli.chmod(0o755)
     with monkeypatch.context() as m:
         m.setenv("PYTHONPATH", str(tmp_path / "glue"))  # the released glue runs the released CLI
+        m.setattr(support, "FIELDMAP_EXE", released_cli)
         populate(scratch_url)
     before = fingerprint(scratch_url)
     assert_whole(before)

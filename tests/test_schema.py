@@ -3,10 +3,12 @@ intended type, and the constraints that keep bad rows out."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import psycopg
 import pytest
+from registry import raises_sqlstate
 
 V = "character varying"
 TS = "timestamp with time zone"
@@ -296,6 +298,32 @@ def test_a_canonical_field_has_one_active_source_also_without_a_connection(db: p
     # and one source field may feed several canonical fields
     insert_mapping(db, registry, canonical_field="name")
     assert db.execute("SELECT count(*) FROM fieldmap.field_mappings WHERE status = 'active'").fetchone()[0] == 4
+
+
+def test_a_canonical_field_must_be_one_its_entity_has(db: psycopg.Connection, registry: dict) -> None:
+    # written from psql, a misspelt target was stored: apply_mapping emitted
+    # the unknown key and export wrote a file import refuses
+    db.execute("SELECT * FROM fieldmap.load_entities(%s::json, '1.1.0')",
+               ('{"account": {"fields": {"account_id": "string!", "name": "string", "extras": "object"}}}',))
+    v11 = db.execute("SELECT id FROM fieldmap.entity_schemas WHERE entity_version = '1.1.0'").fetchone()[0]
+    for field, said in (("nmae", 'unknown canonical field "nmae" (did you mean "name"?)'),
+                        ("extras", 'unknown canonical field "extras" (only fields of account, or extras.<name>)'),
+                        ("extras.", 'unknown canonical field "extras."')):
+        with raises_sqlstate("MR001", re.escape(f"Account.Id -> account.{field}: {said}")):
+            insert_mapping(db, registry, entity_schema_id=v11, canonical_field=field)  # INSERT
+    insert_mapping(db, registry, entity_schema_id=v11, canonical_field="extras.region")
+    insert_mapping(db, registry, entity_schema_id=v11)
+    mapping = db.execute("SELECT id FROM fieldmap.field_mappings WHERE canonical_field = 'account_id'").fetchone()[0]
+    with raises_sqlstate("MR001", '"acount_id" \\(did you mean "account_id"'):  # UPDATE
+        db.execute("UPDATE fieldmap.field_mappings SET canonical_field = 'acount_id' WHERE id = %s", (mapping,))
+    # a row stored before the rule (the trigger off) may still be written, target unchanged (no-op UPDATE)
+    db.execute("ALTER TABLE fieldmap.field_mappings DISABLE TRIGGER _20_check_canonical_field")
+    db.execute("UPDATE fieldmap.field_mappings SET canonical_field = 'gone' WHERE id = %s", (mapping,))
+    db.execute("ALTER TABLE fieldmap.field_mappings ENABLE TRIGGER _20_check_canonical_field")
+    db.execute("UPDATE fieldmap.field_mappings SET canonical_field = canonical_field, notes = 'n' WHERE id = %s",
+               (mapping,))
+    with raises_sqlstate("MR001", '"gone"'):  # moved to another schema version: checked
+        db.execute("UPDATE fieldmap.field_mappings SET entity_schema_id = %s WHERE id = %s", (registry["entity"], mapping))
 
 
 def test_a_mapping_cannot_use_another_tenants_connector(db: psycopg.Connection, registry: dict) -> None:

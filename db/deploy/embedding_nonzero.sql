@@ -31,8 +31,8 @@ ALTER TABLE fieldmap.mapping_embeddings
 ALTER TABLE fieldmap.schema_embeddings
   ADD CONSTRAINT schema_embeddings_nonzero_check CHECK (public.cosine_distance(embedding_vector, embedding_vector) <> 'NaN');
 COMMENT ON CONSTRAINT mapping_embeddings_nonzero_check ON fieldmap.mapping_embeddings IS
-  'A vector of zeros has no cosine distance to anything (NaN): refused.';
+  'A vector with no direction (zeros, or too near them) has no cosine distance to anything (NaN): refused.';
 COMMENT ON CONSTRAINT schema_embeddings_nonzero_check ON fieldmap.schema_embeddings IS
-  'A vector of zeros has no cosine distance to anything (NaN): refused.';
+  'A vector with no direction (zeros, or too near them) has no cosine distance to anything (NaN): refused.';
 
 COMMIT;

@@ -8,6 +8,21 @@
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
+-- the one statement of "a mapping still needs a vector of a model", read by
+-- the queue, its count, fieldmap status and suggest's warning; with the
+-- invoker's rights, so the tenant's row security applies
+CREATE VIEW fieldmap.mappings_to_embed WITH (security_invoker = true) AS
+SELECT f.tenant_id, f.id AS field_mapping_id, f.source_table, f.source_field, m.name AS embedding_model
+  FROM fieldmap.field_mappings f
+ CROSS JOIN fieldmap.embedding_models m
+ WHERE NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
+                    WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = m.name
+                      AND e.embedding_vector IS NOT NULL);
+
+COMMENT ON VIEW fieldmap.mappings_to_embed IS
+  'fieldmap: each mapping with each registered model it has no vector of yet (new, or its text changed): what fieldmap embed computes.';
+GRANT SELECT ON fieldmap.mappings_to_embed TO fieldmap_writer, fieldmap_reader;
+
 \ir ../functions/embedding_queue.sql
 \ir ../triggers/_drop_stale_embeddings.sql
 
@@ -15,8 +30,8 @@ GRANT EXECUTE ON FUNCTION fieldmap._embedding_model_dims(text) TO fieldmap_write
 -- the queue (invoker) checks its keys with the one uuid test
 GRANT EXECUTE ON FUNCTION fieldmap._as_uuid(text) TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 -- what the canonical schema lacks, for any role (only the owner computes it)
-GRANT EXECUTE ON FUNCTION fieldmap._schema_texts_to_embed(text), fieldmap.schema_embeddings_missing(text)
-  TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
+GRANT EXECUTE ON FUNCTION fieldmap._stores_schema_vectors(), fieldmap._schema_texts_to_embed(text),
+  fieldmap.schema_embeddings_missing(text) TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
 GRANT EXECUTE ON FUNCTION fieldmap.pending_embeddings(text, integer, text), fieldmap.pending_embedding_count(text),
   fieldmap.put_embeddings(text, text[], text[], text[], public.vector[]) TO fieldmap_writer;
 

@@ -1,6 +1,8 @@
 -- Deploy fieldmap:function_history to pg
 -- requires: trigger_audit
 -- requires: function_context
+-- Reworked after @v0.1.0: find_mapping names what it did not find (an
+-- unknown connector or field, with a did-you-mean; a deleted mapping).
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 

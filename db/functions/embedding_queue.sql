@@ -9,14 +9,16 @@
 -- and whether a computed vector may still be stored. The glue only encodes.
 --   kinds: 'entity' and 'field' (the canonical schema, keys 'account' and
 --   'account.name'; shared by all tenants, so only a role that may write
---   schema_embeddings, the owner, is handed them, first) and 'mapping' (the
---   session tenant's mappings, key = the mapping's id). Each in key order,
+--   schema_embeddings, the owner, is handed them, first; alone when no
+--   tenant is in context, so they are embedded before any tenant exists)
+--   and 'mapping' (the session tenant's mappings, key = the mapping's id,
+--   one row of the view mappings_to_embed). Each in key order,
 --   batch_size in all, after `after` (the last key of the previous batch),
 --   so a run pages through the queue once.
 -- put_embeddings stores a vector only if the text it was computed from
 -- (its hash) is still the text of its key: a mapping renamed while its
--- vector was computed stays pending. A wrong dimension, a vector of zeros
--- (no cosine distance to anything) or a key given twice refuses the whole
+-- vector was computed stays pending. A wrong dimension, a vector with no
+-- direction (zeros, or too near them: no cosine distance to anything) or a key given twice refuses the whole
 -- batch, naming the first key at fault; nothing is written.
 
 CREATE OR REPLACE FUNCTION fieldmap._embedding_model_dims(model text)
@@ -39,14 +41,28 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION fieldmap._schema_texts_to_embed(model text)
-RETURNS TABLE (entity_name text, field_name text, embedding_text text)
+CREATE OR REPLACE FUNCTION fieldmap._stores_schema_vectors()
+RETURNS boolean
 LANGUAGE sql
 STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  -- a canonical entity's or field's text without a vector of the model computed from it
-  SELECT t.entity_name::text, t.field_name::text, t.embedding_text
+  -- the schema's vectors are shared by all tenants: only a role that may
+  -- write them (the owner) is handed their texts to compute
+  SELECT has_table_privilege('fieldmap.schema_embeddings', 'INSERT')
+$$;
+
+CREATE OR REPLACE FUNCTION fieldmap._schema_texts_to_embed(model text)
+RETURNS TABLE (kind text, key text, embedding_text text)
+LANGUAGE sql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  -- a canonical entity's or field's text without a vector of the model
+  -- computed from it, keyed 'account' (an entity) or 'account.name' (a field)
+  SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END,
+         t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END,
+         t.embedding_text
     FROM fieldmap.schema_embedding_texts t
     LEFT JOIN fieldmap.schema_embeddings e
       ON e.embedding_model = model AND e.entity_name = t.entity_name AND e.field_name = t.field_name
@@ -61,10 +77,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
   PERFORM fieldmap._embedding_model_dims(model);  -- an unknown model is an error, not 0
-  -- for any role: the vectors are shared by all tenants, so only a role that
-  -- may write schema_embeddings (the owner) is handed them to compute
-  RETURN QUERY SELECT count(*), has_table_privilege('fieldmap.schema_embeddings', 'INSERT')
-                 FROM fieldmap._schema_texts_to_embed(model) t;
+  RETURN QUERY SELECT count(*), fieldmap._stores_schema_vectors() FROM fieldmap._schema_texts_to_embed(model) t;
 END
 $$;
 
@@ -83,60 +96,58 @@ BEGIN
     RAISE EXCEPTION 'batch_size must be 1 to 100000, not %', coalesce(batch_size::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
   -- after: the last key of the previous batch, a mapping's id or (for the
-  -- owner, whose batches begin with the schema) an entity's or field's key
-  IF after IS NOT NULL AND v_after IS NULL AND NOT EXISTS (
-       SELECT FROM fieldmap.schema_embedding_texts t
-        WHERE t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END = after) THEN
-    RAISE EXCEPTION 'after must be the last key of the previous batch (a mapping id, or an entity or field), not "%"',
-      after USING ERRCODE = 'MR001';
+  -- owner, whose batches begin with the schema) an entity's or field's key,
+  -- which need not exist any more (entities reloaded during the run): it only orders
+  IF after IS NOT NULL AND v_after IS NULL AND after !~ '^[^.\s]+(\.[^.\s]+)?$' THEN
+    RAISE EXCEPTION 'after must be the last key of the previous batch (a mapping id, or an entity or field key such as account.name), not "%"',
+      left(after, 80) USING ERRCODE = 'MR001';
   END IF;
-  IF v_after IS NULL AND has_table_privilege('fieldmap.schema_embeddings', 'INSERT') THEN
+  IF v_after IS NULL AND fieldmap._stores_schema_vectors() THEN
     RETURN QUERY
-      SELECT k.kind, k.key, k.embedding_text, md5(k.embedding_text)
-        FROM (SELECT CASE WHEN t.field_name = '' THEN 'entity' ELSE 'field' END AS kind,
-                     t.entity_name || CASE WHEN t.field_name = '' THEN '' ELSE '.' || t.field_name END AS key,
-                     t.embedding_text
-                FROM fieldmap._schema_texts_to_embed(model) t) k
-       WHERE after IS NULL OR k.key > after
-       ORDER BY k.key
+      SELECT t.kind, t.key, t.embedding_text, md5(t.embedding_text)
+        FROM fieldmap._schema_texts_to_embed(model) t
+       WHERE after IS NULL OR t.key > after
+       ORDER BY t.key
        LIMIT batch_size;
     GET DIAGNOSTICS v_handed = ROW_COUNT;
+    IF coalesce(current_setting('fieldmap.tenant_id', true), '') = '' THEN
+      RETURN;  -- no tenant in context: the owner asks for the schema's texts alone
+    END IF;
   END IF;
   IF v_handed = batch_size THEN
     RETURN;
   END IF;
-  -- a mapping without a vector of the model; a changed text has none
-  -- (trigger _30_drop_stale_embeddings), so only the texts handed out are computed
+  -- a changed text has no vector (trigger _30_drop_stale_embeddings), so
+  -- only the texts handed out are computed
   RETURN QUERY
     SELECT 'mapping', p.id::text, p.text, md5(p.text)
-      FROM (SELECT f.id, fieldmap.embedding_text(f.source_table, f.source_field) AS text
-              FROM fieldmap.field_mappings f
-             WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
-               AND (v_after IS NULL OR f.id > v_after)
-               AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
-                                WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
-                                  AND e.embedding_vector IS NOT NULL)
-             ORDER BY f.id
+      FROM (SELECT t.field_mapping_id AS id, fieldmap.embedding_text(t.source_table, t.source_field) AS text
+              FROM fieldmap.mappings_to_embed t
+             WHERE t.tenant_id = (SELECT fieldmap.current_tenant_id()) AND t.embedding_model = model
+               AND (v_after IS NULL OR t.field_mapping_id > v_after)
+             ORDER BY t.field_mapping_id
              LIMIT batch_size - v_handed) p;
 END
 $$;
 
 CREATE OR REPLACE FUNCTION fieldmap.pending_embedding_count(model text)
 RETURNS bigint
-LANGUAGE sql
+LANGUAGE plpgsql
 STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
+  PERFORM fieldmap._embedding_model_dims(model);  -- an unknown model is an error, not 0
   -- what pending_embeddings hands out: the schema's texts to a role that may
-  -- store them, the session tenant's mappings counted without computing their texts
-  SELECT CASE WHEN has_table_privilege('fieldmap.schema_embeddings', 'INSERT')
-              THEN (SELECT count(*) FROM fieldmap._schema_texts_to_embed(model)) ELSE 0 END
-       + (SELECT count(*) FROM fieldmap.field_mappings f
-           WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id())
-             AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
-                              WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = model
-                                AND e.embedding_vector IS NOT NULL))
-   WHERE fieldmap._embedding_model_dims(model) IS NOT NULL  -- an unknown model is an error, not 0
+  -- store them (alone without a tenant in context), the session tenant's
+  -- mappings counted without computing their texts
+  RETURN CASE WHEN fieldmap._stores_schema_vectors() THEN (SELECT count(*) FROM fieldmap._schema_texts_to_embed(model))
+              ELSE 0 END
+       + CASE WHEN fieldmap._stores_schema_vectors() AND coalesce(current_setting('fieldmap.tenant_id', true), '') = ''
+              THEN 0
+              ELSE (SELECT count(*) FROM fieldmap.mappings_to_embed t
+                     WHERE t.tenant_id = (SELECT fieldmap.current_tenant_id()) AND t.embedding_model = model) END;
+END
 $$;
 
 CREATE OR REPLACE FUNCTION fieldmap.put_embeddings(model text, kinds text[], keys text[], hashes text[],
@@ -159,14 +170,16 @@ BEGIN
       USING ERRCODE = 'MR001';
   END IF;
   -- a key twice in one batch would make the INSERT's ON CONFLICT touch a row twice (21000)
-  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims, public.cosine_distance(x.v, x.v) = 'NaN' AS zero, x.copies
+  -- a vector with no direction (zeros, or too near them) has a cosine
+  -- distance of NaN, to itself too (the tables' nonzero checks)
+  SELECT x.k, x.kind, public.vector_dims(x.v) AS dims, x.no_direction, x.copies
     INTO v_bad
-    FROM (SELECT u.*, count(*) OVER (PARTITION BY u.kind, CASE WHEN u.kind = 'mapping'
-                                                               THEN fieldmap._as_uuid(u.k)::text ELSE u.k END) AS copies
+    FROM (SELECT u.*, public.cosine_distance(u.v, u.v) = 'NaN' AS no_direction,
+                 count(*) OVER (PARTITION BY u.kind, CASE WHEN u.kind = 'mapping'
+                                                          THEN fieldmap._as_uuid(u.k)::text ELSE u.k END) AS copies
             FROM unnest(kinds, keys, vectors) WITH ORDINALITY AS u(kind, k, v, n)) x
    WHERE x.v IS NULL OR public.vector_dims(x.v) <> v_dims OR x.kind IS NULL OR x.kind NOT IN ('mapping', 'entity', 'field')
-      OR x.k IS NULL OR (x.kind = 'mapping' AND fieldmap._as_uuid(x.k) IS NULL)
-      OR public.cosine_distance(x.v, x.v) = 'NaN' OR x.copies > 1  -- no direction: zeros, or too near them
+      OR x.k IS NULL OR (x.kind = 'mapping' AND fieldmap._as_uuid(x.k) IS NULL) OR x.no_direction OR x.copies > 1
    ORDER BY x.n LIMIT 1;
   IF FOUND THEN
     RAISE EXCEPTION '%', CASE
@@ -177,24 +190,26 @@ BEGIN
       WHEN v_bad.dims IS NULL THEN format('the vector of %s %s is NULL', v_bad.kind, v_bad.k)
       WHEN v_bad.dims <> v_dims
         THEN format('the vector of %s %s has %s dimensions; model "%s" has %s', v_bad.kind, v_bad.k, v_bad.dims, model, v_dims)
-      WHEN v_bad.zero THEN format('the vector of %s %s is all zeros, or too near them: it has no cosine distance to anything',
+      WHEN v_bad.no_direction THEN format('the vector of %s %s is all zeros, or too near them: it has no cosine distance to anything',
                                 v_bad.kind, v_bad.k)
       ELSE format('%s %s is %s times in the batch: one vector a key', v_bad.kind, v_bad.k, v_bad.copies)
     END USING ERRCODE = 'MR001';
   END IF;
 
-  INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
-  SELECT f.tenant_id, f.id, t.text, x.v, model
-    FROM unnest(kinds, keys, hashes, vectors) AS x(kind, k, h, v)
-    JOIN fieldmap.field_mappings f ON f.tenant_id = (SELECT fieldmap.current_tenant_id())
-                                  AND f.id = CASE WHEN x.kind = 'mapping' THEN x.k::uuid END  -- no cast of schema keys
-   -- OFFSET 0: computed once a row; inlined, it was computed for the hash and again for the stored text
-   CROSS JOIN LATERAL (SELECT fieldmap.embedding_text(f.source_table, f.source_field) AS text OFFSET 0) t
-   WHERE x.kind = 'mapping' AND md5(t.text) = x.h
-  ON CONFLICT (tenant_id, field_mapping_id, embedding_model) DO UPDATE
-     SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now();
-  GET DIAGNOSTICS v_count = ROW_COUNT;
-  v_stored := v_stored + v_count;
+  IF EXISTS (SELECT FROM unnest(kinds) k WHERE k = 'mapping') THEN  -- a schema batch needs no tenant
+    INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
+    SELECT f.tenant_id, f.id, t.text, x.v, model
+      FROM unnest(kinds, keys, hashes, vectors) AS x(kind, k, h, v)
+      JOIN fieldmap.field_mappings f ON f.tenant_id = (SELECT fieldmap.current_tenant_id())
+                                    AND f.id = CASE WHEN x.kind = 'mapping' THEN x.k::uuid END  -- no cast of schema keys
+     -- OFFSET 0: computed once a row; inlined, it was computed for the hash and again for the stored text
+     CROSS JOIN LATERAL (SELECT fieldmap.embedding_text(f.source_table, f.source_field) AS text OFFSET 0) t
+     WHERE x.kind = 'mapping' AND md5(t.text) = x.h
+    ON CONFLICT (tenant_id, field_mapping_id, embedding_model) DO UPDATE
+       SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now();
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    v_stored := v_stored + v_count;
+  END IF;
 
   IF EXISTS (SELECT FROM unnest(kinds) k WHERE k <> 'mapping') THEN
     INSERT INTO fieldmap.schema_embeddings (embedding_model, entity_name, field_name, embedding_text, embedding_vector)
@@ -215,13 +230,15 @@ $$;
 
 COMMENT ON FUNCTION fieldmap._embedding_model_dims(text) IS
   'Internal: the dimension of a registered embedding model; an unknown model is an error with a did-you-mean.';
+COMMENT ON FUNCTION fieldmap._stores_schema_vectors() IS
+  'Internal: whether this role may write the canonical schema''s vectors (shared by all tenants: the owner), and so is handed their texts.';
 COMMENT ON FUNCTION fieldmap._schema_texts_to_embed(text) IS
-  'Internal: the canonical entities and fields whose text has no vector of the model computed from it.';
+  'Internal: the canonical entities and fields whose text has no vector of the model computed from it, with their kind and key (account, account.name).';
 COMMENT ON FUNCTION fieldmap.schema_embeddings_missing(text) IS
   'How many canonical entity and field texts lack a vector of the model (suggestions need them), and whether this role may store them (only the owner is handed them).';
 COMMENT ON FUNCTION fieldmap.pending_embeddings(text, integer, text) IS
-  'What needs a vector of the model, batch_size rows after `after` (the last key of the previous batch): the canonical schema''s entities and fields (for roles that may write them), then the session tenant''s mappings in id order; kind, key, the text to encode and its MD5 for put_embeddings.';
+  'What needs a vector of the model, batch_size rows after `after` (the last key of the previous batch): the canonical schema''s entities and fields (for roles that may write them), then (with a tenant in context) the session tenant''s mappings in id order; kind, key, the text to encode and its MD5 for put_embeddings.';
 COMMENT ON FUNCTION fieldmap.pending_embedding_count(text) IS
-  'How many items pending_embeddings would hand out for the model (up to 100,000), for progress reports.';
+  'How many items pending_embeddings would hand out for the model, for progress reports.';
 COMMENT ON FUNCTION fieldmap.put_embeddings(text, text[], text[], text[], public.vector[]) IS
-  'Stores a batch of vectors of the model in one call: each only if its text (the hash handed out) is still current; a wrong dimension, a vector of zeros or a key given twice refuses the batch. Returns how many were stored and ignored.';
+  'Stores a batch of vectors of the model in one call: each only if its text (the hash handed out) is still current; a wrong dimension, a vector with no direction (zeros, or too near them) or a key given twice refuses the batch. Returns how many were stored and ignored.';

@@ -2,7 +2,8 @@
 -- The id of a connector's mapping of a canonical field ('entity.field', e.g.
 -- 'opportunity.stage') in the session's tenant: the connector-wide mapping of
 -- that field, the active one if any, else the most recently changed (so a
--- deprecated mapping is still found). For psql:
+-- deprecated mapping is still found); none is an error naming the unknown
+-- connector or the nearest field it maps. For psql:
 --   SELECT * FROM fieldmap.mapping_history(fieldmap.find_mapping('hubspot', 'opportunity.stage'));
 CREATE OR REPLACE FUNCTION fieldmap.find_mapping(connector text, field text)
 RETURNS uuid
@@ -11,7 +12,9 @@ STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  v_id uuid;
+  v_id        uuid;
+  v_connector uuid;
+  v_near      text;
 BEGIN
   IF field IS NULL OR field !~ '^[^.]+\.' THEN
     RAISE EXCEPTION 'field "%" must be written entity.field, e.g. opportunity.stage', field USING ERRCODE = 'MR001';
@@ -25,7 +28,17 @@ BEGIN
    ORDER BY f.status = 'active' DESC, f.updated_at DESC
    LIMIT 1;
   IF v_id IS NULL THEN
-    RAISE EXCEPTION 'connector "%" has no mapping of %', connector, field USING ERRCODE = 'MR004';
+    -- say what is wrong: the connector (connector_id names it, with a
+    -- did-you-mean), else the field, against the fields the connector maps
+    v_connector := fieldmap.connector_id(connector);
+    SELECT fieldmap.closest_name(field, array_agg(DISTINCT f.canonical_entity || '.' || f.canonical_field))
+      INTO v_near
+      FROM fieldmap.field_mappings f
+     WHERE f.tenant_id = fieldmap.current_tenant_id() AND f.connector_id = v_connector AND f.connection_id IS NULL;
+    RAISE EXCEPTION '%', format('connector "%s" has no mapping of %s', connector, field)
+                         || coalesce(' (did you mean ' || v_near || '?)', '')
+      USING ERRCODE = 'MR004',
+            HINT = 'a deleted mapping is found no more by its field; its history stays, read by its id (in the audit log)';
   END IF;
   RETURN v_id;
 END

@@ -55,7 +55,6 @@ BEGIN
     RAISE EXCEPTION 'the system tenant holds the shared canonical entities; import mappings into a customer''s tenant'
       USING ERRCODE = 'MR001';
   END IF;
-  PERFORM fieldmap.check_handle(connector, 'connector name');
   IF mapping_source IS NULL OR mapping_source NOT IN ('manual', 'rag', 'llm', 'auto_detected') THEN
     RAISE EXCEPTION 'mapping_source must be manual, rag, llm or auto_detected, not "%"', mapping_source
       USING ERRCODE = 'MR001';
@@ -65,7 +64,7 @@ BEGIN
       USING ERRCODE = 'MR001';
   END IF;
 
-  v_plan := ARRAY(SELECT p FROM fieldmap.plan_import(connector, doc, mode, direction) p);
+  v_plan := ARRAY(SELECT p FROM fieldmap.plan_import(connector, doc, mode, direction) p);  -- checks the connector's name
   SELECT jsonb_agg(jsonb_build_object('entity', p.entity, 'field', coalesce(p.field_key, p.canonical_field),
                                       'reason', p.problem) ORDER BY p.entity, p.field_key)
     INTO v_rejected FROM unnest(v_plan) p WHERE p.action = 'rejected';

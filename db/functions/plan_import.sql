@@ -35,6 +35,8 @@ BEGIN
   IF mode IS NULL OR mode NOT IN ('merge', 'replace') THEN
     RAISE EXCEPTION 'mode must be merge or replace, not "%"', mode USING ERRCODE = 'MR001';
   END IF;
+  -- the plan of a connector import would refuse to create is no plan ('Hub Spot')
+  PERFORM fieldmap.check_handle(connector, 'connector name');
   SELECT c.id INTO v_connector FROM fieldmap.connector_definitions c
    WHERE c.tenant_id = v_tenant AND c.connector_name = plan_import.connector;
 

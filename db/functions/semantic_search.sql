@@ -1,4 +1,4 @@
--- fieldmap._search_filters(filters jsonb) -> jsonb
+-- fieldmap._search_filters(filters jsonb) -> jsonb (checked, the connector's id added)
 -- fieldmap._nearest_mappings(query vector, model text, k integer, filters jsonb) -> (mapping_id, similarity)
 -- fieldmap._described_mappings(ids uuid[], similarities float8[]) -> rows
 -- fieldmap.search_similar(query vector, k integer DEFAULT 10, filters jsonb DEFAULT '{}') -> rows
@@ -28,6 +28,7 @@ AS $$
 DECLARE
   c_keys CONSTANT text[] := ARRAY['connector', 'entity', 'status', 'min_confidence', 'model'];
   v_key  text;
+  v_connector uuid;
 BEGIN
   IF filters IS NULL OR filters = 'null' THEN
     RETURN '{}'::jsonb;
@@ -59,10 +60,11 @@ BEGIN
                    ARRAY(SELECT DISTINCT s.entity_name::text FROM fieldmap.entity_schemas s)) || '"?)', '')
         USING ERRCODE = 'MR001';
     ELSIF v_key = 'connector' THEN
-      PERFORM fieldmap.connector_id(filters->>v_key);  -- the session tenant's, or MR004 with a did-you-mean
+      v_connector := fieldmap.connector_id(filters->>v_key);  -- the session tenant's, or MR004 with a did-you-mean
     END IF;
   END LOOP;
-  RETURN filters;
+  -- the id travels on, so that _nearest_mappings need not look it up again
+  RETURN CASE WHEN v_connector IS NULL THEN filters ELSE filters || jsonb_build_object('connector_id', v_connector) END;
 END
 $$;
 
@@ -78,13 +80,16 @@ AS $$
 DECLARE
   v_dims      integer := fieldmap._embedding_model_dims(model);
   v_tenant    uuid := fieldmap.current_tenant_id();
-  v_connector uuid := CASE WHEN filters ? 'connector' THEN fieldmap.connector_id(filters->>'connector') END;
+  v_connector uuid := (filters->>'connector_id')::uuid;  -- from _search_filters
   v_small     boolean;
   v_mapping_filter text;
 BEGIN
   -- @plpgsql_check_options: extra_warnings = off
   -- (it warns that mapping_id and similarity may stay unset: RETURN QUERY
   -- EXECUTE sets them, which it cannot follow)
+  IF filters ? 'connector' AND v_connector IS NULL THEN  -- a caller that skipped _search_filters
+    RAISE EXCEPTION 'internal: a connector filter must be checked by _search_filters first' USING ERRCODE = 'MR001';
+  END IF;
   IF k IS NULL OR k NOT BETWEEN 1 AND 1000 THEN
     RAISE EXCEPTION 'k must be 1 to 1000, not %', coalesce(k::text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
@@ -239,7 +244,7 @@ END
 $$;
 
 COMMENT ON FUNCTION fieldmap._search_filters(jsonb) IS
-  'Internal: the filters of search_similar checked (their names and types; the connector the session tenant''s, the entity a canonical one), or a clear error.';
+  'Internal: the filters of search_similar checked (their names and types; the connector the session tenant''s, the entity a canonical one), or a clear error; the connector''s id is added as connector_id for _nearest_mappings.';
 COMMENT ON FUNCTION fieldmap._nearest_mappings(public.vector, text, integer, jsonb) IS
   'Internal: the session tenant''s k mappings nearest to a vector of a model, exactly for a tenant with few vectors, else by the model''s HNSW index with an iterative scan.';
 COMMENT ON FUNCTION fieldmap._described_mappings(uuid[], double precision[]) IS

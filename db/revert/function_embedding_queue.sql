@@ -22,5 +22,7 @@ GRANT EXECUTE ON FUNCTION fieldmap.pending_embeddings(text, integer, text), fiel
 -- the released pending_embeddings (above) reads none of these
 DROP FUNCTION fieldmap.schema_embeddings_missing(text);
 DROP FUNCTION fieldmap._schema_texts_to_embed(text);
+DROP FUNCTION fieldmap._stores_schema_vectors();
+DROP VIEW fieldmap.mappings_to_embed;
 
 COMMIT;

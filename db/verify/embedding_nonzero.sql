@@ -2,12 +2,15 @@
 BEGIN;
 DO $$
 BEGIN
+  -- the test is the self-distance: a norm test passes a vector too near zero (1e-45) whose distances are NaN
   ASSERT EXISTS (SELECT FROM pg_constraint WHERE conname = 'mapping_embeddings_nonzero_check' AND convalidated
-                    AND conrelid = 'fieldmap.mapping_embeddings'::regclass),
-         'constraint mapping_embeddings_nonzero_check missing or not validated';
+                    AND conrelid = 'fieldmap.mapping_embeddings'::regclass
+                    AND pg_get_constraintdef(oid) LIKE '%cosine_distance(embedding_vector, embedding_vector)%NaN%'),
+         'constraint mapping_embeddings_nonzero_check missing, not validated, or not a self-distance test';
   ASSERT EXISTS (SELECT FROM pg_constraint WHERE conname = 'schema_embeddings_nonzero_check' AND convalidated
-                    AND conrelid = 'fieldmap.schema_embeddings'::regclass),
-         'constraint schema_embeddings_nonzero_check missing or not validated';
+                    AND conrelid = 'fieldmap.schema_embeddings'::regclass
+                    AND pg_get_constraintdef(oid) LIKE '%cosine_distance(embedding_vector, embedding_vector)%NaN%'),
+         'constraint schema_embeddings_nonzero_check missing, not validated, or not a self-distance test';
 END
 $$;
 ROLLBACK;

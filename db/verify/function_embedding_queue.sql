@@ -14,6 +14,10 @@ BEGIN
          'schema_embeddings_missing does not count the probe entity''s texts';
   ASSERT has_function_privilege('fieldmap_reader', 'fieldmap.schema_embeddings_missing(text)', 'EXECUTE'),
          'schema_embeddings_missing is not for every app role';
+  ASSERT EXISTS (SELECT FROM fieldmap.mappings_to_embed
+                  WHERE tenant_id = fieldmap.current_tenant_id() AND embedding_model = 'text-embedding-ada-002'
+                    AND source_field = 'IsFlag'),
+         'mappings_to_embed does not list the probe mapping';
   SELECT * INTO p FROM fieldmap.pending_embeddings('text-embedding-ada-002', 100) WHERE kind = 'mapping';
   ASSERT p.embedding_text = 'is flag', 'pending_embeddings does not hand out a new mapping';
   ASSERT (SELECT stored FROM fieldmap.put_embeddings('text-embedding-ada-002', ARRAY['mapping'], ARRAY[p.key],
