@@ -114,6 +114,10 @@ def test_a_mirror_that_fails_after_commit_says_so_and_the_next_import_repairs_it
     code = fm_cli.main(["import", "--tenant", "demo", "--mirror", str(mirror), str(LEGACY / "zendesk.yaml")])
     assert code == 6
     assert "the import was committed, but the mirror was not written" in capsys.readouterr().err
+    assert fm_cli.main(["--json", "import", "--tenant", "demo", "--mirror", str(mirror),
+                        str(LEGACY / "zendesk.yaml")]) == 6  # under --json: the error object, not a warning
+    error = json.loads(capsys.readouterr().err.strip().splitlines()[-1])["error"]
+    assert (error["code"], error["exit"]) == ("mirror_not_written", 6)
     assert db.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0] == 8
     assert not list(mirror.glob("*.yaml")) and not list(mirror.glob(".fieldmap-staging-*"))
     monkeypatch.undo()
@@ -220,6 +224,26 @@ def test_dry_run_counts_exactly_what_the_run_does_and_lists_each_entry(db: psyco
 
 # --- errors and exit codes -------------------------------------------------------
 
+def test_ctrl_c_while_the_command_loads_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture) -> None:
+    # in that fraction of a second (psycopg loading) it printed a traceback
+    import fieldmap.__main__ as command
+
+    class Interrupting:  # the import of the CLI, interrupted
+        @staticmethod
+        def find_spec(name: str, path: object = None, target: object = None) -> None:
+            if name == "fieldmap.cli":
+                raise KeyboardInterrupt
+
+    monkeypatch.delitem(sys.modules, "fieldmap.cli", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [Interrupting, *sys.meta_path])
+    for argv, said in ((["fieldmap", "grid"], "fieldmap: error: interrupted while starting; nothing was done\n"),
+                       (["fieldmap", "--json", "grid"], '"exit": 130')):
+        monkeypatch.setattr(sys, "argv", argv)
+        assert command.main() == 130
+        assert said in capsys.readouterr().err
+
+
 def test_no_tenant_and_bad_arguments_are_usage_errors(demo: str) -> None:
     env_less = fieldmap_cli(demo, "export", "--out", "/tmp/x")
     assert env_less.returncode == 2 and "no tenant" in env_less.stderr
@@ -230,6 +254,11 @@ def test_no_tenant_and_bad_arguments_are_usage_errors(demo: str) -> None:
         assert out.returncode == 2, (args, out.stderr)
     out = fieldmap_cli(demo, "import", "--tenant", "demo", "--mapping-source", "bogus", str(LEGACY / "zendesk.yaml"))
     assert "--mapping-source" in out.stderr and "zendesk.yaml" not in out.stderr
+    # a tenant given beside --all-tenants, or an empty one, was ignored unsaid
+    for args, said in ((["audit", "verify", "--tenant", "demo", "--all-tenants"], "not both"),
+                       (["grid", "--tenant", ""], "--tenant is empty")):
+        out = fieldmap_cli(demo, *args, env={"FIELDMAP_TENANT": "demo"})
+        assert out.returncode == 2 and said in out.stderr, (args, out.stderr)
     out = fieldmap_cli(demo, "embed", "--tenant", "demo", "--batch", "100001")  # the database's limit, said up front
     assert "--batch" in out.stderr and "at most 100000" in out.stderr
 
@@ -280,6 +309,9 @@ def test_an_undeployed_database_says_to_deploy(scratch_url: str) -> None:
     assert out.returncode == 3 and "run 'make deploy' (or 'sqitch deploy') first" in out.stderr
     status = fieldmap_cli(scratch_url, "status")
     assert status.returncode == 3 and "not deployed" in status.stdout
+    status = fieldmap_cli(scratch_url, "--json", "status")  # a failing command's error object, as everywhere
+    assert status.returncode == 3 and json.loads(status.stdout)["deployed"] is False
+    assert json.loads(status.stderr.strip().splitlines()[-1])["error"]["exit"] == 3
 
 
 def test_json_is_a_global_flag_and_errors_come_as_json(demo: str) -> None:
@@ -359,12 +391,20 @@ def test_users_history_restore_and_audit_from_the_cli(db: psycopg.Connection, de
     assert rc == 0 and restored["version"] == 3, err
     rc, _, err = cli(demo, "history", "--connector", "hubspot", "--field", "opportunity.nope")
     assert rc == 1 and "has no mapping of opportunity.nope" in err
+    # a typo is named, with what was meant (it got "has no mapping" alone)
+    rc, _, err = cli(demo, "history", "--connector", "hubspot", "--field", "opportunity.stag")
+    assert rc == 1 and "has no mapping of opportunity.stag (did you mean opportunity.stage?)" in err, err
+    rc, _, err = cli(demo, "history", "--connector", "hubspt", "--field", "opportunity.stage")
+    assert rc == 1 and 'unknown connector "hubspt" (did you mean "hubspot"?)' in err, err
+    out = fieldmap_cli(demo, "restore", "--tenant", "demo", "--connector", "hubspot", "--field", "opportunity.stage",
+                       "--version", "3")
+    assert out.returncode == 0 and "version 3 is the current version; nothing changed" in out.stdout, out
     rc, sealed, _ = cli(demo, "audit", "seal")
     assert rc == 0 and sealed["sealed"] > 0
     rc, verified, _ = cli(demo, "audit", "verify")
     assert rc == 0 and verified[0]["ok"]
-    rc, every, _ = cli(demo, "audit", "verify", "--all-tenants")
-    assert rc == 0 and {r["tenant"] for r in every} == {"demo", "system"}
+    out = fieldmap_cli(demo, "--json", "audit", "verify", "--all-tenants")
+    assert out.returncode == 0 and {r["tenant"] for r in json.loads(out.stdout)} == {"demo", "system"}
     db.execute("SET session_replication_role = replica")
     db.execute("UPDATE fieldmap.audit_log SET change_reason = 'forged' WHERE change_reason = 'wrong field'")
     db.execute("SET session_replication_role = origin")
@@ -585,6 +625,15 @@ def test_dry_run_refuses_an_unwritable_mirror_like_the_real_run(demo: str, tmp_p
         out = fieldmap_cli(demo, "import", "--tenant", "demo", *extra, "--mirror", str(blocker),
                            str(LEGACY / "zendesk.yaml"))
         assert out.returncode == 1 and "is a file, not a directory" in out.stderr, (extra, out.stderr)
+
+
+def test_a_dry_run_leaves_a_writable_mirror_alone(demo: str, tmp_path: Path) -> None:
+    # it used to publish the mirror it had discarded: exit 6, "the import was committed"
+    mirror = tmp_path / "mirror"
+    out = fieldmap_cli(demo, "--json", "import", "--tenant", "demo", "--dry-run", "--mirror", str(mirror),
+                       str(LEGACY / "zendesk.yaml"))
+    assert out.returncode == 0 and "committed" not in out.stderr, out.stderr
+    assert json.loads(out.stdout)["mirror"] == [] and not (mirror.exists() and any(mirror.iterdir()))
 
 
 def test_empty_directories_and_unknown_connectors_are_refused(demo: str) -> None:

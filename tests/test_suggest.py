@@ -16,7 +16,7 @@ import pytest
 import yaml
 from pgvector.psycopg import register_vector
 from psycopg.rows import dict_row
-from registry import ensure_test_roles
+from registry import ensure_test_roles, raises_sqlstate
 from support import ENTITIES_YAML, LEGACY, cli, fieldmap_cli, url_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "glue"))
@@ -451,6 +451,8 @@ def test_embed_killed_halfway_finishes_the_rest_on_the_next_run(db: psycopg.Conn
             if Flaky.calls == 3:
                 raise _Crash
             return enc.encode(texts)
+    with _conn(db) as conn:  # the schema first (its own step), so that Flaky dies among the mappings
+        embed.push(conn, enc, [], 50, progress=False)
     with _conn(db) as conn, pytest.raises(_Crash):
         embed.push(conn, Flaky(), ["demo"], 50, progress=False)
     first = db.execute("SELECT count(*) FROM fieldmap.mapping_embeddings").fetchone()[0]
@@ -461,6 +463,21 @@ def test_embed_killed_halfway_finishes_the_rest_on_the_next_run(db: psycopg.Conn
     assert db.execute("SELECT count(*), count(DISTINCT field_mapping_id) FROM fieldmap.mapping_embeddings"
                       ).fetchone() == (191, 191)
     assert db.execute("SELECT count(*) FROM fieldmap.pending_embeddings(%s, 1000)", (enc.name,)).fetchone() == (0,)
+
+
+def test_the_owner_embeds_the_schema_before_any_tenant_exists(db: psycopg.Connection, enc: encoder.Encoder) -> None:
+    # the schema's texts were handed out only within a tenant: with none yet
+    # (the README's order), the owner was told to run embed again, in vain
+    db.execute("SELECT * FROM fieldmap.load_entities(%s::json)", (json.dumps(yaml.safe_load(ENTITIES_YAML.read_text())),))
+    texts = db.execute("SELECT count(*) FROM fieldmap.schema_embedding_texts").fetchone()[0]
+    with _conn(db) as conn:
+        assert conn.execute("SELECT fieldmap.pending_embedding_count(%s)", (enc.name,)).fetchone() == {
+            "pending_embedding_count": texts}  # no tenant in context: the schema alone
+        run = embed.push(conn, enc, [], 512, progress=False)
+    assert (run.schema.stored, run.schema_left, run.tenants) == (texts, 0, [])
+    ensure_test_roles(db)
+    with _conn(db, "fm_test_writer_b") as writer, raises_sqlstate("MR003", "no tenant in context"):
+        writer.execute("SELECT * FROM fieldmap.pending_embeddings(%s)", (enc.name,))  # a writer has no schema to do
 
 
 def test_an_app_role_embeds_its_own_tenant_and_not_the_shared_schema(base: psycopg.Connection,
@@ -474,7 +491,7 @@ def test_an_app_role_embeds_its_own_tenant_and_not_the_shared_schema(base: psyco
                  "FROM fieldmap.tenants WHERE slug = 'globex'")
     with _conn(base, "fm_test_writer_b") as writer:
         run = embed.push(writer, enc, ["globex"], 512, progress=False)
-    assert [(t.tenant, t.stored) for t in run.tenants] == [("globex", 1)]
+    assert [(t.scope, t.stored) for t in run.tenants] == [("globex", 1)]
     names = base.execute("SELECT count(*) FROM fieldmap.schema_embedding_texts WHERE field_name = 'name'").fetchone()[0]
     assert (run.schema.stored, run.schema_left) == (0, names)  # said, not skipped in silence:
     out = fieldmap_cli(url_for(base.info.dbname, "fm_test_writer_b"), "embed", "--json")

@@ -23,8 +23,8 @@ from . import __version__, cron, embed, encoder, migration, suggest, vector_inde
 from .db import Target, connect, target
 from .entities import load_entities
 from .errors import (EXIT_CODES, EXIT_DATABASE, EXIT_DIFFERENCES, EXIT_INTERRUPTED, EXIT_MIRROR, EXIT_OUTPUT,
-                     EXIT_PARTIAL, EXIT_PIPE, FieldmapError, InputError, Interrupted, Rejected, UsageError,
-                     from_db_error)
+                     EXIT_PARTIAL, EXIT_PIPE, DatabaseError, FieldmapError, InputError, Interrupted, MirrorNotWritten,
+                     Rejected, UsageError, from_db_error)
 from .files import stage_files
 from .queries import query
 from .status import collect, render
@@ -94,10 +94,19 @@ def _progress_bar(args: argparse.Namespace) -> bool:
 
 
 def _tenant(args: argparse.Namespace) -> str:
+    if args.tenant is not None and not args.tenant.strip():  # '' fell back to $FIELDMAP_TENANT unsaid
+        raise UsageError("--tenant is empty: give a tenant slug or id")
     tenant = args.tenant or os.environ.get("FIELDMAP_TENANT")
     if not tenant:
         raise UsageError("no tenant: pass --tenant SLUG (or set FIELDMAP_TENANT)")
     return tenant
+
+
+def _every_tenant(args: argparse.Namespace) -> bool:
+    """--all-tenants, refused beside --tenant (the tenant was ignored unsaid)."""
+    if args.all_tenants and args.tenant is not None:
+        raise UsageError("give --tenant or --all-tenants, not both")
+    return args.all_tenants
 
 
 def _run(conn: psycopg.Connection, name: str, params: dict | None = None, *, where: str | None = None) -> list[dict]:
@@ -160,7 +169,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     with connect(t) as conn:
         st = collect(conn, t)
     _emit(args, st, render(st))
-    return 0 if st["deployed"] else EXIT_DATABASE
+    if not st["deployed"]:  # the status stands on stdout; the error, as for every failing command, on stderr
+        _report(args, DatabaseError(f"fieldmap is not deployed in database {st['database']}: run 'make deploy' "
+                                    "(or 'sqitch deploy') first"))
+        return EXIT_DATABASE
+    return 0
 
 
 def cmd_tenant_add(args: argparse.Namespace) -> int:
@@ -237,8 +250,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         payload["mirror_error"] = str(mirror_error)
     _emit(args, payload, "\n".join(lines))
     if mirror_error is not None:
-        _warn(args, f"error: the import was committed, but the mirror was not written: {mirror_error}; "
-                    f"the next import (or 'fieldmap export --out {mirror}') rewrites it")
+        _report(args, MirrorNotWritten(f"the import was committed, but the mirror was not written: {mirror_error}; "
+                                       f"the next import (or 'fieldmap export --out {mirror}') rewrites it"))
         return EXIT_MIRROR
     if totals["rejected"]:
         _warn(args, f"{plural(totals['rejected'], 'entry')} rejected (--partial: the others "
@@ -355,13 +368,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 staged.discard()
             raise
     payload = {"tenant": tenant, "mapping": mapping, "restored": args.version, "version": version}
-    text = f"mapping {mapping}: version {args.version} restored as version {version}"
+    text = (f"mapping {mapping}: version {args.version} is the current version; nothing changed"
+            if version == args.version else f"mapping {mapping}: version {args.version} restored as version {version}")
     if staged is not None:
         try:
             staged.publish()
         except FieldmapError as exc:
             _emit(args, {**payload, "mirror_error": str(exc)}, text)
-            _warn(args, f"error: the restore was committed, but the mirror was not written: {exc}")
+            _report(args, MirrorNotWritten(f"the restore was committed, but the mirror was not written: {exc}"))
             return EXIT_MIRROR
     _emit(args, payload, text)
     return 0
@@ -369,7 +383,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_audit_seal(args: argparse.Namespace) -> int:
     with _connect(args) as conn, conn.transaction():
-        if args.all_tenants:
+        if _every_tenant(args):
             sealed = _run(conn, "seal_audit_chain", {"tenant": None})[0]["sealed"]
         else:
             tenant = _tenant(args)
@@ -384,7 +398,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     # --no-seal writes nothing, so it may run on a read replica (FIELDMAP_READ_URL)
     seal = not args.no_seal
     with _connect(args, read_only=not seal) as conn, conn.transaction():
-        if args.all_tenants:
+        if _every_tenant(args):
             rows = _run(conn, "verify_all_audit_chains", {"seal": seal})
         else:
             tenant = _tenant(args)
@@ -447,10 +461,11 @@ def cmd_cron_runs(args: argparse.Namespace) -> int:
     return 0
 
 
-def _encoder_for(conn: psycopg.Connection, spec: str | None) -> encoder.Encoder:
-    """The model to encode with, checked against the registry (name and dimension)."""
+def _encoder_for(conn: psycopg.Connection, spec: str | None, registered: list[dict] | None = None) -> encoder.Encoder:
+    """The model to encode with, checked against the registry (name and
+    dimension; `registered` when its row was read already)."""
     enc = encoder.load(spec)
-    rows = _run(conn, "embedding_model", {"model": enc.name})
+    rows = registered if registered is not None else _run(conn, "embedding_model", {"model": enc.name})
     if not rows:
         raise FieldmapError(f"model {enc.name} is not registered: an owner runs "
                             f"SELECT fieldmap.add_embedding_model('{enc.name}', {enc.dims})")
@@ -459,28 +474,38 @@ def _encoder_for(conn: psycopg.Connection, spec: str | None) -> encoder.Encoder:
     return enc
 
 
+def _schema_unembedded(missing: int, may_store: bool, model: str) -> str:
+    """The warning when the canonical schema's texts lack vectors: suggestions cannot propose them."""
+    return (f"the canonical schema has {plural(missing, 'text')} without a vector of {model}, so suggestions cannot "
+            "propose those entities and fields: " + ("run 'fieldmap embed'" if may_store else
+                                                     "run 'fieldmap embed' once as the owner (the role that "
+                                                     "deployed); no other role is handed them"))
+
+
 def cmd_embed(args: argparse.Namespace) -> int:
     with connect(_target(args), autocommit=True) as conn:
         tenants = [args.tenant] if args.tenant else [t["slug"] for t in _run(conn, "list_tenants")]
         name = encoder.model_name(args.model)
-        # counted before the model loads (about 10 s and 470 MB): a cron run with nothing to do costs next to nothing
-        run = embed.nothing_pending(conn, name, tenants) if _run(conn, "embedding_model", {"model": name}) else None
-        if run is None:
-            run = embed.push(conn, _encoder_for(conn, args.model), tenants, args.batch, progress=_progress_bar(args))
+        registered = _run(conn, "embedding_model", {"model": name})
+        # unregistered, the model loads to name its dimension in the error
+        todo = embed.count(conn, name, tenants) if registered else None
+        if todo is not None and todo.nothing():
+            run = embed.idle(name, todo)
+        else:
+            run = embed.push(conn, _encoder_for(conn, args.model, registered), tenants, args.batch,
+                             progress=_progress_bar(args), todo=todo)
     if not run.locked:
         _warn(args, f"another fieldmap embed is running for model {run.model}; nothing done")
         _emit(args, {"model": run.model, "skipped": "another run holds the lock", "tenants": []}, "")
         return 0
     if run.schema_left and not run.schema_ours:
-        _warn(args, f"the canonical schema has {plural(run.schema_left, 'text')} without a vector of {run.model}, and "
-                    "only the owner stores them (pending_embeddings hands them to no other role): run 'fieldmap embed' "
-                    "once as the owner, e.g. the role that deployed; suggestions need them")
-    elif run.schema_left:  # the owner's run: entities changed while it ran
+        _warn(args, _schema_unembedded(run.schema_left, False, run.model))
+    elif run.schema_left:  # the owner's run stored them first: the entities changed since
         _warn(args, f"the canonical schema has {plural(run.schema_left, 'text')} without a vector of {run.model}: "
                     "its entities changed during this run; run 'fieldmap embed' again")
-    rows = [{"tenant": t.tenant, "stored": t.stored, "ignored": t.ignored, "batches": t.batches} for t in run.tenants]
+    rows = [{"tenant": t.scope, "stored": t.stored, "ignored": t.ignored, "batches": t.batches} for t in run.tenants]
     schema = {"stored": run.schema.stored, "ignored": run.schema.ignored, "still_pending": run.schema_left}
-    lines = [f"{p.tenant:<20} {p.stored:>7} {'vector' if p.stored == 1 else 'vectors'} stored"
+    lines = [f"{p.scope:<20} {p.stored:>7} {'vector' if p.stored == 1 else 'vectors'} stored"  # numbers aligned
              + (f"  {p.ignored} computed for a text that changed meanwhile (still pending)" if p.ignored else "")
              for p in ([run.schema] if run.schema.stored or run.schema.ignored else []) + run.tenants]
     _emit(args, {"model": run.model, "schema": schema, "tenants": rows}, "\n".join(lines) or "no tenants")
@@ -560,10 +585,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             _warn(args, f"{pending} of tenant {tenant}'s mappings {'has' if pending == 1 else 'have'} no vector yet, "
                         f"so suggestions do not draw on them: run 'fieldmap embed --tenant {tenant}' first "
                         "(as a writer or the owner)")
-        schema = _run(conn, "schema_embeddings_missing", {"model": enc.name})[0]["missing"]
-        if schema:
-            _warn(args, f"the canonical schema has {plural(schema, 'text')} without a vector of {enc.name}, so "
-                        "suggestions cannot propose those entities and fields: the owner runs 'fieldmap embed'")
+        schema = _run(conn, "schema_embeddings_missing", {"model": enc.name})[0]
+        if schema["missing"]:
+            _warn(args, _schema_unembedded(schema["missing"], schema["may_store"], enc.name))
         if not args.fields:
             props = suggest.suggest(conn, enc, tenant, args.connector, fields, args.k)[(args.table, args.field)]
             lines = [f"{p['rank']}. {p['target']:<32} confidence {suggest.why(p)}" for p in props]

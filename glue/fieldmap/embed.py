@@ -24,10 +24,22 @@ from .encoder import Encoder
 
 @dataclass
 class Pushed:
-    tenant: str
+    scope: str  # a tenant, or the canonical schema
     stored: int = 0
     ignored: int = 0  # computed for a text that changed meanwhile: still pending
     batches: int = 0
+
+
+@dataclass
+class Todo:
+    """What a push would do, counted before a model loads (about 10 s and
+    470 MB): a cron run with nothing to do costs next to nothing."""
+    schema: int  # the canonical schema's texts without a vector of the model
+    schema_ours: bool  # whether this role stores them (the owner) or leaves them to the owner
+    tenants: dict[str, int]  # each tenant's mappings without one
+
+    def nothing(self) -> bool:
+        return not (self.schema and self.schema_ours) and not any(self.tenants.values())
 
 
 @dataclass
@@ -40,11 +52,27 @@ class Run:
     schema_ours: bool = True  # whether this role stores them (the owner) or leaves them to the owner
 
 
-def _call(conn: psycopg.Connection, name: str, params: dict, tenant: str) -> list[dict]:
-    return migration.call_in_tenant(conn, tenant, name, params, f"tenant {tenant}")
+def _call(conn: psycopg.Connection, name: str, params: dict, scope: str | None) -> list[dict]:
+    """A named query for a tenant, or (scope None) for the canonical schema, with no tenant in context."""
+    if scope is None:
+        with conn.transaction():
+            return migration.call(conn, name, params, "the canonical schema")
+    return migration.call_in_tenant(conn, scope, name, params, f"tenant {scope}")
 
 
-def push(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: int, progress: bool) -> Run:
+def count(conn: psycopg.Connection, model: str, tenants: list[str]) -> Todo:
+    schema = _call(conn, "schema_embeddings_missing", {"model": model}, None)[0]
+    return Todo(schema["missing"], schema["may_store"],
+                {t: _call(conn, "mappings_without_vector", {"model": model}, t)[0]["pending"] for t in tenants})
+
+
+def idle(model: str, todo: Todo) -> Run:
+    """The run of a push with nothing to do (todo.nothing())."""
+    return Run(model, tenants=[Pushed(t) for t in todo.tenants], schema_left=todo.schema, schema_ours=todo.schema_ours)
+
+
+def push(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: int, progress: bool,
+         todo: Todo | None = None) -> Run:
     from pgvector.psycopg import register_vector
 
     register_vector(conn)
@@ -52,65 +80,56 @@ def push(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: 
     with session_lock(conn, f"fieldmap embed {encoder.name}") as locked:
         run.locked = locked
         if locked:
-            _push_tenants(conn, encoder, tenants, batch, progress, run)
-            _schema_left(conn, run)
+            _push_scopes(conn, encoder, todo or count(conn, encoder.name, tenants), batch, progress, run)
+            left = _call(conn, "schema_embeddings_missing", {"model": run.model}, None)[0]
+            run.schema_left, run.schema_ours = left["missing"], left["may_store"]
     return run
 
 
-def nothing_pending(conn: psycopg.Connection, model: str, tenants: list[str]) -> Run | None:
-    """The run of a push that would find nothing to do, or None: asked of
-    the database before a model is loaded."""
-    if any(_call(conn, "pending_embedding_count", {"model": model}, t)[0]["pending"] for t in tenants):
-        return None
-    run = Run(model, tenants=[Pushed(t) for t in tenants])
-    _schema_left(conn, run)
-    return run
-
-
-def _schema_left(conn: psycopg.Connection, run: Run) -> None:
-    left = migration.call(conn, "schema_embeddings_missing", {"model": run.model}, "the canonical schema")[0]
-    run.schema_left, run.schema_ours = left["missing"], left["may_store"]
-
-
-def _push_tenants(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: int, progress: bool,
-                  run: Run) -> None:
+def _push_scopes(conn: psycopg.Connection, encoder: Encoder, todo: Todo, batch: int, progress: bool,
+                 run: Run) -> None:
     from tqdm import tqdm
 
+    # The canonical schema first, on its own (the owner's: it needs no
+    # tenant, so it is embedded before any tenant exists), then each tenant.
     # The model only encodes: while it encodes a batch, a worker thread
     # stores the last one and fetches the next (its texts are computed in
     # the database too). In turn on the main thread, the fetch alone cost
     # about a tenth of the run.
+    scopes = ([(None, todo.schema)] if todo.schema and todo.schema_ours else []) + list(todo.tenants.items())
     with ThreadPoolExecutor(max_workers=1) as worker:
-        for tenant in tenants:
-            done = Pushed(tenant)
-            run.tenants.append(done)
-            total = _call(conn, "pending_embedding_count", {"model": encoder.name}, tenant)[0]["pending"]
-            bar = tqdm(total=total, desc=f"embed {tenant}", unit="text", file=sys.stderr,
+        for scope, total in scopes:
+            if scope is not None:
+                run.tenants.append(Pushed(scope))
+            done = run.tenants[-1] if scope is not None else run.schema
+            bar = tqdm(total=total, desc=f"embed {done.scope}", unit="text", file=sys.stderr,
                        disable=not progress or not total, leave=False)
             in_flight: Future | None = None
-            rows = _pending(conn, encoder, tenant, batch, None)
+            rows = _pending(conn, encoder, scope, batch, None)
             while rows:
                 # keyset: the page past this one, queued behind the store in flight
-                following = worker.submit(_pending, conn, encoder, tenant, batch, rows[-1]["key"])
+                following = worker.submit(_pending, conn, encoder, scope, batch, rows[-1]["key"])
                 vectors = encoder.encode([r["embedding_text"] for r in rows])
                 if in_flight:
                     _count(run, done, in_flight.result(), bar)
-                in_flight = worker.submit(_store, conn, encoder, tenant, rows, vectors)
+                in_flight = worker.submit(_store, conn, encoder, scope, rows, vectors)
                 rows = following.result()
             if in_flight:
                 _count(run, done, in_flight.result(), bar)
             bar.close()
 
 
-def _pending(conn: psycopg.Connection, encoder: Encoder, tenant: str, batch: int, after: str | None) -> list[dict]:
-    return _call(conn, "pending_embeddings", {"model": encoder.name, "batch_size": batch, "after": after}, tenant)
+def _pending(conn: psycopg.Connection, encoder: Encoder, scope: str | None, batch: int,
+             after: str | None) -> list[dict]:
+    return _call(conn, "pending_embeddings", {"model": encoder.name, "batch_size": batch, "after": after}, scope)
 
 
-def _store(conn: psycopg.Connection, encoder: Encoder, tenant: str, rows: list[dict],
+def _store(conn: psycopg.Connection, encoder: Encoder, scope: str | None, rows: list[dict],
            vectors: list) -> list[tuple[bool, dict, int]]:
-    """put_embeddings for the canonical schema's rows (on an owner's first
-    page) and for the mappings' apart, so that each is counted as its own:
-    (schema or not, stored and ignored, rows)."""
+    """put_embeddings for the canonical schema's rows and for the mappings'
+    apart, so that each is counted as its own: (schema or not, stored and
+    ignored, rows). A tenant's page holds schema rows only when the
+    entities changed after the schema's own step."""
     parts = []
     for schema in (True, False):
         picked = [(r, v) for r, v in zip(rows, vectors) if (r["kind"] != "mapping") == schema]
@@ -118,7 +137,7 @@ def _store(conn: psycopg.Connection, encoder: Encoder, tenant: str, rows: list[d
             result = _call(conn, "put_embeddings", {"model": encoder.name, "kinds": [r["kind"] for r, _ in picked],
                                                     "keys": [r["key"] for r, _ in picked],
                                                     "hashes": [r["content_hash"] for r, _ in picked],
-                                                    "vectors": [v for _, v in picked]}, tenant)[0]
+                                                    "vectors": [v for _, v in picked]}, scope)[0]
             parts.append((schema, result, len(picked)))
     return parts
 

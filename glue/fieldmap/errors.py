@@ -112,6 +112,13 @@ class DatabaseError(FieldmapError):
     code = "database"
 
 
+class MirrorNotWritten(FieldmapError):
+    """The change committed, but its YAML mirror could not be written."""
+
+    exit_code = EXIT_MIRROR
+    code = "mirror_not_written"
+
+
 class Interrupted(FieldmapError):
     """Ctrl-C or SIGTERM: the command stopped; what it committed stands."""
 

@@ -178,6 +178,7 @@ def import_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile]
         if dry_run:
             if result.staged_mirror is not None:
                 result.staged_mirror.discard()  # it could have been written; a dry run writes nothing
+                result.staged_mirror, result.mirror_files = None, []
             for r in result.reports:
                 r["dry_run"], r["applied"] = True, False
         return result

@@ -12,9 +12,15 @@ from psycopg import sql
 
 from . import cron
 from .db import Target
-from .errors import FieldmapError
+from .errors import FieldmapError, from_db_error
 from .queries import query
 from .words import plural
+
+
+# what "this role may not read it" looks like: no privilege, no tenant in
+# context (or not its own), or an object a database deployed at an earlier
+# change lacks. Any other error is real and is reported, not hidden.
+UNREADABLE = {"42501", "MR003", "42P01", "42883"}
 
 
 def _try(conn: psycopg.Connection, name: str, params: dict | None = None) -> list[dict] | None:
@@ -22,9 +28,9 @@ def _try(conn: psycopg.Connection, name: str, params: dict | None = None) -> lis
     try:
         with conn.transaction():
             return conn.execute(query(name), params).fetchall()
-    except psycopg.OperationalError:
-        raise
-    except psycopg.DatabaseError:
+    except psycopg.DatabaseError as exc:
+        if exc.sqlstate not in UNREADABLE:
+            raise from_db_error(exc, where=f"status ({name.replace('_', ' ')})") from None
         return None
 
 
@@ -44,18 +50,19 @@ def collect(conn: psycopg.Connection, t: Target) -> dict:
         return st
     # The owner's status spans every tenant, for the rest of this read-only
     # transaction: the database honours the mode for the owner only (app roles,
-    # with no tenant set, read "(no access)"; a superuser bypasses RLS anyway).
+    # with no tenant set, read "a tenant's rows"; a superuser bypasses RLS anyway).
     conn.execute(query("owner_reads_every_tenant"))
     for table in conn.execute(query("fieldmap_tables")).fetchall():
+        unreadable = None
         try:
             with conn.transaction():
                 rows = conn.execute(sql.SQL("SELECT count(*) AS n FROM fieldmap.{}").format(
                     sql.Identifier(table["name"]))).fetchone()["n"]
-        except psycopg.OperationalError:
-            raise
-        except psycopg.DatabaseError:
-            rows = None  # not readable by this role (or no tenant in context)
-        st["tables"].append({**table, "rows": rows})
+        except psycopg.DatabaseError as exc:
+            if exc.sqlstate not in UNREADABLE:
+                raise from_db_error(exc, where=f"status (table {table['name']})") from None
+            rows, unreadable = None, ("a tenant's rows: none in context" if exc.sqlstate == "MR003" else "no access")
+        st["tables"].append({**table, "rows": rows, "unreadable": unreadable})
     st["tenants"] = _try(conn, "per_tenant_counts")
     schema = _try(conn, "schema_embeddings_missing", {"model": None})  # of the default model
     st["schema_to_embed"] = schema[0]["missing"] if schema else None
@@ -86,7 +93,7 @@ def render(st: dict) -> str:
     width = max((len(t["name"]) for t in st["tables"]), default=10)
     for t in st["tables"]:
         suffix = "  (materialized view)" if t["kind"] != "table" else ""
-        rows = f"{t['rows']:>9}" if t["rows"] is not None else "  (no access)"
+        rows = f"{t['rows']:>9}" if t["rows"] is not None else f"  ({t['unreadable']})"
         lines.append(f"  {t['name']:<{width}}  {rows}{suffix}")
     tenants = st["tenants"]
     if tenants is None:

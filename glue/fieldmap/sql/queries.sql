@@ -147,12 +147,8 @@ SELECT t.slug::text AS slug,
        (SELECT count(*) FROM fieldmap.mapping_embeddings e
          WHERE e.tenant_id = t.id AND e.embedding_model = fieldmap.default_embedding_model()
            AND e.embedding_vector IS NOT NULL) AS embeddings,
-       (SELECT count(*) FROM fieldmap.field_mappings m
-         WHERE m.tenant_id = t.id
-           AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
-                            WHERE e.tenant_id = m.tenant_id AND e.field_mapping_id = m.id
-                              AND e.embedding_model = fieldmap.default_embedding_model()
-                              AND e.embedding_vector IS NOT NULL)) AS to_embed,
+       (SELECT count(*) FROM fieldmap.mappings_to_embed p
+         WHERE p.tenant_id = t.id AND p.embedding_model = fieldmap.default_embedding_model()) AS to_embed,
        (SELECT count(*) FROM fieldmap.mv_mapping_lineage_grid g WHERE g.tenant_id = t.id) AS grid_rows,
        (SELECT count(*) FROM fieldmap.audit_log a WHERE a.tenant_id = t.id
            AND NOT EXISTS (SELECT FROM fieldmap.audit_chain ch WHERE ch.tenant_id = a.tenant_id AND ch.audit_id = a.id))
@@ -215,11 +211,8 @@ SELECT missing, may_store FROM fieldmap.schema_embeddings_missing(coalesce(%(mod
 -- name: mappings_without_vector
 -- what suggestions cannot draw on yet: the session tenant's mappings without a vector of the model
 SELECT count(*) AS pending
-  FROM fieldmap.field_mappings f
- WHERE f.tenant_id = fieldmap.current_tenant_id()
-   AND NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e
-                    WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id
-                      AND e.embedding_model = %(model)s::text AND e.embedding_vector IS NOT NULL);
+  FROM fieldmap.mappings_to_embed p
+ WHERE p.tenant_id = fieldmap.current_tenant_id() AND p.embedding_model = %(model)s::text;
 
 -- name: pending_embeddings
 SELECT kind, key, embedding_text, content_hash
