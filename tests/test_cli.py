@@ -627,6 +627,26 @@ def test_dry_run_refuses_an_unwritable_mirror_like_the_real_run(demo: str, tmp_p
         assert out.returncode == 1 and "is a file, not a directory" in out.stderr, (extra, out.stderr)
 
 
+def test_the_mirror_drops_a_deleted_connectors_file_and_keeps_files_it_did_not_write(
+        db: psycopg.Connection, demo: str, tmp_path: Path) -> None:
+    # it kept copper.yaml after copper was deleted: the mirror was no longer the database
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / "notes.yaml").write_text("mine: true\n")
+    out = fieldmap_cli(demo, "import", "--tenant", "demo", "--mirror", str(mirror), str(LEGACY / "zendesk.yaml"),
+                       str(LEGACY / "pipedrive.yaml"))
+    assert out.returncode == 0 and "mirror: 2 of 2 files changed" in out.stdout, out
+    db.execute("SELECT fieldmap.set_context('demo', for_session => true)")
+    db.execute("DELETE FROM fieldmap.field_mappings f USING fieldmap.connector_definitions c "
+               "WHERE c.id = f.connector_id AND c.connector_name = 'pipedrive'")
+    db.execute("DELETE FROM fieldmap.connector_definitions WHERE connector_name = 'pipedrive'")
+    out = fieldmap_cli(demo, "import", "--tenant", "demo", "--mirror", str(mirror), str(LEGACY / "zendesk.yaml"))
+    assert out.returncode == 0 and "mirror: 1 of 1 files changed" in out.stdout, out
+    assert sorted(p.name for p in mirror.glob("*.yaml")) == ["notes.yaml", "zendesk.yaml"]
+    verified = fieldmap_cli(demo, "verify-migration", "--tenant", "demo", str(mirror / "zendesk.yaml"))
+    assert verified.returncode == 0, verified
+
+
 def test_a_dry_run_leaves_a_writable_mirror_alone(demo: str, tmp_path: Path) -> None:
     # it used to publish the mirror it had discarded: exit 6, "the import was committed"
     mirror = tmp_path / "mirror"

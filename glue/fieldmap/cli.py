@@ -221,7 +221,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     reports = result.reports
     mirror_error, mirror_changed = None, []
     if result.staged_mirror is not None:
-        mirror_changed = result.staged_mirror.changed()
+        mirror_changed = [n for n in result.staged_mirror.changed() if n != migration.MIRROR_MANIFEST]
         try:
             result.staged_mirror.publish()
         except FieldmapError as exc:

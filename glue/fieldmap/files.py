@@ -13,7 +13,7 @@ import filecmp
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
@@ -37,9 +37,11 @@ class StagedFiles:
     target: Path
     staging: Path
     names: list[str]
+    retired: list[str] = field(default_factory=list)  # files of the target that go once the rest is in place
 
     def publish(self) -> list[Path]:
-        """Move every staged file into the target (atomic per file)."""
+        """Move every staged file into the target (atomic per file), then
+        remove the retired ones."""
         placed = []
         try:
             _check_targets(self.target, self.names)  # again: something may have appeared meanwhile
@@ -50,6 +52,14 @@ class StagedFiles:
                     exc.filename = str(self.target / name)  # name the file the user knows, not the staging copy
                     raise
                 placed.append(self.target / name)
+            for name in self.retired:
+                try:
+                    (self.target / name).unlink()
+                except FileNotFoundError:
+                    pass
+                except OSError as exc:
+                    exc.filename = str(self.target / name)
+                    raise
         except OSError as exc:
             raise fs_error(exc, self.target) from None
         finally:
@@ -58,8 +68,10 @@ class StagedFiles:
 
     def changed(self) -> list[str]:
         """The names whose staged text is not what the target holds now
-        (an unchanged re-import rewrites no mirror file in substance)."""
-        return [name for name in self.names if not _same_text(self.staging / name, self.target / name)]
+        (an unchanged re-import rewrites no mirror file in substance), and
+        the retired names still there."""
+        return ([name for name in self.names if not _same_text(self.staging / name, self.target / name)]
+                + [name for name in self.retired if (self.target / name).exists()])
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -80,8 +92,9 @@ def _check_targets(target: Path, names: list[str]) -> None:
             raise InputError("is not a regular file, so it cannot be replaced; nothing was written", where=str(path))
 
 
-def stage_files(target: Path, files: dict[str, str]) -> StagedFiles:
-    """Write every file (name -> text) into a staging directory inside target."""
+def stage_files(target: Path, files: dict[str, str], retire: list[str] = ()) -> StagedFiles:
+    """Write every file (name -> text) into a staging directory inside
+    target; `retire` names files of the target to remove on publishing."""
     if str(target) == "":
         raise InputError("no directory given")
     if target.exists() and not target.is_dir():
@@ -103,4 +116,4 @@ def stage_files(target: Path, files: dict[str, str]) -> StagedFiles:
             # name what the user asked for, not the staging directory or its copy
             exc.filename = str(target / writing) if writing is not None else str(target)
         raise fs_error(exc, target) from None
-    return StagedFiles(target, staging, list(files))
+    return StagedFiles(target, staging, list(files), [name for name in retire if name not in files])

@@ -186,13 +186,27 @@ def import_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile]
     return with_retries(attempt, "import")
 
 
+# The mirror's list of the files fieldmap wrote into it last time: a
+# connector deleted since has its file removed (the mirror stays equal to the
+# database), and a file fieldmap did not write is never touched.
+MIRROR_MANIFEST = ".fieldmap-mirror"
+
+
 def stage_mirror(conn: psycopg.Connection, mirror: Path, done: str) -> tuple[StagedFiles, list[str]]:
     """Every connector's YAML, rendered in the current transaction and
     written to a staging directory of the mirror: an unwritable mirror stops
-    the transaction before it commits."""
+    the transaction before it commits. The files of connectors gone since
+    the last write go when the new ones are in place."""
     docs = render_all(conn)
+    files = {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()}
     try:
-        staged = stage_files(mirror, {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()})
+        written_before = (mirror / MIRROR_MANIFEST).read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):  # none yet (or unreadable): nothing is retired
+        written_before = []
+    retire = [name for name in written_before if name.endswith(".yaml") and "/" not in name]
+    try:
+        staged = stage_files(mirror, {**files, MIRROR_MANIFEST: "".join(f"{name}\n" for name in sorted(files))},
+                             retire)
     except InputError as exc:
         raise InputError(f"{exc.message}; the mirror must be writable: nothing was {done}",
                          where=f"mirror {exc.where}") from None
