@@ -26,7 +26,6 @@ from .errors import (EXIT_CODES, EXIT_DATABASE, EXIT_DIFFERENCES, EXIT_INTERRUPT
                      EXIT_PARTIAL, EXIT_PIPE, DatabaseError, FieldmapError, InputError, Interrupted, MirrorNotWritten,
                      Rejected, UsageError, from_db_error)
 from .files import stage_files
-from .queries import query
 from .status import collect, render
 from .words import plural
 
@@ -109,20 +108,13 @@ def _every_tenant(args: argparse.Namespace) -> bool:
     return args.all_tenants
 
 
-def _run(conn: psycopg.Connection, name: str, params: dict | None = None, *, where: str | None = None) -> list[dict]:
-    try:
-        return conn.execute(query(name), params or {}).fetchall()
-    except psycopg.Error as exc:
-        raise from_db_error(exc, where=where) from None
-
-
 def _in_tenant(args: argparse.Namespace, name: str, params: dict | None = None, *, read_only: bool = False,
                reason: str | None = None) -> list[dict]:
     """One named query in a transaction acting for the command's tenant."""
     tenant = _tenant(args)
     with _connect(args, read_only=read_only) as conn, conn.transaction():
         migration.set_context(conn, tenant, reason)
-        return _run(conn, name, params)
+        return migration.call(conn, name, params)
 
 
 def _directory(text: str) -> Path:
@@ -178,15 +170,16 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_tenant_add(args: argparse.Namespace) -> int:
     with _connect(args) as conn, conn.transaction():
-        tid = _run(conn, "create_tenant", {"slug": args.slug, "name": args.name, "if_not_exists": args.if_not_exists},
-                   where=f"tenant {args.slug}")[0]["id"]
+        tid = migration.call(conn, "create_tenant",
+                             {"slug": args.slug, "name": args.name, "if_not_exists": args.if_not_exists},
+                             where=f"tenant {args.slug}")[0]["id"]
     _emit(args, {"slug": args.slug, "id": str(tid)}, f"tenant {args.slug}: {tid}")
     return 0
 
 
 def cmd_tenant_list(args: argparse.Namespace) -> int:
     with _connect(args, read_only=True) as conn:
-        rows = _run(conn, "list_tenants")
+        rows = migration.call(conn, "list_tenants")
     text = "\n".join(f"{d['slug']:<20} {d['status']:<9} "
                      + (f"{d['connectors']:>4} connectors {d['mappings']:>7} mappings  " if d["connectors"] is not None
                         else "")
@@ -298,9 +291,9 @@ def cmd_grid(args: argparse.Namespace) -> int:
     with _connect(args, read_only=True) as conn, conn.transaction():
         migration.set_context(conn, tenant)
         if args.connector:
-            _run(conn, "check_connector", {"connector": args.connector})
-        rows = _run(conn, "lineage_grid", {"limit": args.limit, "connector": args.connector})
-        freshness = _run(conn, "grid_status", {})[0]
+            migration.call(conn, "check_connector", {"connector": args.connector})
+        rows = migration.call(conn, "lineage_grid", {"limit": args.limit, "connector": args.connector})
+        freshness = migration.call(conn, "grid_status", {})[0]
     if freshness["stale"]:  # the rows are the last refresh's: say so, or they pass for the registry
         # one grid serves every tenant, so the change may be another tenant's
         when = (f"last refreshed {freshness['last_refresh_at']:%Y-%m-%d %H:%M:%S%z}"
@@ -327,7 +320,7 @@ def _mapping_id(conn: psycopg.Connection, args: argparse.Namespace) -> str:
                              "and --field") from None
     if not (args.connector and args.field):
         raise UsageError("give a mapping id, or --connector C --field ENTITY.FIELD")
-    return _run(conn, "find_mapping", {"connector": args.connector, "field": args.field})[0]["id"]
+    return migration.call(conn, "find_mapping", {"connector": args.connector, "field": args.field})[0]["id"]
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -335,7 +328,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     with _connect(args, read_only=True) as conn, conn.transaction():
         migration.set_context(conn, tenant)
         mapping = _mapping_id(conn, args)
-        rows = _run(conn, "mapping_history", {"mapping": mapping})
+        rows = migration.call(conn, "mapping_history", {"mapping": mapping})
     if not rows:
         raise FieldmapError(f"no history for mapping {mapping} in tenant {tenant}")
     lines = [f"mapping {mapping}"]
@@ -359,8 +352,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
             with conn.transaction():
                 migration.set_context(conn, tenant, args.reason)
                 mapping = _mapping_id(conn, args)
-                version = _run(conn, "restore_mapping_version", {"mapping": mapping, "version": args.version}
-                               )[0]["version"]
+                version = migration.call(conn, "restore_mapping_version",
+                                         {"mapping": mapping, "version": args.version})[0]["version"]
                 if mirror is not None:  # the mirror follows every change the glue makes
                     staged, _ = migration.stage_mirror(conn, mirror, "restored")
         except BaseException:
@@ -384,11 +377,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_audit_seal(args: argparse.Namespace) -> int:
     with _connect(args) as conn, conn.transaction():
         if _every_tenant(args):
-            sealed = _run(conn, "seal_audit_chain", {"tenant": None})[0]["sealed"]
+            sealed = migration.call(conn, "seal_audit_chain", {"tenant": None})[0]["sealed"]
         else:
             tenant = _tenant(args)
             migration.set_context(conn, tenant)
-            sealed = _run(conn, "seal_audit_chain", {"tenant": tenant})[0]["sealed"]
+            sealed = migration.call(conn, "seal_audit_chain", {"tenant": tenant})[0]["sealed"]
     scope = "every tenant" if args.all_tenants else f"tenant {args.tenant or os.environ.get('FIELDMAP_TENANT')}"
     _emit(args, {"sealed": sealed, "all_tenants": args.all_tenants}, f"{sealed} audit rows sealed ({scope})")
     return 0
@@ -399,11 +392,11 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     seal = not args.no_seal
     with _connect(args, read_only=not seal) as conn, conn.transaction():
         if _every_tenant(args):
-            rows = _run(conn, "verify_all_audit_chains", {"seal": seal})
+            rows = migration.call(conn, "verify_all_audit_chains", {"seal": seal})
         else:
             tenant = _tenant(args)
             migration.set_context(conn, tenant)
-            rows = _run(conn, "verify_audit_chain", {"tenant": tenant, "seal": seal})
+            rows = migration.call(conn, "verify_audit_chain", {"tenant": tenant, "seal": seal})
     lines = [f"{r['tenant']:<22} {'intact' if r['ok'] else 'BROKEN'}  {r['checked']:>8} rows checked"
              f"  {r['unsealed']:>5} unsealed" + (f"  at position {r['first_broken_pos']}: {r['problem']}"
                                                   if not r["ok"] else "") for r in rows]
@@ -465,7 +458,7 @@ def _encoder_for(conn: psycopg.Connection, spec: str | None, registered: list[di
     """The model to encode with, checked against the registry (name and
     dimension; `registered` when its row was read already)."""
     enc = encoder.load(spec)
-    rows = registered if registered is not None else _run(conn, "embedding_model", {"model": enc.name})
+    rows = registered if registered is not None else migration.call(conn, "embedding_model", {"model": enc.name})
     if not rows:
         raise FieldmapError(f"model {enc.name} is not registered: an owner runs "
                             f"SELECT fieldmap.add_embedding_model('{enc.name}', {enc.dims})")
@@ -484,9 +477,9 @@ def _schema_unembedded(missing: int, may_store: bool, model: str) -> str:
 
 def cmd_embed(args: argparse.Namespace) -> int:
     with connect(_target(args), autocommit=True) as conn:
-        tenants = [args.tenant] if args.tenant else [t["slug"] for t in _run(conn, "list_tenants")]
+        tenants = [args.tenant] if args.tenant else [t["slug"] for t in migration.call(conn, "list_tenants")]
         name = encoder.model_name(args.model)
-        registered = _run(conn, "embedding_model", {"model": name})
+        registered = migration.call(conn, "embedding_model", {"model": name})
         # unregistered, the model loads to name its dimension in the error
         todo = embed.count(conn, name, tenants) if registered else None
         if todo is not None and todo.nothing():
@@ -543,11 +536,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         register_vector(conn)
         migration.call_in_tenant(conn, tenant, "search_filters", {"filters": json.dumps(filters)}, f"tenant {tenant}")
         enc = _encoder_for(conn, None)
-        words = _run(conn, "name_words", {"text": args.text})[0]["words"] or args.text
+        words = migration.call(conn, "name_words", {"text": args.text})[0]["words"] or args.text
         with conn.transaction():
             migration.set_context(conn, tenant)
-            rows = _run(conn, "search_similar", {"query": enc.encode([words])[0], "k": args.k,
-                                                 "filters": json.dumps(filters)})
+            rows = migration.call(conn, "search_similar", {"query": enc.encode([words])[0], "k": args.k,
+                                                           "filters": json.dumps(filters)})
     lines = [f"{r['similarity']:.3f}  {r['connector']:<12} {r['source_table'] + '.' + r['source_field']:<36} -> "
              f"{r['canonical_entity']}.{r['canonical_field']}  [{r['status']}]" for r in rows]
     nothing = (f"no mapping with an embedding matches {json.dumps(filters)}" if filters
@@ -585,7 +578,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             _warn(args, f"{pending} of tenant {tenant}'s mappings {'has' if pending == 1 else 'have'} no vector yet, "
                         f"so suggestions do not draw on them: run 'fieldmap embed --tenant {tenant}' first "
                         "(as a writer or the owner)")
-        schema = _run(conn, "schema_embeddings_missing", {"model": enc.name})[0]
+        schema = migration.call(conn, "schema_embeddings_missing", {"model": enc.name})[0]
         if schema["missing"]:
             _warn(args, _schema_unembedded(schema["missing"], schema["may_store"], enc.name))
         if not args.fields:
@@ -651,12 +644,12 @@ def cmd_accept(args: argparse.Namespace) -> int:
         if closest and not args.new_connector:  # most likely a typo: write nothing
             raise InputError(f"tenant {tenant} has no connector {args.connector} (did you mean {closest}?); "
                              "give --new-connector to create it", where=f"--connector {args.connector}")
-        before = _run(conn, "target_source", {"connector": args.connector, "entity": entity, "field": field})
-        report = _run(conn, "import_mappings", {"connector": args.connector, "doc": json.dumps(doc), "mode": "merge",
-                                                "partial": False, "direction": "canonical-first",
-                                                "mapping_source": "rag", "change_reason": args.reason,
-                                                "connector_type": "rest_api", "details": False},
-                      where=f"{args.table}.{args.field}")[0]["report"]
+        before = migration.call(conn, "target_source", {"connector": args.connector, "entity": entity, "field": field})
+        report = migration.call(conn, "import_mappings",
+                                {"connector": args.connector, "doc": json.dumps(doc), "mode": "merge",
+                                 "partial": False, "direction": "canonical-first", "mapping_source": "rag",
+                                 "change_reason": args.reason, "connector_type": "rest_api", "details": False},
+                                where=f"{args.table}.{args.field}")[0]["report"]
         if report["rejected"]:  # the database refused it (unknown target, ...): nothing is written
             raise InputError(report["rejected"][0]["reason"], where=f"{args.table}.{args.field} -> {args.target}")
     if new:  # said once it is so: a typo would otherwise make a connector of its own unseen

@@ -22,6 +22,7 @@ from . import migration
 from .db import session_lock
 from .encoder import Encoder
 
+
 @dataclass
 class Pushed:
     scope: str  # a tenant, or the canonical schema

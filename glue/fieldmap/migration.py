@@ -112,10 +112,11 @@ def call_in_tenant(conn: psycopg.Connection, tenant: str, name: str, params: dic
         return call(conn, name, params, where)
 
 
-def call(conn: psycopg.Connection, name: str, params: dict, where: str) -> list[dict]:
-    """One named query; a server error as fieldmap's error about `where`."""
+def call(conn: psycopg.Connection, name: str, params: dict | None = None, where: str | None = None) -> list[dict]:
+    """One named query; a server error as fieldmap's error about `where`
+    (a retryable one is raised as it is, for with_retries)."""
     try:
-        return conn.execute(query(name), params).fetchall()
+        return conn.execute(query(name), params or {}).fetchall()
     except psycopg.Error as exc:
         if retryable(exc):
             raise  # the caller runs the transaction again

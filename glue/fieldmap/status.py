@@ -16,7 +16,6 @@ from .errors import FieldmapError, from_db_error
 from .queries import query
 from .words import plural
 
-
 # what "this role may not read it" looks like: no privilege, no tenant in
 # context (or not its own), or an object a database deployed at an earlier
 # change lacks. Any other error is real and is reported, not hidden.

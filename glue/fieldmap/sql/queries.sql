@@ -66,11 +66,10 @@ SELECT u.id::text AS id, u.email::text AS email, u.display_name::text AS name, u
 
 -- name: target_source
 -- the source a connector's active mapping of a canonical field reads now (none: a new target), for accept to name what it replaces
-SELECT f.source_table::text AS source_table, f.source_field::text AS source_field
-  FROM fieldmap.field_mappings f
-  JOIN fieldmap.connector_definitions c ON c.tenant_id = f.tenant_id AND c.id = f.connector_id
- WHERE f.tenant_id = fieldmap.current_tenant_id() AND c.connector_name = %(connector)s::text AND f.status = 'active'
-   AND f.connection_id IS NULL AND f.canonical_entity = %(entity)s::text AND f.canonical_field = %(field)s::text;
+SELECT a.source_table::text AS source_table, a.source_field::text AS source_field
+  FROM fieldmap.active_mappings a
+ WHERE a.connector_name = %(connector)s::text AND a.canonical_entity = %(entity)s::text
+   AND a.canonical_field = %(field)s::text;
 
 -- name: find_mapping
 SELECT fieldmap.find_mapping(%(connector)s::text, %(field)s::text)::text AS id;
