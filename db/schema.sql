@@ -424,6 +424,18 @@ ALTER TABLE fieldmap.audit_log OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.audit_log IS 'fieldmap: append-only audit trail of every change to the registry. Rows outlive the mappings they describe (no foreign key to field_mappings).';
 
 --
+-- Name: COLUMN audit_log.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.audit_log.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
+-- Name: COLUMN audit_log.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.audit_log.id IS 'The row''s id (its key, with the tenant where the table has one).';
+
+--
 -- Name: COLUMN audit_log.seq; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -506,6 +518,12 @@ COMMENT ON COLUMN fieldmap.audit_log.user_agent IS 'application_name of the sess
 --
 
 COMMENT ON COLUMN fieldmap.audit_log.trace_id IS 'Caller-supplied correlation id, for debugging across systems.';
+
+--
+-- Name: COLUMN audit_log.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.audit_log.created_at IS 'When the row was made.';
 
 --
 -- Name: COLUMN audit_log.txid; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -3694,10 +3712,28 @@ ALTER TABLE fieldmap.field_mappings OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.field_mappings IS 'fieldmap: the registry itself. One row maps a source field of a connector (optionally of one connection) to a canonical entity field.';
 
 --
+-- Name: COLUMN field_mappings.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.field_mappings.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
+-- Name: COLUMN field_mappings.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.field_mappings.id IS 'The row''s id (its key, with the tenant where the table has one).';
+
+--
 -- Name: COLUMN field_mappings.connection_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 COMMENT ON COLUMN fieldmap.field_mappings.connection_id IS 'A specific connection instance of the connector; NULL means the mapping holds for every connection.';
+
+--
+-- Name: COLUMN field_mappings.connector_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.field_mappings.connector_id IS 'The connector (of the same tenant) whose source field this maps.';
 
 --
 -- Name: COLUMN field_mappings.entity_schema_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -3712,10 +3748,34 @@ COMMENT ON COLUMN fieldmap.field_mappings.entity_schema_id IS 'The canonical ent
 COMMENT ON COLUMN fieldmap.field_mappings.source_table IS 'Table, object or collection in the source system (Opportunity, deals, ...).';
 
 --
+-- Name: COLUMN field_mappings.source_field; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.field_mappings.source_field IS 'The field in the source system, stored verbatim (never executed).';
+
+--
+-- Name: COLUMN field_mappings.source_data_type; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.field_mappings.source_data_type IS 'The source field''s type in the source system, when known.';
+
+--
+-- Name: COLUMN field_mappings.canonical_entity; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.field_mappings.canonical_entity IS 'The canonical entity mapped to; agrees with entity_schema_id.';
+
+--
 -- Name: COLUMN field_mappings.canonical_field; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 COMMENT ON COLUMN fieldmap.field_mappings.canonical_field IS 'Field of the canonical entity, or a path under extras. (extras.annual_revenue) for routed fields.';
+
+--
+-- Name: COLUMN field_mappings.canonical_data_type; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.field_mappings.canonical_data_type IS 'The canonical field''s type, as the mapping records it (informational).';
 
 --
 -- Name: COLUMN field_mappings.mapping_type; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -3766,6 +3826,12 @@ COMMENT ON COLUMN fieldmap.field_mappings.avg_processing_time_ms IS 'Average tim
 COMMENT ON COLUMN fieldmap.field_mappings.error_count IS 'Number of records that failed this mapping.';
 
 --
+-- Name: COLUMN field_mappings.last_validated_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.field_mappings.last_validated_at IS 'When validate_mapping last checked this mapping.';
+
+--
 -- Name: COLUMN field_mappings.mapping_source; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -3784,10 +3850,28 @@ COMMENT ON COLUMN fieldmap.field_mappings.version IS 'Version number of the mapp
 COMMENT ON COLUMN fieldmap.field_mappings.status IS 'active | deprecated | pending_review. Mappings are deprecated rather than deleted.';
 
 --
+-- Name: COLUMN field_mappings.notes; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.field_mappings.notes IS 'Free text about the mapping, for people.';
+
+--
+-- Name: COLUMN field_mappings.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.field_mappings.created_at IS 'When the row was made.';
+
+--
 -- Name: COLUMN field_mappings.created_by; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 COMMENT ON COLUMN fieldmap.field_mappings.created_by IS 'User (of the same tenant) who created the mapping.';
+
+--
+-- Name: COLUMN field_mappings.updated_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.field_mappings.updated_at IS 'When the row last changed (stamped by the database).';
 
 --
 -- Name: COLUMN field_mappings.updated_by; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -5613,6 +5697,18 @@ ALTER TABLE fieldmap.connector_definitions OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.connector_definitions IS 'fieldmap: registered data sources (salesforce, hubspot, ...) of a tenant.';
 
 --
+-- Name: COLUMN connector_definitions.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.connector_definitions.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
+-- Name: COLUMN connector_definitions.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.connector_definitions.id IS 'The row''s id (its key, with the tenant where the table has one).';
+
+--
 -- Name: COLUMN connector_definitions.connector_name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -5623,6 +5719,12 @@ COMMENT ON COLUMN fieldmap.connector_definitions.connector_name IS 'Name of the 
 --
 
 COMMENT ON COLUMN fieldmap.connector_definitions.connector_type IS 'rest_api | database | file.';
+
+--
+-- Name: COLUMN connector_definitions.description; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.connector_definitions.description IS 'Free text about the connector, for people.';
 
 --
 -- Name: COLUMN connector_definitions.metadata; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -5637,10 +5739,22 @@ COMMENT ON COLUMN fieldmap.connector_definitions.metadata IS 'Free-form facts ab
 COMMENT ON COLUMN fieldmap.connector_definitions.status IS 'active | deprecated | archived.';
 
 --
+-- Name: COLUMN connector_definitions.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.connector_definitions.created_at IS 'When the row was made.';
+
+--
 -- Name: COLUMN connector_definitions.created_by; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 COMMENT ON COLUMN fieldmap.connector_definitions.created_by IS 'User (of the same tenant) who registered the connector.';
+
+--
+-- Name: COLUMN connector_definitions.updated_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.connector_definitions.updated_at IS 'When the row last changed (stamped by the database).';
 
 --
 -- Name: active_mappings; Type: VIEW; Schema: fieldmap; Owner: fieldmap_owner
@@ -5689,6 +5803,180 @@ ALTER TABLE fieldmap.active_mappings OWNER TO fieldmap_owner;
 COMMENT ON VIEW fieldmap.active_mappings IS 'fieldmap: the session tenant''s active connector-wide mappings (no connection), with the connector''s name; what export_mappings writes and compare_mappings compares.';
 
 --
+-- Name: COLUMN active_mappings.connector_name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.connector_name IS 'Name of the source system, unique per tenant, e.g. salesforce.';
+
+--
+-- Name: COLUMN active_mappings.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
+-- Name: COLUMN active_mappings.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.id IS 'The row''s id (its key, with the tenant where the table has one).';
+
+--
+-- Name: COLUMN active_mappings.connection_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.connection_id IS 'A specific connection instance of the connector; NULL means the mapping holds for every connection.';
+
+--
+-- Name: COLUMN active_mappings.connector_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.connector_id IS 'The connector (of the same tenant) whose source field this maps.';
+
+--
+-- Name: COLUMN active_mappings.entity_schema_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.entity_schema_id IS 'The canonical entity version the mapping targets; must name the same entity as canonical_entity.';
+
+--
+-- Name: COLUMN active_mappings.source_table; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.source_table IS 'Table, object or collection in the source system (Opportunity, deals, ...).';
+
+--
+-- Name: COLUMN active_mappings.source_field; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.source_field IS 'The field in the source system, stored verbatim (never executed).';
+
+--
+-- Name: COLUMN active_mappings.source_data_type; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.source_data_type IS 'The source field''s type in the source system, when known.';
+
+--
+-- Name: COLUMN active_mappings.canonical_entity; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.canonical_entity IS 'The canonical entity mapped to; agrees with entity_schema_id.';
+
+--
+-- Name: COLUMN active_mappings.canonical_field; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.canonical_field IS 'Field of the canonical entity, or a path under extras. (extras.annual_revenue) for routed fields.';
+
+--
+-- Name: COLUMN active_mappings.canonical_data_type; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.canonical_data_type IS 'The canonical field''s type, as the mapping records it (informational).';
+
+--
+-- Name: COLUMN active_mappings.mapping_type; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.mapping_type IS 'direct | computed | aggregated | transformed.';
+
+--
+-- Name: COLUMN active_mappings.transformation_rule; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.transformation_rule IS 'Structured transformation as a JSON object, e.g. {"transform": "lowercase"}.';
+
+--
+-- Name: COLUMN active_mappings.coercion_function; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.coercion_function IS 'Named coercion applied to the value (uppercase, trim, to_decimal, ...).';
+
+--
+-- Name: COLUMN active_mappings.confidence_score; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.confidence_score IS 'Confidence in the mapping, 0..1: 1.0 for hand-made mappings, lower for suggested ones.';
+
+--
+-- Name: COLUMN active_mappings.validation_status; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.validation_status IS 'pending | validated | failed: the outcome of the latest validation.';
+
+--
+-- Name: COLUMN active_mappings.success_rate; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.success_rate IS 'Historical share of records mapped without error, 0..1.';
+
+--
+-- Name: COLUMN active_mappings.avg_processing_time_ms; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.avg_processing_time_ms IS 'Average time to apply the mapping to one record, in milliseconds.';
+
+--
+-- Name: COLUMN active_mappings.error_count; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.error_count IS 'Number of records that failed this mapping.';
+
+--
+-- Name: COLUMN active_mappings.last_validated_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.last_validated_at IS 'When validate_mapping last checked this mapping.';
+
+--
+-- Name: COLUMN active_mappings.mapping_source; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.mapping_source IS 'manual | rag | llm | auto_detected: who or what proposed the mapping.';
+
+--
+-- Name: COLUMN active_mappings.version; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.version IS 'Version number of the mapping, starting at 1 and bumped by each real change.';
+
+--
+-- Name: COLUMN active_mappings.status; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.status IS 'active | deprecated | pending_review. Mappings are deprecated rather than deleted.';
+
+--
+-- Name: COLUMN active_mappings.notes; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.notes IS 'Free text about the mapping, for people.';
+
+--
+-- Name: COLUMN active_mappings.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.created_at IS 'When the row was made.';
+
+--
+-- Name: COLUMN active_mappings.created_by; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.created_by IS 'User (of the same tenant) who created the mapping.';
+
+--
+-- Name: COLUMN active_mappings.updated_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.updated_at IS 'When the row last changed (stamped by the database).';
+
+--
+-- Name: COLUMN active_mappings.updated_by; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.active_mappings.updated_by IS 'User (of the same tenant) who made the latest change.';
+
+--
 -- Name: audit_chain; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -5714,10 +6002,22 @@ ALTER TABLE fieldmap.audit_chain OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.audit_chain IS 'fieldmap: per-tenant hash chain over audit_log, appended by seal_audit_chain(). Editing, deleting or reordering audit rows or chain entries breaks it (verify_audit_chain).';
 
 --
+-- Name: COLUMN audit_chain.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.audit_chain.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
 -- Name: COLUMN audit_chain.chain_pos; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 COMMENT ON COLUMN fieldmap.audit_chain.chain_pos IS 'Position in the tenant''s chain, 1, 2, 3, ... without gaps (after the purge checkpoint).';
+
+--
+-- Name: COLUMN audit_chain.audit_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.audit_chain.audit_id IS 'The audit_log row this link of the chain seals.';
 
 --
 -- Name: COLUMN audit_chain.row_hash; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -5736,6 +6036,12 @@ COMMENT ON COLUMN fieldmap.audit_chain.personal_digest IS 'sha256 of the row''s 
 --
 
 COMMENT ON COLUMN fieldmap.audit_chain.chain_hash IS 'sha256(previous chain_hash || row_hash); the first entry chains from the tenant''s genesis hash.';
+
+--
+-- Name: COLUMN audit_chain.sealed_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.audit_chain.sealed_at IS 'When the audit chain sealed the row.';
 
 --
 -- Name: audit_chain_heads; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -5763,6 +6069,24 @@ ALTER TABLE fieldmap.audit_chain_heads OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.audit_chain_heads IS 'fieldmap: the tip of each tenant''s audit chain, the sealer''s horizon and the purge checkpoint.';
 
 --
+-- Name: COLUMN audit_chain_heads.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.audit_chain_heads.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
+-- Name: COLUMN audit_chain_heads.last_pos; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.audit_chain_heads.last_pos IS 'The position of the tenant''s last sealed audit row in its chain.';
+
+--
+-- Name: COLUMN audit_chain_heads.last_hash; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.audit_chain_heads.last_hash IS 'The hash of the tenant''s last sealed audit row: the next seal chains from it.';
+
+--
 -- Name: COLUMN audit_chain_heads.horizon; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -5779,6 +6103,12 @@ COMMENT ON COLUMN fieldmap.audit_chain_heads.checkpoint_pos IS 'Chain entries up
 --
 
 COMMENT ON COLUMN fieldmap.audit_chain_heads.checkpoint_hash IS 'chain_hash at checkpoint_pos (the genesis hash before any purge).';
+
+--
+-- Name: COLUMN audit_chain_heads.sealed_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.audit_chain_heads.sealed_at IS 'When the audit chain sealed the row.';
 
 --
 -- Name: audit_log_seq_seq; Type: SEQUENCE; Schema: fieldmap; Owner: fieldmap_owner
@@ -5818,6 +6148,18 @@ ALTER TABLE fieldmap.entity_schemas OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.entity_schemas IS 'fieldmap: canonical entities (account, opportunity, ...) shared by all tenants, one row per entity and version.';
 
 --
+-- Name: COLUMN entity_schemas.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.entity_schemas.id IS 'The row''s id (its key, with the tenant where the table has one).';
+
+--
+-- Name: COLUMN entity_schemas.entity_name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.entity_schemas.entity_name IS 'The canonical entity''s name (account, contact, ...): one row per version.';
+
+--
 -- Name: COLUMN entity_schemas.entity_version; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -5828,6 +6170,18 @@ COMMENT ON COLUMN fieldmap.entity_schemas.entity_version IS 'Semantic version (M
 --
 
 COMMENT ON COLUMN fieldmap.entity_schemas.schema_definition IS 'JSON Schema (draft 2020-12) of the entity: properties with JSON types, required fields, and x-fieldmap-type holding the registry type (string, integer, number, decimal, boolean, datetime, string[], object).';
+
+--
+-- Name: COLUMN entity_schemas.description; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.entity_schemas.description IS 'What the canonical entity stands for; embedded with its name for suggestions.';
+
+--
+-- Name: COLUMN entity_schemas.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.entity_schemas.created_at IS 'When the row was made.';
 
 --
 -- Name: canonical_fields; Type: VIEW; Schema: fieldmap; Owner: fieldmap_owner
@@ -5860,6 +6214,48 @@ ALTER TABLE fieldmap.canonical_fields OWNER TO fieldmap_owner;
 COMMENT ON VIEW fieldmap.canonical_fields IS 'fieldmap: every field of the latest version of every canonical entity, with its registry type and whether it is required.';
 
 --
+-- Name: COLUMN canonical_fields.entity_name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.canonical_fields.entity_name IS 'The canonical entity.';
+
+--
+-- Name: COLUMN canonical_fields.field_name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.canonical_fields.field_name IS 'A field of the entity''s latest version.';
+
+--
+-- Name: COLUMN canonical_fields.registry_type; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.canonical_fields.registry_type IS 'The field''s registry type (x-fieldmap-type: string, datetime, ...).';
+
+--
+-- Name: COLUMN canonical_fields.required; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.canonical_fields.required IS 'Whether the entity requires the field.';
+
+--
+-- Name: COLUMN canonical_fields.entity_description; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.canonical_fields.entity_description IS 'What the entity stands for.';
+
+--
+-- Name: COLUMN canonical_fields.entity_version; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.canonical_fields.entity_version IS 'The entity''s latest version, whose fields these are.';
+
+--
+-- Name: COLUMN canonical_fields.entity_schema_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.canonical_fields.entity_schema_id IS 'The entity_schemas row of that version.';
+
+--
 -- Name: connector_samples; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -5884,6 +6280,24 @@ ALTER TABLE fieldmap.connector_samples OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.connector_samples IS 'fieldmap: sample source records of a connector''s entity, for the live test of validate_mapping (validate_mappings uses them).';
 
 --
+-- Name: COLUMN connector_samples.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.connector_samples.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
+-- Name: COLUMN connector_samples.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.connector_samples.id IS 'The row''s id (its key, with the tenant where the table has one).';
+
+--
+-- Name: COLUMN connector_samples.connector_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.connector_samples.connector_id IS 'The connector whose source records these are.';
+
+--
 -- Name: COLUMN connector_samples.entity; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -5894,6 +6308,12 @@ COMMENT ON COLUMN fieldmap.connector_samples.entity IS 'The canonical entity the
 --
 
 COMMENT ON COLUMN fieldmap.connector_samples.record IS 'A source record as the vendor delivers it (a JSON object).';
+
+--
+-- Name: COLUMN connector_samples.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.connector_samples.created_at IS 'When the row was made.';
 
 --
 -- Name: currencies; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -5919,6 +6339,12 @@ COMMENT ON TABLE fieldmap.currencies IS 'fieldmap: ISO 4217 currencies (to_curre
 --
 
 COMMENT ON COLUMN fieldmap.currencies.code IS 'The alphabetic code, e.g. EUR.';
+
+--
+-- Name: COLUMN currencies.name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.currencies.name IS 'The currency''s English name.';
 
 --
 -- Name: COLUMN currencies.numeric_code; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -5966,6 +6392,12 @@ COMMENT ON COLUMN fieldmap.embedding_models.dims IS 'The dimension of its vector
 COMMENT ON COLUMN fieldmap.embedding_models.description IS 'What the model is, for people.';
 
 --
+-- Name: COLUMN embedding_models.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.embedding_models.created_at IS 'When the row was made.';
+
+--
 -- Name: grid_changes; Type: SEQUENCE; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6008,6 +6440,12 @@ ALTER TABLE fieldmap.grid_refresh_state OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.grid_refresh_state IS 'fieldmap: the lineage grid''s last refresh (when, how long, how many rows) and what it covered (last number of grid_changes and transactions running at its start), from which its staleness follows. One row.';
 
 --
+-- Name: COLUMN grid_refresh_state.one; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.grid_refresh_state.one IS 'Always true: the table holds one row.';
+
+--
 -- Name: COLUMN grid_refresh_state.covered_seq; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6018,6 +6456,30 @@ COMMENT ON COLUMN fieldmap.grid_refresh_state.covered_seq IS 'The last number of
 --
 
 COMMENT ON COLUMN fieldmap.grid_refresh_state.pending_xids IS 'Transactions running when the last refresh started; one that commits later may hold changes the grid lacks.';
+
+--
+-- Name: COLUMN grid_refresh_state.last_refresh_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.grid_refresh_state.last_refresh_at IS 'When the lineage grid was last refreshed.';
+
+--
+-- Name: COLUMN grid_refresh_state.last_duration_ms; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.grid_refresh_state.last_duration_ms IS 'How long the last refresh of the lineage grid took.';
+
+--
+-- Name: COLUMN grid_refresh_state.last_rows; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.grid_refresh_state.last_rows IS 'How many rows the last refresh left in the grid.';
+
+--
+-- Name: COLUMN grid_refresh_state.refreshes; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.grid_refresh_state.refreshes IS 'How many times the grid has been refreshed.';
 
 --
 -- Name: users; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -6047,10 +6509,46 @@ ALTER TABLE fieldmap.users OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.users IS 'fieldmap: people (or service accounts) who change the registry, per tenant. Referenced by created_by / updated_by / changed_by.';
 
 --
+-- Name: COLUMN users.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.users.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
+-- Name: COLUMN users.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.users.id IS 'The row''s id (its key, with the tenant where the table has one).';
+
+--
+-- Name: COLUMN users.email; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.users.email IS 'The user''s e-mail address, unique within the tenant.';
+
+--
+-- Name: COLUMN users.display_name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.users.display_name IS 'The user''s name as shown to people.';
+
+--
 -- Name: COLUMN users.status; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 COMMENT ON COLUMN fieldmap.users.status IS 'active | disabled | erased (personal data pseudonymised under GDPR).';
+
+--
+-- Name: COLUMN users.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.users.created_at IS 'When the row was made.';
+
+--
+-- Name: COLUMN users.updated_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.users.updated_at IS 'When the row last changed (stamped by the database).';
 
 --
 -- Name: mv_mapping_lineage_grid; Type: MATERIALIZED VIEW; Schema: fieldmap; Owner: fieldmap_owner
@@ -6093,10 +6591,34 @@ ALTER TABLE fieldmap.mv_mapping_lineage_grid OWNER TO fieldmap_owner;
 COMMENT ON MATERIALIZED VIEW fieldmap.mv_mapping_lineage_grid IS 'fieldmap: the tabular lineage grid (active mappings with their source system and people), refreshed concurrently. Not readable by app roles: a materialized view has no row-level security.';
 
 --
+-- Name: COLUMN mv_mapping_lineage_grid.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.id IS 'The row''s id (its key, with the tenant where the table has one).';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
 -- Name: COLUMN mv_mapping_lineage_grid.source_system; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.source_system IS 'connector_name of the mapping''s connector.';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.source_table; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.source_table IS 'Table, object or collection in the source system (Opportunity, deals, ...).';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.source_field; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.source_field IS 'The field in the source system, stored verbatim (never executed).';
 
 --
 -- Name: COLUMN mv_mapping_lineage_grid.target_entity; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -6109,6 +6631,84 @@ COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.target_entity IS 'canonical_e
 --
 
 COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.target_field IS 'canonical_field of the mapping.';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.mapping_type; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.mapping_type IS 'direct | computed | aggregated | transformed.';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.confidence_score; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.confidence_score IS 'Confidence in the mapping, 0..1: 1.0 for hand-made mappings, lower for suggested ones.';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.transformation_rule; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.transformation_rule IS 'Structured transformation as a JSON object, e.g. {"transform": "lowercase"}.';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.validation_status; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.validation_status IS 'pending | validated | failed: the outcome of the latest validation.';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.success_rate; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.success_rate IS 'Historical share of records mapped without error, 0..1.';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.avg_processing_time_ms; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.avg_processing_time_ms IS 'Average time to apply the mapping to one record, in milliseconds.';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.error_count; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.error_count IS 'Number of records that failed this mapping.';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.mapping_source; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.mapping_source IS 'manual | rag | llm | auto_detected: who or what proposed the mapping.';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.status; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.status IS 'active | deprecated | pending_review. Mappings are deprecated rather than deleted.';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.created_at IS 'When the row was made.';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.updated_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.updated_at IS 'When the row last changed (stamped by the database).';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.created_by_email; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.created_by_email IS 'The e-mail of the user who created the mapping.';
+
+--
+-- Name: COLUMN mv_mapping_lineage_grid.updated_by_email; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mv_mapping_lineage_grid.updated_by_email IS 'The e-mail of the user who last changed the mapping.';
 
 --
 -- Name: lineage_grid; Type: VIEW; Schema: fieldmap; Owner: fieldmap_owner
@@ -6147,6 +6747,126 @@ ALTER TABLE fieldmap.lineage_grid OWNER TO fieldmap_owner;
 COMMENT ON VIEW fieldmap.lineage_grid IS 'fieldmap: the lineage grid (mv_mapping_lineage_grid) of the session''s tenant; what app roles read.';
 
 --
+-- Name: COLUMN lineage_grid.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.id IS 'The row''s id (its key, with the tenant where the table has one).';
+
+--
+-- Name: COLUMN lineage_grid.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
+-- Name: COLUMN lineage_grid.source_system; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.source_system IS 'connector_name of the mapping''s connector.';
+
+--
+-- Name: COLUMN lineage_grid.source_table; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.source_table IS 'Table, object or collection in the source system (Opportunity, deals, ...).';
+
+--
+-- Name: COLUMN lineage_grid.source_field; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.source_field IS 'The field in the source system, stored verbatim (never executed).';
+
+--
+-- Name: COLUMN lineage_grid.target_entity; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.target_entity IS 'canonical_entity of the mapping.';
+
+--
+-- Name: COLUMN lineage_grid.target_field; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.target_field IS 'canonical_field of the mapping.';
+
+--
+-- Name: COLUMN lineage_grid.mapping_type; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.mapping_type IS 'direct | computed | aggregated | transformed.';
+
+--
+-- Name: COLUMN lineage_grid.confidence_score; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.confidence_score IS 'Confidence in the mapping, 0..1: 1.0 for hand-made mappings, lower for suggested ones.';
+
+--
+-- Name: COLUMN lineage_grid.transformation_rule; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.transformation_rule IS 'Structured transformation as a JSON object, e.g. {"transform": "lowercase"}.';
+
+--
+-- Name: COLUMN lineage_grid.validation_status; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.validation_status IS 'pending | validated | failed: the outcome of the latest validation.';
+
+--
+-- Name: COLUMN lineage_grid.success_rate; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.success_rate IS 'Historical share of records mapped without error, 0..1.';
+
+--
+-- Name: COLUMN lineage_grid.avg_processing_time_ms; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.avg_processing_time_ms IS 'Average time to apply the mapping to one record, in milliseconds.';
+
+--
+-- Name: COLUMN lineage_grid.error_count; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.error_count IS 'Number of records that failed this mapping.';
+
+--
+-- Name: COLUMN lineage_grid.mapping_source; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.mapping_source IS 'manual | rag | llm | auto_detected: who or what proposed the mapping.';
+
+--
+-- Name: COLUMN lineage_grid.status; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.status IS 'active | deprecated | pending_review. Mappings are deprecated rather than deleted.';
+
+--
+-- Name: COLUMN lineage_grid.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.created_at IS 'When the row was made.';
+
+--
+-- Name: COLUMN lineage_grid.updated_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.updated_at IS 'When the row last changed (stamped by the database).';
+
+--
+-- Name: COLUMN lineage_grid.created_by_email; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.created_by_email IS 'The e-mail of the user who created the mapping.';
+
+--
+-- Name: COLUMN lineage_grid.updated_by_email; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.lineage_grid.updated_by_email IS 'The e-mail of the user who last changed the mapping.';
+
+--
 -- Name: mapping_embeddings; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6178,6 +6898,24 @@ ALTER TABLE fieldmap.mapping_embeddings OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.mapping_embeddings IS 'fieldmap: vector embeddings of mappings for semantic search, one per mapping and model. Derived data: deleted with its mapping.';
 
 --
+-- Name: COLUMN mapping_embeddings.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_embeddings.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
+-- Name: COLUMN mapping_embeddings.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_embeddings.id IS 'The row''s id (its key, with the tenant where the table has one).';
+
+--
+-- Name: COLUMN mapping_embeddings.field_mapping_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_embeddings.field_mapping_id IS 'The mapping (of the same tenant) this vector is of.';
+
+--
 -- Name: COLUMN mapping_embeddings.embedding_text; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6206,6 +6944,12 @@ COMMENT ON COLUMN fieldmap.mapping_embeddings.embedding_dims IS 'Dimension of em
 --
 
 COMMENT ON COLUMN fieldmap.mapping_embeddings.metadata IS 'Facts used in similarity matching: field types, common patterns, ...';
+
+--
+-- Name: COLUMN mapping_embeddings.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_embeddings.created_at IS 'When the row was made.';
 
 --
 -- Name: COLUMN mapping_embeddings.content_hash; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -6260,6 +7004,24 @@ ALTER TABLE fieldmap.mapping_validation_results OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.mapping_validation_results IS 'fieldmap: outcomes of validating a mapping (type, range, format checks and live tests).';
 
 --
+-- Name: COLUMN mapping_validation_results.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_validation_results.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
+-- Name: COLUMN mapping_validation_results.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_validation_results.id IS 'The row''s id (its key, with the tenant where the table has one).';
+
+--
+-- Name: COLUMN mapping_validation_results.field_mapping_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_validation_results.field_mapping_id IS 'The mapping (of the same tenant) that was checked.';
+
+--
 -- Name: COLUMN mapping_validation_results.validation_type; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6270,6 +7032,12 @@ COMMENT ON COLUMN fieldmap.mapping_validation_results.validation_type IS 'type_c
 --
 
 COMMENT ON COLUMN fieldmap.mapping_validation_results.validation_status IS 'passed | failed | warning.';
+
+--
+-- Name: COLUMN mapping_validation_results.error_message; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_validation_results.error_message IS 'What failed, naming the value or rule, when the check failed.';
 
 --
 -- Name: COLUMN mapping_validation_results.sample_input; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -6290,10 +7058,28 @@ COMMENT ON COLUMN fieldmap.mapping_validation_results.sample_output IS 'What the
 COMMENT ON COLUMN fieldmap.mapping_validation_results.test_count IS 'Number of cases tested; pass_count + fail_count never exceed it (the rest were warnings).';
 
 --
+-- Name: COLUMN mapping_validation_results.pass_count; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_validation_results.pass_count IS 'How many values passed the check.';
+
+--
+-- Name: COLUMN mapping_validation_results.fail_count; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_validation_results.fail_count IS 'How many values failed the check.';
+
+--
 -- Name: COLUMN mapping_validation_results.duration_ms; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 COMMENT ON COLUMN fieldmap.mapping_validation_results.duration_ms IS 'How long the validation run that wrote this row took, per mapping, in milliseconds.';
+
+--
+-- Name: COLUMN mapping_validation_results.validated_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_validation_results.validated_at IS 'When the check ran.';
 
 --
 -- Name: COLUMN mapping_validation_results.validated_by; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -6324,6 +7110,36 @@ ALTER TABLE fieldmap.mappings_to_embed OWNER TO fieldmap_owner;
 --
 
 COMMENT ON VIEW fieldmap.mappings_to_embed IS 'fieldmap: each mapping with each registered model it has no vector of yet (new, or its text changed): what fieldmap embed computes.';
+
+--
+-- Name: COLUMN mappings_to_embed.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mappings_to_embed.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
+-- Name: COLUMN mappings_to_embed.field_mapping_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mappings_to_embed.field_mapping_id IS 'The mapping (of the same tenant) this vector is of.';
+
+--
+-- Name: COLUMN mappings_to_embed.source_table; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mappings_to_embed.source_table IS 'Table, object or collection in the source system (Opportunity, deals, ...).';
+
+--
+-- Name: COLUMN mappings_to_embed.source_field; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mappings_to_embed.source_field IS 'The field in the source system, stored verbatim (never executed).';
+
+--
+-- Name: COLUMN mappings_to_embed.embedding_model; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mappings_to_embed.embedding_model IS 'A registered model the mapping has no vector of yet.';
 
 --
 -- Name: phone_countries; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -6386,10 +7202,40 @@ ALTER TABLE fieldmap.range_rules OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.range_rules IS 'fieldmap: bounds and code lists of canonical fields (validate_mapping''s range_check); datetimes must lie in 1900-2100 and numbers be finite whatever the table says.';
 
 --
+-- Name: COLUMN range_rules.entity_name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.range_rules.entity_name IS 'The canonical entity the rule applies to.';
+
+--
+-- Name: COLUMN range_rules.field_name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.range_rules.field_name IS 'The canonical field the rule applies to.';
+
+--
+-- Name: COLUMN range_rules.min_value; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.range_rules.min_value IS 'The smallest value allowed (NULL: no lower bound).';
+
+--
+-- Name: COLUMN range_rules.max_value; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.range_rules.max_value IS 'The largest value allowed (NULL: no upper bound).';
+
+--
 -- Name: COLUMN range_rules.iso4217; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 COMMENT ON COLUMN fieldmap.range_rules.iso4217 IS 'The value must be an ISO 4217 code (fieldmap.currencies).';
+
+--
+-- Name: COLUMN range_rules.note; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.range_rules.note IS 'Why the range holds, for people.';
 
 --
 -- Name: schema_embedding_texts; Type: VIEW; Schema: fieldmap; Owner: fieldmap_owner
@@ -6416,6 +7262,24 @@ ALTER TABLE fieldmap.schema_embedding_texts OWNER TO fieldmap_owner;
 COMMENT ON VIEW fieldmap.schema_embedding_texts IS 'fieldmap: the texts embedded for the canonical schema: each entity (field_name '''': name and description) and each field (its words without the entity''s name).';
 
 --
+-- Name: COLUMN schema_embedding_texts.entity_name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.schema_embedding_texts.entity_name IS 'The canonical entity.';
+
+--
+-- Name: COLUMN schema_embedding_texts.field_name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.schema_embedding_texts.field_name IS 'A field of the entity''s latest version.';
+
+--
+-- Name: COLUMN schema_embedding_texts.embedding_text; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.schema_embedding_texts.embedding_text IS 'The text embedded: an entity''s words and description, or a field''s words.';
+
+--
 -- Name: schema_embeddings; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6439,16 +7303,46 @@ ALTER TABLE fieldmap.schema_embeddings OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.schema_embeddings IS 'fieldmap: vectors of the canonical entities (field_name '''') and their fields, per model, shared by all tenants like the entities; written by the owner''s fieldmap embed.';
 
 --
+-- Name: COLUMN schema_embeddings.embedding_model; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.schema_embeddings.embedding_model IS 'The registered model the vector was computed with.';
+
+--
+-- Name: COLUMN schema_embeddings.entity_name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.schema_embeddings.entity_name IS 'The canonical entity; field_name '''' for the entity itself.';
+
+--
 -- Name: COLUMN schema_embeddings.field_name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 COMMENT ON COLUMN fieldmap.schema_embeddings.field_name IS 'The canonical field, or '''' for the entity itself (its name and description).';
 
 --
+-- Name: COLUMN schema_embeddings.embedding_text; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.schema_embeddings.embedding_text IS 'The text the vector was computed from (schema_embedding_texts).';
+
+--
 -- Name: COLUMN schema_embeddings.content_hash; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 COMMENT ON COLUMN fieldmap.schema_embeddings.content_hash IS 'MD5 of embedding_text, as in mapping_embeddings.';
+
+--
+-- Name: COLUMN schema_embeddings.embedding_vector; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.schema_embeddings.embedding_vector IS 'The vector; its dimension is the model''s.';
+
+--
+-- Name: COLUMN schema_embeddings.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.schema_embeddings.created_at IS 'When the row was made.';
 
 --
 -- Name: CONSTRAINT schema_embeddings_nonzero_check ON schema_embeddings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -6478,6 +7372,12 @@ ALTER TABLE fieldmap.tenant_members OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.tenant_members IS 'fieldmap: database roles allowed to act for a tenant (fieldmap.set_context and row-level security check it). Managed by the owner.';
 
 --
+-- Name: COLUMN tenant_members.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.tenant_members.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+
+--
 -- Name: COLUMN tenant_members.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -6488,6 +7388,12 @@ COMMENT ON COLUMN fieldmap.tenant_members.id IS 'Identity of the membership in t
 --
 
 COMMENT ON COLUMN fieldmap.tenant_members.role_name IS 'A login or group role; members of that role may act for the tenant.';
+
+--
+-- Name: COLUMN tenant_members.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.tenant_members.created_at IS 'When the row was made.';
 
 --
 -- Name: tenants; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -6517,10 +7423,22 @@ ALTER TABLE fieldmap.tenants OWNER TO fieldmap_owner;
 COMMENT ON TABLE fieldmap.tenants IS 'fieldmap: an isolated customer of the registry. Every tenant table carries tenant_id and is filtered by row-level security on the session tenant.';
 
 --
+-- Name: COLUMN tenants.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.tenants.id IS 'The row''s id (its key, with the tenant where the table has one).';
+
+--
 -- Name: COLUMN tenants.slug; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
 COMMENT ON COLUMN fieldmap.tenants.slug IS 'Short stable handle (lowercase letters, digits, _ and -), accepted wherever a tenant id is.';
+
+--
+-- Name: COLUMN tenants.name; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.tenants.name IS 'The tenant''s display name.';
 
 --
 -- Name: COLUMN tenants.status; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -6533,6 +7451,18 @@ COMMENT ON COLUMN fieldmap.tenants.status IS 'active | suspended | archived. Ten
 --
 
 COMMENT ON COLUMN fieldmap.tenants.settings IS 'Per-tenant settings as a JSON object, e.g. {"audit_retention_days": 365}.';
+
+--
+-- Name: COLUMN tenants.created_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.tenants.created_at IS 'When the row was made.';
+
+--
+-- Name: COLUMN tenants.updated_at; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.tenants.updated_at IS 'When the row last changed (stamped by the database).';
 
 --
 -- Name: transforms; Type: TABLE; Schema: fieldmap; Owner: fieldmap_owner
@@ -6608,6 +7538,18 @@ ALTER TABLE fieldmap.type_compatibility OWNER TO fieldmap_owner;
 --
 
 COMMENT ON TABLE fieldmap.type_compatibility IS 'fieldmap: whether a source type (lower case; transforms'' output types too) fits a canonical type as it is, needs a transform first (advice names one), or cannot be mapped. Read by validate_mapping''s type_check.';
+
+--
+-- Name: COLUMN type_compatibility.source_type; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.type_compatibility.source_type IS 'A source system''s type name (lower case).';
+
+--
+-- Name: COLUMN type_compatibility.canonical_type; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.type_compatibility.canonical_type IS 'A registry type of a canonical field.';
 
 --
 -- Name: COLUMN type_compatibility.verdict; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner

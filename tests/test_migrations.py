@@ -326,6 +326,10 @@ BREAKS: dict[str, list[str]] = {
         " ALTER TABLE fieldmap.mapping_embeddings ADD CONSTRAINT mapping_embeddings_nonzero_check"
         " CHECK (public.vector_norm(embedding_vector) > 0)",
     ],
+    "comment_columns": [
+        "COMMENT ON COLUMN fieldmap.field_mappings.notes IS NULL",
+        "COMMENT ON COLUMN fieldmap.lineage_grid.source_system IS NULL",
+    ],
     "trigger_check_canonical_field": [
         "DROP TRIGGER _20_check_canonical_field ON fieldmap.field_mappings",
         "ALTER TABLE fieldmap.field_mappings DISABLE TRIGGER _20_check_canonical_field",

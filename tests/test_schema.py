@@ -225,7 +225,12 @@ def test_every_table_view_function_trigger_and_policy_is_commented(db: psycopg.C
             WHERE c.relnamespace = 'fieldmap'::regnamespace AND obj_description(p.oid, 'pg_policy') IS NULL
            UNION ALL
            SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'fieldmap'::regnamespace AND c.relkind = 'v'
-              AND obj_description(c.oid, 'pg_class') IS NULL""").fetchall()
+              AND obj_description(c.oid, 'pg_class') IS NULL
+           UNION ALL  -- and every column of every table and view (\\d+ documents the registry)
+           SELECT c.relname || '.' || a.attname FROM pg_class c
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+            WHERE c.relnamespace = 'fieldmap'::regnamespace AND c.relkind IN ('r', 'v', 'm')
+              AND col_description(c.oid, a.attnum) IS NULL""").fetchall()
     assert missing == []
 
 
