@@ -725,9 +725,20 @@ CREATE FUNCTION fieldmap._check_canonical_field() RETURNS trigger
 DECLARE
   v_fields text[];
 BEGIN
-  IF NEW.canonical_field ~ '^extras\.[^.]'
-     OR (TG_OP = 'UPDATE' AND (NEW.canonical_field, NEW.entity_schema_id)
-                              IS NOT DISTINCT FROM (OLD.canonical_field, OLD.entity_schema_id)) THEN
+  IF TG_OP = 'UPDATE' AND (NEW.canonical_entity, NEW.canonical_field, NEW.entity_schema_id)
+                          IS NOT DISTINCT FROM (OLD.canonical_entity, OLD.canonical_field, OLD.entity_schema_id) THEN
+    RETURN NEW;
+  END IF;
+  IF NOT EXISTS (SELECT FROM fieldmap.entity_schemas s WHERE s.id = NEW.entity_schema_id
+                                                         AND s.entity_name = NEW.canonical_entity) THEN
+    RAISE EXCEPTION 'mapping %.% -> %.%: canonical entity "%" is not the entity of its schema version%', NEW.source_table,
+      NEW.source_field, NEW.canonical_entity, NEW.canonical_field, NEW.canonical_entity,
+      coalesce(' (did you mean "' || fieldmap.closest_name(NEW.canonical_entity,
+                                      ARRAY(SELECT DISTINCT s.entity_name::text FROM fieldmap.entity_schemas s
+                                             WHERE s.entity_name <> NEW.canonical_entity)) || '"?)', '')
+      USING ERRCODE = 'MR001';
+  END IF;
+  IF NEW.canonical_field ~ '^extras\.[^.]' THEN
     RETURN NEW;
   END IF;
   SELECT array_agg(p.key ORDER BY p.key) INTO v_fields
@@ -3332,11 +3343,14 @@ BEGIN
   IF v_id IS NULL THEN
     -- say what is wrong: the connector (connector_id names it, with a
     -- did-you-mean), else the field, against the fields the connector maps
+    -- (a canonical field the connector does not map gets no guess: it was
+    -- meant as written)
     v_connector := fieldmap.connector_id(connector);
     SELECT fieldmap.closest_name(field, array_agg(DISTINCT f.canonical_entity || '.' || f.canonical_field))
       INTO v_near
       FROM fieldmap.field_mappings f
-     WHERE f.tenant_id = fieldmap.current_tenant_id() AND f.connector_id = v_connector AND f.connection_id IS NULL;
+     WHERE f.tenant_id = fieldmap.current_tenant_id() AND f.connector_id = v_connector AND f.connection_id IS NULL
+       AND NOT EXISTS (SELECT FROM fieldmap.canonical_fields c WHERE c.entity_name || '.' || c.field_name = field);
     RAISE EXCEPTION '%', format('connector "%s" has no mapping of %s', connector, field)
                          || coalesce(' (did you mean ' || v_near || '?)', '')
       USING ERRCODE = 'MR004',
@@ -8099,7 +8113,7 @@ COMMENT ON TRIGGER _10_version ON fieldmap.field_mappings IS 'Sets version and s
 -- Name: field_mappings _20_check_canonical_field; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-CREATE TRIGGER _20_check_canonical_field BEFORE INSERT OR UPDATE OF canonical_field, entity_schema_id ON fieldmap.field_mappings FOR EACH ROW EXECUTE FUNCTION fieldmap._check_canonical_field();
+CREATE TRIGGER _20_check_canonical_field BEFORE INSERT OR UPDATE OF canonical_entity, canonical_field, entity_schema_id ON fieldmap.field_mappings FOR EACH ROW EXECUTE FUNCTION fieldmap._check_canonical_field();
 
 --
 -- Name: TRIGGER _20_check_canonical_field ON field_mappings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner

@@ -10,7 +10,7 @@ SET LOCAL ROLE fieldmap_owner;
 \ir ../triggers/_check_canonical_field.sql
 REVOKE ALL ON FUNCTION fieldmap._check_canonical_field() FROM PUBLIC;
 
-CREATE TRIGGER _20_check_canonical_field BEFORE INSERT OR UPDATE OF canonical_field, entity_schema_id
+CREATE TRIGGER _20_check_canonical_field BEFORE INSERT OR UPDATE OF canonical_entity, canonical_field, entity_schema_id
   ON fieldmap.field_mappings FOR EACH ROW
   EXECUTE FUNCTION fieldmap._check_canonical_field();
 COMMENT ON TRIGGER _20_check_canonical_field ON fieldmap.field_mappings IS

@@ -30,11 +30,14 @@ BEGIN
   IF v_id IS NULL THEN
     -- say what is wrong: the connector (connector_id names it, with a
     -- did-you-mean), else the field, against the fields the connector maps
+    -- (a canonical field the connector does not map gets no guess: it was
+    -- meant as written)
     v_connector := fieldmap.connector_id(connector);
     SELECT fieldmap.closest_name(field, array_agg(DISTINCT f.canonical_entity || '.' || f.canonical_field))
       INTO v_near
       FROM fieldmap.field_mappings f
-     WHERE f.tenant_id = fieldmap.current_tenant_id() AND f.connector_id = v_connector AND f.connection_id IS NULL;
+     WHERE f.tenant_id = fieldmap.current_tenant_id() AND f.connector_id = v_connector AND f.connection_id IS NULL
+       AND NOT EXISTS (SELECT FROM fieldmap.canonical_fields c WHERE c.entity_name || '.' || c.field_name = field);
     RAISE EXCEPTION '%', format('connector "%s" has no mapping of %s', connector, field)
                          || coalesce(' (did you mean ' || v_near || '?)', '')
       USING ERRCODE = 'MR004',

@@ -1,5 +1,7 @@
 -- fieldmap._check_canonical_field() -- BEFORE INSERT OR UPDATE OF
--- canonical_field, entity_schema_id, FOR EACH ROW, on field_mappings.
+-- canonical_entity, canonical_field, entity_schema_id, FOR EACH ROW, on
+-- field_mappings. An entity the schema version is not of is named too (the
+-- foreign key said only its constraint's name).
 -- A mapping's target must be a field of its entity's schema version, or a
 -- slot extras.<name>; the open bag extras itself is no target (apply_mapping
 -- would drop the value). An import refuses such an entry first, with its
@@ -14,9 +16,20 @@ AS $$
 DECLARE
   v_fields text[];
 BEGIN
-  IF NEW.canonical_field ~ '^extras\.[^.]'
-     OR (TG_OP = 'UPDATE' AND (NEW.canonical_field, NEW.entity_schema_id)
-                              IS NOT DISTINCT FROM (OLD.canonical_field, OLD.entity_schema_id)) THEN
+  IF TG_OP = 'UPDATE' AND (NEW.canonical_entity, NEW.canonical_field, NEW.entity_schema_id)
+                          IS NOT DISTINCT FROM (OLD.canonical_entity, OLD.canonical_field, OLD.entity_schema_id) THEN
+    RETURN NEW;
+  END IF;
+  IF NOT EXISTS (SELECT FROM fieldmap.entity_schemas s WHERE s.id = NEW.entity_schema_id
+                                                         AND s.entity_name = NEW.canonical_entity) THEN
+    RAISE EXCEPTION 'mapping %.% -> %.%: canonical entity "%" is not the entity of its schema version%', NEW.source_table,
+      NEW.source_field, NEW.canonical_entity, NEW.canonical_field, NEW.canonical_entity,
+      coalesce(' (did you mean "' || fieldmap.closest_name(NEW.canonical_entity,
+                                      ARRAY(SELECT DISTINCT s.entity_name::text FROM fieldmap.entity_schemas s
+                                             WHERE s.entity_name <> NEW.canonical_entity)) || '"?)', '')
+      USING ERRCODE = 'MR001';
+  END IF;
+  IF NEW.canonical_field ~ '^extras\.[^.]' THEN
     RETURN NEW;
   END IF;
   SELECT array_agg(p.key ORDER BY p.key) INTO v_fields
