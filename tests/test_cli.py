@@ -396,9 +396,13 @@ def test_users_history_restore_and_audit_from_the_cli(db: psycopg.Connection, de
     assert rc == 1 and "has no mapping of opportunity.stag (did you mean opportunity.stage?)" in err, err
     rc, _, err = cli(demo, "history", "--connector", "hubspt", "--field", "opportunity.stage")
     assert rc == 1 and 'unknown connector "hubspt" (did you mean "hubspot"?)' in err, err
+    rc, _, err = cli(demo, "history", "--connector", "hubspot", "--field", "contact.extras")  # canonical: no guess
+    assert rc == 1 and "has no mapping of contact.extras (hint: " in err and "did you mean" not in err, err
     out = fieldmap_cli(demo, "restore", "--tenant", "demo", "--connector", "hubspot", "--field", "opportunity.stage",
                        "--version", "3")
     assert out.returncode == 0 and "version 3 is the current version; nothing changed" in out.stdout, out
+    rc, same, _ = cli(demo, "restore", "--connector", "hubspot", "--field", "opportunity.stage", "--version", "1")
+    assert rc == 0 and (same["version"], same["changed"]) == (3, False)  # v3 is v1 restored: nothing to write
     rc, sealed, _ = cli(demo, "audit", "seal")
     assert rc == 0 and sealed["sealed"] > 0
     rc, verified, _ = cli(demo, "audit", "verify")
@@ -641,10 +645,22 @@ def test_the_mirror_drops_a_deleted_connectors_file_and_keeps_files_it_did_not_w
                "WHERE c.id = f.connector_id AND c.connector_name = 'pipedrive'")
     db.execute("DELETE FROM fieldmap.connector_definitions WHERE connector_name = 'pipedrive'")
     out = fieldmap_cli(demo, "import", "--tenant", "demo", "--mirror", str(mirror), str(LEGACY / "zendesk.yaml"))
-    assert out.returncode == 0 and "mirror: 1 of 1 files changed" in out.stdout, out
+    assert out.returncode == 0 and "mirror: 0 of 1 files changed" in out.stdout, out
+    assert "1 removed (pipedrive.yaml)" in out.stdout
     assert sorted(p.name for p in mirror.glob("*.yaml")) == ["notes.yaml", "zendesk.yaml"]
     verified = fieldmap_cli(demo, "verify-migration", "--tenant", "demo", str(mirror / "zendesk.yaml"))
     assert verified.returncode == 0, verified
+    # export into the mirror, the exit-6 repair, keeps it the same way
+    (mirror / "pipedrive.yaml").write_text("stale: true\n")
+    (mirror / ".fieldmap-mirror").write_text("# tenant: demo\npipedrive.yaml\nzendesk.yaml\n")
+    assert fieldmap_cli(demo, "export", "--tenant", "demo", "--out", str(mirror)).returncode == 0
+    assert sorted(p.name for p in mirror.glob("*.yaml")) == ["notes.yaml", "zendesk.yaml"]
+    # another tenant's import into this mirror would have deleted demo's files
+    db.execute("SELECT fieldmap.create_tenant('globex')")
+    out = fieldmap_cli(demo, "import", "--tenant", "globex", "--mirror", str(mirror), str(LEGACY / "hubspot.yaml"))
+    assert out.returncode == 1 and "holds tenant demo's mirror, not tenant globex's" in out.stderr, out.stderr
+    assert db.execute("SELECT count(*) FROM fieldmap.field_mappings f JOIN fieldmap.tenants t ON t.id = f.tenant_id"
+                      " WHERE t.slug = 'globex'").fetchone() == (0,)  # nothing imported
 
 
 def test_a_dry_run_leaves_a_writable_mirror_alone(demo: str, tmp_path: Path) -> None:

@@ -212,9 +212,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = migration.import_files(conn, tenant, files, options, dry_run=args.dry_run, mirror=mirror,
                                         unreadable=unreadable, new_connectors=args.new_connector)
     reports = result.reports
-    mirror_error, mirror_changed = None, []
+    mirror_error, mirror_changed, mirror_removed = None, [], []
     if result.staged_mirror is not None:
         mirror_changed = [n for n in result.staged_mirror.changed() if n != migration.MIRROR_MANIFEST]
+        mirror_removed = result.staged_mirror.removing()
         try:
             result.staged_mirror.publish()
         except FieldmapError as exc:
@@ -235,10 +236,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                  f"{totals['unchanged']:>5}  deprecated {totals['deprecated']:>5}  rejected {totals['rejected']:>3}"
                  + ("  (dry run: nothing written)" if args.dry_run else ""))
     if result.mirror_files and mirror_error is None:
-        lines.append(f"mirror: {len(mirror_changed)} of {len(result.mirror_files)} files changed in {mirror}")
+        lines.append(f"mirror: {len(mirror_changed)} of {len(result.mirror_files)} files changed in {mirror}"
+                     + (f", {len(mirror_removed)} removed ({', '.join(mirror_removed)})" if mirror_removed else ""))
     payload = {"tenant": tenant, "dry_run": args.dry_run, "files": reports, "total": totals,
                "mirror": None if mirror_error else result.mirror_files,
-               "mirror_changed": None if mirror_error else mirror_changed}
+               "mirror_changed": None if mirror_error else mirror_changed,
+               "mirror_removed": None if mirror_error else mirror_removed}
     if mirror_error is not None:
         payload["mirror_error"] = str(mirror_error)
     _emit(args, payload, "\n".join(lines))
@@ -352,6 +355,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             with conn.transaction():
                 migration.set_context(conn, tenant, args.reason)
                 mapping = _mapping_id(conn, args)
+                before = migration.call(conn, "mapping_version", {"mapping": mapping})
                 version = migration.call(conn, "restore_mapping_version",
                                          {"mapping": mapping, "version": args.version})[0]["version"]
                 if mirror is not None:  # the mirror follows every change the glue makes
@@ -360,9 +364,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
             if staged is not None:
                 staged.discard()
             raise
-    payload = {"tenant": tenant, "mapping": mapping, "restored": args.version, "version": version}
-    text = (f"mapping {mapping}: version {args.version} is the current version; nothing changed"
-            if version == args.version else f"mapping {mapping}: version {args.version} restored as version {version}")
+    # restoring what is current writes nothing (restore_mapping_version returns the current version)
+    changed = not before or before[0]["version"] != version
+    payload = {"tenant": tenant, "mapping": mapping, "restored": args.version, "version": version, "changed": changed}
+    if changed:
+        text = f"mapping {mapping}: version {args.version} restored as version {version}"
+    elif version == args.version:
+        text = f"mapping {mapping}: version {args.version} is the current version; nothing changed"
+    else:
+        text = (f"mapping {mapping}: version {args.version} holds what the current version {version} holds; "
+                "nothing changed")
     if staged is not None:
         try:
             staged.publish()

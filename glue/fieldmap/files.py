@@ -68,10 +68,12 @@ class StagedFiles:
 
     def changed(self) -> list[str]:
         """The names whose staged text is not what the target holds now
-        (an unchanged re-import rewrites no mirror file in substance), and
-        the retired names still there."""
-        return ([name for name in self.names if not _same_text(self.staging / name, self.target / name)]
-                + [name for name in self.retired if (self.target / name).exists()])
+        (an unchanged re-import rewrites no mirror file in substance)."""
+        return [name for name in self.names if not _same_text(self.staging / name, self.target / name)]
+
+    def removing(self) -> list[str]:
+        """The retired names the target still holds: publishing removes them."""
+        return [name for name in self.retired if (self.target / name).exists()]
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)

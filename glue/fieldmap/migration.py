@@ -171,7 +171,8 @@ def import_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile]
                     raise Rejected(problems, f"{plural(len(problems), 'problem')} in "
                                              f"{plural(len({w for w, _ in problems}), 'file')}; nothing was imported")
                 if mirror is not None:
-                    result.staged_mirror, result.mirror_files = stage_mirror(conn, mirror, "imported")
+                    result.staged_mirror, docs = stage_mirror(conn, mirror, "imported")
+                    result.mirror_files = sorted(docs)
         except BaseException:
             if result.staged_mirror is not None:
                 result.staged_mirror.discard()  # the import did not commit: neither does the mirror
@@ -187,31 +188,37 @@ def import_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile]
     return with_retries(attempt, "import")
 
 
-# The mirror's list of the files fieldmap wrote into it last time: a
-# connector deleted since has its file removed (the mirror stays equal to the
-# database), and a file fieldmap did not write is never touched.
+# The mirror's list of the files fieldmap wrote into it last time, under the
+# tenant they are of: a connector deleted since has its file removed (the
+# mirror stays equal to the database), a file fieldmap did not write is never
+# touched, and another tenant's mirror is refused, not overwritten.
 MIRROR_MANIFEST = ".fieldmap-mirror"
 
 
-def stage_mirror(conn: psycopg.Connection, mirror: Path, done: str) -> tuple[StagedFiles, list[str]]:
-    """Every connector's YAML, rendered in the current transaction and
-    written to a staging directory of the mirror: an unwritable mirror stops
-    the transaction before it commits. The files of connectors gone since
-    the last write go when the new ones are in place."""
-    docs = render_all(conn)
-    files = {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()}
+def stage_mirror(conn: psycopg.Connection, mirror: Path, done: str) -> tuple[StagedFiles, dict[str, dict]]:
+    """Every connector's YAML of the session tenant, rendered in the current
+    transaction and written to a staging directory of the mirror: an
+    unwritable mirror stops the transaction before it commits. The files of
+    connectors gone since the last write go when the new ones are in place."""
+    tenant = call(conn, "context_tenant_slug")[0]["slug"]
     try:
-        written_before = (mirror / MIRROR_MANIFEST).read_text(encoding="utf-8").split("\n")
+        written_before = (mirror / MIRROR_MANIFEST).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):  # none yet (or unreadable): nothing is retired
         written_before = []
+    owner = next((line[len("# tenant: "):] for line in written_before if line.startswith("# tenant: ")), tenant)
+    if owner != tenant:
+        raise InputError(f"holds tenant {owner}'s mirror, not tenant {tenant}'s: give each tenant a mirror of its "
+                         f"own; nothing was {done}", where=f"mirror {mirror}")
+    docs = render_all(conn)
+    files = {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()}
+    manifest = f"# tenant: {tenant}\n" + "".join(f"{name}\n" for name in sorted(files))
     retire = [name for name in written_before if name.endswith(".yaml") and "/" not in name]
     try:
-        staged = stage_files(mirror, {**files, MIRROR_MANIFEST: "".join(f"{name}\n" for name in sorted(files))},
-                             retire)
+        staged = stage_files(mirror, {**files, MIRROR_MANIFEST: manifest}, retire)
     except InputError as exc:
         raise InputError(f"{exc.message}; the mirror must be writable: nothing was {done}",
                          where=f"mirror {exc.where}") from None
-    return staged, sorted(docs)
+    return staged, docs
 
 
 def export_connector(conn: psycopg.Connection, connector: str) -> dict:
@@ -230,11 +237,17 @@ def dump_yaml(doc: dict) -> str:
 
 
 def export_all(conn: psycopg.Connection, tenant: str, out_dir: Path, connectors: list[str] | None = None) -> list[dict]:
-    """Write every connector's YAML into out_dir: all files or none."""
+    """Write every connector's YAML into out_dir: all files or none. Into a
+    mirror (out_dir holds its list), all of them are written as a mirror
+    write: a deleted connector's file goes (the exit-6 repair names this)."""
     with conn.transaction():
         set_context(conn, tenant)
-        docs = render_all(conn, connectors)
-    placed = stage_files(out_dir, {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()}).publish()
+        if connectors is None and (out_dir / MIRROR_MANIFEST).is_file():
+            staged, docs = stage_mirror(conn, out_dir, "exported")
+        else:
+            docs = render_all(conn, connectors)
+            staged = stage_files(out_dir, {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()})
+    placed = staged.publish()
     return [{"connector": name, "file": str(path), "mappings": sum(len(e["fields"]) for e in docs[name].values())}
             for name, path in zip(docs, placed)]
 

@@ -64,6 +64,14 @@ SELECT u.id::text AS id, u.email::text AS email, u.display_name::text AS name, u
  WHERE u.tenant_id = fieldmap.current_tenant_id()
  ORDER BY u.email;
 
+-- name: mapping_version
+-- a mapping's current version in the session tenant (none: deleted)
+SELECT f.version FROM fieldmap.field_mappings f WHERE f.id = %(mapping)s::uuid;
+
+-- name: context_tenant_slug
+-- the session tenant's slug, however the command named it (slug or id)
+SELECT t.slug::text AS slug FROM fieldmap.tenants t WHERE t.id = fieldmap.current_tenant_id();
+
 -- name: target_source
 -- the source a connector's active mapping of a canonical field reads now (none: a new target), for accept to name what it replaces
 SELECT a.source_table::text AS source_table, a.source_field::text AS source_field
