@@ -264,6 +264,8 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(db: psycopg.Connection, 
 def test_missing_file(demo: str, tmp_path: Path) -> None:
     out = fieldmap_cli(demo, "import", "--tenant", "demo", str(tmp_path / "nope.yaml"))
     assert out.returncode == 1 and out.stderr.strip() == f"fieldmap: error: {tmp_path / 'nope.yaml'}: no such file"
+    out = fieldmap_cli(demo, "import", "--tenant", "demo", str(tmp_path))  # a directory: said, with what to give
+    assert out.returncode == 1 and f"is a directory, not a mapping file (give its files: {tmp_path}/*.yaml)" in out.stderr
 
 
 def test_partial_import_takes_the_good_entries_and_reports_the_rest(db: psycopg.Connection, demo: str,

@@ -75,7 +75,9 @@ def one_file_per_connector(files: list[MappingFile], why: str) -> None:
             problems.append((str(f.path), f"names connector {f.connector} as {seen[f.connector]} does; {why}"))
         seen.setdefault(f.connector, f.path)
     if problems:
-        raise Rejected(problems, f"{plural(len(problems), 'file')} name a connector twice; nothing was done")
+        verb = "names" if len(problems) == 1 else "name"
+        raise Rejected(problems, f"{plural(len(problems), 'file')} {verb} a connector another file names; "
+                                 "nothing was done")
 
 
 def new_connector(conn: psycopg.Connection, connector: str, where: str) -> tuple[bool, str | None]:

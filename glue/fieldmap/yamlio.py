@@ -54,6 +54,8 @@ def load_yaml_mapping(path: str | Path, *, max_bytes: int = 10 * 1024 * 1024) ->
     p = Path(path)
     try:
         size = p.stat().st_size
+        if p.is_dir():  # a mapping file is one connector's: a directory's are given one by one
+            raise InputError(f"is a directory, not a mapping file (give its files: {p}/*.yaml)", where=str(p))
         if not p.is_file():
             raise InputError("not a regular file", where=str(p))
         if size > max_bytes:
