@@ -88,7 +88,7 @@ def test_noop_update_writes_nothing_and_keeps_the_stamps(
 def test_one_statement_over_many_rows_audits_exactly_the_changed_ones(
         db: psycopg.Connection, acme: dict, mapping: uuid.UUID) -> None:
     other = make_mapping(db, acme["tenant"], acme["connector"], acme["entity"], "Name", "name")
-    same = make_mapping(db, acme["tenant"], acme["connector"], acme["entity"], "Type", "account_type")
+    same = make_mapping(db, acme["tenant"], acme["connector"], acme["entity"], "Type", "industry")
     db.execute("""UPDATE fieldmap.field_mappings SET notes = CASE WHEN id = %(same)s THEN notes ELSE 'bulk' END
                    WHERE id IN (%(a)s, %(b)s, %(same)s)""", {"a": mapping, "b": other, "same": same})
     for m in (mapping, other):
