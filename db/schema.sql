@@ -1492,17 +1492,24 @@ CREATE FUNCTION fieldmap._resolve_tenant(tenant text) RETURNS uuid
     AS $$
 DECLARE
   v_tenant uuid;
+  v_guess  text;
 BEGIN
   IF fieldmap._as_uuid(tenant) IS NOT NULL THEN
     SELECT t.id INTO v_tenant FROM fieldmap.tenants t WHERE t.id = fieldmap._as_uuid(tenant);
   ELSE
     SELECT t.id INTO v_tenant FROM fieldmap.tenants t WHERE t.slug = tenant;
   END IF;
+  IF v_tenant IS NULL OR NOT fieldmap._may_act_for(v_tenant) THEN
+    v_guess := ' (did you mean "'
+               || fieldmap.closest_name(tenant, ARRAY(SELECT t.slug::text FROM fieldmap.tenants t
+                                                       WHERE fieldmap._may_act_for(t.id)))
+               || '"?)';
+  END IF;
   IF v_tenant IS NULL AND fieldmap._request_is_owner() THEN  -- only the owner learns which tenants exist
-    RAISE EXCEPTION 'unknown tenant "%"', coalesce(tenant, 'NULL') USING ERRCODE = 'MR002';
+    RAISE EXCEPTION 'unknown tenant "%"%', coalesce(tenant, 'NULL'), coalesce(v_guess, '') USING ERRCODE = 'MR002';
   END IF;
   IF v_tenant IS NULL OR NOT fieldmap._may_act_for(v_tenant) THEN
-    RAISE EXCEPTION 'role % may not act for tenant "%"', fieldmap._request_role(), tenant
+    RAISE EXCEPTION 'role % may not act for tenant "%"%', fieldmap._request_role(), tenant, coalesce(v_guess, '')
       USING ERRCODE = 'MR003', HINT = 'its roles are listed in fieldmap.tenant_members (or there is no such tenant)';
   END IF;
   RETURN v_tenant;
@@ -3674,7 +3681,7 @@ COMMENT ON FUNCTION fieldmap.load_entities(doc json, version text) IS 'Loads can
 --
 
 CREATE TABLE fieldmap.field_mappings (
-    tenant_id uuid NOT NULL,
+    tenant_id uuid DEFAULT fieldmap.current_tenant_id() NOT NULL,
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     connection_id uuid,
     connector_id uuid NOT NULL,
@@ -5683,7 +5690,7 @@ COMMENT ON FUNCTION fieldmap.verify_audit_chain(tenant text, seal boolean) IS 'V
 --
 
 CREATE TABLE fieldmap.connector_definitions (
-    tenant_id uuid NOT NULL,
+    tenant_id uuid DEFAULT fieldmap.current_tenant_id() NOT NULL,
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     connector_name character varying(255) NOT NULL,
     connector_type character varying(50) NOT NULL,
@@ -6274,7 +6281,7 @@ COMMENT ON COLUMN fieldmap.canonical_fields.entity_schema_id IS 'The entity_sche
 --
 
 CREATE TABLE fieldmap.connector_samples (
-    tenant_id uuid NOT NULL,
+    tenant_id uuid DEFAULT fieldmap.current_tenant_id() NOT NULL,
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     connector_id uuid NOT NULL,
     entity text NOT NULL,
@@ -6500,7 +6507,7 @@ COMMENT ON COLUMN fieldmap.grid_refresh_state.refreshes IS 'How many times the g
 --
 
 CREATE TABLE fieldmap.users (
-    tenant_id uuid NOT NULL,
+    tenant_id uuid DEFAULT fieldmap.current_tenant_id() NOT NULL,
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     email character varying(320) NOT NULL,
     display_name character varying(255),
@@ -6885,7 +6892,7 @@ COMMENT ON COLUMN fieldmap.lineage_grid.updated_by_email IS 'The e-mail of the u
 --
 
 CREATE TABLE fieldmap.mapping_embeddings (
-    tenant_id uuid NOT NULL,
+    tenant_id uuid DEFAULT fieldmap.current_tenant_id() NOT NULL,
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     field_mapping_id uuid NOT NULL,
     embedding_text text NOT NULL,
@@ -6988,7 +6995,7 @@ COMMENT ON CONSTRAINT mapping_embeddings_nonzero_check ON fieldmap.mapping_embed
 --
 
 CREATE TABLE fieldmap.mapping_validation_results (
-    tenant_id uuid NOT NULL,
+    tenant_id uuid DEFAULT fieldmap.current_tenant_id() NOT NULL,
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     field_mapping_id uuid NOT NULL,
     validation_type character varying(50) NOT NULL,

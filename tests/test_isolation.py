@@ -152,8 +152,18 @@ def test_no_tenant_set_is_an_error_not_all_rows(db: psycopg.Connection, two_tena
 
 
 def test_unknown_tenant_and_actor_are_refused(db: psycopg.Connection, two_tenants: dict) -> None:
-    with raises_sqlstate("MR002", 'unknown tenant "nope"'):
+    with raises_sqlstate("MR002", 'unknown tenant "nope"(?! \\()'):
         set_context(db, "nope")
+    with raises_sqlstate("MR002", 'unknown tenant "acm" \\(did you mean "acme"\\?\\)'):
+        set_context(db, "acm")
+    # a role's guesses come from its own tenants only: no other tenant's name is told
+    with login(db, "fm_test_writer_a") as app:
+        with raises_sqlstate("MR003", 'may not act for tenant "acm" \\(did you mean "acme"\\?\\)'):
+            set_context(app, "acm")
+        with raises_sqlstate("MR003", 'may not act for tenant "globe"(?! \\()'):
+            set_context(app, "globe")
+        with raises_sqlstate("MR003", 'may not act for tenant "globex"(?! \\()'):
+            set_context(app, "globex")
     with raises_sqlstate("MR001", "unknown user"):
         set_context(db, "acme", two_tenants["b"]["user"])  # B's user cannot act in A
     with raises_sqlstate("MR001", "unknown user"):
@@ -209,3 +219,25 @@ def test_a_membership_of_a_dropped_role_locks_no_one_out(db: psycopg.Connection,
                   ON CONFLICT DO NOTHING""", (two_tenants["b"]["tenant"],))
     with acting_as(db, "FM Test Mixed"):
         set_context(db, "globex")
+
+
+def test_a_row_written_without_tenant_id_takes_the_contexts_tenant(db: psycopg.Connection, two_tenants: dict) -> None:
+    """From psql, a writer leaves tenant_id out: the session's tenant is
+    taken; with none in context, current_tenant_id()'s own message (it was
+    a NOT NULL violation that said nothing about tenants)."""
+    a = two_tenants["a"]
+    with login(db, "fm_test_writer_a") as app:
+        with raises_sqlstate("MR003", "no tenant in context"):
+            app.execute("INSERT INTO fieldmap.connector_definitions (connector_name, connector_type) VALUES ('pipe', 'rest_api')")
+        with app.transaction():
+            set_context(app, "acme")
+            connector = app.execute("""INSERT INTO fieldmap.connector_definitions (connector_name, connector_type)
+                                       VALUES ('pipe', 'rest_api') RETURNING id, tenant_id""").fetchone()
+            mapping = app.execute("""INSERT INTO fieldmap.field_mappings (connector_id, entity_schema_id, source_table,
+                                       source_field, canonical_entity, canonical_field)
+                                     VALUES (%s, %s, 'Account', 'Id', 'account', 'account_id') RETURNING tenant_id""",
+                                  (connector[0], a["entity"])).fetchone()
+            result = app.execute("""INSERT INTO fieldmap.mapping_validation_results (field_mapping_id, validation_type,
+                                      validation_status) VALUES (%s, 'type_check', 'passed') RETURNING tenant_id""",
+                                 (a["mapping"],)).fetchone()
+    assert connector[1] == mapping[0] == result[0] == a["tenant"]

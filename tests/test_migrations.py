@@ -326,6 +326,10 @@ BREAKS: dict[str, list[str]] = {
         " ALTER TABLE fieldmap.mapping_embeddings ADD CONSTRAINT mapping_embeddings_nonzero_check"
         " CHECK (public.vector_norm(embedding_vector) > 0)",
     ],
+    "tenant_id_defaults": [
+        "ALTER TABLE fieldmap.field_mappings ALTER COLUMN tenant_id DROP DEFAULT",
+        "ALTER TABLE fieldmap.users ALTER COLUMN tenant_id SET DEFAULT NULL",
+    ],
     "comment_columns": [
         "COMMENT ON COLUMN fieldmap.field_mappings.notes IS NULL",
         "COMMENT ON COLUMN fieldmap.lineage_grid.source_system IS NULL",
