@@ -712,3 +712,26 @@ def test_a_mapping_id_that_is_no_uuid_is_refused_before_the_database(demo: str) 
     out = fieldmap_cli(demo, "history", "notauuid", "--tenant", "demo")
     assert out.returncode == 2 and "'notauuid' is not a mapping id (a uuid" in out.stderr, out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_an_export_whose_commit_fails_leaves_no_staging_directory(db: psycopg.Connection, demo: str,
+                                                                   tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files are staged inside the read transaction: when its commit
+    fails (here the server ends the session right after staging), the
+    staging copy goes and nothing is published."""
+    from fieldmap import migration
+    from psycopg.rows import dict_row
+
+    assert cli(demo, "import", str(LEGACY / "zendesk.yaml"))[0] == 0
+    with psycopg.connect(demo, autocommit=True, row_factory=dict_row) as conn:
+
+        def stage_then_lose_the_session(*args: object, **kwargs: object) -> object:
+            staged = stage_files(*args, **kwargs)
+            db.execute("SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
+            return staged
+
+        monkeypatch.setattr(migration, "stage_files", stage_then_lose_the_session)
+        with pytest.raises(psycopg.OperationalError):
+            migration.export_all(conn, "demo", tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -242,13 +242,19 @@ def export_all(conn: psycopg.Connection, tenant: str, out_dir: Path, connectors:
     """Write every connector's YAML into out_dir: all files or none. Into a
     mirror (out_dir holds its list), all of them are written as a mirror
     write: a deleted connector's file goes (the exit-6 repair names this)."""
-    with conn.transaction():
-        set_context(conn, tenant)
-        if connectors is None and (out_dir / MIRROR_MANIFEST).is_file():
-            staged, docs = stage_mirror(conn, out_dir, "exported")
-        else:
-            docs = render_all(conn, connectors)
-            staged = stage_files(out_dir, {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()})
+    staged = None
+    try:
+        with conn.transaction():
+            set_context(conn, tenant)
+            if connectors is None and (out_dir / MIRROR_MANIFEST).is_file():
+                staged, docs = stage_mirror(conn, out_dir, "exported")
+            else:
+                docs = render_all(conn, connectors)
+                staged = stage_files(out_dir, {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()})
+    except BaseException:
+        if staged is not None:
+            staged.discard()  # staged, then the transaction failed (or Ctrl-C): no staging directory is left
+        raise
     placed = staged.publish()
     return [{"connector": name, "file": str(path), "mappings": sum(len(e["fields"]) for e in docs[name].values())}
             for name, path in zip(docs, placed)]
