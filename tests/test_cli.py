@@ -665,11 +665,16 @@ def test_the_mirror_drops_a_deleted_connectors_file_and_keeps_files_it_did_not_w
 
 def test_a_dry_run_leaves_a_writable_mirror_alone(demo: str, tmp_path: Path) -> None:
     # it used to publish the mirror it had discarded: exit 6, "the import was committed"
-    mirror = tmp_path / "mirror"
+    mirror = tmp_path / "new" / "mirror"
     out = fieldmap_cli(demo, "--json", "import", "--tenant", "demo", "--dry-run", "--mirror", str(mirror),
                        str(LEGACY / "zendesk.yaml"))
     assert out.returncode == 0 and "committed" not in out.stderr, out.stderr
-    assert json.loads(out.stdout)["mirror"] == [] and not (mirror.exists() and any(mirror.iterdir()))
+    # not even the directories it would make: a dry run writes nothing
+    assert json.loads(out.stdout)["mirror"] == [] and list(tmp_path.iterdir()) == []
+    (tmp_path / "kept").mkdir()
+    assert fieldmap_cli(demo, "import", "--tenant", "demo", "--dry-run", "--mirror", str(tmp_path / "kept"),
+                        str(LEGACY / "zendesk.yaml")).returncode == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["kept"]  # a directory that was there stays
 
 
 def test_empty_directories_and_unknown_connectors_are_refused(demo: str) -> None:

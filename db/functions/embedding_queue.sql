@@ -18,8 +18,9 @@
 -- put_embeddings stores a vector only if the text it was computed from
 -- (its hash) is still the text of its key: a mapping renamed while its
 -- vector was computed stays pending. A wrong dimension, a vector with no
--- direction (zeros, or too near them: no cosine distance to anything) or a key given twice refuses the whole
--- batch, naming the first key at fault; nothing is written.
+-- direction (zeros, or too near them: no cosine distance to anything) or a
+-- key given twice refuses the whole batch, naming the first key at fault;
+-- nothing is written.
 
 CREATE OR REPLACE FUNCTION fieldmap._embedding_model_dims(model text)
 RETURNS integer

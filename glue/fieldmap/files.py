@@ -38,6 +38,7 @@ class StagedFiles:
     staging: Path
     names: list[str]
     retired: list[str] = field(default_factory=list)  # files of the target that go once the rest is in place
+    made: list[Path] = field(default_factory=list)  # directories staging created (the target first): gone if left empty
 
     def publish(self) -> list[Path]:
         """Move every staged file into the target (atomic per file), then
@@ -77,6 +78,7 @@ class StagedFiles:
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+        _remove_if_empty(self.made)  # a dry run (or a failed write) leaves no new empty directory behind
 
 
 def _same_text(staged: Path, current: Path) -> bool:
@@ -94,6 +96,16 @@ def _check_targets(target: Path, names: list[str]) -> None:
             raise InputError("is not a regular file, so it cannot be replaced; nothing was written", where=str(path))
 
 
+def _remove_if_empty(made: list[Path]) -> None:
+    """Directories made for staging, deepest first, while they are empty
+    (published files keep theirs)."""
+    for directory in made:
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+
+
 def stage_files(target: Path, files: dict[str, str], retire: list[str] = ()) -> StagedFiles:
     """Write every file (name -> text) into a staging directory inside
     target; `retire` names files of the target to remove on publishing."""
@@ -103,6 +115,7 @@ def stage_files(target: Path, files: dict[str, str], retire: list[str] = ()) -> 
         raise InputError("is a file, not a directory", where=str(target))
     _check_targets(target, list(files))
     staging, writing = None, None
+    made = [d for d in (target, *target.parents) if not d.exists()]
     try:
         target.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".fieldmap-staging-", dir=target))
@@ -114,8 +127,9 @@ def stage_files(target: Path, files: dict[str, str], retire: list[str] = ()) -> 
     except OSError as exc:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+        _remove_if_empty(made)
         if staging is not None or str(exc.filename or "").startswith(str(target / ".fieldmap-staging-")):
             # name what the user asked for, not the staging directory or its copy
             exc.filename = str(target / writing) if writing is not None else str(target)
         raise fs_error(exc, target) from None
-    return StagedFiles(target, staging, list(files), [name for name in retire if name not in files])
+    return StagedFiles(target, staging, list(files), [name for name in retire if name not in files], made)
