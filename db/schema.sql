@@ -765,6 +765,33 @@ ALTER FUNCTION fieldmap._check_canonical_field() OWNER TO fieldmap_owner;
 COMMENT ON FUNCTION fieldmap._check_canonical_field() IS 'Internal trigger: refuses a mapping whose canonical field is not a field of its entity''s schema version (nor extras.<name>).';
 
 --
+-- Name: _check_connector_name(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._check_connector_name() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.connector_name IS NOT DISTINCT FROM OLD.connector_name THEN
+    RETURN NEW;
+  END IF;
+  IF NEW.connector_name IS NOT NULL THEN  -- NULL: the NOT NULL constraint says so
+    PERFORM fieldmap.check_handle(NEW.connector_name, 'connector name');
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+ALTER FUNCTION fieldmap._check_connector_name() OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _check_connector_name(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._check_connector_name() IS 'Trigger: a connector''s name names its mapping file, so it must be a handle (1 to 63 lowercase letters, digits, _ and -).';
+
+--
 -- Name: _check_embedding_dims(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -8033,6 +8060,18 @@ CREATE TRIGGER _00_append_only_truncate BEFORE TRUNCATE ON fieldmap.audit_log FO
 COMMENT ON TRIGGER _00_append_only_truncate ON fieldmap.audit_log IS 'Refuses TRUNCATE.';
 
 --
+-- Name: connector_definitions _05_check_connector_name; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE TRIGGER _05_check_connector_name BEFORE INSERT OR UPDATE OF connector_name ON fieldmap.connector_definitions FOR EACH ROW EXECUTE FUNCTION fieldmap._check_connector_name();
+
+--
+-- Name: TRIGGER _05_check_connector_name ON connector_definitions; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON TRIGGER _05_check_connector_name ON fieldmap.connector_definitions IS 'Refuses a connector name that is not a handle (it names the connector''s mapping file), from any client.';
+
+--
 -- Name: mapping_embeddings _10_check_dims; Type: TRIGGER; Schema: fieldmap; Owner: fieldmap_owner
 --
 
@@ -9007,6 +9046,12 @@ GRANT ALL ON FUNCTION fieldmap._boolean_words(truth boolean) TO fieldmap_auditor
 --
 
 REVOKE ALL ON FUNCTION fieldmap._check_canonical_field() FROM PUBLIC;
+
+--
+-- Name: FUNCTION _check_connector_name(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._check_connector_name() FROM PUBLIC;
 
 --
 -- Name: FUNCTION _check_embedding_dims(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

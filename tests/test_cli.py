@@ -740,3 +740,12 @@ def test_an_export_whose_commit_fails_leaves_no_staging_directory(db: psycopg.Co
         with pytest.raises(psycopg.OperationalError):
             migration.export_all(conn, "demo", tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["../escape.yaml", "/tmp/abs.yaml", "..", "a/b.yaml"])
+def test_no_file_is_written_outside_its_directory(tmp_path: Path, name: str) -> None:
+    """The database refuses connector names that are paths; staging refuses
+    such a file name all the same, before anything is written."""
+    with pytest.raises(InputError, match="is not a plain file name"):
+        stage_files(tmp_path / "out", {"ok.yaml": "x", name: "x"})
+    assert list(tmp_path.iterdir()) == []

@@ -326,6 +326,12 @@ BREAKS: dict[str, list[str]] = {
         " ALTER TABLE fieldmap.mapping_embeddings ADD CONSTRAINT mapping_embeddings_nonzero_check"
         " CHECK (public.vector_norm(embedding_vector) > 0)",
     ],
+    "trigger_check_connector_name": [
+        "DROP TRIGGER _05_check_connector_name ON fieldmap.connector_definitions",
+        "ALTER TABLE fieldmap.connector_definitions DISABLE TRIGGER _05_check_connector_name",
+        "CREATE OR REPLACE FUNCTION fieldmap._check_connector_name() RETURNS trigger LANGUAGE plpgsql"
+        " AS 'BEGIN RETURN NEW; END'",
+    ],
     "tenant_id_defaults": [
         "ALTER TABLE fieldmap.field_mappings ALTER COLUMN tenant_id DROP DEFAULT",
         "ALTER TABLE fieldmap.users ALTER COLUMN tenant_id SET DEFAULT NULL",

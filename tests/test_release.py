@@ -122,3 +122,22 @@ def test_an_upgrade_from_the_release_keeps_everything(scratch_url: str, tmp_path
         conn.execute("SELECT fieldmap.seal_audit_chain()")
         assert conn.execute("SELECT bool_and(v.ok) FROM fieldmap.tenants t, "
                             "fieldmap.verify_audit_chain(t.slug, seal => false) v").fetchone()[0]
+
+
+def test_an_upgrade_over_connector_names_that_are_no_handles_names_them(scratch_url: str) -> None:
+    """A registry whose connectors were named from psql before the rule:
+    the deploy of trigger_check_connector_name stops, naming each, and goes
+    through once they are renamed."""
+    sqitch(DB_DIR, scratch_url, "deploy", "--to", "tenant_id_defaults")
+    with psycopg.connect(scratch_url, autocommit=True) as conn:
+        conn.execute("SELECT fieldmap.create_tenant('acme')")
+        conn.execute("""INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
+                        SELECT id, unnest(ARRAY['Hub Spot', '../x', 'zendesk']), 'file' FROM fieldmap.tenants
+                         WHERE slug = 'acme'""")
+    out = subprocess.run(["sqitch", "deploy", sqitch_target(scratch_url)], cwd=DB_DIR, capture_output=True, text=True)
+    assert out.returncode != 0 and "connector names that are not handles: '../x', 'Hub Spot'" in out.stdout + out.stderr
+    with psycopg.connect(scratch_url, autocommit=True) as conn:
+        conn.execute("SELECT fieldmap.set_context('acme', for_session => true)")
+        conn.execute("UPDATE fieldmap.connector_definitions SET connector_name = 'hubspot' WHERE connector_name = 'Hub Spot'")
+        conn.execute("UPDATE fieldmap.connector_definitions SET connector_name = 'x' WHERE connector_name = '../x'")
+    sqitch(DB_DIR, scratch_url, "deploy", "--verify")

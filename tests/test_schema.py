@@ -450,3 +450,31 @@ def test_lineage_grid_refreshes_concurrently_with_active_mappings_only(db: psyco
     rows = db.execute("SELECT source_system, source_field, target_entity, target_field"
                       " FROM fieldmap.mv_mapping_lineage_grid").fetchall()
     assert rows == [("salesforce", "Id", "account", "account_id")]
+
+
+@pytest.mark.parametrize("name", ["../../escape", "/tmp/abs", "HubSpot ", "hub spot", "", "a" * 64])
+def test_a_connector_name_must_be_a_handle(db: psycopg.Connection, registry: dict, name: str) -> None:
+    """It names the connector's mapping file: from psql, a path made export
+    write outside its directory, and 'HubSpot ' a file import refuses."""
+    with raises_sqlstate("MR001", "connector name .* is invalid"):
+        db.execute("INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)"
+                   " VALUES (%s, %s, 'file')", (registry["tenant"], name))
+    with raises_sqlstate("MR001", "connector name .* is invalid"):
+        db.execute("UPDATE fieldmap.connector_definitions SET connector_name = %s WHERE id = %s",
+                   (name, registry["connector"]))
+
+
+def test_the_connector_name_trigger_passes_good_names_and_old_rows(db: psycopg.Connection, registry: dict) -> None:
+    """Every branch: a handle is stored and renamed to; an UPDATE that leaves
+    the name alone passes, even of a row stored before the rule; a delete
+    is not checked."""
+    db.execute("UPDATE fieldmap.connector_definitions SET connector_name = 'sales-force_2' WHERE id = %s",
+               (registry["connector"],))
+    db.execute("ALTER TABLE fieldmap.connector_definitions DISABLE TRIGGER _05_check_connector_name")
+    old = db.execute("""INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)
+                        VALUES (%s, 'Old Name', 'file') RETURNING id""", (registry["tenant"],)).fetchone()[0]
+    db.execute("ALTER TABLE fieldmap.connector_definitions ENABLE TRIGGER _05_check_connector_name")
+    db.execute("UPDATE fieldmap.connector_definitions SET description = 'kept' WHERE id = %s", (old,))
+    db.execute("UPDATE fieldmap.connector_definitions SET connector_name = connector_name WHERE id = %s", (old,))
+    db.execute("DELETE FROM fieldmap.connector_definitions WHERE id = %s", (old,))
+    assert db.execute("SELECT connector_name FROM fieldmap.connector_definitions").fetchall() == [("sales-force_2",)]

@@ -89,8 +89,13 @@ def _same_text(staged: Path, current: Path) -> bool:
 
 
 def _check_targets(target: Path, names: list[str]) -> None:
-    """Every file can be replaced: none of the names is a directory or a device."""
+    """Every file can be replaced: none of the names is a directory or a
+    device, and each is a plain name in target (the database refuses
+    connector names that are paths; a file is never written outside its
+    directory all the same)."""
     for name in names:
+        if not name or name in (".", "..") or Path(name).name != name or "\\" in name:
+            raise InputError(f"{name!r} is not a plain file name; nothing was written", where=str(target))
         path = target / name
         if path.exists() and not path.is_file():
             raise InputError("is not a regular file, so it cannot be replaced; nothing was written", where=str(path))

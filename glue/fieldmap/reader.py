@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 
 from .db import connect, target
-from .errors import DatabaseError, UnreachableError
+from .errors import DatabaseError, InputError, UnreachableError
 from .migration import export_connector, set_context
 from .yamlio import load_yaml_mapping
 
@@ -54,4 +54,6 @@ class MappingReader:
     def _from_mirror(self, connector: str) -> dict:
         if self.mirror_dir is None:
             raise DatabaseError("no YAML mirror configured (FIELDMAP_MIRROR)")
+        if Path(connector).name != connector or connector in (".", ".."):
+            raise InputError(f"connector {connector!r} names no file of the mirror")
         return load_yaml_mapping(self.mirror_dir / f"{connector}.yaml")
