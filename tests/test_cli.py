@@ -749,3 +749,30 @@ def test_no_file_is_written_outside_its_directory(tmp_path: Path, name: str) -> 
     with pytest.raises(InputError, match="is not a plain file name"):
         stage_files(tmp_path / "out", {"ok.yaml": "x", name: "x"})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_connector_without_active_mappings_gets_no_file(db: psycopg.Connection, demo: str, tmp_path: Path) -> None:
+    """Its file was '{}', which verify-migration and import refuse: export
+    into a directory then failed its own round trip. It is said instead,
+    and a mirror drops the file it had."""
+    assert cli(demo, "import", str(LEGACY / "zendesk.yaml"), str(LEGACY / "hubspot.yaml"))[0] == 0
+    db.execute("SELECT fieldmap.set_context('demo', for_session => true)")
+    db.execute("""INSERT INTO fieldmap.connector_definitions (connector_name, connector_type)
+                  VALUES ('emptyconn', 'rest_api')""")
+    out = fieldmap_cli(demo, "export", "--tenant", "demo", "--out", str(tmp_path / "all"))
+    assert out.returncode == 0 and "emptyconn          0 mappings: no active mappings, no file written" in out.stdout
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == ["hubspot.yaml", "zendesk.yaml"]
+    assert fieldmap_cli(demo, "verify-migration", "--tenant", "demo", *map(str, (tmp_path / "all").iterdir())
+                        ).returncode == 0
+    out = fieldmap_cli(demo, "--json", "export", "--tenant", "demo", "--out", str(tmp_path / "one"),
+                       "--connector", "emptyconn")
+    assert out.returncode == 0 and json.loads(out.stdout)["files"] == [
+        {"connector": "emptyconn", "file": None, "mappings": 0}]
+    # every mapping of a mirrored connector deprecated: its file goes
+    mirror = tmp_path / "mirror"
+    assert cli(demo, "import", "--mirror", str(mirror), str(LEGACY / "zendesk.yaml"))[0] == 0
+    db.execute("""UPDATE fieldmap.field_mappings SET status = 'deprecated'
+                   WHERE connector_id = fieldmap.connector_id('zendesk')""")
+    out = fieldmap_cli(demo, "export", "--tenant", "demo", "--out", str(mirror))
+    assert out.returncode == 0 and not (mirror / "zendesk.yaml").exists()
+    assert (mirror / "hubspot.yaml").exists()

@@ -266,7 +266,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     tenant = _tenant(args)
     with _connect(args, read_only=True) as conn:
         written = migration.export_all(conn, tenant, args.out, args.connector or None)
-    text = "\n".join(f"{w['connector']:<14} {w['mappings']:>5} mappings -> {w['file']}" for w in written)
+    text = "\n".join(f"{w['connector']:<14} {w['mappings']:>5} mappings -> {w['file']}" if w["file"] else
+                     f"{w['connector']:<14}     0 mappings: no active mappings, no file written" for w in written)
     _emit(args, {"tenant": tenant, "files": written}, text or "no connectors")
     return 0
 

@@ -228,9 +228,11 @@ def export_connector(conn: psycopg.Connection, connector: str) -> dict:
 
 
 def render_all(conn: psycopg.Connection, connectors: list[str] | None = None) -> dict[str, dict]:
-    """Every (or the named) connector's document, in the current tenant context."""
+    """Every (or the named) connector's document, in the current tenant
+    context; a connector without active mappings has none (its file would
+    be '{}', which import refuses as empty)."""
     names = connectors or [r["connector"] for r in call(conn, "connector_names", {}, "connectors")]
-    return {name: export_connector(conn, name) for name in names}
+    return {name: doc for name in names if (doc := export_connector(conn, name))}
 
 
 def dump_yaml(doc: dict) -> str:
@@ -241,23 +243,27 @@ def dump_yaml(doc: dict) -> str:
 def export_all(conn: psycopg.Connection, tenant: str, out_dir: Path, connectors: list[str] | None = None) -> list[dict]:
     """Write every connector's YAML into out_dir: all files or none. Into a
     mirror (out_dir holds its list), all of them are written as a mirror
-    write: a deleted connector's file goes (the exit-6 repair names this)."""
+    write: a deleted connector's file goes (the exit-6 repair names this).
+    A connector without active mappings gets no file: it is listed with
+    file None."""
     staged = None
     try:
         with conn.transaction():
             set_context(conn, tenant)
+            names = connectors or [r["connector"] for r in call(conn, "connector_names", {}, "connectors")]
             if connectors is None and (out_dir / MIRROR_MANIFEST).is_file():
                 staged, docs = stage_mirror(conn, out_dir, "exported")
             else:
-                docs = render_all(conn, connectors)
+                docs = render_all(conn, names)
                 staged = stage_files(out_dir, {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()})
     except BaseException:
         if staged is not None:
             staged.discard()  # staged, then the transaction failed (or Ctrl-C): no staging directory is left
         raise
     placed = staged.publish()
-    return [{"connector": name, "file": str(path), "mappings": sum(len(e["fields"]) for e in docs[name].values())}
-            for name, path in zip(docs, placed)]
+    return ([{"connector": name, "file": str(path), "mappings": sum(len(e["fields"]) for e in docs[name].values())}
+             for name, path in zip(docs, placed)]
+            + [{"connector": name, "file": None, "mappings": 0} for name in names if name not in docs])
 
 
 def compare_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile], direction: str,
