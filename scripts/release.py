@@ -129,7 +129,12 @@ def rework(change: str, note: str, db: Path = DB) -> None:
         raise SystemExit(f"release: {change} has not been released under a tag: edit it in place instead")
     last = released[-1]
     commit = _tag_commit(db, last)
+    before = (db / "sqitch.plan").read_text()
     _sqitch(db, "rework", change, "-n", note)
+    # Sqitch writes the whole plan back, doubling each backslash of older
+    # notes (\d+ became \\d+): keep those lines as they were, add only the new one
+    added = (db / "sqitch.plan").read_text().splitlines(keepends=True)[-1]
+    (db / "sqitch.plan").write_text(before + ("" if before.endswith("\n") else "\n") + added)
     top = Path(subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=db, capture_output=True, text=True,
                               check=True).stdout.strip())
     for kind in KINDS:

@@ -64,7 +64,11 @@ def test_a_body_changed_after_release_fails_until_the_change_is_reworked(repo: P
     problems = release.check(repo)
     assert problems and all("function_retention" in p for p in problems), problems
 
+    plan_before = (repo / "sqitch.plan").read_text()
     release.rework("function_retention", "clearer message", repo)
+    # the plan gains one line; older notes keep their text (Sqitch doubled a note's backslash: \d+)
+    assert (repo / "sqitch.plan").read_text().startswith(plan_before)
+    assert len((repo / "sqitch.plan").read_text().splitlines()) == len(plan_before.splitlines()) + 1
     assert release.check(repo) == []  # the released instance includes the frozen body
     assert released in (repo / "functions" / f"purge_audit_log@{tag}.sql").read_text()
     assert f"purge_audit_log@{tag}.sql" in (repo / "deploy" / f"function_retention@{tag}.sql").read_text()
