@@ -3413,7 +3413,10 @@ CREATE FUNCTION fieldmap.grid_status() RETURNS TABLE(stale boolean, last_refresh
   SELECT coalesce(pg_sequence_last_value('fieldmap.grid_changes'::regclass), 0) > s.covered_seq
          OR EXISTS (SELECT FROM unnest(s.pending_xids) x WHERE pg_xact_status(x) = 'committed')
          OR NOT (SELECT c.relispopulated FROM pg_class c WHERE c.oid = 'fieldmap.mv_mapping_lineage_grid'::regclass),
-         s.last_refresh_at, s.last_duration_ms, s.last_rows, s.refreshes
+         s.last_refresh_at, s.last_duration_ms,
+         -- the grid's rows of every tenant: a count of the others' mappings, told to the owner alone
+         CASE WHEN fieldmap._request_is_owner() THEN s.last_rows END,
+         s.refreshes
     FROM fieldmap.grid_refresh_state s
 $$;
 
@@ -3423,7 +3426,7 @@ ALTER FUNCTION fieldmap.grid_status() OWNER TO fieldmap_owner;
 -- Name: FUNCTION grid_status(); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.grid_status() IS 'Whether the lineage grid is stale (one of its inputs changed after its last refresh began), and when it was last refreshed, in how long, with how many rows.';
+COMMENT ON FUNCTION fieldmap.grid_status() IS 'Whether the lineage grid is stale (one of its inputs changed after its last refresh began), and when it was last refreshed, in how long, with how many rows (every tenant''s: told to the owner alone, NULL to app roles).';
 
 --
 -- Name: import_mappings(text, jsonb, text, boolean, boolean, text, text, text, text, boolean); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner

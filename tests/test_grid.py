@@ -148,6 +148,8 @@ def test_an_app_role_change_marks_it_stale_and_only_the_owner_refreshes(db: psyc
         set_context(w, "acme")
         w.execute("UPDATE fieldmap.field_mappings SET confidence_score = 0.7")
         assert w.execute("SELECT stale FROM fieldmap.grid_status()").fetchone() == (True,)
+        # the grid's row count is every tenant's: an app role is not told it (it was, by the trial)
+        assert w.execute("SELECT last_rows FROM fieldmap.grid_status()").fetchone() == (None,)
         with raises_sqlstate("42501"):
             w.execute("SELECT * FROM fieldmap.refresh_lineage_grid(true)")
         with raises_sqlstate("42501"):

@@ -4,6 +4,8 @@
 -- requires: table_grid_refresh_state
 -- The grid reads every tenant: its refresh runs as the owner in all-tenants
 -- mode (policy all_tenants), and only when the grid is stale.
+-- Reworked after @v0.1.0: grid_status's last_rows (every tenant's grid rows) is
+-- told to the owner alone; an app role had read the count of the others' mappings.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 

@@ -7,7 +7,10 @@
 -- forced; CONCURRENTLY, so readers are never blocked; one at a time (a
 -- second caller is told another refresh runs). The grid spans every
 -- tenant: the refresh runs in the owner's all-tenants mode. Owner only:
--- pg_cron runs it every minute (a no-op when fresh).
+-- pg_cron runs it every minute (a no-op when fresh). grid_status tells an
+-- app role whether the grid is current (one grid serves every tenant, so
+-- "stale" may be another tenant's change), but not how many rows it holds:
+-- that is every tenant's mapping count, the owner's to know.
 
 CREATE OR REPLACE FUNCTION fieldmap.grid_status()
 RETURNS TABLE (stale boolean, last_refresh_at timestamptz, last_duration_ms double precision, last_rows bigint,
@@ -20,7 +23,10 @@ AS $$
   SELECT coalesce(pg_sequence_last_value('fieldmap.grid_changes'::regclass), 0) > s.covered_seq
          OR EXISTS (SELECT FROM unnest(s.pending_xids) x WHERE pg_xact_status(x) = 'committed')
          OR NOT (SELECT c.relispopulated FROM pg_class c WHERE c.oid = 'fieldmap.mv_mapping_lineage_grid'::regclass),
-         s.last_refresh_at, s.last_duration_ms, s.last_rows, s.refreshes
+         s.last_refresh_at, s.last_duration_ms,
+         -- the grid's rows of every tenant: a count of the others' mappings, told to the owner alone
+         CASE WHEN fieldmap._request_is_owner() THEN s.last_rows END,
+         s.refreshes
     FROM fieldmap.grid_refresh_state s
 $$;
 
@@ -87,6 +93,6 @@ END
 $$;
 
 COMMENT ON FUNCTION fieldmap.grid_status() IS
-  'Whether the lineage grid is stale (one of its inputs changed after its last refresh began), and when it was last refreshed, in how long, with how many rows.';
+  'Whether the lineage grid is stale (one of its inputs changed after its last refresh began), and when it was last refreshed, in how long, with how many rows (every tenant''s: told to the owner alone, NULL to app roles).';
 COMMENT ON FUNCTION fieldmap.refresh_lineage_grid(boolean) IS
   'Refreshes mv_mapping_lineage_grid over every tenant, concurrently (readers are not blocked), when it is stale or when forced; records when and how long. Owner only; pg_cron runs it every minute.';

@@ -1,5 +1,17 @@
--- Revert fieldmap:function_refresh_lineage_grid from pg
+-- Revert fieldmap:function_refresh_lineage_grid from pg: put back the version released in @v0.1.0
+-- (its frozen deploy script; add what the new version created and the old one lacks)
+-- Deploy fieldmap:function_refresh_lineage_grid to pg
+-- requires: view_mv_mapping_lineage_grid
+-- requires: policy_tenant_isolation
+-- requires: table_grid_refresh_state
+-- The grid reads every tenant: its refresh runs as the owner in all-tenants
+-- mode (policy all_tenants), and only when the grid is stale.
 BEGIN;
-DROP FUNCTION fieldmap.refresh_lineage_grid(boolean);
-DROP FUNCTION fieldmap.grid_status();
+SET LOCAL ROLE fieldmap_owner;
+
+\ir ../functions/refresh_lineage_grid@v0.1.0.sql
+REVOKE ALL ON FUNCTION fieldmap.refresh_lineage_grid(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap.grid_status() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION fieldmap.grid_status() TO fieldmap_writer, fieldmap_reader, fieldmap_auditor;
+
 COMMIT;

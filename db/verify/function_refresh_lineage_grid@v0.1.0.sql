@@ -1,0 +1,19 @@
+-- Verify fieldmap:function_refresh_lineage_grid on pg
+BEGIN;
+SELECT 'fieldmap.refresh_lineage_grid(boolean)'::regprocedure, 'fieldmap.grid_status()'::regprocedure;
+DO $$
+DECLARE
+  r record;
+BEGIN
+  ASSERT NOT has_function_privilege('fieldmap_writer', 'fieldmap.refresh_lineage_grid(boolean)', 'EXECUTE'),
+         'fieldmap_writer may refresh the lineage grid';
+  ASSERT has_function_privilege('fieldmap_reader', 'fieldmap.grid_status()', 'EXECUTE'),
+         'fieldmap_reader cannot see whether the grid is current';
+  -- what pg_cron runs every minute: a no-op on a fresh grid, a refresh on a
+  -- stale one (never forced here: on a large registry that takes seconds)
+  SELECT * INTO r FROM fieldmap.refresh_lineage_grid();
+  ASSERT r.reason IN ('fresh', 'stale', 'another refresh is running') AND r.refreshed = (r.reason = 'stale'),
+         format('refresh_lineage_grid answered %s', row_to_json(r));
+END
+$$;
+ROLLBACK;
