@@ -202,6 +202,24 @@ def test_restore_is_an_audited_change_with_a_new_version(db: psycopg.Connection,
         db.execute("SELECT fieldmap.restore_mapping_version(%s, 9)", (mapping,))
 
 
+def test_a_restore_onto_a_target_another_mapping_holds_names_it(db: psycopg.Connection, acme: dict,
+                                                                  mapping: uuid.UUID) -> None:
+    """It got the bare unique_active_mapping error: which mapping holds the
+    field, and what to do, was left to guess."""
+    db.execute("UPDATE fieldmap.field_mappings SET status = 'deprecated' WHERE id = %s", (mapping,))
+    holder = make_mapping(db, acme["tenant"], acme["connector"], acme["entity"], source_field="AccountNumber")
+    with raises_sqlstate("23505", f"version 1 of mapping {mapping} maps to account.account_id, which active mapping "
+                                  f"{holder} \\(from Account.AccountNumber\\) holds now") as refused:
+        db.execute("SELECT fieldmap.restore_mapping_version(%s, 1)", (mapping,))
+    assert "deprecate or delete that mapping first" in refused.value.diag.message_hint
+    assert mapping_row(db, mapping)["status"] == "deprecated"  # nothing changed
+    # a deprecated version restores beside it; once the holder goes, the active one does too
+    assert db.execute("SELECT fieldmap.restore_mapping_version(%s, 2)", (mapping,)).fetchone()[0] == 2
+    db.execute("DELETE FROM fieldmap.field_mappings WHERE id = %s", (holder,))
+    assert db.execute("SELECT fieldmap.restore_mapping_version(%s, 1)", (mapping,)).fetchone()[0] == 3
+    assert mapping_row(db, mapping)["status"] == "active"
+
+
 @pytest.mark.parametrize("table,object_type,update,key", [
     ("connector_definitions", "connector", "description = 'CRM'", "description"),
     ("users", "user", "display_name = 'Ann B.'", "display_name"),

@@ -2,7 +2,8 @@
 -- requires: trigger_audit
 -- requires: function_context
 -- Reworked after @v0.1.0: find_mapping names what it did not find (an
--- unknown connector or field, with a did-you-mean; a deleted mapping).
+-- unknown connector or field, with a did-you-mean; a deleted mapping), and
+-- restore_mapping_version names the active mapping that holds its target.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 

@@ -4,6 +4,8 @@
 -- mapping is re-inserted under its own id. Restoring what is already current
 -- changes nothing and returns the current version. The observations of the
 -- latest validation (success_rate, ...) are not versioned and stay as they are.
+-- An active version whose target another active mapping holds now is
+-- refused, naming that mapping (one active mapping a target).
 -- SECURITY INVOKER: a writer's own UPDATE and INSERT privileges suffice; the
 -- history comes from mapping_history, which writers may run.
 CREATE OR REPLACE FUNCTION fieldmap.restore_mapping_version(mapping_id uuid, version integer)
@@ -17,6 +19,7 @@ DECLARE
   v_last    integer;
   v_new     integer;
   r         fieldmap.field_mappings;
+  v_holder  record;
 BEGIN
   SELECT h.mapping INTO v_target FROM fieldmap.mapping_history(mapping_id) h
    WHERE h.version = restore_mapping_version.version AND h.mapping IS NOT NULL
@@ -29,6 +32,22 @@ BEGIN
       USING ERRCODE = 'MR004';
   END IF;
   r := jsonb_populate_record(NULL::fieldmap.field_mappings, v_target);
+
+  -- an active version whose target another active mapping holds now would
+  -- break unique_active_mapping: say which mapping, not only the index
+  IF r.status = 'active' THEN
+    SELECT f.id, f.source_table || '.' || f.source_field AS source INTO v_holder
+      FROM fieldmap.field_mappings f
+     WHERE f.tenant_id = v_tenant AND f.connector_id = r.connector_id
+       AND f.connection_id IS NOT DISTINCT FROM r.connection_id AND f.canonical_entity = r.canonical_entity
+       AND f.canonical_field = r.canonical_field AND f.status = 'active' AND f.id <> mapping_id;
+    IF FOUND THEN
+      RAISE EXCEPTION 'version % of mapping % maps to %.%, which active mapping % (from %) holds now',
+        restore_mapping_version.version, mapping_id, r.canonical_entity, r.canonical_field, v_holder.id, v_holder.source
+        USING ERRCODE = 'unique_violation',
+              HINT = 'one active mapping a target: deprecate or delete that mapping first, then restore';
+    END IF;
+  END IF;
 
   PERFORM set_config('fieldmap._audit_action', 'restored', true);
   UPDATE fieldmap.field_mappings f
