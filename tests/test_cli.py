@@ -591,6 +591,8 @@ def test_an_app_role_can_list_its_tenants_and_see_status(db: psycopg.Connection,
     assert [t["slug"] for t in json.loads(out.stdout)] == ["demo"]  # not "other", not "system"
     out = fieldmap_cli(url, "status")
     assert out.returncode == 0 and "must be superuser" not in out.stderr + out.stdout, out.stderr
+    out = fieldmap_cli(url, "--json", "status")  # Sqitch's registry is not its to read: unknown, not 0 changes
+    assert out.returncode == 0 and json.loads(out.stdout)["deployed_changes"] is None, out.stdout
     # names of tenants it may not act for cannot be told from names that do not exist
     for slug in ("other", "nosuch"):
         rc, _, err = cli(url, "grid", tenant=slug)
@@ -679,9 +681,10 @@ def test_a_dry_run_leaves_a_writable_mirror_alone(demo: str, tmp_path: Path) -> 
 
 def test_empty_directories_and_unknown_connectors_are_refused(demo: str) -> None:
     for args in (["export", "--tenant", "demo", "--out", ""], ["import", "--tenant", "demo", "--mirror", "",
-                                                                str(LEGACY / "zendesk.yaml")]):
+                                                                str(LEGACY / "zendesk.yaml")],
+                 ["export", "--tenant", "demo", "--out", "-"]):  # '-' made a directory named -
         out = fieldmap_cli(demo, *args)
-        assert out.returncode == 2 and "a directory is required" in out.stderr
+        assert out.returncode == 2 and "a directory is required" in out.stderr and not Path("-").exists()
     rc, _, err = cli(demo, "grid", "--connector", "nosuch")
     assert rc == 1 and 'unknown connector "nosuch"' in err
 

@@ -500,6 +500,13 @@ def test_an_app_role_embeds_its_own_tenant_and_not_the_shared_schema(base: psyco
     assert base.execute("SELECT count(*) FROM fieldmap.mapping_embeddings e JOIN fieldmap.tenants t ON t.id = e.tenant_id "
                         "WHERE t.slug = 'demo'").fetchone() == (191,)  # demo's untouched
     assert base.execute("SELECT count(*) FROM fieldmap.schema_embeddings WHERE field_name = 'name'").fetchone() == (0,)
+    # a reader may not store vectors: told so up front, pending work or not (with none it read "0 vectors stored")
+    base.execute("INSERT INTO fieldmap.tenant_members (tenant_id, role_name) SELECT id, 'fm_test_reader_a' "
+                 "FROM fieldmap.tenants WHERE slug = 'globex'")
+    out = fieldmap_cli(url_for(base.info.dbname, "fm_test_reader_a"), "--json", "embed")
+    error = json.loads(out.stderr)["error"]
+    assert out.returncode == 3 and error["code"] == "insufficient_privilege", out.stderr
+    assert "role fm_test_reader_a may not store vectors" in error["message"]
 
 
 @pytest.mark.parametrize(("args", "message"), [

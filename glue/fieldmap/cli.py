@@ -120,6 +120,8 @@ def _in_tenant(args: argparse.Namespace, name: str, params: dict | None = None, 
 def _directory(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("a directory is required, not an empty string")
+    if text == "-":  # read as "stdout" by habit; it made a directory named -
+        raise argparse.ArgumentTypeError("a directory is required, not '-': one file per connector is written into it")
     return Path(text)
 
 
@@ -489,6 +491,12 @@ def _schema_unembedded(missing: int, may_store: bool, model: str) -> str:
 
 def cmd_embed(args: argparse.Namespace) -> int:
     with connect(_target(args), autocommit=True) as conn:
+        allowed = migration.call(conn, "may_store_embeddings")[0]
+        if not allowed["may"]:  # said before any counting: a reader with nothing pending was told "0 stored"
+            error = DatabaseError(f"role {allowed['role']} may not store vectors (EXECUTE on fieldmap.put_embeddings): "
+                                  "run fieldmap embed as a tenant's writer role or the owner", sqlstate="42501")
+            error.code = "insufficient_privilege"
+            raise error
         tenants = [args.tenant] if args.tenant else [t["slug"] for t in migration.call(conn, "list_tenants")]
         name = encoder.model_name(args.model)
         registered = migration.call(conn, "embedding_model", {"model": name})

@@ -41,8 +41,10 @@ def collect(conn: psycopg.Connection, t: Target) -> dict:
                 "cron_visible": cron_db is not None,
                 "deployed_changes": 0, "last_change": None, "tables": [], "tenants": None, "cron_jobs": None}
     st["extensions"] = {r["name"]: r["version"] for r in conn.execute(query("extensions")).fetchall()}
-    changes = _try(conn, "sqitch_changes") if server["sqitch"] else []
-    if changes is not None:  # None: the Sqitch registry is not readable by this role
+    changes = _try(conn, "sqitch_changes") if server["sqitch"] else None
+    if changes is None:  # the Sqitch registry is not readable by this role (or not here): unknown, not 0
+        st["deployed_changes"] = None
+    else:
         st["deployed_changes"] = len(changes)
         st["last_change"] = changes[-1]["change"] if changes else None
     if not server["deployed"]:

@@ -260,6 +260,10 @@ SELECT item, source_table, source_field, verdict, target, confidence, evidence, 
   FROM fieldmap.propose_mappings(%(connector)s::text, %(tables)s::text[], %(fields)s::text[], %(types)s::text[],
                                  %(vectors)b::public.vector[], %(table_vectors)b::public.vector[], %(k)s::integer);
 
+-- name: may_store_embeddings
+SELECT has_function_privilege('fieldmap.put_embeddings(text, text[], text[], text[], public.vector[])', 'EXECUTE') AS may,
+       current_user AS role;
+
 -- name: embedding_model
 SELECT name, dims FROM fieldmap.embedding_models WHERE name = %(model)s::text;
 
