@@ -300,6 +300,11 @@ def test_a_search_filter_typo_is_named_before_the_model_loads(demo: str, tmp_pat
 def test_a_malformed_database_url_is_a_usage_error() -> None:
     out = fieldmap_cli("not a url", "tenant", "list")
     assert out.returncode == 2 and out.stderr.startswith("fieldmap: error: invalid database URL: "), out.stderr
+    # options libpq checks only when connecting were "cannot connect" (exit 3), blaming the server
+    for option, said in (("sslmode=bogus", 'invalid sslmode value: "bogus"'), ("port=abc", 'invalid integer value "abc"')):
+        out = fieldmap_cli(f"postgresql:///x?host=/nonexistent&{option}", "tenant", "list")
+        assert out.returncode == 2 and out.stderr.strip() == f"fieldmap: error: invalid database URL: {said}" + (
+            ' for connection option "port"' if option.startswith("port") else ""), out.stderr
     out = fieldmap_cli("not a url", "--db-url", "", "tenant", "list")  # "$UNSET_VAR": no fallback to another database
     assert out.returncode == 2 and "--db-url is empty" in out.stderr, out.stderr
 
