@@ -21,7 +21,7 @@ from support import ENTITIES_YAML, LEGACY, cli, fieldmap_cli, url_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "glue"))
 from fieldmap import embed, encoder, suggest  # noqa: E402
-from fieldmap.errors import Rejected  # noqa: E402
+from fieldmap.errors import Interrupted, Rejected  # noqa: E402
 
 EVAL = Path(__file__).resolve().parent / "fixtures" / "eval"
 
@@ -463,6 +463,29 @@ def test_embed_killed_halfway_finishes_the_rest_on_the_next_run(db: psycopg.Conn
     assert db.execute("SELECT count(*), count(DISTINCT field_mapping_id) FROM fieldmap.mapping_embeddings"
                       ).fetchone() == (191, 191)
     assert db.execute("SELECT count(*) FROM fieldmap.pending_embeddings(%s, 1000)", (enc.name,)).fetchone() == (0,)
+
+
+def test_an_interrupted_embed_says_how_many_vectors_it_stored(db: psycopg.Connection, enc: encoder.Encoder) -> None:
+    """Ctrl-C (or cron's SIGTERM) said only "interrupted": how much was done
+    was left to guess. The batch being stored when it came still commits,
+    and is counted."""
+    _legacy(db)
+
+    class Stopped:  # the real encoder, stopped by Ctrl-C at its third batch
+        name, calls = enc.name, 0
+
+        def encode(self, texts: list[str]) -> list:
+            Stopped.calls += 1
+            if Stopped.calls == 3:
+                raise KeyboardInterrupt
+            return enc.encode(texts)
+    with _conn(db) as conn:
+        embed.push(conn, enc, [], 50, progress=False)  # the schema first: the stop comes among the mappings
+    with _conn(db) as conn, pytest.raises(Interrupted) as stopped:
+        embed.push(conn, Stopped(), ["demo"], 50, progress=False)
+    stored = db.execute("SELECT count(*) FROM fieldmap.mapping_embeddings").fetchone()[0]
+    assert stored == 100 and str(stopped.value) == (
+        "interrupted after storing 100 vectors; the rest stays pending for the next 'fieldmap embed'")
 
 
 def test_the_owner_embeds_the_schema_before_any_tenant_exists(db: psycopg.Connection, enc: encoder.Encoder) -> None:

@@ -21,6 +21,8 @@ import psycopg
 from . import migration
 from .db import session_lock
 from .encoder import Encoder
+from .errors import Interrupted
+from .words import plural
 
 
 @dataclass
@@ -81,7 +83,12 @@ def push(conn: psycopg.Connection, encoder: Encoder, tenants: list[str], batch: 
     with session_lock(conn, f"fieldmap embed {encoder.name}") as locked:
         run.locked = locked
         if locked:
-            _push_scopes(conn, encoder, todo or count(conn, encoder.name, tenants), batch, progress, run)
+            try:
+                _push_scopes(conn, encoder, todo or count(conn, encoder.name, tenants), batch, progress, run)
+            except KeyboardInterrupt:  # Ctrl-C, or SIGTERM from cron's timeout: say what stands
+                stored = run.schema.stored + sum(t.stored for t in run.tenants)
+                raise Interrupted(f"interrupted after storing {plural(stored, 'vector')}; the rest stays pending "
+                                  "for the next 'fieldmap embed'") from None
             left = _call(conn, "schema_embeddings_missing", {"model": run.model}, None)[0]
             run.schema_left, run.schema_ours = left["missing"], left["may_store"]
     return run
@@ -106,17 +113,19 @@ def _push_scopes(conn: psycopg.Connection, encoder: Encoder, todo: Todo, batch: 
             bar = tqdm(total=total, desc=f"embed {done.scope}", unit="text", file=sys.stderr,
                        disable=not progress or not total, leave=False)
             in_flight: Future | None = None
-            rows = _pending(conn, encoder, scope, batch, None)
-            while rows:
-                # keyset: the page past this one, queued behind the store in flight
-                following = worker.submit(_pending, conn, encoder, scope, batch, rows[-1]["key"])
-                vectors = encoder.encode([r["embedding_text"] for r in rows])
-                if in_flight:
+            try:
+                rows = _pending(conn, encoder, scope, batch, None)
+                while rows:
+                    # keyset: the page past this one, queued behind the store in flight
+                    following = worker.submit(_pending, conn, encoder, scope, batch, rows[-1]["key"])
+                    vectors = encoder.encode([r["embedding_text"] for r in rows])
+                    if in_flight:
+                        _count(run, done, in_flight.result(), bar)
+                        in_flight = None  # counted: the finally below must not count it again
+                    in_flight, rows = worker.submit(_store, conn, encoder, scope, rows, vectors), following.result()
+            finally:  # stopped or not, the batch being stored commits: count it
+                if in_flight and not in_flight.cancelled() and in_flight.exception() is None:
                     _count(run, done, in_flight.result(), bar)
-                in_flight = worker.submit(_store, conn, encoder, scope, rows, vectors)
-                rows = following.result()
-            if in_flight:
-                _count(run, done, in_flight.result(), bar)
             bar.close()
 
 
