@@ -723,6 +723,7 @@ CREATE FUNCTION fieldmap._check_canonical_field() RETURNS trigger
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
+  v_props  jsonb;
   v_fields text[];
 BEGIN
   IF TG_OP = 'UPDATE' AND (NEW.canonical_entity, NEW.canonical_field, NEW.entity_schema_id)
@@ -738,16 +739,11 @@ BEGIN
                                              WHERE s.entity_name <> NEW.canonical_entity)) || '"?)', '')
       USING ERRCODE = 'MR001';
   END IF;
-  IF NEW.canonical_field ~ '^extras\.[^.]' THEN
+  SELECT s.schema_definition->'properties' INTO v_props FROM fieldmap.entity_schemas s WHERE s.id = NEW.entity_schema_id;
+  IF fieldmap._is_canonical_target(v_props, NEW.canonical_field) THEN  -- the rule import applies (parse_mapping_doc)
     RETURN NEW;
   END IF;
-  SELECT array_agg(p.key ORDER BY p.key) INTO v_fields
-    FROM fieldmap.entity_schemas s
-   CROSS JOIN LATERAL jsonb_object_keys(s.schema_definition->'properties') p (key)
-   WHERE s.id = NEW.entity_schema_id AND p.key <> 'extras';
-  IF NEW.canonical_field = ANY (v_fields) THEN
-    RETURN NEW;
-  END IF;
+  SELECT array_agg(p.key ORDER BY p.key) INTO v_fields FROM jsonb_object_keys(v_props) p (key) WHERE p.key <> 'extras';
   RAISE EXCEPTION 'mapping %.% -> %.%: unknown canonical field "%"%', NEW.source_table, NEW.source_field,
     NEW.canonical_entity, NEW.canonical_field, NEW.canonical_field,
     coalesce(' (did you mean "' || fieldmap.closest_name(NEW.canonical_field, v_fields) || '"?)',
@@ -1129,6 +1125,25 @@ ALTER FUNCTION fieldmap._follow_mapping_connector() OWNER TO fieldmap_owner;
 --
 
 COMMENT ON FUNCTION fieldmap._follow_mapping_connector() IS 'Trigger: moves a mapping''s vectors to the connector the mapping was moved to.';
+
+--
+-- Name: _is_canonical_target(jsonb, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap._is_canonical_target(properties jsonb, field text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+  SELECT (properties OPERATOR(pg_catalog.?) field AND field OPERATOR(pg_catalog.<>) 'extras')
+         OR field OPERATOR(pg_catalog.~) '^extras\.[^.[:space:]]+$'
+$_$;
+
+ALTER FUNCTION fieldmap._is_canonical_target(properties jsonb, field text) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION _is_canonical_target(properties jsonb, field text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap._is_canonical_target(properties jsonb, field text) IS 'Internal: whether a field is a target of an entity whose JSON Schema properties are given: one of them (not the bag extras itself), or extras.<name> (no dot or white space in the name).';
 
 --
 -- Name: _jsonb_object_expr(text[]); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -4251,8 +4266,7 @@ BEGIN
         ELSIF length(v_canon) > 255 OR length(v_src) > 255 OR length(e.transform) > 255 OR length(e.source_table) > 255 THEN
           e.problem := format('entity "%s", field "%s": names and transforms are limited to 255 characters',
                               v_entity.key, left(v_field.key, 60) || CASE WHEN length(v_field.key) > 60 THEN '...' ELSE '' END);
-        ELSIF NOT ((v_props ? v_canon AND v_canon <> 'extras') OR v_canon ~ '^extras\.[^.]') THEN
-          -- extras itself is the open bag, no target (trigger _20_check_canonical_field)
+        ELSIF NOT fieldmap._is_canonical_target(v_props, v_canon) THEN  -- the rule trigger _20_check_canonical_field applies too
           v_key := fieldmap.closest_name(v_canon, array_remove(v_names, 'extras'));
           e.problem := format('entity "%s", field "%s": unknown canonical field "%s"%s', v_entity.key, v_field.key, v_canon,
                               coalesce(' (did you mean "' || v_key || '"?)',
@@ -9156,6 +9170,14 @@ GRANT ALL ON FUNCTION fieldmap._fits_type(value jsonb, registry_type text) TO fi
 --
 
 REVOKE ALL ON FUNCTION fieldmap._follow_mapping_connector() FROM PUBLIC;
+
+--
+-- Name: FUNCTION _is_canonical_target(properties jsonb, field text); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap._is_canonical_target(properties jsonb, field text) FROM PUBLIC;
+GRANT ALL ON FUNCTION fieldmap._is_canonical_target(properties jsonb, field text) TO fieldmap_writer;
+GRANT ALL ON FUNCTION fieldmap._is_canonical_target(properties jsonb, field text) TO fieldmap_reader;
 
 --
 -- Name: FUNCTION _jsonb_object_expr(pairs text[]); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

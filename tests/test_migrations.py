@@ -173,6 +173,7 @@ BREAKS: dict[str, list[str]] = {
         f"GRANT EXECUTE ON FUNCTION fieldmap.import_mappings({IMPORT_ARGS}) TO fieldmap_reader",
         f"ALTER FUNCTION fieldmap.import_mappings({IMPORT_ARGS}) SECURITY DEFINER",
         "DROP FUNCTION fieldmap.parse_mapping_doc(jsonb, text) CASCADE",
+        "REVOKE EXECUTE ON FUNCTION fieldmap._is_canonical_target(jsonb, text) FROM fieldmap_writer",
         "CREATE OR REPLACE FUNCTION fieldmap.export_mappings(connector text) RETURNS jsonb LANGUAGE sql"
         " SET search_path = pg_catalog AS 'SELECT ''{}''::jsonb'",
         # the released import, which left a new source the replaced one's provenance and confidence

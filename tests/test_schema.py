@@ -306,15 +306,22 @@ def test_a_canonical_field_has_one_active_source_also_without_a_connection(db: p
 
 def test_a_canonical_field_must_be_one_its_entity_has(db: psycopg.Connection, registry: dict) -> None:
     # written from psql, a misspelt target was stored: apply_mapping emitted
-    # the unknown key and export wrote a file import refuses
+    # the unknown key and export wrote a file import refuses. The import
+    # applies the same rule (one helper), entry by entry
     db.execute("SELECT * FROM fieldmap.load_entities(%s::json, '1.1.0')",
                ('{"account": {"fields": {"account_id": "string!", "name": "string", "extras": "object"}}}',))
     v11 = db.execute("SELECT id FROM fieldmap.entity_schemas WHERE entity_version = '1.1.0'").fetchone()[0]
     for field, said in (("nmae", 'unknown canonical field "nmae" (did you mean "name"?)'),
                         ("extras", 'unknown canonical field "extras" (only fields of account, or extras.<name>)'),
-                        ("extras.", 'unknown canonical field "extras."')):
+                        ("extras.", 'unknown canonical field "extras."'),
+                        ("extras.a b", 'unknown canonical field "extras.a b"'),  # a slot's name: no white space
+                        ("extras.a.b", 'unknown canonical field "extras.a.b"')):  # nor a dot
         with raises_sqlstate("MR001", re.escape(f"Account.Id -> account.{field}: {said}")):
             insert_mapping(db, registry, entity_schema_id=v11, canonical_field=field)  # INSERT
+    for field in ("extras", "extras.a b", "extras.a.b"):
+        assert db.execute("SELECT problem FROM fieldmap.parse_mapping_doc(%s::jsonb)",
+                          (f'{{"account": {{"fields": {{"{field}": "X"}}}}}}',)).fetchone()[0].startswith(
+            f'entity "account", field "{field}": unknown canonical field "{field}"')
     insert_mapping(db, registry, entity_schema_id=v11, canonical_field="extras.region")
     insert_mapping(db, registry, entity_schema_id=v11)
     mapping = db.execute("SELECT id FROM fieldmap.field_mappings WHERE canonical_field = 'account_id'").fetchone()[0]

@@ -9,13 +9,16 @@
 -- The YAML registry's way in and out: parse, plan and import, export,
 -- compare (the seed's validate_migration).
 -- Reworked after v0.1.0: import gives a mapping whose source it changes the
--- import's provenance and confidence, not the replaced source's.
+-- import's provenance and confidence, not the replaced source's; the rule
+-- for a target is one helper, _is_canonical_target, which the trigger
+-- _check_canonical_field shares.
 -- Every API function here is SECURITY INVOKER: a writer's or reader's own
 -- privileges suffice, and row-level security applies to them directly.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 
 \ir ../functions/connector_id.sql
+\ir ../functions/_is_canonical_target.sql
 \ir ../functions/parse_mapping_doc.sql
 \ir ../functions/plan_import.sql
 \ir ../functions/import_mappings.sql
@@ -23,6 +26,9 @@ SET LOCAL ROLE fieldmap_owner;
 \ir ../functions/compare_mappings.sql
 
 REVOKE ALL ON FUNCTION fieldmap.connector_id(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fieldmap._is_canonical_target(jsonb, text) FROM PUBLIC;
+-- the import's parse (writers, readers planning) and the trigger (a writer's INSERT) call it with the caller's rights
+GRANT EXECUTE ON FUNCTION fieldmap._is_canonical_target(jsonb, text) TO fieldmap_writer, fieldmap_reader;
 REVOKE ALL ON FUNCTION fieldmap.parse_mapping_doc(jsonb, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.plan_import(text, jsonb, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION fieldmap.import_mappings(text, jsonb, text, boolean, boolean, text, text, text, text, boolean) FROM PUBLIC;

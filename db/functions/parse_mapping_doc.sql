@@ -225,8 +225,7 @@ BEGIN
         ELSIF length(v_canon) > 255 OR length(v_src) > 255 OR length(e.transform) > 255 OR length(e.source_table) > 255 THEN
           e.problem := format('entity "%s", field "%s": names and transforms are limited to 255 characters',
                               v_entity.key, left(v_field.key, 60) || CASE WHEN length(v_field.key) > 60 THEN '...' ELSE '' END);
-        ELSIF NOT ((v_props ? v_canon AND v_canon <> 'extras') OR v_canon ~ '^extras\.[^.]') THEN
-          -- extras itself is the open bag, no target (trigger _20_check_canonical_field)
+        ELSIF NOT fieldmap._is_canonical_target(v_props, v_canon) THEN  -- the rule trigger _20_check_canonical_field applies too
           v_key := fieldmap.closest_name(v_canon, array_remove(v_names, 'extras'));
           e.problem := format('entity "%s", field "%s": unknown canonical field "%s"%s', v_entity.key, v_field.key, v_canon,
                               coalesce(' (did you mean "' || v_key || '"?)',

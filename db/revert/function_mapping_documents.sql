@@ -37,4 +37,7 @@ GRANT EXECUTE ON FUNCTION fieldmap.import_mappings(text, jsonb, text, boolean, b
 GRANT EXECUTE ON FUNCTION fieldmap.export_mappings(text) TO fieldmap_writer, fieldmap_reader;
 GRANT EXECUTE ON FUNCTION fieldmap.compare_mappings(text, jsonb, text) TO fieldmap_writer, fieldmap_reader;
 
+-- added after @v0.1.0
+DROP FUNCTION fieldmap._is_canonical_target(jsonb, text);
+
 COMMIT;

@@ -14,6 +14,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+  v_props  jsonb;
   v_fields text[];
 BEGIN
   IF TG_OP = 'UPDATE' AND (NEW.canonical_entity, NEW.canonical_field, NEW.entity_schema_id)
@@ -29,16 +30,11 @@ BEGIN
                                              WHERE s.entity_name <> NEW.canonical_entity)) || '"?)', '')
       USING ERRCODE = 'MR001';
   END IF;
-  IF NEW.canonical_field ~ '^extras\.[^.]' THEN
+  SELECT s.schema_definition->'properties' INTO v_props FROM fieldmap.entity_schemas s WHERE s.id = NEW.entity_schema_id;
+  IF fieldmap._is_canonical_target(v_props, NEW.canonical_field) THEN  -- the rule import applies (parse_mapping_doc)
     RETURN NEW;
   END IF;
-  SELECT array_agg(p.key ORDER BY p.key) INTO v_fields
-    FROM fieldmap.entity_schemas s
-   CROSS JOIN LATERAL jsonb_object_keys(s.schema_definition->'properties') p (key)
-   WHERE s.id = NEW.entity_schema_id AND p.key <> 'extras';
-  IF NEW.canonical_field = ANY (v_fields) THEN
-    RETURN NEW;
-  END IF;
+  SELECT array_agg(p.key ORDER BY p.key) INTO v_fields FROM jsonb_object_keys(v_props) p (key) WHERE p.key <> 'extras';
   RAISE EXCEPTION 'mapping %.% -> %.%: unknown canonical field "%"%', NEW.source_table, NEW.source_field,
     NEW.canonical_entity, NEW.canonical_field, NEW.canonical_field,
     coalesce(' (did you mean "' || fieldmap.closest_name(NEW.canonical_field, v_fields) || '"?)',

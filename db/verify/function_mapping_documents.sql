@@ -4,6 +4,8 @@ DO $$
 DECLARE
   f text;
 BEGIN
+  ASSERT has_function_privilege('fieldmap_writer', 'fieldmap._is_canonical_target(jsonb, text)', 'EXECUTE'),
+         'fieldmap_writer cannot check a target (the canonical-field trigger would refuse its writes)';
   ASSERT has_function_privilege('fieldmap_writer',
            'fieldmap.import_mappings(text, jsonb, text, boolean, boolean, text, text, text, text, boolean)', 'EXECUTE'),
          'fieldmap_writer cannot import';
