@@ -213,8 +213,13 @@ def test_a_restore_onto_a_target_another_mapping_holds_names_it(db: psycopg.Conn
         db.execute("SELECT fieldmap.restore_mapping_version(%s, 1)", (mapping,))
     assert "deprecate or delete that mapping first" in refused.value.diag.message_hint
     assert mapping_row(db, mapping)["status"] == "deprecated"  # nothing changed
-    # a deprecated version restores beside it; once the holder goes, the active one does too
+    # a deprecated version restores beside it
     assert db.execute("SELECT fieldmap.restore_mapping_version(%s, 2)", (mapping,)).fetchone()[0] == 2
+    # deleted, it would come back by an INSERT: the same message
+    db.execute("DELETE FROM fieldmap.field_mappings WHERE id = %s", (mapping,))
+    with raises_sqlstate("23505", f"which active mapping {holder} "):
+        db.execute("SELECT fieldmap.restore_mapping_version(%s, 1)", (mapping,))
+    # once the holder goes, the active version restores
     db.execute("DELETE FROM fieldmap.field_mappings WHERE id = %s", (holder,))
     assert db.execute("SELECT fieldmap.restore_mapping_version(%s, 1)", (mapping,)).fetchone()[0] == 3
     assert mapping_row(db, mapping)["status"] == "active"

@@ -20,6 +20,7 @@ DECLARE
   v_new     integer;
   r         fieldmap.field_mappings;
   v_holder  record;
+  v_constraint text;
 BEGIN
   SELECT h.mapping INTO v_target FROM fieldmap.mapping_history(mapping_id) h
    WHERE h.version = restore_mapping_version.version AND h.mapping IS NOT NULL
@@ -33,39 +34,43 @@ BEGIN
   END IF;
   r := jsonb_populate_record(NULL::fieldmap.field_mappings, v_target);
 
-  -- an active version whose target another active mapping holds now would
-  -- break unique_active_mapping: say which mapping, not only the index
-  IF r.status = 'active' THEN
+  PERFORM set_config('fieldmap._audit_action', 'restored', true);
+  BEGIN  -- a block: the index's own error is caught, so the index stays the one statement of its rule
+    UPDATE fieldmap.field_mappings f
+       SET (connection_id, connector_id, entity_schema_id, source_table, source_field, source_data_type,
+            canonical_entity, canonical_field, canonical_data_type, mapping_type, transformation_rule,
+            coercion_function, confidence_score, validation_status, mapping_source, status, notes)
+         = (r.connection_id, r.connector_id, r.entity_schema_id, r.source_table, r.source_field, r.source_data_type,
+            r.canonical_entity, r.canonical_field, r.canonical_data_type, r.mapping_type, r.transformation_rule,
+            r.coercion_function, r.confidence_score, r.validation_status, r.mapping_source, r.status, r.notes)
+     WHERE f.tenant_id = v_tenant AND f.id = mapping_id
+    RETURNING f.version INTO v_new;
+
+    IF NOT FOUND THEN
+      SELECT max(h.version) INTO v_last FROM fieldmap.mapping_history(mapping_id) h;
+      PERFORM set_config('fieldmap._restore_version', (v_last + 1)::text, true);
+      INSERT INTO fieldmap.field_mappings SELECT r.* RETURNING field_mappings.version INTO v_new;
+      PERFORM set_config('fieldmap._restore_version', '', true);
+    END IF;
+  EXCEPTION WHEN unique_violation THEN
+    GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME;
+    IF v_constraint IS DISTINCT FROM 'unique_active_mapping' THEN
+      RAISE;
+    END IF;
+    -- an active version whose target another active mapping holds now: say which, and what to do
     SELECT f.id, f.source_table || '.' || f.source_field AS source INTO v_holder
       FROM fieldmap.field_mappings f
-     WHERE f.tenant_id = v_tenant AND f.connector_id = r.connector_id
-       AND f.connection_id IS NOT DISTINCT FROM r.connection_id AND f.canonical_entity = r.canonical_entity
-       AND f.canonical_field = r.canonical_field AND f.status = 'active' AND f.id <> mapping_id;
-    IF FOUND THEN
-      RAISE EXCEPTION 'version % of mapping % maps to %.%, which active mapping % (from %) holds now',
-        restore_mapping_version.version, mapping_id, r.canonical_entity, r.canonical_field, v_holder.id, v_holder.source
-        USING ERRCODE = 'unique_violation',
-              HINT = 'one active mapping a target: deprecate or delete that mapping first, then restore';
+     WHERE f.tenant_id = v_tenant AND f.canonical_entity = r.canonical_entity AND f.canonical_field = r.canonical_field
+       AND f.connector_id = r.connector_id AND f.status = 'active' AND f.id <> mapping_id
+     ORDER BY f.connection_id IS NOT DISTINCT FROM r.connection_id DESC LIMIT 1;
+    IF NOT FOUND THEN
+      RAISE;  -- the holder is not committed yet (a concurrent write): the index's own error
     END IF;
-  END IF;
-
-  PERFORM set_config('fieldmap._audit_action', 'restored', true);
-  UPDATE fieldmap.field_mappings f
-     SET (connection_id, connector_id, entity_schema_id, source_table, source_field, source_data_type,
-          canonical_entity, canonical_field, canonical_data_type, mapping_type, transformation_rule,
-          coercion_function, confidence_score, validation_status, mapping_source, status, notes)
-       = (r.connection_id, r.connector_id, r.entity_schema_id, r.source_table, r.source_field, r.source_data_type,
-          r.canonical_entity, r.canonical_field, r.canonical_data_type, r.mapping_type, r.transformation_rule,
-          r.coercion_function, r.confidence_score, r.validation_status, r.mapping_source, r.status, r.notes)
-   WHERE f.tenant_id = v_tenant AND f.id = mapping_id
-  RETURNING f.version INTO v_new;
-
-  IF NOT FOUND THEN
-    SELECT max(h.version) INTO v_last FROM fieldmap.mapping_history(mapping_id) h;
-    PERFORM set_config('fieldmap._restore_version', (v_last + 1)::text, true);
-    INSERT INTO fieldmap.field_mappings SELECT r.* RETURNING field_mappings.version INTO v_new;
-    PERFORM set_config('fieldmap._restore_version', '', true);
-  END IF;
+    RAISE EXCEPTION 'version % of mapping % maps to %.%, which active mapping % (from %) holds now',
+      restore_mapping_version.version, mapping_id, r.canonical_entity, r.canonical_field, v_holder.id, v_holder.source
+      USING ERRCODE = 'unique_violation',
+            HINT = 'one active mapping a target: deprecate or delete that mapping first, then restore';
+  END;
   PERFORM set_config('fieldmap._audit_action', '', true);
   RETURN v_new;
 END
