@@ -92,6 +92,8 @@ BREAKS: dict[str, list[str]] = {
         "GRANT SELECT ON fieldmap.tenant_members TO fieldmap_writer",
     ],
     "function_context": [
+        # the released _resolve_tenant, which offered no did-you-mean
+        "SELECT 1;\n\\i functions/_resolve_tenant@v0.1.0.sql\nSELECT 1",
         "DROP FUNCTION fieldmap.set_context(text, uuid, text, text, boolean)",
         "DROP FUNCTION fieldmap._may_act_for(uuid) CASCADE",
         "GRANT EXECUTE ON FUNCTION fieldmap._may_act_for(uuid) TO fieldmap_writer",
@@ -167,6 +169,8 @@ BREAKS: dict[str, list[str]] = {
         "DROP FUNCTION fieldmap.refresh_lineage_grid(boolean)",
         "REVOKE EXECUTE ON FUNCTION fieldmap.grid_status() FROM fieldmap_reader",
         "GRANT EXECUTE ON FUNCTION fieldmap.refresh_lineage_grid(boolean) TO fieldmap_writer",
+        # the released body, which told app roles every tenant's grid row count
+        "SELECT 1;\n\\i functions/refresh_lineage_grid@v0.1.0.sql\nSELECT 1",
     ],
     "function_mapping_documents": [
         f"DROP FUNCTION fieldmap.import_mappings({IMPORT_ARGS})",

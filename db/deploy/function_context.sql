@@ -1,9 +1,12 @@
 -- Deploy fieldmap:function_context to pg
 -- requires: table_tenant_members
 -- requires: table_users
+-- requires: function_closest_name@v0.1.0
 -- Reworked after v0.1.0: _may_act_for looks a member's role up with
 -- to_regrole, so a membership whose role was dropped grants nothing instead
--- of raising for every non-owner. The other bodies are included again as
+-- of raising for every non-owner; and _resolve_tenant gives a misspelt
+-- tenant a did-you-mean among the tenants the role may act for (hence
+-- function_closest_name). The other bodies are included again as
 -- they stand (CREATE OR REPLACE), so that each lives in this one script.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;

@@ -24,4 +24,13 @@ BEGIN
          '_may_act_for gives pg_has_role a role by name, which raises once the role is dropped';
 END
 $$;
+-- a misspelt tenant gets a did-you-mean (the deployer is the owner, told of every tenant)
+DO $$
+BEGIN
+  PERFORM fieldmap.set_context('systen');
+  RAISE EXCEPTION 'set_context accepted the unknown tenant "systen"';
+EXCEPTION WHEN SQLSTATE 'MR002' THEN
+  ASSERT SQLERRM LIKE '%did you mean "system"%', 'an unknown tenant gets no did-you-mean: ' || SQLERRM;
+END
+$$;
 ROLLBACK;

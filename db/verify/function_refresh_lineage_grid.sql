@@ -9,6 +9,9 @@ BEGIN
          'fieldmap_writer may refresh the lineage grid';
   ASSERT has_function_privilege('fieldmap_reader', 'fieldmap.grid_status()', 'EXECUTE'),
          'fieldmap_reader cannot see whether the grid is current';
+  -- reworked after @v0.1.0: the grid's row count (every tenant's) is the owner's alone
+  ASSERT (SELECT prosrc FROM pg_proc WHERE oid = 'fieldmap.grid_status()'::regprocedure) LIKE '%_request_is_owner()%',
+         'grid_status tells app roles the row count of every tenant''s grid (the released body)';
   -- what pg_cron runs every minute: a no-op on a fresh grid, a refresh on a
   -- stale one (never forced here: on a large registry that takes seconds)
   SELECT * INTO r FROM fieldmap.refresh_lineage_grid();

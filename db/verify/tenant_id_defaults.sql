@@ -1,5 +1,6 @@
 -- Verify fieldmap:tenant_id_defaults on pg
 BEGIN;
+SET LOCAL search_path = pg_catalog;  -- pg_get_expr qualifies the function only when its schema is not on the path
 DO $$
 DECLARE
   v_missing text;
