@@ -3338,7 +3338,7 @@ BEGIN
            a.confidence_score AS confidence, t.source_table AS entity_table
       FROM a JOIN entity_table t USING (canonical_entity)
   )
-  SELECT coalesce(jsonb_object_agg(e.entity, e.body), '{}') INTO v_doc
+  SELECT jsonb_object_agg(e.entity, e.body) INTO v_doc  -- NULL when there is no active mapping
     FROM (SELECT m.entity,
                  jsonb_strip_nulls(jsonb_build_object(
                    'description', v_connector.metadata->'entities'->m.entity->>'description',
@@ -3363,7 +3363,7 @@ ALTER FUNCTION fieldmap.export_mappings(connector text) OWNER TO fieldmap_owner;
 -- Name: FUNCTION export_mappings(connector text); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.export_mappings(connector text) IS 'The connector''s active mappings (session''s tenant) as a canonical-first mapping document; import_mappings(export_mappings(c)) changes nothing. YAML writers sort entities and fields by name.';
+COMMENT ON FUNCTION fieldmap.export_mappings(connector text) IS 'The connector''s active mappings (session''s tenant) as a canonical-first mapping document, NULL when it has none (no file to write); import_mappings(export_mappings(c)) changes nothing. YAML writers sort entities and fields by name.';
 
 --
 -- Name: find_mapping(text, text); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -3781,7 +3781,7 @@ COMMENT ON TABLE fieldmap.field_mappings IS 'fieldmap: the registry itself. One 
 -- Name: COLUMN field_mappings.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON COLUMN fieldmap.field_mappings.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+COMMENT ON COLUMN fieldmap.field_mappings.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only. Left out of an INSERT, the session''s tenant (set_context).';
 
 --
 -- Name: COLUMN field_mappings.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -4830,6 +4830,7 @@ DECLARE
   v_new     integer;
   r         fieldmap.field_mappings;
   v_holder  record;
+  v_constraint text;
 BEGIN
   SELECT h.mapping INTO v_target FROM fieldmap.mapping_history(mapping_id) h
    WHERE h.version = restore_mapping_version.version AND h.mapping IS NOT NULL
@@ -4843,39 +4844,43 @@ BEGIN
   END IF;
   r := jsonb_populate_record(NULL::fieldmap.field_mappings, v_target);
 
-  -- an active version whose target another active mapping holds now would
-  -- break unique_active_mapping: say which mapping, not only the index
-  IF r.status = 'active' THEN
+  PERFORM set_config('fieldmap._audit_action', 'restored', true);
+  BEGIN  -- a block: the index's own error is caught, so the index stays the one statement of its rule
+    UPDATE fieldmap.field_mappings f
+       SET (connection_id, connector_id, entity_schema_id, source_table, source_field, source_data_type,
+            canonical_entity, canonical_field, canonical_data_type, mapping_type, transformation_rule,
+            coercion_function, confidence_score, validation_status, mapping_source, status, notes)
+         = (r.connection_id, r.connector_id, r.entity_schema_id, r.source_table, r.source_field, r.source_data_type,
+            r.canonical_entity, r.canonical_field, r.canonical_data_type, r.mapping_type, r.transformation_rule,
+            r.coercion_function, r.confidence_score, r.validation_status, r.mapping_source, r.status, r.notes)
+     WHERE f.tenant_id = v_tenant AND f.id = mapping_id
+    RETURNING f.version INTO v_new;
+
+    IF NOT FOUND THEN
+      SELECT max(h.version) INTO v_last FROM fieldmap.mapping_history(mapping_id) h;
+      PERFORM set_config('fieldmap._restore_version', (v_last + 1)::text, true);
+      INSERT INTO fieldmap.field_mappings SELECT r.* RETURNING field_mappings.version INTO v_new;
+      PERFORM set_config('fieldmap._restore_version', '', true);
+    END IF;
+  EXCEPTION WHEN unique_violation THEN
+    GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME;
+    IF v_constraint IS DISTINCT FROM 'unique_active_mapping' THEN
+      RAISE;
+    END IF;
+    -- an active version whose target another active mapping holds now: say which, and what to do
     SELECT f.id, f.source_table || '.' || f.source_field AS source INTO v_holder
       FROM fieldmap.field_mappings f
-     WHERE f.tenant_id = v_tenant AND f.connector_id = r.connector_id
-       AND f.connection_id IS NOT DISTINCT FROM r.connection_id AND f.canonical_entity = r.canonical_entity
-       AND f.canonical_field = r.canonical_field AND f.status = 'active' AND f.id <> mapping_id;
-    IF FOUND THEN
-      RAISE EXCEPTION 'version % of mapping % maps to %.%, which active mapping % (from %) holds now',
-        restore_mapping_version.version, mapping_id, r.canonical_entity, r.canonical_field, v_holder.id, v_holder.source
-        USING ERRCODE = 'unique_violation',
-              HINT = 'one active mapping a target: deprecate or delete that mapping first, then restore';
+     WHERE f.tenant_id = v_tenant AND f.canonical_entity = r.canonical_entity AND f.canonical_field = r.canonical_field
+       AND f.connector_id = r.connector_id AND f.status = 'active' AND f.id <> mapping_id
+     ORDER BY f.connection_id IS NOT DISTINCT FROM r.connection_id DESC LIMIT 1;
+    IF NOT FOUND THEN
+      RAISE;  -- the holder is not committed yet (a concurrent write): the index's own error
     END IF;
-  END IF;
-
-  PERFORM set_config('fieldmap._audit_action', 'restored', true);
-  UPDATE fieldmap.field_mappings f
-     SET (connection_id, connector_id, entity_schema_id, source_table, source_field, source_data_type,
-          canonical_entity, canonical_field, canonical_data_type, mapping_type, transformation_rule,
-          coercion_function, confidence_score, validation_status, mapping_source, status, notes)
-       = (r.connection_id, r.connector_id, r.entity_schema_id, r.source_table, r.source_field, r.source_data_type,
-          r.canonical_entity, r.canonical_field, r.canonical_data_type, r.mapping_type, r.transformation_rule,
-          r.coercion_function, r.confidence_score, r.validation_status, r.mapping_source, r.status, r.notes)
-   WHERE f.tenant_id = v_tenant AND f.id = mapping_id
-  RETURNING f.version INTO v_new;
-
-  IF NOT FOUND THEN
-    SELECT max(h.version) INTO v_last FROM fieldmap.mapping_history(mapping_id) h;
-    PERFORM set_config('fieldmap._restore_version', (v_last + 1)::text, true);
-    INSERT INTO fieldmap.field_mappings SELECT r.* RETURNING field_mappings.version INTO v_new;
-    PERFORM set_config('fieldmap._restore_version', '', true);
-  END IF;
+    RAISE EXCEPTION 'version % of mapping % maps to %.%, which active mapping % (from %) holds now',
+      restore_mapping_version.version, mapping_id, r.canonical_entity, r.canonical_field, v_holder.id, v_holder.source
+      USING ERRCODE = 'unique_violation',
+            HINT = 'one active mapping a target: deprecate or delete that mapping first, then restore';
+  END;
   PERFORM set_config('fieldmap._audit_action', '', true);
   RETURN v_new;
 END
@@ -5782,7 +5787,7 @@ COMMENT ON TABLE fieldmap.connector_definitions IS 'fieldmap: registered data so
 -- Name: COLUMN connector_definitions.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON COLUMN fieldmap.connector_definitions.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+COMMENT ON COLUMN fieldmap.connector_definitions.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only. Left out of an INSERT, the session''s tenant (set_context).';
 
 --
 -- Name: COLUMN connector_definitions.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -6365,7 +6370,7 @@ COMMENT ON TABLE fieldmap.connector_samples IS 'fieldmap: sample source records 
 -- Name: COLUMN connector_samples.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON COLUMN fieldmap.connector_samples.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+COMMENT ON COLUMN fieldmap.connector_samples.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only. Left out of an INSERT, the session''s tenant (set_context).';
 
 --
 -- Name: COLUMN connector_samples.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -6594,7 +6599,7 @@ COMMENT ON TABLE fieldmap.users IS 'fieldmap: people (or service accounts) who c
 -- Name: COLUMN users.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON COLUMN fieldmap.users.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+COMMENT ON COLUMN fieldmap.users.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only. Left out of an INSERT, the session''s tenant (set_context).';
 
 --
 -- Name: COLUMN users.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -6983,7 +6988,7 @@ COMMENT ON TABLE fieldmap.mapping_embeddings IS 'fieldmap: vector embeddings of 
 -- Name: COLUMN mapping_embeddings.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON COLUMN fieldmap.mapping_embeddings.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+COMMENT ON COLUMN fieldmap.mapping_embeddings.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only. Left out of an INSERT, the session''s tenant (set_context).';
 
 --
 -- Name: COLUMN mapping_embeddings.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -7089,7 +7094,7 @@ COMMENT ON TABLE fieldmap.mapping_validation_results IS 'fieldmap: outcomes of v
 -- Name: COLUMN mapping_validation_results.tenant_id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON COLUMN fieldmap.mapping_validation_results.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only.';
+COMMENT ON COLUMN fieldmap.mapping_validation_results.tenant_id IS 'The tenant the row belongs to: row security admits the session tenant''s rows only. Left out of an INSERT, the session''s tenant (set_context).';
 
 --
 -- Name: COLUMN mapping_validation_results.id; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner

@@ -767,6 +767,7 @@ def test_a_connector_without_active_mappings_gets_no_file(db: psycopg.Connection
     db.execute("SELECT fieldmap.set_context('demo', for_session => true)")
     db.execute("""INSERT INTO fieldmap.connector_definitions (connector_name, connector_type)
                   VALUES ('emptyconn', 'rest_api')""")
+    assert db.execute("SELECT fieldmap.export_mappings('emptyconn')").fetchone() == (None,)  # decided in SQL
     out = fieldmap_cli(demo, "export", "--tenant", "demo", "--out", str(tmp_path / "all"))
     assert out.returncode == 0 and "emptyconn          0 mappings: no active mappings, no file written" in out.stdout
     assert sorted(p.name for p in (tmp_path / "all").iterdir()) == ["hubspot.yaml", "zendesk.yaml"]

@@ -107,3 +107,16 @@ def test_the_reader_can_be_switched_to_yaml_only(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("FIELDMAP_READ_FROM", "yaml")
     reader = MappingReader("demo", mirror_dir=tmp_path, database_url="postgresql:///nowhere?host=/nonexistent")
     assert reader.mappings("crm") == {"account": {"fields": {"name": "Name"}}}
+
+
+@pytest.mark.parametrize("connector", ["../secret", "/etc/passwd", "", "a\\b"])
+def test_the_reader_reads_no_file_outside_the_mirror(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     connector: str) -> None:
+    from fieldmap.errors import InputError
+    from fieldmap.reader import MappingReader
+
+    (tmp_path / "secret.yaml").write_text("account:\n  fields:\n    name: Name\n")
+    monkeypatch.setenv("FIELDMAP_READ_FROM", "yaml")
+    reader = MappingReader("demo", mirror_dir=tmp_path / "mirror", database_url="postgresql:///nowhere?host=/x")
+    with pytest.raises(InputError, match="names no file of the mirror"):
+        reader.mappings(connector)

@@ -10,6 +10,9 @@
 -- (with its rule's keys: values, date_order, ...) and confidence appear only
 -- when there is one / it is below 1. coercion_function is not part of the
 -- file format: set it with SQL; imports leave it as it is.
+-- A connector without active mappings has no document (NULL): an empty one,
+-- {}, is no import file (parse_mapping_doc refuses it), so exports write
+-- no file for it and a mirror removes the one it had.
 -- Canonical order (applied by the YAML writer; JSON objects have none):
 -- entities, then fields, by name in byte order.
 CREATE OR REPLACE FUNCTION fieldmap.export_mappings(connector text)
@@ -37,7 +40,7 @@ BEGIN
            a.confidence_score AS confidence, t.source_table AS entity_table
       FROM a JOIN entity_table t USING (canonical_entity)
   )
-  SELECT coalesce(jsonb_object_agg(e.entity, e.body), '{}') INTO v_doc
+  SELECT jsonb_object_agg(e.entity, e.body) INTO v_doc  -- NULL when there is no active mapping
     FROM (SELECT m.entity,
                  jsonb_strip_nulls(jsonb_build_object(
                    'description', v_connector.metadata->'entities'->m.entity->>'description',
@@ -57,4 +60,4 @@ END
 $$;
 
 COMMENT ON FUNCTION fieldmap.export_mappings(text) IS
-  'The connector''s active mappings (session''s tenant) as a canonical-first mapping document; import_mappings(export_mappings(c)) changes nothing. YAML writers sort entities and fields by name.';
+  'The connector''s active mappings (session''s tenant) as a canonical-first mapping document, NULL when it has none (no file to write); import_mappings(export_mappings(c)) changes nothing. YAML writers sort entities and fields by name.';

@@ -88,13 +88,18 @@ def _same_text(staged: Path, current: Path) -> bool:
         return False
 
 
+def is_plain_file_name(name: str) -> bool:
+    """A name that stays in its directory: no path, no '.' or '..'."""
+    return bool(name) and name not in (".", "..") and Path(name).name == name and "\\" not in name
+
+
 def _check_targets(target: Path, names: list[str]) -> None:
     """Every file can be replaced: none of the names is a directory or a
     device, and each is a plain name in target (the database refuses
     connector names that are paths; a file is never written outside its
     directory all the same)."""
     for name in names:
-        if not name or name in (".", "..") or Path(name).name != name or "\\" in name:
+        if not is_plain_file_name(name):
             raise InputError(f"{name!r} is not a plain file name; nothing was written", where=str(target))
         path = target / name
         if path.exists() and not path.is_file():

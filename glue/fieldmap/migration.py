@@ -197,11 +197,13 @@ def import_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile]
 MIRROR_MANIFEST = ".fieldmap-mirror"
 
 
-def stage_mirror(conn: psycopg.Connection, mirror: Path, done: str) -> tuple[StagedFiles, dict[str, dict]]:
+def stage_mirror(conn: psycopg.Connection, mirror: Path, done: str,
+                 names: list[str] | None = None) -> tuple[StagedFiles, dict[str, dict]]:
     """Every connector's YAML of the session tenant, rendered in the current
     transaction and written to a staging directory of the mirror: an
     unwritable mirror stops the transaction before it commits. The files of
-    connectors gone since the last write go when the new ones are in place."""
+    connectors gone since the last write go when the new ones are in place
+    (names: the tenant's connectors, when the caller has listed them)."""
     tenant = call(conn, "context_tenant_slug")[0]["slug"]
     try:
         written_before = (mirror / MIRROR_MANIFEST).read_text(encoding="utf-8").splitlines()
@@ -211,7 +213,7 @@ def stage_mirror(conn: psycopg.Connection, mirror: Path, done: str) -> tuple[Sta
     if owner != tenant:
         raise InputError(f"holds tenant {owner}'s mirror, not tenant {tenant}'s: give each tenant a mirror of its "
                          f"own; nothing was {done}", where=f"mirror {mirror}")
-    docs = render_all(conn)
+    docs = render_all(conn, names if names is not None else connector_names(conn))
     files = {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()}
     manifest = f"# tenant: {tenant}\n" + "".join(f"{name}\n" for name in sorted(files))
     retire = [name for name in written_before if name.endswith(".yaml") and "/" not in name]
@@ -227,12 +229,15 @@ def export_connector(conn: psycopg.Connection, connector: str) -> dict:
     return call(conn, "export_mappings", {"connector": connector}, f"connector {connector}")[0]["doc"]
 
 
-def render_all(conn: psycopg.Connection, connectors: list[str] | None = None) -> dict[str, dict]:
-    """Every (or the named) connector's document, in the current tenant
-    context; a connector without active mappings has none (its file would
-    be '{}', which import refuses as empty)."""
-    names = connectors or [r["connector"] for r in call(conn, "connector_names", {}, "connectors")]
-    return {name: doc for name in names if (doc := export_connector(conn, name))}
+def connector_names(conn: psycopg.Connection) -> list[str]:
+    """The session tenant's connectors, by name."""
+    return [r["connector"] for r in call(conn, "connector_names", {}, "connectors")]
+
+
+def render_all(conn: psycopg.Connection, names: list[str]) -> dict[str, dict]:
+    """The named connectors' documents, in the current tenant context; one
+    without active mappings has none (export_mappings says NULL)."""
+    return {name: doc for name in names if (doc := export_connector(conn, name)) is not None}
 
 
 def dump_yaml(doc: dict) -> str:
@@ -250,9 +255,9 @@ def export_all(conn: psycopg.Connection, tenant: str, out_dir: Path, connectors:
     try:
         with conn.transaction():
             set_context(conn, tenant)
-            names = connectors or [r["connector"] for r in call(conn, "connector_names", {}, "connectors")]
+            names = connectors or connector_names(conn)
             if connectors is None and (out_dir / MIRROR_MANIFEST).is_file():
-                staged, docs = stage_mirror(conn, out_dir, "exported")
+                staged, docs = stage_mirror(conn, out_dir, "exported", names)
             else:
                 docs = render_all(conn, names)
                 staged = stage_files(out_dir, {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()})
@@ -261,9 +266,9 @@ def export_all(conn: psycopg.Connection, tenant: str, out_dir: Path, connectors:
             staged.discard()  # staged, then the transaction failed (or Ctrl-C): no staging directory is left
         raise
     placed = staged.publish()
-    return ([{"connector": name, "file": str(path), "mappings": sum(len(e["fields"]) for e in docs[name].values())}
-             for name, path in zip(docs, placed)]
-            + [{"connector": name, "file": None, "mappings": 0} for name in names if name not in docs])
+    files = dict(zip(docs, placed))
+    return [{"connector": name, "file": str(files[name]), "mappings": sum(len(e["fields"]) for e in docs[name].values())}
+            if name in docs else {"connector": name, "file": None, "mappings": 0} for name in names]
 
 
 def compare_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile], direction: str,

@@ -16,6 +16,7 @@ import psycopg
 
 from .db import connect, target
 from .errors import DatabaseError, InputError, UnreachableError
+from .files import is_plain_file_name
 from .migration import export_connector, set_context
 from .yamlio import load_yaml_mapping
 
@@ -41,7 +42,7 @@ class MappingReader:
             conn = connect(target(self.database_url, quiet=True))
             with conn, conn.transaction():
                 set_context(conn, self.tenant)
-                return export_connector(conn, connector)
+                return export_connector(conn, connector) or {}  # no active mappings: no document
         except (DatabaseError, psycopg.OperationalError) as exc:
             # only an unreachable database falls back; a refusal (unknown
             # tenant, not allowed, not deployed) is an answer, not an outage
@@ -54,6 +55,6 @@ class MappingReader:
     def _from_mirror(self, connector: str) -> dict:
         if self.mirror_dir is None:
             raise DatabaseError("no YAML mirror configured (FIELDMAP_MIRROR)")
-        if Path(connector).name != connector or connector in (".", ".."):
+        if not is_plain_file_name(f"{connector}.yaml") or not connector:
             raise InputError(f"connector {connector!r} names no file of the mirror")
         return load_yaml_mapping(self.mirror_dir / f"{connector}.yaml")
