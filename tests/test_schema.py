@@ -473,8 +473,8 @@ def test_a_connector_name_must_be_a_handle(db: psycopg.Connection, registry: dic
 
 def test_the_connector_name_trigger_passes_good_names_and_old_rows(db: psycopg.Connection, registry: dict) -> None:
     """Every branch: a handle is stored and renamed to; an UPDATE that leaves
-    the name alone passes, even of a row stored before the rule; a delete
-    is not checked."""
+    the name alone passes, even of a row stored with the trigger off; a
+    delete is not checked; a NULL is left to NOT NULL."""
     db.execute("UPDATE fieldmap.connector_definitions SET connector_name = 'sales-force_2' WHERE id = %s",
                (registry["connector"],))
     db.execute("ALTER TABLE fieldmap.connector_definitions DISABLE TRIGGER _05_check_connector_name")
@@ -485,3 +485,6 @@ def test_the_connector_name_trigger_passes_good_names_and_old_rows(db: psycopg.C
     db.execute("UPDATE fieldmap.connector_definitions SET connector_name = connector_name WHERE id = %s", (old,))
     db.execute("DELETE FROM fieldmap.connector_definitions WHERE id = %s", (old,))
     assert db.execute("SELECT connector_name FROM fieldmap.connector_definitions").fetchall() == [("sales-force_2",)]
+    with pytest.raises(psycopg.errors.NotNullViolation):  # a NULL name: the column's own rule says so
+        db.execute("INSERT INTO fieldmap.connector_definitions (tenant_id, connector_name, connector_type)"
+                   " VALUES (%s, NULL, 'file')", (registry["tenant"],))

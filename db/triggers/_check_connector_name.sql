@@ -3,8 +3,12 @@
 -- name of its mapping file (export, the import mirror: NAME.yaml), so it
 -- must be a handle, the rule import applies to file names. Written from
 -- psql it was any text: '../../x' made export write outside its
--- directory, and 'HubSpot ' a file that import refuses. A no-op UPDATE is
--- not checked, so a row stored before the rule stays writable.
+-- directory, and 'HubSpot ' a file that import refuses. A trigger, not the
+-- domain fieldmap.handle as the column's type: views depend on the column
+-- (a type change would drop and remake them), and check_handle's message
+-- names the value and the rule where the domain's names only its check.
+-- A no-op UPDATE is not checked: the deploy refuses a registry that holds
+-- other names, so such a row exists only if the trigger was off.
 CREATE OR REPLACE FUNCTION fieldmap._check_connector_name()
 RETURNS trigger
 LANGUAGE plpgsql

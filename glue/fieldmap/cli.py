@@ -24,7 +24,7 @@ from .db import Target, connect, target
 from .entities import load_entities
 from .errors import (EXIT_CODES, EXIT_DATABASE, EXIT_DIFFERENCES, EXIT_INTERRUPTED, EXIT_MIRROR, EXIT_OUTPUT,
                      EXIT_PARTIAL, EXIT_PIPE, DatabaseError, FieldmapError, InputError, Interrupted, MirrorNotWritten,
-                     Rejected, UsageError, from_db_error)
+                     Rejected, UsageError, for_sqlstate, from_db_error)
 from .files import stage_files
 from .status import collect, render
 from .words import plural
@@ -493,10 +493,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
     with connect(_target(args), autocommit=True) as conn:
         allowed = migration.call(conn, "may_store_embeddings")[0]
         if not allowed["may"]:  # said before any counting: a reader with nothing pending was told "0 stored"
-            error = DatabaseError(f"role {allowed['role']} may not store vectors (EXECUTE on fieldmap.put_embeddings): "
-                                  "run fieldmap embed as a tenant's writer role or the owner", sqlstate="42501")
-            error.code = "insufficient_privilege"
-            raise error
+            raise for_sqlstate(f"role {allowed['role']} may not store vectors (EXECUTE on fieldmap.put_embeddings): "
+                               "run fieldmap embed as a tenant's writer role or the owner", "42501")
         tenants = [args.tenant] if args.tenant else [t["slug"] for t in migration.call(conn, "list_tenants")]
         name = encoder.model_name(args.model)
         registered = migration.call(conn, "embedding_model", {"model": name})

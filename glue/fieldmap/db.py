@@ -81,7 +81,9 @@ def connect(t: Target, *, autocommit: bool = False) -> psycopg.Connection:
         raise UsageError(f"invalid database URL: {str(exc).strip()}") from None
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-        bad_option = re.search(r"invalid \S+ (value|number)\b.*", first)  # libpq checks some options only here
+        # libpq checks some options only here; its English wording is matched (a
+        # translated libpq falls back to "cannot connect", exit 3)
+        bad_option = re.search(r"invalid \S+ (value|number)\b.*", first)
         if bad_option:  # sslmode=bogus, port=x: the URL is wrong, not the server
             raise UsageError(f"invalid database URL: {bad_option.group(0)}") from None
         remedy = (" (is the cluster running? 'make db-start')" if t.local else

@@ -163,6 +163,12 @@ def from_db_error(exc: psycopg.Error, where: str | None = None) -> FieldmapError
         message += ("; this role lacks that privilege: mapping changes need fieldmap_writer, audit verification "
                     "fieldmap_auditor, tenants, users, entities and vector indexes the owner (README, 'Tenancy'; "
                     "the whole matrix is in docs/security.md)")
+    return for_sqlstate(message, state, where)
+
+
+def for_sqlstate(message: str, state: str, where: str | None = None) -> FieldmapError:
+    """The error for a SQLSTATE, with its name as code and its exit code:
+    the server's, or one the CLI finds itself before asking (embed as a reader)."""
     known = SQLSTATES.get(state)
     if known is None:
         error: FieldmapError = DatabaseError(message, sqlstate=state or None)
