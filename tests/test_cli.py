@@ -773,10 +773,16 @@ def test_a_connector_without_active_mappings_gets_no_file(db: psycopg.Connection
     assert sorted(p.name for p in (tmp_path / "all").iterdir()) == ["hubspot.yaml", "zendesk.yaml"]
     assert fieldmap_cli(demo, "verify-migration", "--tenant", "demo", *map(str, (tmp_path / "all").iterdir())
                         ).returncode == 0
+    # an older export of a connector now empty would pass for the database: it goes, and is named
+    (tmp_path / "all" / "emptyconn.yaml").write_text("account:\n  fields:\n    name: Name\n")
+    out = fieldmap_cli(demo, "--json", "export", "--tenant", "demo", "--out", str(tmp_path / "all"))
+    assert {"connector": "emptyconn", "file": None, "mappings": 0,
+            "removed": str(tmp_path / "all" / "emptyconn.yaml")} in json.loads(out.stdout)["files"]
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == ["hubspot.yaml", "zendesk.yaml"]
     out = fieldmap_cli(demo, "--json", "export", "--tenant", "demo", "--out", str(tmp_path / "one"),
                        "--connector", "emptyconn")
     assert out.returncode == 0 and json.loads(out.stdout)["files"] == [
-        {"connector": "emptyconn", "file": None, "mappings": 0}]
+        {"connector": "emptyconn", "file": None, "mappings": 0, "removed": None}]
     # every mapping of a mirrored connector deprecated: its file goes
     mirror = tmp_path / "mirror"
     assert cli(demo, "import", "--mirror", str(mirror), str(LEGACY / "zendesk.yaml"))[0] == 0

@@ -488,6 +488,25 @@ def test_an_interrupted_embed_says_how_many_vectors_it_stored(db: psycopg.Connec
         "interrupted after storing 100 vectors; the rest stays pending for the next 'fieldmap embed'")
 
 
+def test_an_embed_stopped_while_its_model_loads_says_nothing_was_stored(db: psycopg.Connection, db_url: str,
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         capsys: pytest.CaptureFixture) -> None:
+    """The model takes seconds to load, so a cron timeout often lands there:
+    it said only "interrupted", where nothing was stored yet."""
+    from fieldmap import cli as fieldmap_main
+
+    _legacy(db)
+
+    def stopped(spec: object = None) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(encoder, "load", stopped)
+    assert fieldmap_main.main(["--db-url", db_url, "embed"]) == 130
+    assert capsys.readouterr().err.strip() == (
+        "fieldmap: error: interrupted while the model loaded, before any vector was stored; "
+        "the work stays pending for the next 'fieldmap embed'")
+
+
 def test_the_owner_embeds_the_schema_before_any_tenant_exists(db: psycopg.Connection, enc: encoder.Encoder) -> None:
     # the schema's texts were handed out only within a tenant: with none yet
     # (the README's order), the owner was told to run embed again, in vain

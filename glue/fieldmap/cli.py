@@ -268,8 +268,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     tenant = _tenant(args)
     with _connect(args, read_only=True) as conn:
         written = migration.export_all(conn, tenant, args.out, args.connector or None)
-    text = "\n".join(f"{w['connector']:<14} {w['mappings']:>5} mappings -> {w['file']}" if w["file"] else
-                     f"{w['connector']:<14}     0 mappings: no active mappings, no file written" for w in written)
+    text = "\n".join(f"{w['connector']:<14} {w['mappings']:>5} {'mapping' if w['mappings'] == 1 else 'mappings':<8} -> {w['file']}" if w["file"] else
+                     f"{w['connector']:<14}     0 mappings: no active mappings, no file written"
+                     + (f" ({w['removed']}, an older export, removed)" if w.get("removed") else "") for w in written)
     _emit(args, {"tenant": tenant, "files": written}, text or "no connectors")
     return 0
 
@@ -503,8 +504,12 @@ def cmd_embed(args: argparse.Namespace) -> int:
         if todo is not None and todo.nothing():
             run = embed.idle(name, todo)
         else:
-            run = embed.push(conn, _encoder_for(conn, args.model, registered), tenants, args.batch,
-                             progress=_progress_bar(args), todo=todo)
+            try:
+                model = _encoder_for(conn, args.model, registered)
+            except KeyboardInterrupt:  # the model takes seconds to load: a cron timeout often lands here
+                raise Interrupted("interrupted while the model loaded, before any vector was stored; "
+                                  "the work stays pending for the next 'fieldmap embed'") from None
+            run = embed.push(conn, model, tenants, args.batch, progress=_progress_bar(args), todo=todo)
     if not run.locked:
         _warn(args, f"another fieldmap embed is running for model {run.model}; nothing done")
         _emit(args, {"model": run.model, "skipped": "another run holds the lock", "tenants": []}, "")

@@ -249,8 +249,8 @@ def export_all(conn: psycopg.Connection, tenant: str, out_dir: Path, connectors:
     """Write every connector's YAML into out_dir: all files or none. Into a
     mirror (out_dir holds its list), all of them are written as a mirror
     write: a deleted connector's file goes (the exit-6 repair names this).
-    A connector without active mappings gets no file: it is listed with
-    file None."""
+    A connector without active mappings gets no file (an older one of it is
+    removed, named in 'removed'): it is listed with file None."""
     staged = None
     try:
         with conn.transaction():
@@ -260,15 +260,20 @@ def export_all(conn: psycopg.Connection, tenant: str, out_dir: Path, connectors:
                 staged, docs = stage_mirror(conn, out_dir, "exported", names)
             else:
                 docs = render_all(conn, names)
-                staged = stage_files(out_dir, {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()})
+                # a connector now without active mappings: its older export would pass for the database
+                staged = stage_files(out_dir, {f"{name}.yaml": dump_yaml(doc) for name, doc in docs.items()},
+                                     [f"{name}.yaml" for name in names if name not in docs])
     except BaseException:
         if staged is not None:
             staged.discard()  # staged, then the transaction failed (or Ctrl-C): no staging directory is left
         raise
+    removing = set(staged.removing())
     placed = staged.publish()
     files = dict(zip(docs, placed))
     return [{"connector": name, "file": str(files[name]), "mappings": sum(len(e["fields"]) for e in docs[name].values())}
-            if name in docs else {"connector": name, "file": None, "mappings": 0} for name in names]
+            if name in docs else
+            {"connector": name, "file": None, "mappings": 0,
+             "removed": str(out_dir / f"{name}.yaml") if f"{name}.yaml" in removing else None} for name in names]
 
 
 def compare_files(conn: psycopg.Connection, tenant: str, files: list[MappingFile], direction: str,
