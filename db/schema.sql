@@ -3479,7 +3479,10 @@ BEGIN
   SELECT jsonb_agg(jsonb_build_object('entity', p.entity, 'field', coalesce(p.field_key, p.canonical_field),
                                       'reason', p.problem) ORDER BY p.entity, p.field_key)
     INTO v_rejected FROM unnest(v_plan) p WHERE p.action = 'rejected';
-  v_applied := NOT dry_run AND (v_rejected IS NULL OR partial);
+  -- partial writes the acceptable entries: with none, nothing (not even the connector, which a
+  -- misnamed file full of bad entries created empty)
+  v_applied := NOT dry_run AND (v_rejected IS NULL
+                                OR (partial AND EXISTS (SELECT FROM unnest(v_plan) p WHERE p.action <> 'rejected')));
 
   IF v_applied THEN
     IF change_reason IS NOT NULL THEN

@@ -202,6 +202,14 @@ def test_partial_with_rejections_exits_5_and_keeps_the_good_entries(db: psycopg.
     out = fieldmap_cli(demo, "import", "--tenant", "demo", "--partial", str(path))
     assert out.returncode == 5, out.stderr
     assert db.execute("SELECT count(*) FROM fieldmap.field_mappings").fetchone()[0] == 1
+    # every entry rejected: nothing written, not even the file's connector (it was created empty), exit 1
+    bad = tmp_path / "trialx.yaml"
+    bad.write_text("account:\n  fields:\n    nmae: Name\n")
+    out = fieldmap_cli(demo, "--json", "import", "--tenant", "demo", "--partial", str(bad))
+    assert out.returncode == 1 and json.loads(out.stdout)["files"][0]["applied"] is False, out.stdout
+    assert "none acceptable: nothing was imported" in out.stderr
+    assert db.execute("SELECT count(*) FROM fieldmap.connector_definitions WHERE connector_name = 'trialx'"
+                      ).fetchone() == (0,)
 
 
 def test_dry_run_counts_exactly_what_the_run_does_and_lists_each_entry(db: psycopg.Connection, demo: str,

@@ -22,8 +22,8 @@ import psycopg
 from . import __version__, cron, embed, encoder, migration, suggest, vector_indexes
 from .db import Target, connect, target
 from .entities import load_entities
-from .errors import (EXIT_CODES, EXIT_DATABASE, EXIT_DIFFERENCES, EXIT_INTERRUPTED, EXIT_MIRROR, EXIT_OUTPUT,
-                     EXIT_PARTIAL, EXIT_PIPE, DatabaseError, FieldmapError, InputError, Interrupted, MirrorNotWritten,
+from .errors import (EXIT_CODES, EXIT_DATABASE, EXIT_DIFFERENCES, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_MIRROR,
+                     EXIT_OUTPUT, EXIT_PARTIAL, EXIT_PIPE, DatabaseError, FieldmapError, InputError, Interrupted, MirrorNotWritten,
                      Rejected, UsageError, for_sqlstate, from_db_error)
 from .files import stage_files
 from .status import collect, render
@@ -251,6 +251,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         _report(args, MirrorNotWritten(f"the import was committed, but the mirror was not written: {mirror_error}; "
                                        f"the next import (or 'fieldmap export --out {mirror}') rewrites it"))
         return EXIT_MIRROR
+    if totals["rejected"] and not args.dry_run and not any(r["applied"] for r in reports):
+        # nothing was acceptable: nothing written, not even a connector (the database decides: applied false)
+        _warn(args, f"{plural(totals['rejected'], 'entry')} rejected and none acceptable: nothing was imported")
+        return EXIT_INPUT
     if totals["rejected"]:
         _warn(args, f"{plural(totals['rejected'], 'entry')} rejected (--partial: the others "
                     + ("would be imported; dry run)" if args.dry_run else "were imported)"))
@@ -831,7 +835,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "mappings a file no longer names")
     imp.add_argument("--dry-run", action="store_true", help="do the import and roll it back: exact counts, nothing written")
     imp.add_argument("--partial", action="store_true",
-                     help=f"import the good entries, report the rest (exit {EXIT_PARTIAL} when some are rejected)")
+                     help=f"import the good entries, report the rest (exit {EXIT_PARTIAL} when some are rejected, "
+                          f"{EXIT_INPUT} when all are)")
     imp.add_argument("--mapping-source", default="manual", choices=["manual", "rag", "llm", "auto_detected"],
                      help="mapping_source of created mappings and of those given a new source (default manual)")
     imp.add_argument("--reason", help="change reason recorded in the audit trail")
