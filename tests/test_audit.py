@@ -208,16 +208,16 @@ def test_a_restore_onto_a_target_another_mapping_holds_names_it(db: psycopg.Conn
     field, and what to do, was left to guess."""
     db.execute("UPDATE fieldmap.field_mappings SET status = 'deprecated' WHERE id = %s", (mapping,))
     holder = make_mapping(db, acme["tenant"], acme["connector"], acme["entity"], source_field="AccountNumber")
-    with raises_sqlstate("23505", f"version 1 of mapping {mapping} maps to account.account_id, which active mapping "
+    with raises_sqlstate("MR005", f"version 1 of mapping {mapping} maps to account.account_id, which active mapping "
                                   f"{holder} \\(from Account.AccountNumber\\) holds now") as refused:
         db.execute("SELECT fieldmap.restore_mapping_version(%s, 1)", (mapping,))
-    assert "deprecate or delete that mapping first" in refused.value.diag.message_hint
+    assert "a target has one active mapping: deprecate or delete that mapping first" in refused.value.diag.message_hint
     assert mapping_row(db, mapping)["status"] == "deprecated"  # nothing changed
     # a deprecated version restores beside it
     assert db.execute("SELECT fieldmap.restore_mapping_version(%s, 2)", (mapping,)).fetchone()[0] == 2
     # deleted, it would come back by an INSERT: the same message
     db.execute("DELETE FROM fieldmap.field_mappings WHERE id = %s", (mapping,))
-    with raises_sqlstate("23505", f"which active mapping {holder} "):
+    with raises_sqlstate("MR005", f"which active mapping {holder} "):
         db.execute("SELECT fieldmap.restore_mapping_version(%s, 1)", (mapping,))
     # once the holder goes, the active version restores
     db.execute("DELETE FROM fieldmap.field_mappings WHERE id = %s", (holder,))

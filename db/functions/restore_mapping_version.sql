@@ -68,8 +68,8 @@ BEGIN
     END IF;
     RAISE EXCEPTION 'version % of mapping % maps to %.%, which active mapping % (from %) holds now',
       restore_mapping_version.version, mapping_id, r.canonical_entity, r.canonical_field, v_holder.id, v_holder.source
-      USING ERRCODE = 'unique_violation',
-            HINT = 'one active mapping a target: deprecate or delete that mapping first, then restore';
+      USING ERRCODE = 'MR005',  -- conflict: the target is taken
+            HINT = 'a target has one active mapping: deprecate or delete that mapping first, then restore';
   END;
   PERFORM set_config('fieldmap._audit_action', '', true);
   RETURN v_new;
