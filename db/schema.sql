@@ -1536,6 +1536,9 @@ DECLARE
   v_tenant uuid;
   v_guess  text;
 BEGIN
+  IF coalesce(btrim(tenant), '') = '' THEN  -- said as what it is, not as an unknown tenant named "NULL"
+    RAISE EXCEPTION 'no tenant given: name one by slug or id' USING ERRCODE = 'MR001';
+  END IF;
   IF fieldmap._as_uuid(tenant) IS NOT NULL THEN
     SELECT t.id INTO v_tenant FROM fieldmap.tenants t WHERE t.id = fieldmap._as_uuid(tenant);
   ELSE

@@ -156,6 +156,9 @@ def test_unknown_tenant_and_actor_are_refused(db: psycopg.Connection, two_tenant
         set_context(db, "nope")
     with raises_sqlstate("MR002", 'unknown tenant "acm" \\(did you mean "acme"\\?\\)'):
         set_context(db, "acm")
+    for nothing in (None, "", "  "):  # it read 'unknown tenant "NULL"' (or "<NULL>" to an app role)
+        with raises_sqlstate("MR001", "no tenant given: name one by slug or id"):
+            set_context(db, nothing)
     # a role's guesses come from its own tenants only: no other tenant's name is told
     with login(db, "fm_test_writer_a") as app:
         with raises_sqlstate("MR003", 'may not act for tenant "acm" \\(did you mean "acme"\\?\\)'):
