@@ -313,6 +313,8 @@ def test_a_malformed_database_url_is_a_usage_error() -> None:
         out = fieldmap_cli(f"postgresql:///x?host=/nonexistent&{option}", "tenant", "list")
         assert out.returncode == 2 and out.stderr.strip() == f"fieldmap: error: invalid database URL: {said}" + (
             ' for connection option "port"' if option.startswith("port") else ""), out.stderr
+    out = fieldmap_cli("postgresql://localhost:abc/x", "tenant", "list")  # over TCP the lookup fails first
+    assert out.returncode == 2 and "invalid database URL: its port is no number" in out.stderr, out.stderr
     out = fieldmap_cli("not a url", "--db-url", "", "tenant", "list")  # "$UNSET_VAR": no fallback to another database
     assert out.returncode == 2 and "--db-url is empty" in out.stderr, out.stderr
 

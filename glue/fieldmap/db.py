@@ -86,6 +86,8 @@ def connect(t: Target, *, autocommit: bool = False) -> psycopg.Connection:
         bad_option = re.search(r"invalid \S+ (value|number)\b.*", first)
         if bad_option:  # sslmode=bogus, port=x: the URL is wrong, not the server
             raise UsageError(f"invalid database URL: {bad_option.group(0)}") from None
+        if "Servname not supported" in first:  # host:abc over TCP: psycopg's own lookup of the port fails
+            raise UsageError(f"invalid database URL: its port is no number ({first})") from None
         remedy = (" (is the cluster running? 'make db-start')" if t.local else
                   " (the read replica named by FIELDMAP_READ_URL; unset it to read from the primary)" if t.replica
                   else "")
