@@ -1253,6 +1253,8 @@ DECLARE
   v_connector uuid := (filters->>'connector_id')::uuid;  -- from _search_filters
   v_small     boolean;
   v_mapping_filter text;
+  v_from      text;
+  c_exact     CONSTANT text := 'e.embedding_vector OPERATOR(public.<=>) $1';
 BEGIN
   -- @plpgsql_check_options: extra_warnings = off
   -- (it warns that mapping_id and similarity may stay unset: RETURN QUERY
@@ -1310,27 +1312,29 @@ BEGIN
     CASE WHEN filters ? 'status' THEN format(' AND f.status = %L', filters->>'status') END,
     CASE WHEN filters ? 'min_confidence' THEN format(' AND f.confidence_score >= %L', filters->>'min_confidence') END,
     CASE WHEN filters ? 'canonical_only' THEN ' AND f.canonical_field NOT LIKE ''extras.%''' END);
-  RETURN QUERY EXECUTE format(
-    'SELECT n.id, n.similarity FROM ('
-    '  SELECT e.field_mapping_id AS id, 1 - (%1$s) AS similarity'
-    '    FROM fieldmap.mapping_embeddings e%6$s'
-    '   WHERE e.tenant_id = %2$L AND e.embedding_model = $2 AND e.embedding_vector IS NOT NULL%3$s%7$s'
-    '   ORDER BY %1$s%8$s LIMIT %5$s) n'
-    ' ORDER BY n.similarity DESC, n.id LIMIT %4$s',
-    -- the distance: exact for a small tenant; for a large one, the
-    -- expression the HNSW index is on (the vector cast to the model's dimension)
-    CASE WHEN v_small THEN 'e.embedding_vector OPERATOR(public.<=>) $1'
-         ELSE format('e.embedding_vector::public.vector(%s) OPERATOR(public.<=>) $1::public.vector(%s)', v_dims, v_dims)
-    END,
-    v_tenant,
-    v_mapping_filter,
-    k, CASE WHEN v_small THEN k ELSE k + least(2 * k, 20) END,
+  v_from := format(
+    ' FROM fieldmap.mapping_embeddings e%s'
+    ' WHERE e.tenant_id = %L AND e.embedding_model = $2 AND e.embedding_vector IS NOT NULL%s%s',
     CASE WHEN v_mapping_filter <> ''
          THEN ' JOIN fieldmap.field_mappings f ON f.tenant_id = e.tenant_id AND f.id = e.field_mapping_id' END,
+    v_tenant, v_mapping_filter,
     concat(CASE WHEN v_connector IS NOT NULL THEN format(' AND e.connector_id = %L', v_connector) END,
-           CASE WHEN filters ? 'exclude' THEN format(' AND e.field_mapping_id <> %L', filters->>'exclude') END),
-    -- the index scan must order by the distance alone
-    CASE WHEN v_small THEN ', e.field_mapping_id' END)
+           CASE WHEN filters ? 'exclude' THEN format(' AND e.field_mapping_id <> %L', filters->>'exclude') END));
+  -- A vector put_embeddings stored is in no HNSW index until
+  -- index_new_embeddings (pg_cron) adds it (embedding_index_deferred): the
+  -- index is searched for the indexed rows (the expression it is on: the
+  -- vector cast to the model's dimension; ordered by the distance alone),
+  -- and the few others are ranked exactly beside them.
+  RETURN QUERY EXECUTE format('SELECT n.id, n.similarity FROM (%s) n ORDER BY n.similarity DESC, n.id LIMIT %s',
+    CASE WHEN v_small
+         THEN format('SELECT e.field_mapping_id AS id, 1 - (%1$s) AS similarity%2$s ORDER BY %1$s, e.field_mapping_id LIMIT %3$s',
+                     c_exact, v_from, k)
+         ELSE format('(SELECT e.field_mapping_id AS id, 1 - (%1$s) AS similarity%2$s AND e.indexed ORDER BY %1$s LIMIT %3$s)'
+                     ' UNION ALL '
+                     '(SELECT e.field_mapping_id, 1 - (%4$s)%2$s AND NOT e.indexed ORDER BY %4$s, e.field_mapping_id LIMIT %5$s)',
+                     format('e.embedding_vector::public.vector(%s) OPERATOR(public.<=>) $1::public.vector(%s)', v_dims, v_dims),
+                     v_from, k + least(2 * k, 20), c_exact, k)
+    END, k)
     USING query, model;
 END
 $_$;
@@ -2677,7 +2681,7 @@ BEGIN
   ON CONFLICT DO NOTHING;
   EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON fieldmap.mapping_embeddings '
                  'USING hnsw ((embedding_vector::public.vector(%s)) public.vector_cosine_ops) '
-                 'WHERE embedding_model = %L', v_index, dims, name);
+                 'WHERE embedding_model = %L AND indexed', v_index, dims, name);
   EXECUTE format('COMMENT ON INDEX fieldmap.%I IS %L', v_index,
                  format('HNSW (cosine) over the %s-dimensional vectors of model %s.', dims, name));
   RETURN v_index;
@@ -3160,6 +3164,8 @@ CREATE FUNCTION fieldmap.cron_jobs() RETURNS TABLE(name text, schedule text, com
        'deletes audit rows past their tenant''s retention, 10,000 at a time'),
       ('refresh-grid', '* * * * *', 'SELECT * FROM fieldmap.refresh_lineage_grid()',
        'refreshes the lineage grid when a change made it stale (a no-op when fresh)'),
+      ('index-embeddings', '* * * * *', 'SELECT fieldmap.index_new_embeddings(10000)',
+       'adds the vectors fieldmap embed stored to the HNSW indexes, 10,000 at most a minute (about 30 s of CPU)'),
       ('validate', '17 3 * * *', 'SELECT * FROM fieldmap.validate_all_tenants()',
        're-validates every tenant''s active mappings on their stored samples, nightly')
     ) AS j(name, schedule, command, description)
@@ -3562,6 +3568,48 @@ ALTER FUNCTION fieldmap.import_mappings(connector text, doc jsonb, mode text, dr
 --
 
 COMMENT ON FUNCTION fieldmap.import_mappings(connector text, doc jsonb, mode text, dry_run boolean, partial boolean, direction text, mapping_source text, change_reason text, connector_type text, details boolean) IS 'Imports a connector''s mapping document (YAML as JSON) into the session''s tenant as plan_import describes: one active mapping per canonical field (a new source is a new version), idempotent, audited, nothing written on any rejected entry unless partial; mode merge/replace (replace deprecates, never deletes); dry_run. Returns counts, the rejected entries and, with details, every entry.';
+
+--
+-- Name: index_new_embeddings(integer); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE FUNCTION fieldmap.index_new_embeddings(batch_size integer DEFAULT 10000) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+  v_saved  text := current_setting('fieldmap.tenant_id', true);
+  v_tenant uuid;
+  v_count  bigint;
+  v_total  bigint := 0;
+BEGIN
+  IF batch_size IS NULL OR batch_size < 1 THEN
+    RAISE EXCEPTION 'batch_size must be a positive number, not %', coalesce(batch_size::text, 'NULL') USING ERRCODE = 'MR001';
+  END IF;
+  FOR v_tenant IN SELECT t.id FROM fieldmap.tenants t ORDER BY t.id LOOP
+    EXIT WHEN v_total >= batch_size;
+    PERFORM set_config('fieldmap.tenant_id', v_tenant::text, true);
+    UPDATE fieldmap.mapping_embeddings e SET indexed = true
+     WHERE e.tenant_id = v_tenant
+       AND e.id IN (SELECT n.id FROM fieldmap.mapping_embeddings n
+                     WHERE n.tenant_id = v_tenant AND NOT n.indexed
+                     LIMIT batch_size - v_total
+                       FOR UPDATE SKIP LOCKED);
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    v_total := v_total + v_count;
+  END LOOP;
+  PERFORM set_config('fieldmap.tenant_id', coalesce(v_saved, ''), true);
+  RETURN v_total;
+END
+$$;
+
+ALTER FUNCTION fieldmap.index_new_embeddings(batch_size integer) OWNER TO fieldmap_owner;
+
+--
+-- Name: FUNCTION index_new_embeddings(batch_size integer); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON FUNCTION fieldmap.index_new_embeddings(batch_size integer) IS 'Adds up to batch_size vectors that put_embeddings stored unindexed to the HNSW indexes (search reads them exactly until then); returns how many. pg_cron runs it every minute. Owner only.';
 
 --
 -- Name: list_tenants(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -4713,8 +4761,12 @@ BEGIN
   END IF;
 
   IF EXISTS (SELECT FROM unnest(kinds) k WHERE k = 'mapping') THEN  -- a schema batch needs no tenant
-    INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
-    SELECT f.tenant_id, f.id, t.text, x.v, model
+    -- stored unindexed: index_new_embeddings (pg_cron) adds them to the HNSW
+    -- indexes later, since an HNSW insert costs more than encoding the text
+    -- (embedding_index_deferred); search reads them exactly meanwhile
+    INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model,
+                                             indexed)
+    SELECT f.tenant_id, f.id, t.text, x.v, model, false
       FROM unnest(kinds, keys, hashes, vectors) AS x(kind, k, h, v)
       JOIN fieldmap.field_mappings f ON f.tenant_id = (SELECT fieldmap.current_tenant_id())
                                     AND f.id = CASE WHEN x.kind = 'mapping' THEN x.k::uuid END  -- no cast of schema keys
@@ -4722,7 +4774,8 @@ BEGIN
      CROSS JOIN LATERAL (SELECT fieldmap.embedding_text(f.source_table, f.source_field) AS text OFFSET 0) t
      WHERE x.kind = 'mapping' AND md5(t.text) = x.h
     ON CONFLICT (tenant_id, field_mapping_id, embedding_model) DO UPDATE
-       SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now();
+       SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now(),
+           indexed = false;
     GET DIAGNOSTICS v_count = ROW_COUNT;
     v_stored := v_stored + v_count;
   END IF;
@@ -5641,7 +5694,7 @@ BEGIN
         d.valid IS NOT NULL AND (NOT d.wanted OR NOT d.valid)),
        (2, 'create', format('CREATE INDEX CONCURRENTLY IF NOT EXISTS %I ON fieldmap.mapping_embeddings '
                             'USING hnsw ((embedding_vector::public.vector(%s)) public.vector_cosine_ops) '
-                            'WHERE tenant_id = %L::uuid AND embedding_model = %L%s',
+                            'WHERE tenant_id = %L::uuid AND embedding_model = %L%s AND indexed',
                             d.index_name, d.dims, d.tenant_id, d.model,
                             CASE WHEN d.connector_id IS NOT NULL THEN format(' AND connector_id = %L::uuid', d.connector_id) END),
         d.wanted AND d.valid IS DISTINCT FROM true),
@@ -6975,6 +7028,7 @@ CREATE TABLE fieldmap.mapping_embeddings (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     content_hash text GENERATED ALWAYS AS (md5(embedding_text)) STORED,
     connector_id uuid NOT NULL,
+    indexed boolean DEFAULT true NOT NULL,
     CONSTRAINT mapping_embeddings_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT mapping_embeddings_model_check CHECK ((btrim((embedding_model)::text) <> ''::text)),
     CONSTRAINT mapping_embeddings_nonzero_check CHECK ((public.cosine_distance(embedding_vector, embedding_vector) <> 'NaN'::double precision))
@@ -7055,6 +7109,12 @@ COMMENT ON COLUMN fieldmap.mapping_embeddings.content_hash IS 'MD5 of embedding_
 --
 
 COMMENT ON COLUMN fieldmap.mapping_embeddings.connector_id IS 'The connector of the mapping (set by the database, whatever a client writes): what a search''s connector filter reads.';
+
+--
+-- Name: COLUMN mapping_embeddings.indexed; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON COLUMN fieldmap.mapping_embeddings.indexed IS 'Whether the vector is in its HNSW indexes: put_embeddings stores it unindexed (search reads it exactly meanwhile), index_new_embeddings (pg_cron) indexes it.';
 
 --
 -- Name: CONSTRAINT mapping_embeddings_nonzero_check ON mapping_embeddings; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -7910,7 +7970,7 @@ COMMENT ON INDEX fieldmap.idx_embedding_connector_model IS 'A connector''s vecto
 -- Name: idx_embedding_hnsw_5c46f9060a41; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-CREATE INDEX idx_embedding_hnsw_5c46f9060a41 ON fieldmap.mapping_embeddings USING hnsw (((embedding_vector)::public.vector(1536)) public.vector_cosine_ops) WHERE ((embedding_model)::text = 'text-embedding-ada-002'::text);
+CREATE INDEX idx_embedding_hnsw_5c46f9060a41 ON fieldmap.mapping_embeddings USING hnsw (((embedding_vector)::public.vector(1536)) public.vector_cosine_ops) WHERE (((embedding_model)::text = 'text-embedding-ada-002'::text) AND indexed);
 
 --
 -- Name: INDEX idx_embedding_hnsw_5c46f9060a41; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -7931,10 +7991,22 @@ CREATE INDEX idx_embedding_tenant_model ON fieldmap.mapping_embeddings USING btr
 COMMENT ON INDEX fieldmap.idx_embedding_tenant_model IS 'A tenant''s vectors of one model: the exact search of tenants too small for the HNSW index to serve well.';
 
 --
+-- Name: idx_embedding_unindexed; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE INDEX idx_embedding_unindexed ON fieldmap.mapping_embeddings USING btree (tenant_id, embedding_model, connector_id) WHERE (NOT indexed);
+
+--
+-- Name: INDEX idx_embedding_unindexed; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON INDEX fieldmap.idx_embedding_unindexed IS 'The vectors not yet in an HNSW index, per tenant, model and connector: read exactly by search, and by index_new_embeddings.';
+
+--
 -- Name: idx_embedding_vector_minilm; Type: INDEX; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-CREATE INDEX idx_embedding_vector_minilm ON fieldmap.mapping_embeddings USING hnsw (((embedding_vector)::public.vector(384)) public.vector_cosine_ops) WHERE ((embedding_model)::text = 'sentence-transformers/all-MiniLM-L6-v2'::text);
+CREATE INDEX idx_embedding_vector_minilm ON fieldmap.mapping_embeddings USING hnsw (((embedding_vector)::public.vector(384)) public.vector_cosine_ops) WHERE (((embedding_model)::text = 'sentence-transformers/all-MiniLM-L6-v2'::text) AND indexed);
 
 --
 -- Name: INDEX idx_embedding_vector_minilm; Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
@@ -9593,6 +9665,12 @@ GRANT ALL ON FUNCTION fieldmap.grid_status() TO fieldmap_auditor;
 
 REVOKE ALL ON FUNCTION fieldmap.import_mappings(connector text, doc jsonb, mode text, dry_run boolean, partial boolean, direction text, mapping_source text, change_reason text, connector_type text, details boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION fieldmap.import_mappings(connector text, doc jsonb, mode text, dry_run boolean, partial boolean, direction text, mapping_source text, change_reason text, connector_type text, details boolean) TO fieldmap_writer;
+
+--
+-- Name: FUNCTION index_new_embeddings(batch_size integer); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON FUNCTION fieldmap.index_new_embeddings(batch_size integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION list_tenants(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

@@ -45,7 +45,8 @@ def actions(changes: list[dict]) -> dict[str, str]:
     return {c["job"].split("@")[0]: c["action"] for c in changes}
 
 
-JOBS = ["fieldmap-purge-audit", "fieldmap-refresh-grid", "fieldmap-seal-audit", "fieldmap-validate"]
+JOBS = ["fieldmap-index-embeddings", "fieldmap-purge-audit", "fieldmap-refresh-grid", "fieldmap-seal-audit",
+        "fieldmap-validate"]
 
 
 def test_install_twice_gives_the_same_jobs(db: psycopg.Connection, db_url: str, cron: psycopg.Connection) -> None:
@@ -56,7 +57,7 @@ def test_install_twice_gives_the_same_jobs(db: psycopg.Connection, db_url: str, 
     rc, second, _ = cli_json(db_url, "install")
     assert rc == 0 and actions(second["jobs"]) == dict.fromkeys(JOBS, "unchanged")
     status = fieldmap_cli(db_url, "status")
-    assert status.returncode == 0 and "4 jobs for this database" in status.stdout, status.stderr
+    assert status.returncode == 0 and "5 jobs for this database" in status.stdout, status.stderr
     assert cron.execute("SELECT jobname, jobid FROM cron.job WHERE database = %s ORDER BY 1",
                         (db.info.dbname,)).fetchall() == ids
     # what pg_cron holds is what the registry defines, name for name
@@ -104,7 +105,7 @@ def test_list_and_runs_before_anything_ran(db: psycopg.Connection, db_url: str, 
     # pg_cron may start the every-minute jobs as soon as they exist (a minute
     # boundary can fall right here): each job has either never run or a last run
     out = fieldmap_cli(db_url, "cron", "list")
-    assert out.returncode == 0 and out.stdout.count("never run") + out.stdout.count("last run") == 4, out.stdout
+    assert out.returncode == 0 and out.stdout.count("never run") + out.stdout.count("last run") == len(JOBS), out.stdout
 
 
 def test_an_app_role_is_told_it_may_not_schedule(db: psycopg.Connection) -> None:

@@ -371,7 +371,7 @@ def test_a_large_tenant_is_searched_through_the_hnsw_index(crm: psycopg.Connecti
     top = crm.execute("SELECT source_field FROM fieldmap.search_similar(%s, 3)", (vec(4242),)).fetchall()
     assert top[0] == ("Field4242",)
     plan = "\n".join(r[0] for r in crm.execute(
-        "EXPLAIN SELECT * FROM fieldmap.mapping_embeddings e WHERE e.embedding_model = %s "
+        "EXPLAIN SELECT * FROM fieldmap.mapping_embeddings e WHERE e.embedding_model = %s AND e.indexed "
         "ORDER BY e.embedding_vector::public.vector(384) OPERATOR(public.<=>) %s::public.vector(384) LIMIT 3",
         (MINILM, vec(1))).fetchall())
     assert "idx_embedding_vector_minilm" in plan

@@ -267,6 +267,8 @@ BREAKS: dict[str, list[str]] = {
         "GRANT EXECUTE ON FUNCTION fieldmap.cron_jobs() TO fieldmap_writer",
         "CREATE OR REPLACE FUNCTION fieldmap.cron_jobs() RETURNS TABLE (name text, schedule text, command text,"
         " description text) LANGUAGE sql AS $$ SELECT 'x', 'y', 'z', 'w' $$",
+        # the released body, without the job that indexes the vectors fieldmap embed stored
+        "SELECT 1;\n\\i functions/cron_jobs@v0.1.0.sql\nSELECT 1",
     ],
     "function_embedding_text": [
         "DROP FUNCTION fieldmap.embedding_text(text, text) CASCADE",
@@ -285,6 +287,15 @@ BREAKS: dict[str, list[str]] = {
         "DELETE FROM fieldmap.embedding_models WHERE name = 'text-embedding-ada-002'",
         "ALTER TABLE fieldmap.mapping_embeddings DISABLE TRIGGER _10_check_dims",
         "GRANT INSERT ON fieldmap.schema_embeddings TO fieldmap_writer",
+        # the released body, whose new model's index also takes the vectors not yet indexed
+        "SELECT 1;\n\\i functions/add_embedding_model@v0.1.0.sql\nSELECT 1",
+    ],
+    "embedding_index_deferred": [
+        "DROP FUNCTION fieldmap.index_new_embeddings(integer)",
+        "DROP INDEX fieldmap.idx_embedding_unindexed",
+        "DROP INDEX fieldmap.idx_embedding_vector_minilm; CREATE INDEX idx_embedding_vector_minilm"
+        " ON fieldmap.mapping_embeddings USING hnsw ((embedding_vector::public.vector(384)) public.vector_cosine_ops)"
+        " WHERE embedding_model = 'sentence-transformers/all-MiniLM-L6-v2'",
     ],
     "function_embedding_queue": [
         "DROP FUNCTION fieldmap.put_embeddings CASCADE",

@@ -40,7 +40,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "mapping_embeddings": {
         "tenant_id": "uuid", "id": "uuid", "field_mapping_id": "uuid", "embedding_text": "text",
         "embedding_vector": "vector", "embedding_model": f"{V}(100)", "embedding_dims": "integer",
-        "metadata": "jsonb", "created_at": TS, "content_hash": "text", "connector_id": "uuid"},
+        "metadata": "jsonb", "created_at": TS, "content_hash": "text", "connector_id": "uuid",
+        "indexed": "boolean"},
     "embedding_models": {"name": f"{V}(100)", "dims": "integer", "description": "text", "created_at": TS},
     "schema_embeddings": {
         "embedding_model": f"{V}(100)", "entity_name": f"{V}(255)", "field_name": f"{V}(255)",
@@ -445,7 +446,7 @@ def test_minilm_similarity_search_can_use_the_hnsw_index(db: psycopg.Connection)
     db.execute("SET enable_seqscan = off")  # the table is empty; ask whether the index *can* serve
     text = "\n".join(r[0] for r in db.execute("""
         EXPLAIN SELECT id FROM fieldmap.mapping_embeddings
-         WHERE embedding_model = 'sentence-transformers/all-MiniLM-L6-v2'
+         WHERE embedding_model = 'sentence-transformers/all-MiniLM-L6-v2' AND indexed
          ORDER BY embedding_vector::vector(384) <=> array_fill(0.1, ARRAY[384])::vector(384) LIMIT 10""").fetchall())
     assert "idx_embedding_vector_minilm" in text
 

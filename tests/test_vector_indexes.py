@@ -332,3 +332,40 @@ def test_sigterm_cancels_the_build_on_the_server(tenants: psycopg.Connection) ->
     assert cli.returncode == 130 and json.loads(err.strip().splitlines()[-1])["error"]["code"] == "interrupted"
     assert not tenants.execute("SELECT EXISTS (SELECT FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX%%' "
                                "AND state = 'active')").fetchone()[0]
+
+
+def test_a_vector_put_stores_is_searched_exactly_until_the_cron_job_indexes_it(tenants: psycopg.Connection) -> None:
+    """put_embeddings stores unindexed (an HNSW insert costs more than the
+    encode: embedding_index_deferred); a large tenant's search, through the
+    index, still finds such a vector, and index_new_embeddings, batch by
+    batch, moves it into the index, where search finds it too."""
+    db = tenants
+    db.execute("SELECT fieldmap.set_context('big', for_session => true)")
+    db.execute("""INSERT INTO fieldmap.field_mappings (connector_id, entity_schema_id, source_table, source_field,
+                                                       canonical_entity, canonical_field)
+                  SELECT c.id, s.id, 'T', 'New' || g, 'opportunity', 'extras.new' || g
+                    FROM fieldmap.connector_definitions c, fieldmap.entity_schemas s, generate_series(1, 3) g
+                   WHERE c.tenant_id = fieldmap.current_tenant_id() AND c.connector_name = 'crm'
+                     AND s.entity_name = 'opportunity'""")
+    todo = db.execute("SELECT key, content_hash FROM fieldmap.pending_embeddings(%s, 10) WHERE kind = 'mapping' "
+                      "ORDER BY key", (TINY,)).fetchall()
+    assert len(todo) == 3
+    far = ["[9,9,9,9,9,9,9,%s]" % (9 + i) for i in range(3)]  # far from the random vectors, near one another
+    assert db.execute("SELECT * FROM fieldmap.put_embeddings(%s, %s, %s, %s, %s::public.vector[])",
+                      (TINY, ["mapping"] * 3, [k for k, _ in todo], [h for _, h in todo], far)).fetchone() == (3, 0)
+    unindexed = "SELECT count(*) FROM fieldmap.mapping_embeddings WHERE NOT indexed"
+    assert db.execute(unindexed).fetchone()[0] == 3
+    found, plans = searched(db, "big", {}, far[0])  # 6,000 vectors: through the model's HNSW index
+    assert [str(f) for f in found[:3]] == [k for k, _ in todo], found
+    assert any("Index Scan using idx_embedding_hnsw_" in p for p in plans), plans
+    assert any("idx_embedding_unindexed" in p for p in plans), plans
+    # pg_cron's job, batch by batch; then the index alone finds them
+    jobs = db.execute("SELECT command FROM fieldmap.cron_jobs()").fetchall()
+    assert any("index_new_embeddings" in c for (c,) in jobs), jobs
+    db.execute("RESET fieldmap.tenant_id")
+    assert [db.execute("SELECT fieldmap.index_new_embeddings(2)").fetchone()[0] for _ in range(3)] == [2, 1, 0]
+    assert db.execute(unindexed).fetchone()[0] == 0
+    found, plans = searched(db, "big", {}, far[0])
+    assert [str(f) for f in found[:3]] == [k for k, _ in todo], found
+    with raises_sqlstate("MR001", "batch_size must be a positive number"):
+        db.execute("SELECT fieldmap.index_new_embeddings(0)")

@@ -3,6 +3,7 @@
 -- requires: view_canonical_fields
 -- requires: function_embedding_text
 -- requires: function_closest_name
+-- requires: embedding_index_deferred
 -- The work queue of `fieldmap embed`: pending texts out, vectors in.
 -- Reworked after @v0.1.0: the functions replaced; the trigger, unchanged, stands.
 BEGIN;

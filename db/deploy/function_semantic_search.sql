@@ -2,6 +2,7 @@
 -- requires: function_embedding_queue
 -- requires: function_mapping_documents
 -- requires: embedding_connector
+-- requires: embedding_index_deferred
 -- Similar mappings by vector, tenant-scoped: search_similar, similar_to_mapping.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;

@@ -2,6 +2,7 @@
 -- requires: function_semantic_search
 -- requires: table_embedding_models
 -- requires: embedding_connector
+-- requires: embedding_index_deferred
 -- HNSW indexes of single tenants and connectors, for those the index
 -- they would otherwise be searched through serves slowly: the statements that make them, for the owner to run.
 BEGIN;

@@ -1,7 +1,8 @@
 -- fieldmap.add_embedding_model(name text, dims integer, description text DEFAULT NULL) -> text (the index)
 -- A model whose vectors the registry stores, with its own HNSW index:
 -- pgvector indexes a fixed dimension, so each model's index is on a cast to
--- its dimension and partial on the model. Two models (an old and a new one
+-- its dimension and partial on the model, and on indexed: a vector
+-- fieldmap embed stores enters it later (embedding_index_deferred). Two models (an old and a new one
 -- during a change, or 384-d MiniLM beside 1536-d ada-002) then live side by
 -- side. Owner only (it builds an index); adding a known model again with the
 -- same dimension does nothing.
@@ -39,7 +40,7 @@ BEGIN
   ON CONFLICT DO NOTHING;
   EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON fieldmap.mapping_embeddings '
                  'USING hnsw ((embedding_vector::public.vector(%s)) public.vector_cosine_ops) '
-                 'WHERE embedding_model = %L', v_index, dims, name);
+                 'WHERE embedding_model = %L AND indexed', v_index, dims, name);
   EXECUTE format('COMMENT ON INDEX fieldmap.%I IS %L', v_index,
                  format('HNSW (cosine) over the %s-dimensional vectors of model %s.', dims, name));
   RETURN v_index;

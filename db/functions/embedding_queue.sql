@@ -198,8 +198,12 @@ BEGIN
   END IF;
 
   IF EXISTS (SELECT FROM unnest(kinds) k WHERE k = 'mapping') THEN  -- a schema batch needs no tenant
-    INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model)
-    SELECT f.tenant_id, f.id, t.text, x.v, model
+    -- stored unindexed: index_new_embeddings (pg_cron) adds them to the HNSW
+    -- indexes later, since an HNSW insert costs more than encoding the text
+    -- (embedding_index_deferred); search reads them exactly meanwhile
+    INSERT INTO fieldmap.mapping_embeddings (tenant_id, field_mapping_id, embedding_text, embedding_vector, embedding_model,
+                                             indexed)
+    SELECT f.tenant_id, f.id, t.text, x.v, model, false
       FROM unnest(kinds, keys, hashes, vectors) AS x(kind, k, h, v)
       JOIN fieldmap.field_mappings f ON f.tenant_id = (SELECT fieldmap.current_tenant_id())
                                     AND f.id = CASE WHEN x.kind = 'mapping' THEN x.k::uuid END  -- no cast of schema keys
@@ -207,7 +211,8 @@ BEGIN
      CROSS JOIN LATERAL (SELECT fieldmap.embedding_text(f.source_table, f.source_field) AS text OFFSET 0) t
      WHERE x.kind = 'mapping' AND md5(t.text) = x.h
     ON CONFLICT (tenant_id, field_mapping_id, embedding_model) DO UPDATE
-       SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now();
+       SET embedding_text = EXCLUDED.embedding_text, embedding_vector = EXCLUDED.embedding_vector, created_at = now(),
+           indexed = false;
     GET DIAGNOSTICS v_count = ROW_COUNT;
     v_stored := v_stored + v_count;
   END IF;

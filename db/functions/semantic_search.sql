@@ -83,6 +83,8 @@ DECLARE
   v_connector uuid := (filters->>'connector_id')::uuid;  -- from _search_filters
   v_small     boolean;
   v_mapping_filter text;
+  v_from      text;
+  c_exact     CONSTANT text := 'e.embedding_vector OPERATOR(public.<=>) $1';
 BEGIN
   -- @plpgsql_check_options: extra_warnings = off
   -- (it warns that mapping_id and similarity may stay unset: RETURN QUERY
@@ -140,27 +142,29 @@ BEGIN
     CASE WHEN filters ? 'status' THEN format(' AND f.status = %L', filters->>'status') END,
     CASE WHEN filters ? 'min_confidence' THEN format(' AND f.confidence_score >= %L', filters->>'min_confidence') END,
     CASE WHEN filters ? 'canonical_only' THEN ' AND f.canonical_field NOT LIKE ''extras.%''' END);
-  RETURN QUERY EXECUTE format(
-    'SELECT n.id, n.similarity FROM ('
-    '  SELECT e.field_mapping_id AS id, 1 - (%1$s) AS similarity'
-    '    FROM fieldmap.mapping_embeddings e%6$s'
-    '   WHERE e.tenant_id = %2$L AND e.embedding_model = $2 AND e.embedding_vector IS NOT NULL%3$s%7$s'
-    '   ORDER BY %1$s%8$s LIMIT %5$s) n'
-    ' ORDER BY n.similarity DESC, n.id LIMIT %4$s',
-    -- the distance: exact for a small tenant; for a large one, the
-    -- expression the HNSW index is on (the vector cast to the model's dimension)
-    CASE WHEN v_small THEN 'e.embedding_vector OPERATOR(public.<=>) $1'
-         ELSE format('e.embedding_vector::public.vector(%s) OPERATOR(public.<=>) $1::public.vector(%s)', v_dims, v_dims)
-    END,
-    v_tenant,
-    v_mapping_filter,
-    k, CASE WHEN v_small THEN k ELSE k + least(2 * k, 20) END,
+  v_from := format(
+    ' FROM fieldmap.mapping_embeddings e%s'
+    ' WHERE e.tenant_id = %L AND e.embedding_model = $2 AND e.embedding_vector IS NOT NULL%s%s',
     CASE WHEN v_mapping_filter <> ''
          THEN ' JOIN fieldmap.field_mappings f ON f.tenant_id = e.tenant_id AND f.id = e.field_mapping_id' END,
+    v_tenant, v_mapping_filter,
     concat(CASE WHEN v_connector IS NOT NULL THEN format(' AND e.connector_id = %L', v_connector) END,
-           CASE WHEN filters ? 'exclude' THEN format(' AND e.field_mapping_id <> %L', filters->>'exclude') END),
-    -- the index scan must order by the distance alone
-    CASE WHEN v_small THEN ', e.field_mapping_id' END)
+           CASE WHEN filters ? 'exclude' THEN format(' AND e.field_mapping_id <> %L', filters->>'exclude') END));
+  -- A vector put_embeddings stored is in no HNSW index until
+  -- index_new_embeddings (pg_cron) adds it (embedding_index_deferred): the
+  -- index is searched for the indexed rows (the expression it is on: the
+  -- vector cast to the model's dimension; ordered by the distance alone),
+  -- and the few others are ranked exactly beside them.
+  RETURN QUERY EXECUTE format('SELECT n.id, n.similarity FROM (%s) n ORDER BY n.similarity DESC, n.id LIMIT %s',
+    CASE WHEN v_small
+         THEN format('SELECT e.field_mapping_id AS id, 1 - (%1$s) AS similarity%2$s ORDER BY %1$s, e.field_mapping_id LIMIT %3$s',
+                     c_exact, v_from, k)
+         ELSE format('(SELECT e.field_mapping_id AS id, 1 - (%1$s) AS similarity%2$s AND e.indexed ORDER BY %1$s LIMIT %3$s)'
+                     ' UNION ALL '
+                     '(SELECT e.field_mapping_id, 1 - (%4$s)%2$s AND NOT e.indexed ORDER BY %4$s, e.field_mapping_id LIMIT %5$s)',
+                     format('e.embedding_vector::public.vector(%s) OPERATOR(public.<=>) $1::public.vector(%s)', v_dims, v_dims),
+                     v_from, k + least(2 * k, 20), c_exact, k)
+    END, k)
     USING query, model;
 END
 $$;

@@ -17,6 +17,8 @@
 -- each it keeps (about 300 for a top-10, 11 ms). So a connector gets an
 -- index of its own too when it is large enough not to be searched exactly
 -- (2,500 vectors) and a small share of that index.
+-- Like the models' indexes, each holds only the vectors already indexed
+-- (embedding_index_deferred): search reads the others exactly.
 -- An index stands on the catalog alone, under the name _vector_index_name
 -- gives it. An invalid one (a build interrupted) is dropped and built again; so is one
 -- another session is still building, which is why whoever runs the
@@ -129,7 +131,7 @@ BEGIN
         d.valid IS NOT NULL AND (NOT d.wanted OR NOT d.valid)),
        (2, 'create', format('CREATE INDEX CONCURRENTLY IF NOT EXISTS %I ON fieldmap.mapping_embeddings '
                             'USING hnsw ((embedding_vector::public.vector(%s)) public.vector_cosine_ops) '
-                            'WHERE tenant_id = %L::uuid AND embedding_model = %L%s',
+                            'WHERE tenant_id = %L::uuid AND embedding_model = %L%s AND indexed',
                             d.index_name, d.dims, d.tenant_id, d.model,
                             CASE WHEN d.connector_id IS NOT NULL THEN format(' AND connector_id = %L::uuid', d.connector_id) END),
         d.wanted AND d.valid IS DISTINCT FROM true),

@@ -1,4 +1,17 @@
--- Revert fieldmap:function_cron_jobs from pg
+-- Revert fieldmap:function_cron_jobs from pg: put back the version released in @v0.1.0
+-- (its frozen deploy script; add what the new version created and the old one lacks)
+-- Deploy fieldmap:function_cron_jobs to pg
+-- requires: function_audit_chain
+-- requires: function_retention
+-- requires: function_refresh_lineage_grid
+-- requires: function_validation
+-- The list of pg_cron jobs, defined once (fieldmap.cron_jobs()); the glue
+-- installs it into pg_cron wherever pg_cron runs. Nothing is scheduled by a
+-- deploy: jobs belong to the database pg_cron serves, which may be another.
 BEGIN;
-DROP FUNCTION fieldmap.cron_jobs();
+SET LOCAL ROLE fieldmap_owner;
+
+\ir ../functions/cron_jobs@v0.1.0.sql
+REVOKE ALL ON FUNCTION fieldmap.cron_jobs() FROM PUBLIC;
+
 COMMIT;

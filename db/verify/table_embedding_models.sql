@@ -13,6 +13,9 @@ BEGIN
   ASSERT EXISTS (SELECT FROM pg_indexes WHERE schemaname = 'fieldmap' AND tablename = 'mapping_embeddings'
                     AND indexdef LIKE '%hnsw%vector(1536)%text-embedding-ada-002%'),
          'the 1536-dimensional model has no HNSW index';
+  -- a model added later is indexed only once index_new_embeddings has set indexed (embedding_index_deferred)
+  ASSERT (SELECT prosrc LIKE '%AND indexed%' FROM pg_proc WHERE oid = 'fieldmap.add_embedding_model(text, integer, text)'::regprocedure),
+         'add_embedding_model builds an index not partial on indexed';
   ASSERT EXISTS (SELECT FROM pg_trigger WHERE tgname = '_10_check_dims' AND tgenabled = 'O'
                     AND tgrelid = 'fieldmap.mapping_embeddings'::regclass),
          'trigger _10_check_dims missing or disabled on mapping_embeddings';
