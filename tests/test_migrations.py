@@ -306,6 +306,12 @@ BREAKS: dict[str, list[str]] = {
         "CREATE OR REPLACE VIEW fieldmap.mappings_to_embed AS SELECT f.tenant_id, f.id AS field_mapping_id,"
         " f.source_table, f.source_field, m.name AS embedding_model"
         " FROM fieldmap.field_mappings f, fieldmap.embedding_models m WHERE false",
+        "DROP INDEX fieldmap.idx_embedding_tenant_model; CREATE INDEX idx_embedding_tenant_model"
+        " ON fieldmap.mapping_embeddings (tenant_id, embedding_model)",
+        "CREATE OR REPLACE VIEW fieldmap.mappings_to_embed AS SELECT f.tenant_id, f.id AS field_mapping_id,"
+        " f.source_table, f.source_field, m.name AS embedding_model FROM fieldmap.field_mappings f"
+        " CROSS JOIN fieldmap.embedding_models m WHERE NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e"
+        " WHERE e.tenant_id = f.tenant_id AND e.field_mapping_id = f.id AND e.embedding_model = m.name)",
     ],
     "function_semantic_search": [
         "DROP FUNCTION fieldmap.search_similar CASCADE",
