@@ -475,7 +475,12 @@ def test_status_reports_the_grid_unsealed_rows_cron_and_embeddings(db: psycopg.C
     assert f"      1 embedded ({mappings - 1} to embed)" in out.stdout
     assert "canonical texts without a vector: suggestions need them ('fieldmap embed' as the owner)" in out.stdout
     demo_row = next(t for t in json.loads(fieldmap_cli(demo, "status", "--json").stdout)["tenants"] if t["slug"] == "demo")
-    assert (demo_row["embeddings"], demo_row["to_embed"]) == (1, mappings - 1)
+    assert (demo_row["embeddings"], demo_row["to_embed"], demo_row["to_index"]) == (1, mappings - 1, 0)
+    # a vector stored by fieldmap embed waits for the HNSW indexes: said, and who indexes it (no pg_cron job here)
+    db.execute("UPDATE fieldmap.mapping_embeddings SET indexed = false")
+    out = fieldmap_cli(demo, "status")
+    assert f"      1 embedded ({mappings - 1} to embed, 2 to index)" in out.stdout
+    assert "no pg_cron job indexes them here" in out.stdout and "fieldmap.index_new_embeddings(10000)" in out.stdout
 
 
 # --- found by a new user's trial ----------------------------------------------------

@@ -289,6 +289,8 @@ BREAKS: dict[str, list[str]] = {
         "GRANT INSERT ON fieldmap.schema_embeddings TO fieldmap_writer",
         # the released body, whose new model's index also takes the vectors not yet indexed
         "SELECT 1;\n\\i functions/add_embedding_model@v0.1.0.sql\nSELECT 1",
+        "DROP INDEX fieldmap.idx_embedding_tenant_model; CREATE INDEX idx_embedding_tenant_model"
+        " ON fieldmap.mapping_embeddings (tenant_id, embedding_model)",
     ],
     "embedding_index_deferred": [
         "DROP FUNCTION fieldmap.index_new_embeddings(integer)",
@@ -306,8 +308,6 @@ BREAKS: dict[str, list[str]] = {
         "CREATE OR REPLACE VIEW fieldmap.mappings_to_embed AS SELECT f.tenant_id, f.id AS field_mapping_id,"
         " f.source_table, f.source_field, m.name AS embedding_model"
         " FROM fieldmap.field_mappings f, fieldmap.embedding_models m WHERE false",
-        "DROP INDEX fieldmap.idx_embedding_tenant_model; CREATE INDEX idx_embedding_tenant_model"
-        " ON fieldmap.mapping_embeddings (tenant_id, embedding_model)",
         "CREATE OR REPLACE VIEW fieldmap.mappings_to_embed AS SELECT f.tenant_id, f.id AS field_mapping_id,"
         " f.source_table, f.source_field, m.name AS embedding_model FROM fieldmap.field_mappings f"
         " CROSS JOIN fieldmap.embedding_models m WHERE NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e"

@@ -359,13 +359,30 @@ def test_a_vector_put_stores_is_searched_exactly_until_the_cron_job_indexes_it(t
     assert [str(f) for f in found[:3]] == [k for k, _ in todo], found
     assert any("Index Scan using idx_embedding_hnsw_" in p for p in plans), plans
     assert any("idx_embedding_unindexed" in p for p in plans), plans
+    # filtered on the mappings: each waiting vector's mapping is looked up by its key, not joined
+    found, plans = searched(db, "big", {"entity": "opportunity", "min_confidence": 0.0, "status": "active"}, far[0])
+    assert [str(f) for f in found[:3]] == [k for k, _ in todo], found
+    assert any("Index Scan using field_mappings_pkey" in p for p in plans), plans
     # pg_cron's job, batch by batch; then the index alone finds them
     jobs = db.execute("SELECT command FROM fieldmap.cron_jobs()").fetchall()
     assert any("index_new_embeddings" in c for (c,) in jobs), jobs
     db.execute("RESET fieldmap.tenant_id")
-    assert [db.execute("SELECT fieldmap.index_new_embeddings(2)").fetchone()[0] for _ in range(3)] == [2, 1, 0]
+    # as an owner login (not a superuser: row security is forced), batch by batch; an app role may not
+    ensure_login_role(db, "fm_test_deployer", "fieldmap_owner")
+    ensure_login_role(db, "fm_test_embedder", "fieldmap_writer")
+    with login(db, "fm_test_embedder") as writer:
+        with raises_sqlstate("42501", "permission denied for function index_new_embeddings"):
+            writer.execute("SELECT fieldmap.index_new_embeddings(2)")
+    with login(db, "fm_test_deployer") as owner:
+        assert [owner.execute("SELECT fieldmap.index_new_embeddings(2)").fetchone()[0] for _ in range(3)] == [2, 1, 0]
+        with raises_sqlstate("MR001", "batch_size must be a positive number"):
+            owner.execute("SELECT fieldmap.index_new_embeddings(0)")
     assert db.execute(unindexed).fetchone()[0] == 0
     found, plans = searched(db, "big", {}, far[0])
     assert [str(f) for f in found[:3]] == [k for k, _ in todo], found
-    with raises_sqlstate("MR001", "batch_size must be a positive number"):
-        db.execute("SELECT fieldmap.index_new_embeddings(0)")
+    # a vector stored again (put_embeddings' ON CONFLICT branch) leaves the index until the job indexes it again
+    db.execute("SELECT fieldmap.set_context('big', for_session => true)")
+    assert db.execute("SELECT * FROM fieldmap.put_embeddings(%s, ARRAY['mapping'], %s, %s, %s::public.vector[])",
+                      (TINY, [todo[0][0]], [todo[0][1]], [far[1]])).fetchone() == (1, 0)
+    assert db.execute("SELECT indexed, embedding_vector::text FROM fieldmap.mapping_embeddings "
+                      "WHERE field_mapping_id = %s", (todo[0][0],)).fetchone() == (False, far[1])

@@ -1,15 +1,19 @@
 -- Deploy fieldmap:embedding_index_deferred to pg
 -- requires: embedding_connector
 -- A vector enters the HNSW indexes after it is stored, not while it is
--- stored: each incremental HNSW insert costs about 3 ms of CPU (3,000
--- vectors 9.2 s, against 1.6 s to build an index over the same 3,000 after
--- loading them), more than MiniLM's encode of a text on two cores, and
+-- stored: each incremental HNSW insert costs 1 to 3 ms of CPU here (3,000
+-- random vectors into an empty index 9.2 s, against 1.6 s to build an index
+-- over the same 3,000 after loading them; 3 to 6 s for 3,000 real ones in
+-- bench_search), more than MiniLM's encode of a text on two cores, and
 -- `fieldmap embed` ran at a third of the model's speed. The HNSW indexes are
 -- now partial on `indexed`; put_embeddings stores with indexed = false,
 -- search reads such rows exactly beside the index (a few, through
 -- idx_embedding_unindexed), and index_new_embeddings, run by pg_cron every
 -- minute, sets indexed, which inserts them into the indexes. A row any other
 -- writer stores is indexed at once, as before (the default).
+-- Every HNSW index is built again, the table locked meanwhile (about half a
+-- minute per 100,000 vectors of 384 dimensions here); an upgrade also needs
+-- `fieldmap cron install` for the new job (README, Upgrading).
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 SELECT set_config('maintenance_work_mem',
@@ -35,8 +39,10 @@ BEGIN
      WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass AND a.amname = 'hnsw'
   LOOP
     EXECUTE format('DROP INDEX fieldmap.%I', v_index.relname);
+    -- the catalog's own definition (pg_get_indexdef), with the condition added
     EXECUTE CASE WHEN v_index.def LIKE '% WHERE %' THEN v_index.def || ' AND indexed' ELSE v_index.def || ' WHERE indexed' END;
-    EXECUTE format('COMMENT ON INDEX fieldmap.%I IS %L', v_index.relname, v_index.note);
+    EXECUTE format('COMMENT ON INDEX fieldmap.%I IS %L', v_index.relname,
+                   v_index.note || ' It holds the vectors already indexed (mapping_embeddings.indexed); search reads the others exactly.');
   END LOOP;
 END
 $$;

@@ -12,8 +12,8 @@ SET LOCAL ROLE fieldmap_owner;
 -- the one statement of "a mapping still needs a vector of a model", read by
 -- the queue, its count, fieldmap status and suggest's warning; with the
 -- invoker's rights, so the tenant's row security applies.
--- Each mapping is probed through unique_embedding_mapping by a scalar
--- sub-select, which the planner never turns into a join: written NOT
+-- Each mapping is probed by a scalar sub-select (one index lookup on tenant,
+-- model and mapping), which the planner never turns into a join: written NOT
 -- EXISTS, it was joined by the statistics, and a tenant's vectors analyzed
 -- before a push stored them were estimated at one row, so every mapping of
 -- a page rescanned all the vectors stored so far (126 ms for a page of 512
@@ -28,15 +28,6 @@ SELECT f.tenant_id, f.id AS field_mapping_id, f.source_table, f.source_field, m.
 COMMENT ON VIEW fieldmap.mappings_to_embed IS
   'fieldmap: each mapping with each registered model it has no vector of yet (new, or its text changed): what fieldmap embed computes.';
 GRANT SELECT ON fieldmap.mappings_to_embed TO fieldmap_writer, fieldmap_reader;
--- A probe on tenant, model and mapping may go through either index that
--- begins with the tenant: on (tenant, model) alone, estimated at one row, it
--- read every vector of the tenant for each mapping (0.15 ms a mapping at
--- 1,500). With the mapping as its third column, each is a single lookup,
--- and the exact search of a small tenant reads it as before.
-DROP INDEX fieldmap.idx_embedding_tenant_model;
-CREATE INDEX idx_embedding_tenant_model ON fieldmap.mapping_embeddings (tenant_id, embedding_model, field_mapping_id);
-COMMENT ON INDEX fieldmap.idx_embedding_tenant_model IS
-  'A tenant''s vectors of one model: the exact search of tenants too small for the HNSW index to serve well, and the embedding queue''s probe of one mapping.';
 
 \ir ../functions/embedding_queue.sql
 \ir ../triggers/_drop_stale_embeddings.sql

@@ -42,7 +42,7 @@ BEGIN
                  'USING hnsw ((embedding_vector::public.vector(%s)) public.vector_cosine_ops) '
                  'WHERE embedding_model = %L AND indexed', v_index, dims, name);
   EXECUTE format('COMMENT ON INDEX fieldmap.%I IS %L', v_index,
-                 format('HNSW (cosine) over the %s-dimensional vectors of model %s.', dims, name));
+                 format('HNSW (cosine) over the %s-dimensional vectors of model %s. It holds the vectors already indexed (mapping_embeddings.indexed); search reads the others exactly.', dims, name));
   RETURN v_index;
 END
 $$;

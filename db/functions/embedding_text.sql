@@ -58,9 +58,9 @@ IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-  v_table_forms text[] := '{}';  -- every form of every word of the table's name
+  v_table_forms text[] := ARRAY[]::text[];  -- every form of every word of the table's name
   v_words       text[] := string_to_array(fieldmap.name_words(coalesce(source_field, '')), ' ');
-  v_kept        text[] := '{}';
+  v_kept        text[] := ARRAY[]::text[];
   v_word        text;
 BEGIN
   -- PL/pgSQL, not SQL: written as one SQL query (arrays unnested and

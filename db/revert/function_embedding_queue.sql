@@ -24,9 +24,5 @@ DROP FUNCTION fieldmap.schema_embeddings_missing(text);
 DROP FUNCTION fieldmap._schema_texts_to_embed(text);
 DROP FUNCTION fieldmap._stores_schema_vectors();
 DROP VIEW fieldmap.mappings_to_embed;
-DROP INDEX fieldmap.idx_embedding_tenant_model;
-CREATE INDEX idx_embedding_tenant_model ON fieldmap.mapping_embeddings (tenant_id, embedding_model);
-COMMENT ON INDEX fieldmap.idx_embedding_tenant_model IS
-  'A tenant''s vectors of one model: the exact search of tenants too small for the HNSW index to serve well.';
 
 COMMIT;

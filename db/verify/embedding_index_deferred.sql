@@ -9,9 +9,11 @@ BEGIN
   -- an HNSW index that also holds unindexed rows would cost every push its 3 ms a vector again
   ASSERT NOT EXISTS (SELECT FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am a ON a.oid = c.relam
                       WHERE x.indrelid = 'fieldmap.mapping_embeddings'::regclass AND a.amname = 'hnsw'
-                        AND coalesce(pg_get_expr(x.indpred, x.indrelid), '') NOT LIKE '%indexed%'),
+                        AND coalesce(pg_get_expr(x.indpred, x.indrelid), '') !~ '(^|\(| AND )indexed\)*$'),
          'an HNSW index on mapping_embeddings is not partial on indexed';
   ASSERT to_regprocedure('fieldmap.index_new_embeddings(integer)') IS NOT NULL, 'function index_new_embeddings missing';
+  ASSERT NOT has_function_privilege('fieldmap_writer', 'fieldmap.index_new_embeddings(integer)', 'EXECUTE'),
+         'an app role may run index_new_embeddings (every tenant''s vectors)';
 END
 $$;
 ROLLBACK;

@@ -13,6 +13,10 @@ BEGIN
   ASSERT EXISTS (SELECT FROM pg_indexes WHERE schemaname = 'fieldmap' AND tablename = 'mapping_embeddings'
                     AND indexdef LIKE '%hnsw%vector(1536)%text-embedding-ada-002%'),
          'the 1536-dimensional model has no HNSW index';
+  -- a probe of one mapping is one index lookup, whatever the statistics say (mappings_to_embed)
+  ASSERT (SELECT pg_get_indexdef('fieldmap.idx_embedding_tenant_model'::regclass)
+           LIKE '%(tenant_id, embedding_model, field_mapping_id)'),
+         'idx_embedding_tenant_model does not end with the mapping';
   -- a model added later is indexed only once index_new_embeddings has set indexed (embedding_index_deferred)
   ASSERT (SELECT prosrc LIKE '%AND indexed%' FROM pg_proc WHERE oid = 'fieldmap.add_embedding_model(text, integer, text)'::regprocedure),
          'add_embedding_model builds an index not partial on indexed';

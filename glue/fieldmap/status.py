@@ -106,9 +106,18 @@ def render(st: dict) -> str:
             if not any_embeddings:
                 embedded = "no embeddings yet"
             else:
-                embedded = f"{t['embeddings']:>7} embedded" + (f" ({t['to_embed']} to embed)" if t["to_embed"] else "")
+                waiting = [f"{t[k]} to {verb}" for k, verb in (("to_embed", "embed"), ("to_index", "index")) if t[k]]
+                embedded = f"{t['embeddings']:>7} embedded" + (f" ({', '.join(waiting)})" if waiting else "")
             lines.append(f"  {t['slug']:<22} {t['connectors']:>3} connectors {t['active_mappings']:>7} active mappings"
                          f"  {embedded}  {t['grid_rows']:>7} grid rows  {t['unsealed_audit_rows']:>5} audit rows unsealed")
+    jobs = st.get("cron_jobs")
+    if tenants and any(t["to_index"] for t in tenants) and (
+            jobs is None or not any(j["name"].split("@")[0] == "fieldmap-index-embeddings" for j in jobs)):
+        lines.append("vectors    stored vectors wait for the HNSW indexes, and "
+                     + ("this role cannot see whether a pg_cron job indexes them" if jobs is None else
+                        "no pg_cron job indexes them here ('fieldmap cron install', or")
+                     + (" (as a superuser: 'fieldmap cron list')" if jobs is None else
+                        " SELECT fieldmap.index_new_embeddings(10000) until it returns 0)"))
     if st.get("schema_to_embed"):
         lines.append(f"schema     {plural(st['schema_to_embed'], 'canonical text')} without a vector: suggestions "
                      "need them ('fieldmap embed' as the owner)")

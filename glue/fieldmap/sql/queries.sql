@@ -154,6 +154,8 @@ SELECT t.slug::text AS slug,
        (SELECT count(*) FROM fieldmap.mapping_embeddings e
          WHERE e.tenant_id = t.id AND e.embedding_model = fieldmap.default_embedding_model()
            AND e.embedding_vector IS NOT NULL) AS embeddings,
+       -- stored by fieldmap embed, not yet in the HNSW indexes (pg_cron's index-embeddings job), of any model
+       (SELECT count(*) FROM fieldmap.mapping_embeddings e WHERE e.tenant_id = t.id AND NOT e.indexed) AS to_index,
        (SELECT count(*) FROM fieldmap.mappings_to_embed p
          WHERE p.tenant_id = t.id AND p.embedding_model = fieldmap.default_embedding_model()) AS to_embed,
        (SELECT count(*) FROM fieldmap.mv_mapping_lineage_grid g WHERE g.tenant_id = t.id) AS grid_rows,
