@@ -4435,6 +4435,7 @@ COMMENT ON FUNCTION fieldmap.pending_embedding_count(model text) IS 'How many it
 CREATE FUNCTION fieldmap.pending_embeddings(model text, batch_size integer DEFAULT 256, after text DEFAULT NULL::text) RETURNS TABLE(kind text, key text, embedding_text text, content_hash text)
     LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $_$
 DECLARE
   v_after  uuid := fieldmap._as_uuid(after);

@@ -308,6 +308,7 @@ BREAKS: dict[str, list[str]] = {
         "CREATE OR REPLACE VIEW fieldmap.mappings_to_embed AS SELECT f.tenant_id, f.id AS field_mapping_id,"
         " f.source_table, f.source_field, m.name AS embedding_model"
         " FROM fieldmap.field_mappings f, fieldmap.embedding_models m WHERE false",
+        "ALTER FUNCTION fieldmap.pending_embeddings(text, integer, text) RESET plan_cache_mode",
         "CREATE OR REPLACE VIEW fieldmap.mappings_to_embed AS SELECT f.tenant_id, f.id AS field_mapping_id,"
         " f.source_table, f.source_field, m.name AS embedding_model FROM fieldmap.field_mappings f"
         " CROSS JOIN fieldmap.embedding_models m WHERE NOT EXISTS (SELECT FROM fieldmap.mapping_embeddings e"

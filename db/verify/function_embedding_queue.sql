@@ -14,6 +14,9 @@ BEGIN
          'schema_embeddings_missing does not count the probe entity''s texts';
   ASSERT has_function_privilege('fieldmap_reader', 'fieldmap.schema_embeddings_missing(text)', 'EXECUTE'),
          'schema_embeddings_missing is not for every app role';
+  ASSERT (SELECT 'plan_cache_mode=force_custom_plan' = ANY (proconfig) FROM pg_proc
+           WHERE oid = 'fieldmap.pending_embeddings(text, integer, text)'::regprocedure),
+         'pending_embeddings keeps a plan made while the vectors table was smaller (plan_cache_mode)';
   ASSERT (SELECT pg_get_viewdef('fieldmap.mappings_to_embed'::regclass) NOT LIKE '%EXISTS%'),
          'mappings_to_embed joins the vectors by statistics (NOT EXISTS), not a probe per mapping';
   ASSERT EXISTS (SELECT FROM fieldmap.mappings_to_embed
