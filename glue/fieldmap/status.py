@@ -39,7 +39,7 @@ def collect(conn: psycopg.Connection, t: Target) -> dict:
     st: dict = {"database": server["database"], "server_version": server["server_version"],
                 "deployed": server["deployed"], "cron_database": cron_db[0]["cron_database"] if cron_db else None,
                 "cron_visible": cron_db is not None,
-                "deployed_changes": 0, "last_change": None, "tables": [], "tenants": None, "cron_jobs": None}
+                "deployed_changes": None, "last_change": None, "tables": [], "tenants": None, "cron_jobs": None}
     st["extensions"] = {r["name"]: r["version"] for r in conn.execute(query("extensions")).fetchall()}
     changes = _try(conn, "sqitch_changes") if server["sqitch"] else None
     if changes is None:  # the Sqitch registry is not readable by this role (or not here): unknown, not 0
@@ -111,13 +111,13 @@ def render(st: dict) -> str:
             lines.append(f"  {t['slug']:<22} {t['connectors']:>3} connectors {t['active_mappings']:>7} active mappings"
                          f"  {embedded}  {t['grid_rows']:>7} grid rows  {t['unsealed_audit_rows']:>5} audit rows unsealed")
     jobs = st.get("cron_jobs")
-    if tenants and any(t["to_index"] for t in tenants) and (
-            jobs is None or not any(j["name"].split("@")[0] == "fieldmap-index-embeddings" for j in jobs)):
-        lines.append("vectors    stored vectors wait for the HNSW indexes, and "
-                     + ("this role cannot see whether a pg_cron job indexes them" if jobs is None else
-                        "no pg_cron job indexes them here ('fieldmap cron install', or")
-                     + (" (as a superuser: 'fieldmap cron list')" if jobs is None else
-                        " SELECT fieldmap.index_new_embeddings(10000) until it returns 0)"))
+    if tenants and any(t["to_index"] for t in tenants):
+        if jobs is None:
+            lines.append("vectors    stored vectors wait for the HNSW indexes, and this role cannot see whether "
+                         "a pg_cron job indexes them (as a superuser: 'fieldmap cron list')")
+        elif not any(j["name"].split("@")[0] == "fieldmap-index-embeddings" for j in jobs):
+            lines.append("vectors    stored vectors wait for the HNSW indexes, and no pg_cron job indexes them here "
+                         "('fieldmap cron install', or SELECT fieldmap.index_new_embeddings(10000) until it returns 0)")
     if st.get("schema_to_embed"):
         lines.append(f"schema     {plural(st['schema_to_embed'], 'canonical text')} without a vector: suggestions "
                      "need them ('fieldmap embed' as the owner)")
