@@ -3174,8 +3174,8 @@ CREATE FUNCTION fieldmap.cron_jobs() RETURNS TABLE(name text, schedule text, com
        'deletes audit rows past their tenant''s retention, 10,000 at a time'),
       ('refresh-grid', '* * * * *', 'SELECT * FROM fieldmap.refresh_lineage_grid()',
        'refreshes the lineage grid when a change made it stale (a no-op when fresh)'),
-      ('index-embeddings', '* * * * *', 'SELECT fieldmap.index_new_embeddings(5000)',
-       'adds the vectors fieldmap embed stored to the HNSW indexes, 5,000 at most a minute (about 15 s of CPU, one transaction)'),
+      ('index-embeddings', '* * * * *', 'CALL fieldmap.index_new_embeddings_for(50)',
+       'adds the vectors fieldmap embed stored to the HNSW indexes, for up to 50 s a minute, committing every 1,000'),
       ('validate', '17 3 * * *', 'SELECT * FROM fieldmap.validate_all_tenants()',
        're-validates every tenant''s active mappings on their stored samples, nightly')
     ) AS j(name, schedule, command, description)
@@ -3620,12 +3620,17 @@ BEGIN
   FOREACH v_tenant IN ARRAY coalesce(v_queue, ARRAY[]::uuid[]) LOOP
     EXIT WHEN v_total >= batch_size;
     PERFORM set_config('fieldmap.tenant_id', v_tenant::text, true);
+    -- the batch picked once (MATERIALIZED): as an IN sub-select the planner
+    -- may run it again for each row it updates, and each run, skipping the
+    -- rows this statement has just updated, locks the next batch_size
+    WITH picked AS MATERIALIZED (
+      SELECT n.id FROM fieldmap.mapping_embeddings n
+       WHERE n.tenant_id = v_tenant AND NOT n.indexed
+       LIMIT batch_size - v_total
+         FOR UPDATE SKIP LOCKED)
     UPDATE fieldmap.mapping_embeddings e SET indexed = true
-     WHERE e.tenant_id = v_tenant
-       AND e.id IN (SELECT n.id FROM fieldmap.mapping_embeddings n
-                     WHERE n.tenant_id = v_tenant AND NOT n.indexed
-                     LIMIT batch_size - v_total
-                       FOR UPDATE SKIP LOCKED);
+      FROM picked p
+     WHERE e.tenant_id = v_tenant AND e.id = p.id;
     GET DIAGNOSTICS v_count = ROW_COUNT;
     v_total := v_total + v_count;
   END LOOP;
@@ -3640,7 +3645,40 @@ ALTER FUNCTION fieldmap.index_new_embeddings(batch_size integer) OWNER TO fieldm
 -- Name: FUNCTION index_new_embeddings(batch_size integer); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON FUNCTION fieldmap.index_new_embeddings(batch_size integer) IS 'Adds up to batch_size vectors that put_embeddings stored unindexed to the HNSW indexes (search reads them exactly until then); returns how many. pg_cron runs it every minute. Owner only.';
+COMMENT ON FUNCTION fieldmap.index_new_embeddings(batch_size integer) IS 'Adds up to batch_size vectors that put_embeddings stored unindexed to the HNSW indexes (search reads them exactly until then), in one transaction; returns how many. Owner only.';
+
+--
+-- Name: index_new_embeddings_for(integer, integer); Type: PROCEDURE; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+CREATE PROCEDURE fieldmap.index_new_embeddings_for(IN seconds integer DEFAULT 50, IN batch_size integer DEFAULT 1000)
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  v_until pg_catalog.timestamptz;
+  v_count bigint;
+BEGIN
+  IF seconds IS NULL OR seconds OPERATOR(pg_catalog.<) 0 THEN
+    RAISE EXCEPTION 'seconds must be 0 or more, not %', coalesce(seconds::text, 'NULL') USING ERRCODE = 'MR001';
+  END IF;
+  v_until := pg_catalog.clock_timestamp() OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs => seconds);
+  LOOP
+    v_count := fieldmap.index_new_embeddings(batch_size);  -- which refuses a batch_size under 1
+    COMMIT;
+    -- fewer than a batch: none wait, but rows a push is storing (skipped), which the next call takes
+    EXIT WHEN v_count OPERATOR(pg_catalog.<) batch_size
+           OR pg_catalog.clock_timestamp() OPERATOR(pg_catalog.>=) v_until;
+  END LOOP;
+END
+$$;
+
+ALTER PROCEDURE fieldmap.index_new_embeddings_for(IN seconds integer, IN batch_size integer) OWNER TO fieldmap_owner;
+
+--
+-- Name: PROCEDURE index_new_embeddings_for(IN seconds integer, IN batch_size integer); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+COMMENT ON PROCEDURE fieldmap.index_new_embeddings_for(IN seconds integer, IN batch_size integer) IS 'pg_cron''s job, every minute: index_new_embeddings(batch_size) and COMMIT, again, until none wait or `seconds` have passed. CALL it outside a transaction block. Owner only.';
 
 --
 -- Name: list_tenants(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -9703,6 +9741,12 @@ GRANT ALL ON FUNCTION fieldmap.import_mappings(connector text, doc jsonb, mode t
 --
 
 REVOKE ALL ON FUNCTION fieldmap.index_new_embeddings(batch_size integer) FROM PUBLIC;
+
+--
+-- Name: PROCEDURE index_new_embeddings_for(IN seconds integer, IN batch_size integer); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner
+--
+
+REVOKE ALL ON PROCEDURE fieldmap.index_new_embeddings_for(IN seconds integer, IN batch_size integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION list_tenants(); Type: ACL; Schema: fieldmap; Owner: fieldmap_owner

@@ -480,7 +480,7 @@ def test_status_reports_the_grid_unsealed_rows_cron_and_embeddings(db: psycopg.C
     db.execute("UPDATE fieldmap.mapping_embeddings SET indexed = false")
     out = fieldmap_cli(demo, "status")
     assert f"      1 embedded ({mappings - 1} to embed, 2 to index)" in out.stdout
-    assert "no pg_cron job indexes them here" in out.stdout and "fieldmap.index_new_embeddings(10000)" in out.stdout
+    assert "no pg_cron job indexes them here" in out.stdout and "CALL fieldmap.index_new_embeddings_for(3600)" in out.stdout
 
 
 # --- found by a new user's trial ----------------------------------------------------

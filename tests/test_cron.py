@@ -130,7 +130,9 @@ def test_pg_cron_runs_the_installed_jobs_for_real(db: psycopg.Connection, db_url
     assert db.execute("SELECT stale FROM fieldmap.grid_status()").fetchone() == (True,)
     assert cli_json(db_url, "install")[0] == 0
 
-    wanted = {f"fieldmap-seal-audit@{db.info.dbname}", f"fieldmap-refresh-grid@{db.info.dbname}"}
+    # and the index job: a procedure that commits, which pg_cron's background worker must let it do
+    wanted = {f"fieldmap-seal-audit@{db.info.dbname}", f"fieldmap-refresh-grid@{db.info.dbname}",
+              f"fieldmap-index-embeddings@{db.info.dbname}"}
     deadline = time.monotonic() + 150
     while time.monotonic() < deadline:
         done = {r[0] for r in cron.execute("""SELECT j.jobname FROM cron.job_run_details d JOIN cron.job j USING (jobid)

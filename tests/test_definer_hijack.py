@@ -207,13 +207,14 @@ def test_every_security_definer_function_is_exercised_above(db: psycopg.Connecti
 def test_functions_pin_search_path_with_pg_temp_last(db: psycopg.Connection) -> None:
     """Every function pins search_path to pg_catalog, pg_temp, but for SQL
     helpers left open so that the planner inlines them (a SET clause stops
-    inlining); those are SECURITY INVOKER and schema-qualify every name."""
-    rows = db.execute("""SELECT proname, prosecdef, l.lanname,
+    inlining) and for procedures that COMMIT (PostgreSQL refuses that under
+    a SET clause); those are SECURITY INVOKER and schema-qualify every name."""
+    rows = db.execute("""SELECT proname, prosecdef, l.lanname = 'sql' OR p.prokind = 'p',
                                 (SELECT c FROM unnest(proconfig) c WHERE c LIKE 'search_path=%%')
                            FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
                           WHERE pronamespace = 'fieldmap'::regnamespace""").fetchall()
-    loose = {name: setting for name, definer, language, setting in rows
-             if setting != "search_path=pg_catalog, pg_temp" and (setting or definer or language != "sql")}
+    loose = {name: setting for name, definer, may_be_open, setting in rows
+             if setting != "search_path=pg_catalog, pg_temp" and (setting or definer or not may_be_open)}
     assert loose == {}, f"search_path not pinned to 'pg_catalog, pg_temp': {loose}"
     temp = db.execute("""SELECT proname FROM pg_proc WHERE pronamespace = 'fieldmap'::regnamespace
                            AND prosrc ~* 'create\\s+(temp|temporary)\\s'""").fetchall()

@@ -91,6 +91,7 @@ BAD_CALLS: list[tuple[str, str, str]] = [
     ("load_entities", """SELECT * FROM fieldmap.load_entities('{"account": {"fields": {"x": "string"}}}')""", "MR005"),
     ("purge_audit_log", "SELECT fieldmap.purge_audit_log(0)", "MR001"),
     ("index_new_embeddings", "SELECT fieldmap.index_new_embeddings(-1)", "MR001"),
+    ("index_new_embeddings_for", "CALL fieldmap.index_new_embeddings_for(-1)", "MR001"),
     ("erase_user", f"SELECT fieldmap.erase_user('{R}')", "MR004"),
     ("check_handle", "SELECT fieldmap.check_handle('X Y', 'connector name')", "MR001"),
     ("transform", "SELECT fieldmap.transform('to_integer', '\"12.5\"')", "MR001"),

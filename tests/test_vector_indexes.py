@@ -386,3 +386,38 @@ def test_a_vector_put_stores_is_searched_exactly_until_the_cron_job_indexes_it(t
                       (TINY, [todo[0][0]], [todo[0][1]], [far[1]])).fetchone() == (1, 0)
     assert db.execute("SELECT indexed, embedding_vector::text FROM fieldmap.mapping_embeddings "
                       "WHERE field_mapping_id = %s", (todo[0][0],)).fetchone() == (False, far[1])
+
+
+def test_the_cron_job_indexes_batch_by_batch_each_committed_until_none_wait(db: psycopg.Connection) -> None:
+    """pg_cron's job is index_new_embeddings_for: a batch, COMMIT, again,
+    until none wait or its seconds are spent, so that a million waiting
+    vectors are not indexed 5,000 a minute and a rename waits for one batch
+    at most. As an owner login (row security is forced); an app role may
+    not; inside a transaction block it cannot commit and says so."""
+    db.execute("""SELECT * FROM fieldmap.load_entities('{"opportunity": {"fields": {"name": "string"}}}')""")
+    db.execute("SELECT fieldmap.add_embedding_model(%s, 8)", (TINY,))
+    grow(db, "small", 5)
+    waiting = "SELECT count(*) FROM fieldmap.mapping_embeddings WHERE NOT indexed"
+    db.execute("UPDATE fieldmap.mapping_embeddings SET indexed = false")  # as put_embeddings stores them
+    assert any(c == "CALL fieldmap.index_new_embeddings_for(50)" for (c,) in
+               db.execute("SELECT command FROM fieldmap.cron_jobs()").fetchall())
+    ensure_login_role(db, "fm_test_deployer", "fieldmap_owner")
+    ensure_login_role(db, "fm_test_embedder", "fieldmap_writer")
+    with login(db, "fm_test_embedder") as writer:
+        with raises_sqlstate("42501", "permission denied for procedure index_new_embeddings_for"):
+            writer.execute("CALL fieldmap.index_new_embeddings_for(0, 2)")
+    with login(db, "fm_test_deployer") as owner:
+        owner.execute("CALL fieldmap.index_new_embeddings_for(0, 2)")  # no time: one batch
+        assert db.execute(waiting).fetchone()[0] == 3
+        left = [r[0] for r in db.execute("SELECT id FROM fieldmap.mapping_embeddings WHERE NOT indexed").fetchall()]
+        owner.execute("CALL fieldmap.index_new_embeddings_for(60, 2)")  # 2, then 1 (fewer than a batch: done)
+        assert db.execute(waiting).fetchone()[0] == 0
+        # a transaction a batch: the three rows this call indexed were written by two
+        assert db.execute("SELECT count(DISTINCT xmin::text) FROM fieldmap.mapping_embeddings WHERE id = ANY(%s)",
+                          (left,)).fetchone()[0] == 2
+        with raises_sqlstate("MR001", "seconds must be 0 or more, not -1"):
+            owner.execute("CALL fieldmap.index_new_embeddings_for(-1)")
+        with raises_sqlstate("MR001", "batch_size must be a positive number, not 0"):
+            owner.execute("CALL fieldmap.index_new_embeddings_for(10, 0)")
+        with owner.transaction(), raises_sqlstate("2D000", "invalid transaction termination"):
+            owner.execute("CALL fieldmap.index_new_embeddings_for()")

@@ -8,8 +8,9 @@
 -- `fieldmap embed` ran at a third of the model's speed. The HNSW indexes are
 -- now partial on `indexed`; put_embeddings stores with indexed = false,
 -- search reads such rows exactly beside the index (a few, through
--- idx_embedding_unindexed), and index_new_embeddings, run by pg_cron every
--- minute, sets indexed, which inserts them into the indexes. A row any other
+-- idx_embedding_unindexed), and index_new_embeddings sets indexed, which
+-- inserts them into the indexes: pg_cron's job (index_new_embeddings_for)
+-- calls it batch by batch every minute. A row any other
 -- writer stores is indexed at once, as before (the default).
 -- Every HNSW index is built again, the table locked meanwhile (about half a
 -- minute per 100,000 vectors of 384 dimensions here); an upgrade also needs
@@ -49,5 +50,6 @@ $$;
 
 \ir ../functions/index_new_embeddings.sql
 REVOKE ALL ON FUNCTION fieldmap.index_new_embeddings(integer) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE fieldmap.index_new_embeddings_for(integer, integer) FROM PUBLIC;
 
 COMMIT;

@@ -8,7 +8,7 @@
 -- installs it into pg_cron wherever pg_cron runs. Nothing is scheduled by a
 -- deploy: jobs belong to the database pg_cron serves, which may be another.
 -- Reworked after @v0.1.0: a job indexes the vectors fieldmap embed stored
--- unindexed (index_new_embeddings, every minute).
+-- unindexed (index_new_embeddings_for, every minute, committing each batch).
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 

@@ -19,8 +19,8 @@ AS $$
        'deletes audit rows past their tenant''s retention, 10,000 at a time'),
       ('refresh-grid', '* * * * *', 'SELECT * FROM fieldmap.refresh_lineage_grid()',
        'refreshes the lineage grid when a change made it stale (a no-op when fresh)'),
-      ('index-embeddings', '* * * * *', 'SELECT fieldmap.index_new_embeddings(5000)',
-       'adds the vectors fieldmap embed stored to the HNSW indexes, 5,000 at most a minute (about 15 s of CPU, one transaction)'),
+      ('index-embeddings', '* * * * *', 'CALL fieldmap.index_new_embeddings_for(50)',
+       'adds the vectors fieldmap embed stored to the HNSW indexes, for up to 50 s a minute, committing every 1,000'),
       ('validate', '17 3 * * *', 'SELECT * FROM fieldmap.validate_all_tenants()',
        're-validates every tenant''s active mappings on their stored samples, nightly')
     ) AS j(name, schedule, command, description)

@@ -8,6 +8,7 @@ SELECT set_config('maintenance_work_mem',
                   greatest(pg_size_bytes(current_setting('maintenance_work_mem')), pg_size_bytes('512MB')) / 1024 || 'kB',
                   true) IS NOT NULL AS enough_memory \gset
 
+DROP PROCEDURE fieldmap.index_new_embeddings_for(integer, integer);
 DROP FUNCTION fieldmap.index_new_embeddings(integer);
 DO $$
 DECLARE

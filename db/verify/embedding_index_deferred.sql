@@ -14,6 +14,10 @@ BEGIN
   ASSERT to_regprocedure('fieldmap.index_new_embeddings(integer)') IS NOT NULL, 'function index_new_embeddings missing';
   ASSERT NOT has_function_privilege('fieldmap_writer', 'fieldmap.index_new_embeddings(integer)', 'EXECUTE'),
          'an app role may run index_new_embeddings (every tenant''s vectors)';
+  ASSERT to_regprocedure('fieldmap.index_new_embeddings_for(integer, integer)') IS NOT NULL,
+         'procedure index_new_embeddings_for missing';
+  ASSERT NOT has_function_privilege('fieldmap_writer', 'fieldmap.index_new_embeddings_for(integer, integer)', 'EXECUTE'),
+         'an app role may run index_new_embeddings_for (every tenant''s vectors)';
 END
 $$;
 ROLLBACK;

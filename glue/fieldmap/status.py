@@ -117,7 +117,7 @@ def render(st: dict) -> str:
                          "a pg_cron job indexes them (as a superuser: 'fieldmap cron list')")
         elif not any(j["name"].split("@")[0] == "fieldmap-index-embeddings" for j in jobs):
             lines.append("vectors    stored vectors wait for the HNSW indexes, and no pg_cron job indexes them here "
-                         "('fieldmap cron install', or SELECT fieldmap.index_new_embeddings(10000) until it returns 0)")
+                         "('fieldmap cron install', or CALL fieldmap.index_new_embeddings_for(3600) as the owner)")
     if st.get("schema_to_embed"):
         lines.append(f"schema     {plural(st['schema_to_embed'], 'canonical text')} without a vector: suggestions "
                      "need them ('fieldmap embed' as the owner)")
