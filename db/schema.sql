@@ -3174,8 +3174,8 @@ CREATE FUNCTION fieldmap.cron_jobs() RETURNS TABLE(name text, schedule text, com
        'deletes audit rows past their tenant''s retention, 10,000 at a time'),
       ('refresh-grid', '* * * * *', 'SELECT * FROM fieldmap.refresh_lineage_grid()',
        'refreshes the lineage grid when a change made it stale (a no-op when fresh)'),
-      ('index-embeddings', '* * * * *', 'CALL fieldmap.index_new_embeddings_for(50)',
-       'adds the vectors fieldmap embed stored to the HNSW indexes, for up to 50 s a minute, committing every 1,000'),
+      ('index-embeddings', '* * * * *', 'CALL fieldmap.index_new_embeddings_for(50, 500)',
+       'adds the vectors fieldmap embed stored to the HNSW indexes, for up to 50 s a minute, committing every 500'),
       ('validate', '17 3 * * *', 'SELECT * FROM fieldmap.validate_all_tenants()',
        're-validates every tenant''s active mappings on their stored samples, nightly')
     ) AS j(name, schedule, command, description)
@@ -3651,24 +3651,30 @@ COMMENT ON FUNCTION fieldmap.index_new_embeddings(batch_size integer) IS 'Adds u
 -- Name: index_new_embeddings_for(integer, integer); Type: PROCEDURE; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-CREATE PROCEDURE fieldmap.index_new_embeddings_for(IN seconds integer DEFAULT 50, IN batch_size integer DEFAULT 1000)
+CREATE PROCEDURE fieldmap.index_new_embeddings_for(IN seconds integer DEFAULT 50, IN batch_size integer DEFAULT 500)
     LANGUAGE plpgsql
     AS $$
 DECLARE
   v_until pg_catalog.timestamptz;
   v_count bigint;
+  v_total bigint := 0;
 BEGIN
   IF seconds IS NULL OR seconds OPERATOR(pg_catalog.<) 0 THEN
-    RAISE EXCEPTION 'seconds must be 0 or more, not %', coalesce(seconds::text, 'NULL') USING ERRCODE = 'MR001';
+    RAISE EXCEPTION 'seconds must be 0 or more, not %', coalesce(seconds::pg_catalog.text, 'NULL') USING ERRCODE = 'MR001';
   END IF;
   v_until := pg_catalog.clock_timestamp() OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs => seconds);
   LOOP
     v_count := fieldmap.index_new_embeddings(batch_size);  -- which refuses a batch_size under 1
     COMMIT;
+    v_total := v_total OPERATOR(pg_catalog.+) v_count;
     -- fewer than a batch: none wait, but rows a push is storing (skipped), which the next call takes
     EXIT WHEN v_count OPERATOR(pg_catalog.<) batch_size
            OR pg_catalog.clock_timestamp() OPERATOR(pg_catalog.>=) v_until;
   END LOOP;
+  -- a DBA calling it by hand learns whether to call it again (pg_cron does not log notices)
+  RAISE NOTICE 'indexed % vectors; %', v_total,
+    CASE WHEN v_count OPERATOR(pg_catalog.<) batch_size THEN 'none left to index'
+         ELSE 'more wait (the time ran out): CALL it again' END;
 END
 $$;
 
@@ -3678,7 +3684,7 @@ ALTER PROCEDURE fieldmap.index_new_embeddings_for(IN seconds integer, IN batch_s
 -- Name: PROCEDURE index_new_embeddings_for(IN seconds integer, IN batch_size integer); Type: COMMENT; Schema: fieldmap; Owner: fieldmap_owner
 --
 
-COMMENT ON PROCEDURE fieldmap.index_new_embeddings_for(IN seconds integer, IN batch_size integer) IS 'pg_cron''s job, every minute: index_new_embeddings(batch_size) and COMMIT, again, until none wait or `seconds` have passed. CALL it outside a transaction block. Owner only.';
+COMMENT ON PROCEDURE fieldmap.index_new_embeddings_for(IN seconds integer, IN batch_size integer) IS 'pg_cron''s job, every minute: index_new_embeddings(batch_size) and COMMIT, again, until none wait or `seconds` have passed; a notice says how many it indexed and whether more wait. CALL it outside a transaction block. Owner only.';
 
 --
 -- Name: list_tenants(); Type: FUNCTION; Schema: fieldmap; Owner: fieldmap_owner
@@ -4896,15 +4902,27 @@ DECLARE
   -- cannot refresh it: it runs with row_security off, and the grid's tables force RLS)
   v_populated boolean;
 BEGIN
-  IF NOT pg_try_advisory_xact_lock(hashtext('fieldmap.refresh_lineage_grid')) THEN
-    RETURN QUERY SELECT false, 'another refresh is running', NULL::double precision, NULL::bigint;
-    RETURN;
-  END IF;
-  SELECT c.relispopulated INTO v_populated FROM pg_class c WHERE c.oid = 'fieldmap.mv_mapping_lineage_grid'::regclass;
+  -- a fresh grid is answered before the lock below, which writes (a
+  -- transaction id, a WAL record): pg_cron asks every minute, and a
+  -- read-only caller may ask too. Asked again under the lock: a refresh
+  -- that committed meanwhile leaves nothing to do.
   IF NOT force AND NOT (SELECT g.stale FROM fieldmap.grid_status() g) THEN
     RETURN QUERY SELECT false, 'fresh', NULL::double precision, NULL::bigint;
     RETURN;
   END IF;
+  -- one at a time: a lock on the state row it updates, which only the owner
+  -- may lock. An advisory lock, which any role may take, let an app role
+  -- hold it and keep every refresh out ('another refresh is running').
+  PERFORM FROM fieldmap.grid_refresh_state s FOR UPDATE SKIP LOCKED;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT false, 'another refresh is running', NULL::double precision, NULL::bigint;
+    RETURN;
+  END IF;
+  IF NOT force AND NOT (SELECT g.stale FROM fieldmap.grid_status() g) THEN
+    RETURN QUERY SELECT false, 'fresh', NULL::double precision, NULL::bigint;
+    RETURN;
+  END IF;
+  SELECT c.relispopulated INTO v_populated FROM pg_class c WHERE c.oid = 'fieldmap.mv_mapping_lineage_grid'::regclass;
   -- What this refresh covers, read before REFRESH takes its snapshot: every
   -- number drawn so far, except those of transactions still running, which
   -- REFRESH will not see. A writer draws only after it has a transaction id,

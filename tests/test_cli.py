@@ -18,6 +18,7 @@ from support import LEGACY, ROOT, cli, fieldmap_cli, legacy_files
 sys.path.insert(0, str(ROOT / "glue"))
 from fieldmap.errors import InputError  # noqa: E402
 from fieldmap.files import stage_files  # noqa: E402
+from fieldmap.status import render as render_status  # noqa: E402
 from fieldmap.words import plural  # noqa: E402
 
 ENTITIES = LEGACY.parent / "canonical-entities.yaml"
@@ -481,6 +482,17 @@ def test_status_reports_the_grid_unsealed_rows_cron_and_embeddings(db: psycopg.C
     out = fieldmap_cli(demo, "status")
     assert f"      1 embedded ({mappings - 1} to embed, 2 to index)" in out.stdout
     assert "no pg_cron job indexes them here" in out.stdout and "CALL fieldmap.index_new_embeddings_for(3600)" in out.stdout
+    # on a server without pg_cron preloaded, that is what it says (not that this role cannot see the jobs)
+    st = json.loads(fieldmap_cli(demo, "status", "--json").stdout)
+    rendered = render_status({**st, "grid": None, "cron_database": None, "cron_visible": True})
+    assert ("indexing   stored vectors wait for the HNSW indexes, and pg_cron is not preloaded on this server to index "
+            "them (as the owner: CALL fieldmap.index_new_embeddings_for(3600), again until none wait)") in rendered, rendered
+    # nor that a job indexes them when it is installed but switched off
+    off = {"name": "fieldmap-index-embeddings@demo", "schedule": "* * * * *", "active": False, "last_start": None,
+           "last_status": None}
+    rendered = render_status({**st, "grid": None, "cron_jobs": [off]})
+    assert ("pg_cron's job fieldmap-index-embeddings@demo, which indexes them, is inactive ('fieldmap cron install' "
+            "turns it on)") in rendered, rendered
 
 
 # --- found by a new user's trial ----------------------------------------------------

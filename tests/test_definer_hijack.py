@@ -209,7 +209,7 @@ def test_functions_pin_search_path_with_pg_temp_last(db: psycopg.Connection) -> 
     helpers left open so that the planner inlines them (a SET clause stops
     inlining) and for procedures that COMMIT (PostgreSQL refuses that under
     a SET clause); those are SECURITY INVOKER and schema-qualify every name."""
-    rows = db.execute("""SELECT proname, prosecdef, l.lanname = 'sql' OR p.prokind = 'p',
+    rows = db.execute("""SELECT proname, prosecdef, l.lanname = 'sql' OR (p.prokind = 'p' AND p.prosrc ~* '\\mcommit\\M'),
                                 (SELECT c FROM unnest(proconfig) c WHERE c LIKE 'search_path=%%')
                            FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
                           WHERE pronamespace = 'fieldmap'::regnamespace""").fetchall()

@@ -175,6 +175,18 @@ def test_a_second_refresh_while_one_runs_is_told_so(db: psycopg.Connection, grid
         assert refresh(other, force=True) == (False, "another refresh is running")
 
 
+def test_an_app_role_cannot_keep_the_refresh_out(db: psycopg.Connection, grid: dict) -> None:
+    """One refresh at a time is decided by a lock only the owner may take:
+    the advisory lock it once took, any login could hold and stop every
+    refresh; the state row, an app role may not even read."""
+    db.execute("UPDATE fieldmap.field_mappings SET confidence_score = 0.9")
+    with login(db, "fm_test_writer_a") as writer:
+        writer.execute("SELECT pg_advisory_lock(hashtext('fieldmap.refresh_lineage_grid'))")
+        with raises_sqlstate("42501", "permission denied for table grid_refresh_state"):
+            writer.execute("SELECT FROM fieldmap.grid_refresh_state FOR UPDATE")
+        assert refresh(db) == (True, "stale")
+
+
 def test_a_change_committed_after_the_refresh_began_is_not_lost(db: psycopg.Connection, grid: dict) -> None:
     """The writer's transaction is open when the refresh takes its snapshot
     and commits afterwards: the refresh cannot see it, the next one does."""

@@ -171,6 +171,9 @@ BREAKS: dict[str, list[str]] = {
         "GRANT EXECUTE ON FUNCTION fieldmap.refresh_lineage_grid(boolean) TO fieldmap_writer",
         # the released body, which told app roles every tenant's grid row count
         "SELECT 1;\n\\i functions/refresh_lineage_grid@v0.1.0.sql\nSELECT 1",
+        # the current body without its lock on the state row (the released one took an advisory lock)
+        "DO $$ BEGIN EXECUTE replace(pg_get_functiondef('fieldmap.refresh_lineage_grid(boolean)'::regprocedure),"
+        " 'FOR UPDATE SKIP LOCKED', ''); END $$",
     ],
     "function_mapping_documents": [
         f"DROP FUNCTION fieldmap.import_mappings({IMPORT_ARGS})",
@@ -294,6 +297,8 @@ BREAKS: dict[str, list[str]] = {
     ],
     "embedding_index_deferred": [
         "DROP FUNCTION fieldmap.index_new_embeddings(integer)",
+        "DROP PROCEDURE fieldmap.index_new_embeddings_for(integer, integer)",
+        "GRANT EXECUTE ON PROCEDURE fieldmap.index_new_embeddings_for(integer, integer) TO fieldmap_writer",
         "DROP INDEX fieldmap.idx_embedding_unindexed",
         "DROP INDEX fieldmap.idx_embedding_vector_minilm; CREATE INDEX idx_embedding_vector_minilm"
         " ON fieldmap.mapping_embeddings USING hnsw ((embedding_vector::public.vector(384)) public.vector_cosine_ops)"

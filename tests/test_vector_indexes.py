@@ -396,10 +396,10 @@ def test_the_cron_job_indexes_batch_by_batch_each_committed_until_none_wait(db: 
     not; inside a transaction block it cannot commit and says so."""
     db.execute("""SELECT * FROM fieldmap.load_entities('{"opportunity": {"fields": {"name": "string"}}}')""")
     db.execute("SELECT fieldmap.add_embedding_model(%s, 8)", (TINY,))
-    grow(db, "small", 5)
+    grow(db, "small", 7)
     waiting = "SELECT count(*) FROM fieldmap.mapping_embeddings WHERE NOT indexed"
     db.execute("UPDATE fieldmap.mapping_embeddings SET indexed = false")  # as put_embeddings stores them
-    assert any(c == "CALL fieldmap.index_new_embeddings_for(50)" for (c,) in
+    assert any(c == "CALL fieldmap.index_new_embeddings_for(50, 500)" for (c,) in
                db.execute("SELECT command FROM fieldmap.cron_jobs()").fetchall())
     ensure_login_role(db, "fm_test_deployer", "fieldmap_owner")
     ensure_login_role(db, "fm_test_embedder", "fieldmap_writer")
@@ -407,17 +407,25 @@ def test_the_cron_job_indexes_batch_by_batch_each_committed_until_none_wait(db: 
         with raises_sqlstate("42501", "permission denied for procedure index_new_embeddings_for"):
             writer.execute("CALL fieldmap.index_new_embeddings_for(0, 2)")
     with login(db, "fm_test_deployer") as owner:
+        # a batch is batch_size: picked as an IN sub-select, the planner re-ran it for each row it updated
+        assert owner.execute("SELECT fieldmap.index_new_embeddings(2)").fetchone()[0] == 2
+        assert db.execute(waiting).fetchone()[0] == 5
+        told: list[str] = []
+        owner.add_notice_handler(lambda notice: told.append(notice.message_primary or ""))
         owner.execute("CALL fieldmap.index_new_embeddings_for(0, 2)")  # no time: one batch
         assert db.execute(waiting).fetchone()[0] == 3
+        assert told[-1] == "indexed 2 vectors; more wait (the time ran out): CALL it again"
         left = [r[0] for r in db.execute("SELECT id FROM fieldmap.mapping_embeddings WHERE NOT indexed").fetchall()]
         owner.execute("CALL fieldmap.index_new_embeddings_for(60, 2)")  # 2, then 1 (fewer than a batch: done)
         assert db.execute(waiting).fetchone()[0] == 0
+        assert told[-1] == "indexed 3 vectors; none left to index"
         # a transaction a batch: the three rows this call indexed were written by two
         assert db.execute("SELECT count(DISTINCT xmin::text) FROM fieldmap.mapping_embeddings WHERE id = ANY(%s)",
                           (left,)).fetchone()[0] == 2
-        with raises_sqlstate("MR001", "seconds must be 0 or more, not -1"):
-            owner.execute("CALL fieldmap.index_new_embeddings_for(-1)")
-        with raises_sqlstate("MR001", "batch_size must be a positive number, not 0"):
-            owner.execute("CALL fieldmap.index_new_embeddings_for(10, 0)")
+        for args, message in (("-1", "seconds must be 0 or more, not -1"), ("NULL", "seconds must be 0 or more, not NULL"),
+                              ("10, 0", "batch_size must be a positive number, not 0"),
+                              ("10, NULL", "batch_size must be a positive number, not NULL")):
+            with raises_sqlstate("MR001", message):
+                owner.execute(f"CALL fieldmap.index_new_embeddings_for({args})")
         with owner.transaction(), raises_sqlstate("2D000", "invalid transaction termination"):
             owner.execute("CALL fieldmap.index_new_embeddings_for()")

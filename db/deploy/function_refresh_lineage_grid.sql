@@ -6,6 +6,9 @@
 -- mode (policy all_tenants), and only when the grid is stale.
 -- Reworked after @v0.1.0: grid_status's last_rows (every tenant's grid rows) is
 -- told to the owner alone; an app role had read the count of the others' mappings.
+-- And one refresh at a time by a lock on the state row, which only the owner
+-- may lock: an app role could hold the released body's advisory lock and
+-- keep every refresh out.
 BEGIN;
 SET LOCAL ROLE fieldmap_owner;
 

@@ -5,6 +5,8 @@
 -- since pg_cron may run in another database of the server
 -- (cron.database_name). Names carry the database, so two registries on one
 -- server keep their own jobs. pg_cron 1.4 schedules by the minute at best.
+-- A command that commits (CALL index_new_embeddings_for) must stay a
+-- statement of its own: pg_cron runs several in one transaction block.
 CREATE OR REPLACE FUNCTION fieldmap.cron_jobs()
 RETURNS TABLE (name text, schedule text, command text, description text)
 LANGUAGE sql
@@ -19,8 +21,8 @@ AS $$
        'deletes audit rows past their tenant''s retention, 10,000 at a time'),
       ('refresh-grid', '* * * * *', 'SELECT * FROM fieldmap.refresh_lineage_grid()',
        'refreshes the lineage grid when a change made it stale (a no-op when fresh)'),
-      ('index-embeddings', '* * * * *', 'CALL fieldmap.index_new_embeddings_for(50)',
-       'adds the vectors fieldmap embed stored to the HNSW indexes, for up to 50 s a minute, committing every 1,000'),
+      ('index-embeddings', '* * * * *', 'CALL fieldmap.index_new_embeddings_for(50, 500)',
+       'adds the vectors fieldmap embed stored to the HNSW indexes, for up to 50 s a minute, committing every 500'),
       ('validate', '17 3 * * *', 'SELECT * FROM fieldmap.validate_all_tenants()',
        're-validates every tenant''s active mappings on their stored samples, nightly')
     ) AS j(name, schedule, command, description)

@@ -52,15 +52,27 @@ DECLARE
   -- cannot refresh it: it runs with row_security off, and the grid's tables force RLS)
   v_populated boolean;
 BEGIN
-  IF NOT pg_try_advisory_xact_lock(hashtext('fieldmap.refresh_lineage_grid')) THEN
-    RETURN QUERY SELECT false, 'another refresh is running', NULL::double precision, NULL::bigint;
-    RETURN;
-  END IF;
-  SELECT c.relispopulated INTO v_populated FROM pg_class c WHERE c.oid = 'fieldmap.mv_mapping_lineage_grid'::regclass;
+  -- a fresh grid is answered before the lock below, which writes (a
+  -- transaction id, a WAL record): pg_cron asks every minute, and a
+  -- read-only caller may ask too. Asked again under the lock: a refresh
+  -- that committed meanwhile leaves nothing to do.
   IF NOT force AND NOT (SELECT g.stale FROM fieldmap.grid_status() g) THEN
     RETURN QUERY SELECT false, 'fresh', NULL::double precision, NULL::bigint;
     RETURN;
   END IF;
+  -- one at a time: a lock on the state row it updates, which only the owner
+  -- may lock. An advisory lock, which any role may take, let an app role
+  -- hold it and keep every refresh out ('another refresh is running').
+  PERFORM FROM fieldmap.grid_refresh_state s FOR UPDATE SKIP LOCKED;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT false, 'another refresh is running', NULL::double precision, NULL::bigint;
+    RETURN;
+  END IF;
+  IF NOT force AND NOT (SELECT g.stale FROM fieldmap.grid_status() g) THEN
+    RETURN QUERY SELECT false, 'fresh', NULL::double precision, NULL::bigint;
+    RETURN;
+  END IF;
+  SELECT c.relispopulated INTO v_populated FROM pg_class c WHERE c.oid = 'fieldmap.mv_mapping_lineage_grid'::regclass;
   -- What this refresh covers, read before REFRESH takes its snapshot: every
   -- number drawn so far, except those of transactions still running, which
   -- REFRESH will not see. A writer draws only after it has a transaction id,

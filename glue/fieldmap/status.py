@@ -112,12 +112,20 @@ def render(st: dict) -> str:
                          f"  {embedded}  {t['grid_rows']:>7} grid rows  {t['unsealed_audit_rows']:>5} audit rows unsealed")
     jobs = st.get("cron_jobs")
     if tenants and any(t["to_index"] for t in tenants):
-        if jobs is None:
-            lines.append("vectors    stored vectors wait for the HNSW indexes, and this role cannot see whether "
-                         "a pg_cron job indexes them (as a superuser: 'fieldmap cron list')")
-        elif not any(j["name"].split("@")[0] == "fieldmap-index-embeddings" for j in jobs):
-            lines.append("vectors    stored vectors wait for the HNSW indexes, and no pg_cron job indexes them here "
-                         "('fieldmap cron install', or CALL fieldmap.index_new_embeddings_for(3600) as the owner)")
+        by_hand = "as the owner: CALL fieldmap.index_new_embeddings_for(3600), again until none wait"
+        job = next((j for j in jobs or [] if j["name"].split("@")[0] == "fieldmap-index-embeddings"), None)
+        if st["cron_visible"] and st["cron_database"] is None:
+            why = f"pg_cron is not preloaded on this server to index them ({by_hand})"
+        elif jobs is None:
+            why = f"this role cannot see whether a pg_cron job indexes them ('fieldmap cron list' as a superuser; or {by_hand})"
+        elif job is None:
+            why = f"no pg_cron job indexes them here ('fieldmap cron install'; or {by_hand})"
+        elif not job["active"]:
+            why = f"pg_cron's job {job['name']}, which indexes them, is inactive ('fieldmap cron install' turns it on)"
+        else:
+            why = None
+        if why:
+            lines.append(f"indexing   stored vectors wait for the HNSW indexes, and {why}")
     if st.get("schema_to_embed"):
         lines.append(f"schema     {plural(st['schema_to_embed'], 'canonical text')} without a vector: suggestions "
                      "need them ('fieldmap embed' as the owner)")
