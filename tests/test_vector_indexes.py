@@ -391,7 +391,7 @@ def test_the_cron_job_indexes_batch_by_batch_each_committed_until_none_wait(db: 
     until none wait or its seconds are spent, so that a million waiting
     vectors are not indexed 5,000 a minute and a rename waits for one batch
     at most. As an owner login (row security is forced); an app role may
-    not; inside a transaction block it cannot commit and says so."""
+    not; inside a transaction block PostgreSQL refuses its COMMIT."""
     db.execute("""SELECT * FROM fieldmap.load_entities('{"opportunity": {"fields": {"name": "string"}}}')""")
     db.execute("SELECT fieldmap.add_embedding_model(%s, 8)", (TINY,))
     grow(db, "small", 7)

@@ -64,8 +64,9 @@ $$;
 -- (7,500 to 22,500 a minute here) and holds a row for 1 to 3 s. A procedure,
 -- to commit: so it has no SET clause (PostgreSQL refuses COMMIT under one)
 -- and qualifies every name and operator instead. CALL it outside a
--- transaction block (psql's default): a DBA without pg_cron indexes all
--- that waits with CALL fieldmap.index_new_embeddings_for(3600).
+-- transaction block (psql's default): a DBA without pg_cron indexes for up
+-- to an hour with CALL fieldmap.index_new_embeddings_for(3600), and its
+-- notice says whether more wait.
 CREATE OR REPLACE PROCEDURE fieldmap.index_new_embeddings_for(seconds integer DEFAULT 50, batch_size integer DEFAULT 500)
 LANGUAGE plpgsql
 AS $$
