@@ -201,6 +201,20 @@ def suggest_row(url: str, model: encoder.Encoder, rng: np.random.Generator, topi
             "scale": "90,000 mappings of 100,000, 200 calls", "met": p50 <= 20}
 
 
+def pending_mappings(conn: psycopg.Connection, tenant: str, n: int) -> list[dict]:
+    """Up to n of the tenant's mappings without a vector, as `fieldmap embed` is handed them."""
+    with conn.transaction():
+        conn.execute("SELECT fieldmap.set_context(%s)", (tenant,))
+        return conn.execute("SELECT * FROM fieldmap.pending_embeddings(%s, %s) WHERE kind = 'mapping'",
+                            (MODEL, n)).fetchall()
+
+
+def store(conn: psycopg.Connection, model: encoder.Encoder, tenant: str, pending: list[dict], vectors: list) -> None:
+    """The vectors of pending stored as `fieldmap embed` stores them: put_embeddings, a call a batch (unindexed)."""
+    for i in range(0, len(pending), PUSH_BATCH):
+        embed._store(conn, model, tenant, pending[i:i + PUSH_BATCH], vectors[i:i + PUSH_BATCH])
+
+
 def push_row(url: str, model: encoder.Encoder, tenant: str, index: str) -> dict:
     with psycopg.connect(url, row_factory=dict_row, autocommit=True) as conn:  # as `fieldmap embed` connects
         register_vector(conn)
@@ -215,10 +229,7 @@ def push_row(url: str, model: encoder.Encoder, tenant: str, index: str) -> dict:
         # minute). Straight after the load, the planner takes the new tenant for one row and put_embeddings
         # matches each key against all of its mappings (about 500 vectors/s: README, Limitations)
         conn.execute("ANALYZE fieldmap.field_mappings")
-        with conn.transaction():
-            conn.execute("SELECT fieldmap.set_context(%s)", (tenant,))
-            pending = conn.execute("SELECT * FROM fieldmap.pending_embeddings(%s, %s) WHERE kind = 'mapping'",
-                                   (MODEL, PUSH_TEXTS)).fetchall()
+        pending = pending_mappings(conn, tenant, PUSH_TEXTS)
         texts = [r["embedding_text"] for r in pending]
         assert len(texts) == PUSH_TEXTS, len(texts)
         raw, stored, pushed, indexed = [], [], [], []
@@ -228,8 +239,7 @@ def push_row(url: str, model: encoder.Encoder, tenant: str, index: str) -> dict:
             raw.append(time.perf_counter() - t0)
             # the database's share alone: the same vectors stored, batch by batch, nothing encoding meanwhile
             t0 = time.perf_counter()
-            for i in range(0, len(pending), PUSH_BATCH):
-                embed._store(conn, model, tenant, pending[i:i + PUSH_BATCH], vectors[i:i + PUSH_BATCH])
+            store(conn, model, tenant, pending, vectors)
             stored.append(time.perf_counter() - t0)
             _forget_vectors(conn, tenant)
             t0 = time.perf_counter()
@@ -276,14 +286,10 @@ def connector_index_cost_row(url: str, model: encoder.Encoder, rng: np.random.Ge
                                  CROSS JOIN generate_series(1, %(n)s) i
                                  CROSS JOIN (SELECT id FROM fieldmap.entity_schemas WHERE entity_name = 'bench') es
                                  WHERE c.connector_name = %(c)s""", {"r": round_, "n": n, "c": connector})
-                with conn.transaction():
-                    conn.execute("SELECT fieldmap.set_context('search-90')")
-                    pending = conn.execute("SELECT * FROM fieldmap.pending_embeddings(%s, %s) WHERE kind = 'mapping'",
-                                           (MODEL, n)).fetchall()
+                pending = pending_mappings(conn, "search-90", n)
                 vectors = list(sample(rng, topics, len(pending)))
                 t0 = time.perf_counter()
-                for i in range(0, len(pending), PUSH_BATCH):
-                    embed._store(conn, model, "search-90", pending[i:i + PUSH_BATCH], vectors[i:i + PUSH_BATCH])
+                store(conn, model, "search-90", pending, vectors)
                 conn.execute("CALL fieldmap.index_new_embeddings_for(600)")  # pg_cron's job
                 rates[connector].append(len(pending) / (time.perf_counter() - t0))
         indexes = conn.execute("SELECT count(*) AS n FROM pg_indexes WHERE indexname LIKE 'idx\\_connector\\_hnsw\\_%%'"
@@ -314,13 +320,8 @@ def index_job_row(url: str, model: encoder.Encoder, rng: np.random.Generator, to
                          CROSS JOIN (SELECT id FROM fieldmap.entity_schemas WHERE entity_name = 'bench') es
                          WHERE c.connector_name = 'connector_1'""", {"n": BACKLOG})
         conn.execute("ANALYZE fieldmap.field_mappings")
-        with conn.transaction():
-            conn.execute("SELECT fieldmap.set_context('search-90')")
-            pending = conn.execute("SELECT * FROM fieldmap.pending_embeddings(%s, %s) WHERE kind = 'mapping'",
-                                   (MODEL, BACKLOG)).fetchall()
-        vectors = list(sample(rng, topics, len(pending)))
-        for i in range(0, len(pending), PUSH_BATCH):
-            embed._store(conn, model, "search-90", pending[i:i + PUSH_BATCH], vectors[i:i + PUSH_BATCH])
+        pending = pending_mappings(conn, "search-90", BACKLOG)
+        store(conn, model, "search-90", pending, list(sample(rng, topics, len(pending))))
         assert conn.execute(WAITING).fetchone()["n"] == BACKLOG
         own_index = conn.execute("""SELECT EXISTS (SELECT FROM pg_indexes i, fieldmap.connector_definitions c
                                                   JOIN fieldmap.tenants t ON t.id = c.tenant_id AND t.slug = 'search-90'

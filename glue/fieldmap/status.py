@@ -42,9 +42,7 @@ def collect(conn: psycopg.Connection, t: Target) -> dict:
                 "deployed_changes": None, "last_change": None, "tables": [], "tenants": None, "cron_jobs": None}
     st["extensions"] = {r["name"]: r["version"] for r in conn.execute(query("extensions")).fetchall()}
     changes = _try(conn, "sqitch_changes") if server["sqitch"] else None
-    if changes is None:  # the Sqitch registry is not readable by this role (or not here): unknown, not 0
-        st["deployed_changes"] = None
-    else:
+    if changes is not None:  # else the registry is not readable by this role (or not here): unknown, not 0
         st["deployed_changes"] = len(changes)
         st["last_change"] = changes[-1]["change"] if changes else None
     if not server["deployed"]:
@@ -80,6 +78,11 @@ def collect(conn: psycopg.Connection, t: Target) -> dict:
     return st
 
 
+def _job(jobs: list[dict] | None, name: str) -> dict | None:
+    """This database's pg_cron job of that name (fieldmap-refresh-grid), if installed and visible."""
+    return next((j for j in jobs or [] if j["name"].split("@")[0] == name), None)
+
+
 def render(st: dict) -> str:
     lines = [f"database   {st['database']} (PostgreSQL {st['server_version']})"]
     if not st["deployed"]:
@@ -113,7 +116,7 @@ def render(st: dict) -> str:
     jobs = st.get("cron_jobs")
     if tenants and any(t["to_index"] for t in tenants):
         by_hand = "as the owner: CALL fieldmap.index_new_embeddings_for(3600), again until none wait"
-        job = next((j for j in jobs or [] if j["name"].split("@")[0] == "fieldmap-index-embeddings"), None)
+        job = _job(jobs, "fieldmap-index-embeddings")
         if st["cron_visible"] and st["cron_database"] is None:
             why = f"pg_cron is not preloaded on this server to index them ({by_hand})"
         elif jobs is None:
@@ -134,7 +137,7 @@ def render(st: dict) -> str:
         when = (f"last refreshed {grid['last_refresh_at']:%Y-%m-%d %H:%M:%S%z} in {grid['last_duration_ms']:.0f} ms"
                 if grid["last_refresh_at"] else "never refreshed")
         refresher = ("the pg_cron job fieldmap-refresh-grid refreshes it within a minute"
-                     if any(j["name"].split("@")[0] == "fieldmap-refresh-grid" for j in st.get("cron_jobs") or [])
+                     if _job(jobs, "fieldmap-refresh-grid")
                      else "no pg_cron job refreshes it here ('fieldmap cron install')")
         lines.append(f"grid       {'STALE' if grid['stale'] else 'current'}, {when}"
                      + (f" ({refresher}; fieldmap.refresh_lineage_grid() now)" if grid["stale"] else ""))
