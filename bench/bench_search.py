@@ -22,9 +22,12 @@ noise. The queries are new points of the same distribution.
 - suggest_mapping p50 in the 90% tenant (the canonical entities loaded and
   their schema embedded with the real model);
 - embedding push: `fieldmap embed`'s push of 3,000 new mappings against the
-  model's raw encode of the same texts in the same batches, both with the
-  real packaged model, alternated, median of 3 each; once into an empty
-  index, once into the index of 100,000. The push stores the vectors
+  model's raw encode of the same texts in the same batches (sentence-
+  transformers' encode, torch's threads), both with the real packaged
+  model, alternated, median of 5 each; once into an empty index, once into
+  the index of 100,000. Beside them the glue's encoder alone (its passes
+  side by side, nothing storing): the push against it is the cost of the
+  database's share while encoding. The push stores the vectors
   unindexed (embedding_index_deferred: an HNSW insert walks the graph, on
   2 cores longer than encoding the text takes); beside it the database's
   share alone (the same vectors stored with nothing encoding meanwhile)
@@ -64,7 +67,7 @@ CONNECTORS = 10
 TOPICS = scaled(2_000, 200)
 NOISE = 0.45  # per-vector spread around its topic, relative to the topic's unit length
 QUERIES, WARMUP, SUGGESTS = scaled(300, 20), scaled(30, 5), scaled(200, 20)
-PUSH_TEXTS, PUSH_BATCH, PUSH_RUNS = scaled(3_000, 200), 512, scaled(3, 1)
+PUSH_TEXTS, PUSH_BATCH, PUSH_RUNS = scaled(3_000, 200), 512, scaled(5, 1)
 BACKLOG = scaled(20_000, 500)  # vectors waiting for pg_cron's job in the index of 100,000
 WAITING = "SELECT count(*) AS n FROM fieldmap.mapping_embeddings WHERE NOT indexed"
 
@@ -232,11 +235,16 @@ def push_row(url: str, model: encoder.Encoder, tenant: str, index: str) -> dict:
         pending = pending_mappings(conn, tenant, PUSH_TEXTS)
         texts = [r["embedding_text"] for r in pending]
         assert len(texts) == PUSH_TEXTS, len(texts)
-        raw, stored, pushed, indexed = [], [], [], []
+        raw, alone, stored, pushed, indexed = [], [], [], [], []
         for _ in range(PUSH_RUNS):
-            t0 = time.perf_counter()
-            vectors = [v for i in range(0, len(texts), PUSH_BATCH) for v in model.encode(texts[i:i + PUSH_BATCH])]
+            t0 = time.perf_counter()  # the model's own encode, as sentence-transformers runs it (torch's threads)
+            for i in range(0, len(texts), PUSH_BATCH):
+                model.model.encode(texts[i:i + PUSH_BATCH], batch_size=encoder.BATCH, normalize_embeddings=True,
+                                   show_progress_bar=False, convert_to_numpy=True)
             raw.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()  # the glue's encoder alone (passes side by side), nothing storing meanwhile
+            vectors = [v for i in range(0, len(texts), PUSH_BATCH) for v in model.encode(texts[i:i + PUSH_BATCH])]
+            alone.append(time.perf_counter() - t0)
             # the database's share alone: the same vectors stored, batch by batch, nothing encoding meanwhile
             t0 = time.perf_counter()
             store(conn, model, tenant, pending, vectors)
@@ -253,10 +261,11 @@ def push_row(url: str, model: encoder.Encoder, tenant: str, index: str) -> dict:
             assert conn.execute(WAITING).fetchone()["n"] == 0
             _forget_vectors(conn, tenant)
     raw_rate, push_rate = PUSH_TEXTS / statistics.median(raw), PUSH_TEXTS / statistics.median(pushed)
-    store_rate = PUSH_TEXTS / statistics.median(stored)
+    alone_rate, store_rate = PUSH_TEXTS / statistics.median(alone), PUSH_TEXTS / statistics.median(stored)
     return {"metric": f"embedding push (fieldmap embed) vs raw model encode, {index}", "seed_target": "-",
             "goal": ">= 90% of raw encode",
             "median": f"{push_rate:,.0f} vs {raw_rate:,.0f} texts/s ({push_rate / raw_rate:.0%}); "
+                      f"the glue's encoder alone {alone_rate:,.0f} texts/s (the push {push_rate / alone_rate:.0%} of it); "
                       f"storing alone {store_rate:,.0f} vectors/s; indexed afterwards (pg_cron's job) in "
                       f"{statistics.median(indexed):.1f} s",
             "scale": f"{PUSH_TEXTS:,} texts, batches of {PUSH_BATCH}, all-MiniLM-L6-v2 on CPU ({os.cpu_count()} cores)",

@@ -6,11 +6,13 @@ the bad input users give."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import psycopg
 import pytest
 import yaml
@@ -52,6 +54,20 @@ def base(db: psycopg.Connection, enc: encoder.Encoder) -> psycopg.Connection:
     assert run.locked and run.tenants[0].stored == 191 and run.schema.stored == db.execute(
         "SELECT count(*) FROM fieldmap.schema_embedding_texts").fetchone()[0] and run.schema_left == 0
     return db
+
+
+def test_a_large_batch_encodes_pass_by_pass_side_by_side_as_the_model_alone_would(enc: encoder.Encoder) -> None:
+    """The push's encoder runs forward passes side by side (workers, even on
+    one core here): the vectors are the model's own, normalised, in the order
+    of the texts, and torch's thread count is as it was before the call."""
+    import torch
+
+    texts = [f"{'Billing ' * (i % 7)}Field {i}" for i in range(300)]  # of many lengths: passes group them by length
+    threads = torch.get_num_threads()
+    side_by_side = np.array(dataclasses.replace(enc, workers=2).encode(texts))
+    alone = enc.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    assert side_by_side.dtype == np.float32 and np.abs(side_by_side - alone).max() < 1e-5
+    assert torch.get_num_threads() == threads
 
 
 def test_suggestions_come_ranked_with_their_evidence(base: psycopg.Connection, enc: encoder.Encoder) -> None:
