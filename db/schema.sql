@@ -1060,16 +1060,8 @@ COMMENT ON FUNCTION fieldmap._erase_user_values(v jsonb) IS 'Internal: a users r
 --
 
 CREATE FUNCTION fieldmap._exact_search_limit(per_connector boolean) RETURNS integer
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-BEGIN
-  -- exact search costs about 1.6 us a vector (bench_search's data: 1.1 ms
-  -- for 900, 15 ms for 9,000): a tenant's rows are read through an index on
-  -- (tenant, model), a connector's through (tenant, connector, model)
-  RETURN CASE WHEN per_connector THEN 2500 ELSE 5000 END;
-END
-$$;
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN per_connector THEN 2500 ELSE 5000 END;
 
 ALTER FUNCTION fieldmap._exact_search_limit(per_connector boolean) OWNER TO fieldmap_owner;
 
@@ -2481,14 +2473,8 @@ COMMENT ON FUNCTION fieldmap._validation_checks(mapping_ids uuid[], samples json
 --
 
 CREATE FUNCTION fieldmap._vector_index_name(model text, tenant uuid, connector uuid DEFAULT NULL::uuid) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-BEGIN
-  RETURN CASE WHEN connector IS NULL THEN 'idx_tenant_hnsw_' || left(md5(model), 8) || '_' || replace(tenant::text, '-', '')
-              ELSE 'idx_connector_hnsw_' || left(md5(model), 8) || '_' || replace(connector::text, '-', '') END;
-END
-$$;
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (connector IS NULL) THEN ((('idx_tenant_hnsw_'::text || "left"(md5(model), 8)) || '_'::text) || replace((tenant)::text, '-'::text, ''::text)) ELSE ((('idx_connector_hnsw_'::text || "left"(md5(model), 8)) || '_'::text) || replace((connector)::text, '-'::text, ''::text)) END;
 
 ALTER FUNCTION fieldmap._vector_index_name(model text, tenant uuid, connector uuid) OWNER TO fieldmap_owner;
 
@@ -2504,11 +2490,7 @@ COMMENT ON FUNCTION fieldmap._vector_index_name(model text, tenant uuid, connect
 
 CREATE FUNCTION fieldmap._vector_index_pattern() RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $_$
-  -- its groups: tenant or connector, the model's hash, the id
-  SELECT '^idx_(tenant|connector)_hnsw_([0-9a-f]{8})_([0-9a-f]{32})$'
-$_$;
+    RETURN '^idx_(tenant|connector)_hnsw_([0-9a-f]{8})_([0-9a-f]{32})$'::text;
 
 ALTER FUNCTION fieldmap._vector_index_pattern() OWNER TO fieldmap_owner;
 
@@ -3248,13 +3230,8 @@ COMMENT ON FUNCTION fieldmap.current_tenant_id() IS 'The session''s tenant (set 
 --
 
 CREATE FUNCTION fieldmap.default_embedding_model() RETURNS text
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path TO 'pg_catalog', 'pg_temp'
-    AS $$
-BEGIN
-  RETURN 'sentence-transformers/all-MiniLM-L6-v2';
-END
-$$;
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN 'sentence-transformers/all-MiniLM-L6-v2'::text;
 
 ALTER FUNCTION fieldmap.default_embedding_model() OWNER TO fieldmap_owner;
 

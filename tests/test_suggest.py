@@ -1,4 +1,5 @@
 """Semantic search and suggestions with the real packaged model, offline:
+its encoder (passes side by side, as the model alone would encode),
 `fieldmap embed` (lock, resume, app roles), suggestions with their
 evidence, abstention, the onboarding file through review and import,
 `fieldmap accept`, the evaluation (its quality targets on both sets), and
@@ -67,6 +68,21 @@ def test_a_large_batch_encodes_pass_by_pass_side_by_side_as_the_model_alone_woul
     side_by_side = np.array(dataclasses.replace(enc, workers=2).encode(texts))
     alone = enc.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
     assert side_by_side.dtype == np.float32 and np.abs(side_by_side - alone).max() < 1e-5
+    assert torch.get_num_threads() == threads
+
+
+def test_a_pass_that_fails_fails_the_batch_and_leaves_torch_as_it_was(enc: encoder.Encoder,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    threads = torch.get_num_threads()
+    side_by_side = dataclasses.replace(enc, workers=2)
+
+    def out_of_memory(features: dict) -> None:
+        raise RuntimeError("out of memory")
+    monkeypatch.setattr(side_by_side, "_forward", out_of_memory)
+    with pytest.raises(RuntimeError, match="out of memory"):
+        side_by_side.encode([f"Field {i}" for i in range(300)])
     assert torch.get_num_threads() == threads
 
 

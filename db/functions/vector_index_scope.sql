@@ -6,21 +6,20 @@
 -- or one connector's of it): below what size search reads them exactly
 -- instead, what such an index is named, and whether it stands. Search
 -- (_nearest_mappings) and the index plan (vector_index_plan) both read
--- these, so the two cannot disagree.
+-- these, so the two cannot disagree. Search calls them each time: the
+-- constant ones are SQL-standard bodies, inlined into the caller (their
+-- names resolved when created), and the catalog lookup is PL/pgSQL, whose
+-- plan is kept; a SQL function PostgreSQL 15 cannot inline (a SET clause
+-- or a sub-select stops it) is planned afresh at every call.
 
+-- Exact search costs about 1.6 us a vector (bench_search's data: 1.1 ms
+-- for 900, 15 ms for 9,000): a tenant's rows are read through an index on
+-- (tenant, model), a connector's through (tenant, connector, model).
 CREATE OR REPLACE FUNCTION fieldmap._exact_search_limit(per_connector boolean)
 RETURNS integer
-LANGUAGE plpgsql
+LANGUAGE sql
 IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-  -- exact search costs about 1.6 us a vector (bench_search's data: 1.1 ms
-  -- for 900, 15 ms for 9,000): a tenant's rows are read through an index on
-  -- (tenant, model), a connector's through (tenant, connector, model)
-  RETURN CASE WHEN per_connector THEN 2500 ELSE 5000 END;
-END
-$$;
+RETURN CASE WHEN per_connector THEN 2500 ELSE 5000 END;
 
 -- The name of the HNSW index of a tenant's vectors of a model, or of one
 -- connector's of it. The name is the index's whole record: it carries the
@@ -30,25 +29,17 @@ $$;
 -- 19 + 8 + 1 + 32.)
 CREATE OR REPLACE FUNCTION fieldmap._vector_index_name(model text, tenant uuid, connector uuid DEFAULT NULL)
 RETURNS text
-LANGUAGE plpgsql
+LANGUAGE sql
 IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-  RETURN CASE WHEN connector IS NULL THEN 'idx_tenant_hnsw_' || left(md5(model), 8) || '_' || replace(tenant::text, '-', '')
-              ELSE 'idx_connector_hnsw_' || left(md5(model), 8) || '_' || replace(connector::text, '-', '') END;
-END
-$$;
+RETURN CASE WHEN connector IS NULL THEN 'idx_tenant_hnsw_' || left(md5(model), 8) || '_' || replace(tenant::text, '-', '')
+            ELSE 'idx_connector_hnsw_' || left(md5(model), 8) || '_' || replace(connector::text, '-', '') END;
 
+-- Its groups: tenant or connector, the model's hash, the id.
 CREATE OR REPLACE FUNCTION fieldmap._vector_index_pattern()
 RETURNS text
 LANGUAGE sql
 IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-  -- its groups: tenant or connector, the model's hash, the id
-  SELECT '^idx_(tenant|connector)_hnsw_([0-9a-f]{8})_([0-9a-f]{32})$'
-$$;
+RETURN '^idx_(tenant|connector)_hnsw_([0-9a-f]{8})_([0-9a-f]{32})$';
 
 COMMENT ON FUNCTION fieldmap._exact_search_limit(boolean) IS
   'Internal: below how many vectors search reads a tenant''s (5,000) or a connector''s (2,500) exactly; an index of their own is built from there.';

@@ -7,7 +7,9 @@ an owner has registered with fieldmap.add_embedding_model(name, dims)."""
 
 from __future__ import annotations
 
+import math
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,8 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-BATCH = 64  # texts a forward pass
+BATCH = 64  # texts a forward pass, at most
+_THREADS = threading.Lock()  # torch's thread count is the process's: one side-by-side encode at a time
 
 
 @dataclass
@@ -35,11 +38,14 @@ class Encoder:
     products across the cores. MiniLM's products are small: split, each waits
     for its slowest part, and the database storing the last batch meanwhile
     takes a core from one part. On 2 cores the passes side by side encoded
-    the push's texts 4-26% faster than the model's own encode (the push rows
-    of BENCHMARKS.md)."""
+    the push's texts faster than the model's own encode (BENCHMARKS.md, the
+    push rows: "the glue's encoder alone")."""
     name: str  # as registered in fieldmap.embedding_models
     model: object
-    workers: int = 1  # forward passes at once: torch's thread count at load, the cores unless OMP_NUM_THREADS says
+    # passes side by side: torch's thread count at load (the cores, unless
+    # OMP_NUM_THREADS says), 1 for a model whose own encode adds a prompt or
+    # truncates the vector, which the passes run bare would not
+    workers: int = 1
 
     @property
     def dims(self) -> int:
@@ -55,23 +61,28 @@ class Encoder:
             return [v.astype(np.float32) for v in vectors]
         import torch
 
-        # texts of like length share a pass (less padding), as the model's own encode groups them
+        # passes of even size, a whole number of rounds of the workers (no core idle in the last), of
+        # texts of like length (less padding), as the model's own encode groups them
+        passes_n = math.ceil(math.ceil(len(texts) / BATCH) / self.workers) * self.workers
+        size = math.ceil(len(texts) / passes_n)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-        passes = [order[i:i + BATCH] for i in range(0, len(order), BATCH)]
-        # tokenized here, in one thread: a fast tokenizer called from two threads at once fails ("Already borrowed")
-        inputs = [self.model.preprocess([texts[i] for i in p]) for p in passes]
-        workers = min(self.workers, len(passes))
-        threads = torch.get_num_threads()
-        torch.set_num_threads(max(1, self.workers // workers))  # each pass on its own core (or share of the cores)
-        pool = ThreadPoolExecutor(workers)
-        try:
-            outputs = list(pool.map(self._forward, inputs))
-        finally:  # stopped (Ctrl-C), the passes not yet begun are dropped, not run
-            pool.shutdown(cancel_futures=True)
-            torch.set_num_threads(threads)
-        vectors = np.empty((len(texts), outputs[0].shape[1]), dtype=np.float32)
-        for p, out in zip(passes, outputs):
-            vectors[p] = out
+        passes = [order[i:i + size] for i in range(0, len(order), size)]
+        vectors = np.empty((len(texts), self.dims), dtype=np.float32)
+        with _THREADS:
+            saved_threads = torch.get_num_threads()
+            pool = ThreadPoolExecutor(self.workers)
+            try:
+                torch.set_num_threads(1)  # each pass on one core
+                # tokenized here, one pass at a time: a fast tokenizer called from two threads at once
+                # fails ("Already borrowed"); a pass's tokens are dropped once it has run
+                running = [(p, pool.submit(self._forward, self.model.preprocess([texts[i] for i in p]))) for p in passes]
+                for p, pass_ in running:
+                    vectors[p] = pass_.result()
+            finally:  # stopped (Ctrl-C), the passes not yet begun are dropped, not run
+                try:
+                    pool.shutdown(cancel_futures=True)
+                finally:
+                    torch.set_num_threads(saved_threads)
         return list(vectors)
 
     def _forward(self, features: dict) -> np.ndarray:
@@ -79,7 +90,7 @@ class Encoder:
 
         with torch.inference_mode():
             pooled = self.model(features)["sentence_embedding"]
-            return torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
+            return torch.nn.functional.normalize(pooled.float(), p=2, dim=1).numpy()
 
 
 def model_name(spec: str | None = None) -> str:
@@ -109,7 +120,8 @@ def _encoder(name: str, path: Path) -> Encoder:
     model = _sentence_transformer(path)
     import torch
 
-    return Encoder(name, model.eval(), workers=torch.get_num_threads())
+    bare = getattr(model, "default_prompt_name", None) is None and getattr(model, "truncate_dim", None) is None
+    return Encoder(name, model.eval(), workers=torch.get_num_threads() if bare else 1)
 
 
 def _sentence_transformer(path: Path) -> object:
